@@ -1,0 +1,6 @@
+namespace NeuralCore;
+
+/// <summary>Placeholder.</summary>
+public static class Placeholder
+{
+}
