@@ -1,6 +1,0 @@
-namespace NeuralCore;
-
-/// <summary>Placeholder.</summary>
-public static class Placeholder
-{
-}
