@@ -1,0 +1,35 @@
+namespace NeuralCore.Internals;
+
+/// <summary>Shape and aliasing checks for element-wise kernels, done once at the public edge.</summary>
+internal static class ElementwiseValidation
+{
+    public static void SameShape<T>(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y, string xName, string yName)
+    {
+        if (x.Rows != y.Rows || x.Columns != y.Columns)
+        {
+            ThrowHelper.ThrowArgument(yName, $"{yName} must have the shape of {xName}, {x.Rows}×{x.Columns}; got {y.Rows}×{y.Columns}.");
+        }
+    }
+
+    public static void SameShape<T>(ReadOnlyMatrixSpan<T> x, MatrixSpan<T> y, string xName, string yName) =>
+        SameShape(x, y.AsReadOnly(), xName, yName);
+
+    /// <summary>In-place (the very same view) is allowed; any other overlap is not.</summary>
+    public static void SameOrDisjoint<T>(ReadOnlyMatrixSpan<T> input, MatrixSpan<T> output, string inputName, string outputName)
+    {
+        var i = input.DangerousGetSpan();
+        var o = output.AsReadOnly().DangerousGetSpan();
+        if (i.Overlaps(o, out var offset) && !(offset == 0 && input.Stride == output.Stride))
+        {
+            ThrowHelper.ThrowArgument(outputName, $"{outputName} ({output.Shape}) must be either the same view as {inputName} ({input.Shape}) or not overlap it.");
+        }
+    }
+
+    public static void SameLength<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, string xName, string yName)
+    {
+        if (x.Length != y.Length)
+        {
+            ThrowHelper.ThrowArgument(yName, $"{yName} must have the length of {xName}, {x.Length}; got {y.Length}.");
+        }
+    }
+}
