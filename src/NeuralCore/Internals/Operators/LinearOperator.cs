@@ -1,0 +1,25 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
+
+namespace NeuralCore.Internals.Operators;
+
+/// <summary>f(z) = z; f′ = 1.</summary>
+internal readonly struct LinearOperator<T> : IActivationOperator<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static T Invoke(T z) => z;
+
+    public static Vector128<T> Invoke(Vector128<T> z) => z;
+
+    public static Vector256<T> Invoke(Vector256<T> z) => z;
+
+    public static Vector512<T> Invoke(Vector512<T> z) => z;
+
+    public static T Derivative(T a, T gradA) => gradA;
+
+    public static Vector128<T> Derivative(Vector128<T> a, Vector128<T> gradA) => gradA;
+
+    public static Vector256<T> Derivative(Vector256<T> a, Vector256<T> gradA) => gradA;
+
+    public static Vector512<T> Derivative(Vector512<T> a, Vector512<T> gradA) => gradA;
+}
