@@ -47,7 +47,8 @@ internal static class Palette
     /// <returns>The fill colour.</returns>
     public static string Diverging(double value, double min, double max, string low, string high, double middle)
     {
-        const double Strength = 0.55;
+        // Light enough that points in the class colours stay readable on top of their own class' region.
+        const double Strength = 0.42;
         return value >= middle
             ? Blend("#FFFFFF", high, Strength * (value - middle) / Math.Max(1e-300, max - middle))
             : Blend("#FFFFFF", low, Strength * (middle - value) / Math.Max(1e-300, middle - min));

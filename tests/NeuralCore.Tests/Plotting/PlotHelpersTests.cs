@@ -119,8 +119,8 @@ public sealed class PlotHelpersTests
     public void Diverging_fill_is_white_at_the_middle_and_tinted_towards_each_class()
     {
         Assert.Equal("#FFFFFF", Palette.Diverging(0.5, 0, 1, "#4E79A7", "#F28E2B", 0.5));
-        Assert.Equal(Palette.Blend("#FFFFFF", "#F28E2B", 0.55), Palette.Diverging(1, 0, 1, "#4E79A7", "#F28E2B", 0.5));
-        Assert.Equal(Palette.Blend("#FFFFFF", "#4E79A7", 0.55), Palette.Diverging(0, 0, 1, "#4E79A7", "#F28E2B", 0.5));
+        Assert.Equal(Palette.Blend("#FFFFFF", "#F28E2B", 0.42), Palette.Diverging(1, 0, 1, "#4E79A7", "#F28E2B", 0.5));
+        Assert.Equal(Palette.Blend("#FFFFFF", "#4E79A7", 0.42), Palette.Diverging(0, 0, 1, "#4E79A7", "#F28E2B", 0.5));
         Assert.Equal("#808080", Palette.Blend("#000000", "#FFFFFF", 0.5));
         Assert.Throws<ArgumentException>(() => Palette.Blend("red", "#FFFFFF", 0.5));
     }

@@ -238,7 +238,7 @@ internal static class PanelRenderer
 
         if (path.Length > 0)
         {
-            svg.Element("path", $"class=\"contour\" d=\"{path}\" fill=\"none\" stroke=\"#222222\" stroke-width=\"1.6\" stroke-linecap=\"round\" stroke-dasharray=\"6 3\"");
+            svg.Element("path", $"class=\"contour\" d=\"{path}\" fill=\"none\" stroke=\"#222222\" stroke-width=\"1.6\" stroke-linecap=\"round\"");
         }
     }
 
@@ -369,7 +369,11 @@ internal static class PanelRenderer
             }
 
             svg.Rect(x1, Math.Min(yValue, yBase), x2 - x1, Math.Abs(yBase - yValue), string.Empty);
-            points.Add(((x1 + x2) / 2, yValue));
+            // Points down the bar's body, so the legend placement avoids covering bars, not only their tops.
+            for (var k = 0; k <= 4; k++)
+            {
+                points.Add(((x1 + x2) / 2, yValue + ((yBase - yValue) * k / 4)));
+            }
         }
 
         svg.Close("g");
@@ -449,34 +453,38 @@ internal static class PanelRenderer
             return;
         }
 
-        var boxWidth = 44 + entries.Max(e => TextMetrics.Width(e.Label, LegendFont));
-        var boxHeight = 8 + (entries.Count * LegendRow);
+        // Two layouts: a column of entries, or (when it fits) one row, which is shorter and often clears the data.
         const double Inset = 8;
+        var textWidths = entries.Select(e => TextMetrics.Width(e.Label, LegendFont)).ToArray();
+        var column = (Width: 44 + textWidths.Max(), Height: 8 + (entries.Count * LegendRow), Horizontal: false);
+        var row = (Width: 8 + textWidths.Sum(w => 44 + w) - 8, Height: 8 + LegendRow, Horizontal: true);
+        var layouts = row.Width <= area.Width - (2 * Inset) && entries.Count > 1 ? new[] { column, row } : [column];
         var corners = new[] { LegendPosition.TopRight, LegendPosition.TopLeft, LegendPosition.BottomRight, LegendPosition.BottomLeft };
-        var position = panel.Legend;
+        var (position, layout) = (panel.Legend, column);
         if (position == LegendPosition.Auto)
         {
-            // The corner hiding the fewest drawn points; ties keep the earlier (conventional) corner.
-            position = corners.MinBy(corner =>
+            // The corner and layout hiding the fewest drawn points; ties keep the earlier (conventional) choice.
+            (position, layout) = layouts.SelectMany(l => corners.Select(c => (Corner: c, Layout: l))).MinBy(choice =>
             {
-                var (bx, by) = LegendOrigin(corner, area, boxWidth, boxHeight, Inset);
-                return points.Count(p => p.X >= bx - 4 && p.X <= bx + boxWidth + 4 && p.Y >= by - 4 && p.Y <= by + boxHeight + 4);
+                var (bx, by) = LegendOrigin(choice.Corner, area, choice.Layout.Width, choice.Layout.Height, Inset);
+                return points.Count(p => p.X >= bx - 4 && p.X <= bx + choice.Layout.Width + 4 && p.Y >= by - 4 && p.Y <= by + choice.Layout.Height + 4);
             });
         }
 
-        var (x, y) = LegendOrigin(position, area, boxWidth, boxHeight, Inset);
+        var (x, y) = LegendOrigin(position, area, layout.Width, layout.Height, Inset);
         svg.Open("g", $"class=\"legend\" font-size=\"{SvgBuilder.N(LegendFont)}\"");
-        svg.Rect(x, y, boxWidth, boxHeight, "rx=\"3\" fill=\"#FFFFFF\" fill-opacity=\"0.88\" stroke=\"#BBBBBB\" stroke-width=\"0.8\"");
+        svg.Rect(x, y, layout.Width, layout.Height, "rx=\"3\" fill=\"#FFFFFF\" fill-opacity=\"0.88\" stroke=\"#BBBBBB\" stroke-width=\"0.8\"");
+        var entryLeft = x;
         for (var i = 0; i < entries.Count; i++)
         {
             var (series, color, label, contour) = entries[i];
-            var rowY = y + 4 + (i * LegendRow) + (LegendRow / 2);
-            var swatchLeft = x + 8;
-            var swatchRight = x + 30;
+            var rowY = y + 4 + (layout.Horizontal ? 0 : i * LegendRow) + (LegendRow / 2);
+            var swatchLeft = entryLeft + 8;
+            var swatchRight = entryLeft + 30;
             switch (series)
             {
                 case HeatmapSeries when contour:
-                    svg.LineSegment(swatchLeft, rowY, swatchRight, rowY, "stroke=\"#222222\" stroke-width=\"1.6\" stroke-dasharray=\"6 3\"");
+                    svg.LineSegment(swatchLeft, rowY, swatchRight, rowY, "stroke=\"#222222\" stroke-width=\"1.6\"");
                     break;
                 case LineSeries line:
                     var dash = line.Dashed ? " stroke-dasharray=\"7 4\"" : string.Empty;
@@ -502,7 +510,11 @@ internal static class PanelRenderer
                     break;
             }
 
-            svg.Text(x + 36, rowY + (LegendFont * 0.35), label, $"fill=\"{TextColor}\"");
+            svg.Text(entryLeft + 36, rowY + (LegendFont * 0.35), label, $"fill=\"{TextColor}\"");
+            if (layout.Horizontal)
+            {
+                entryLeft += 44 + textWidths[i];
+            }
         }
 
         svg.Close("g");
