@@ -52,10 +52,19 @@ public sealed class CsvFormatException : IOException
     /// <summary>The 1-based column (field index), or 0.</summary>
     public int Column { get; }
 
-    private static string Describe(string fileName, int line, int column, string? columnName, string problem) => (line, column) switch
+    private static string Describe(string fileName, int line, int column, string? columnName, string problem)
     {
-        (> 0, > 0) => $"{fileName}: line {line}, column {column}{(columnName is null ? string.Empty : $" ('{columnName}')")}: {problem}",
-        (> 0, _) => $"{fileName}: line {line}: {problem}",
-        _ => $"{fileName}: {problem}",
-    };
+        if (line <= 0)
+        {
+            return $"{fileName}: {problem}";
+        }
+
+        if (column <= 0)
+        {
+            return $"{fileName}: line {line}: {problem}";
+        }
+
+        var name = columnName is null ? string.Empty : $" ('{columnName}')";
+        return $"{fileName}: line {line}, column {column}{name}: {problem}";
+    }
 }
