@@ -1,0 +1,51 @@
+using System.Globalization;
+using System.Numerics;
+
+namespace NeuralCore.IO;
+
+/// <summary>
+/// Loads data sets (X and Y, one sample per row) from CSV, <c>.npy</c> or <c>.npz</c> files.
+/// </summary>
+/// <remarks>
+/// <code>
+/// // moons.csv: x1,x2,label   → X is n×2, Y is n×1
+/// using var data = DataLoader.ReadCsv&lt;float&gt;("moons.csv", new CsvReadOptions { Targets = TargetColumns.Named("label") });
+/// // X.npy (n×2), y.npy (n,) as float64 from NumPy, trained in float32
+/// using var data = DataLoader.ReadNpy&lt;float&gt;("X.npy", "y.npy", conversion: NpyConversion.AllowPrecisionChange);
+/// </code>
+/// The tutorials' features × samples layout is read with <see cref="DataLayout.FeaturesInRows"/> and transposed.
+/// </remarks>
+public static partial class DataLoader
+{
+    private static string[] DefaultNames(string prefix, int count)
+    {
+        var names = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            names[i] = string.Create(CultureInfo.InvariantCulture, $"{prefix}{i + 1}");
+        }
+
+        return names;
+    }
+
+    private static Matrix<T> Transposed<T>(Matrix<T> source)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        using (source)
+        {
+            var result = new Matrix<T>(source.Columns, source.Rows);
+            var from = source.ReadOnlySpan;
+            var to = result.Span;
+            for (var r = 0; r < from.Rows; r++)
+            {
+                var row = from.GetRowSpan(r);
+                for (var c = 0; c < row.Length; c++)
+                {
+                    to[c, r] = row[c];
+                }
+            }
+
+            return result;
+        }
+    }
+}

@@ -1,0 +1,172 @@
+using System.Text;
+using NeuralCore.IO;
+
+namespace NeuralCore.Tests.IO;
+
+/// <summary>Every kind of bad file gives an <see cref="NpyFormatException"/> naming the file and what was found.</summary>
+public sealed class NpyMalformedTests
+{
+    private static NpyFormatException ReadFails(string name)
+    {
+        var path = TestFiles.Fixture(name);
+        var error = Assert.Throws<NpyFormatException>(() => Npy.Read(path));
+        Assert.StartsWith(path + ": ", error.Message, StringComparison.Ordinal);
+        Assert.Equal(path, error.FileName);
+        return error;
+    }
+
+    private static NpyFormatException ReadBytesFails(byte[] bytes)
+    {
+        using var stream = new MemoryStream(bytes);
+        var error = Assert.Throws<NpyFormatException>(() => Npy.Read(stream, "bad.npy"));
+        Assert.StartsWith("bad.npy: ", error.Message, StringComparison.Ordinal);
+        return error;
+    }
+
+    private static byte[] ValidFile()
+    {
+        using var stream = new MemoryStream();
+        Npy.Write(stream, NpyArray.FromSpan<float>([1f, 2f, 3f, 4f, 5f, 6f]));
+        return stream.ToArray();
+    }
+
+    // A v1.0 file with a hand-written header, padded like NumPy's so only the header content differs.
+    private static byte[] WithHeader(string header, byte[] data)
+    {
+        var text = header + new string(' ', 63 - ((10 + header.Length) % 64)) + "\n";
+        var bytes = new List<byte> { 0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0 };
+        bytes.Add((byte)(text.Length & 0xFF));
+        bytes.Add((byte)(text.Length >> 8));
+        bytes.AddRange(Encoding.ASCII.GetBytes(text));
+        bytes.AddRange(data);
+        return [.. bytes];
+    }
+
+    [Fact]
+    public void Int64_dtype_is_named_with_the_supported_ones() =>
+        Assert.Contains("dtype '<i8' is not supported; expected '<f4', '<f8' or '|u1'", ReadFails("bad_int64.npy").Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void Big_endian_data_is_refused_with_the_little_endian_spelling() =>
+        Assert.Contains("'>f4' is big-endian", ReadFails("bad_bigendian.npy").Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void Three_dimensional_array_is_refused_with_its_shape() =>
+        Assert.Contains("3-D array of shape (2, 3, 4)", ReadFails("bad_3d.npy").Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void Object_array_is_refused() =>
+        Assert.Contains("'|O' is an object array", ReadFails("bad_object.npy").Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void Bad_member_in_an_archive_names_the_archive_and_the_member()
+    {
+        var path = TestFiles.Fixture("bad_member_int64.npz");
+
+        var error = Assert.Throws<NpyFormatException>(() => Npz.Read(path));
+
+        Assert.StartsWith($"{path}/counts.npy: dtype '<i8'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Missing_archive_member_lists_the_members_that_exist()
+    {
+        var path = TestFiles.Fixture("model_stored.npz");
+        var archive = Npz.Read(path);
+
+        var error = Assert.Throws<NpyFormatException>(() => archive["W9"]);
+
+        Assert.Equal($"{path}: member 'W9' not found; members are: W1, b1, architecture.", error.Message);
+    }
+
+    [Fact]
+    public void Wrong_magic_shows_the_bytes_found()
+    {
+        var bytes = ValidFile();
+        bytes[0] = (byte)'P';
+
+        Assert.Contains("expected the magic \\x93NUMPY, found bytes 504E554D5059", ReadBytesFails(bytes).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Empty_file_is_reported_as_empty() =>
+        Assert.Contains("the file is empty", ReadBytesFails([]).Message, StringComparison.Ordinal);
+
+    [Theory]
+    [InlineData(7, "inside the version field")]
+    [InlineData(9, "inside the header-length field")]
+    [InlineData(40, "truncated header: expected 118 header bytes, the file has 30")]
+    public void Truncated_header_says_where_the_file_ends(int keep, string expected) =>
+        Assert.Contains(expected, ReadBytesFails(ValidFile()[..keep]).Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void Shape_promising_more_data_than_the_file_has_is_refused()
+    {
+        var bytes = ValidFile();
+
+        var error = ReadBytesFails(bytes[..^4]);
+
+        Assert.Contains("promises shape (6,) of '<f4' (24 data bytes), but the file has only 20 data bytes", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Shape_promising_less_data_than_the_file_has_is_refused_for_files()
+    {
+        using var files = new TestFiles();
+        var path = files.PathOf("long.npy");
+        File.WriteAllBytes(path, [.. ValidFile(), 1, 2, 3, 4]);
+
+        var error = Assert.Throws<NpyFormatException>(() => Npy.Read(path));
+
+        Assert.Contains("(24 data bytes), but 4 more bytes follow the data", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{'descr': '<f4', 'fortran_order': False, }", "no 'shape' key")]
+    [InlineData("{'descr': '<f4', 'shape': (2,), }", "no 'fortran_order' key")]
+    [InlineData("{'descr': '<f4', 'fortran_order': False, 'shape': (), }", "0-D (scalar) array is not supported")]
+    [InlineData("{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (2,), }", "structured (record) dtypes are not supported")]
+    [InlineData("{'descr': '<f4', 'fortran_order': Maybe, 'shape': (2,), }", "expected True or False")]
+    [InlineData("{'descr': '<f4', 'fortran_order': False, 'shape': (-2,), }", "expected a non-negative integer")]
+    [InlineData("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'extra': 1, }", "unexpected header key 'extra'")]
+    [InlineData("{'descr': '<f2', 'fortran_order': False, 'shape': (2,), }", "dtype '<f2' is not supported")]
+    [InlineData("{'descr': '<f4', 'fortran_order': False, 'shape': (2,)", "expected '}'")]
+    public void Malformed_header_dictionary_is_explained(string header, string expected) =>
+        Assert.Contains(expected, ReadBytesFails(WithHeader(header, new byte[8])).Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void Python2_long_suffix_and_double_quotes_are_accepted()
+    {
+        using var stream = new MemoryStream(WithHeader("{\"descr\": \"<f8\", \"fortran_order\": False, \"shape\": (1L, 2L), }", new byte[16]));
+
+        Assert.Equal([1, 2], Npy.Read(stream).Shape.ToArray());
+    }
+
+    [Fact]
+    public void Unknown_format_version_is_refused()
+    {
+        var bytes = ValidFile();
+        bytes[6] = 4;
+
+        Assert.Contains("format version 4.0 is not supported", ReadBytesFails(bytes).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_file_that_is_not_a_zip_is_refused_as_npz()
+    {
+        using var stream = new MemoryStream(ValidFile());
+
+        var error = Assert.Throws<NpyFormatException>(() => Npz.Read(stream, "model.npz"));
+
+        Assert.StartsWith("model.npz: not a valid .npz (zip) archive", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Non_utf8_bytes_are_refused_as_text()
+    {
+        var array = NpyArray.FromSpan<byte>([0xC3, 0x28]);
+
+        Assert.Throws<NpyFormatException>(array.ToUtf8String);
+        Assert.Throws<NpyFormatException>(() => NpyArray.FromSpan<float>([1f]).ToUtf8String());
+    }
+}
