@@ -116,6 +116,13 @@ public sealed partial class Trainer<T>
         return new Evaluation(total / x.Rows, (double)correct / x.Rows);
     }
 
+    /// <summary>The gradient vector of the last <see cref="ComputeGradients"/> or step, in the parameter layout.</summary>
+    internal ReadOnlySpan<T> GradientStorage => _gradients.DangerousGetStorage();
+
+    /// <summary>The mean loss at the current parameters, for data already validated and within the capacity.</summary>
+    internal T LossOnly(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y) =>
+        Forward(x, y, Rows(_delta0!, x.Rows, _network.OutputSize), out _);
+
     /// <summary>A contiguous [rows, columns] view over the start of a buffer (a partial batch is just fewer rows).</summary>
     private static MatrixSpan<T> Rows(Matrix<T> buffer, int rows, int columns) =>
         new(buffer.DangerousGetStorage(), rows, columns);
