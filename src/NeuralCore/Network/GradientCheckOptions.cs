@@ -3,7 +3,7 @@ namespace NeuralCore;
 /// <summary>How <see cref="GradientCheck"/> compares backpropagation with finite differences.</summary>
 public readonly record struct GradientCheckOptions
 {
-    /// <summary>The finite-difference step h; 0 (the default) picks 1e-5 for double and 1e-2 for float.</summary>
+    /// <summary>The finite-difference step h; 0 (the default) picks 1e-3 for double and 1e-2 for float.</summary>
     public double Step { get; init; }
 
     /// <summary>

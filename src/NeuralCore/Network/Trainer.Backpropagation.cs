@@ -119,6 +119,8 @@ public sealed partial class Trainer<T>
     /// <summary>The gradient vector of the last <see cref="ComputeGradients"/> or step, in the parameter layout.</summary>
     internal ReadOnlySpan<T> GradientStorage => _gradients.DangerousGetStorage();
 
+    internal Span<T> WritableGradientStorage => _gradients.DangerousGetStorage();
+
     /// <summary>The mean loss at the current parameters, for data already validated and within the capacity.</summary>
     internal T LossOnly(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y) =>
         Forward(x, y, Rows(_delta0!, x.Rows, _network.OutputSize), out _);
