@@ -60,39 +60,41 @@ public readonly record struct Optimizer
 
     /// <summary>Checks the hyper-parameters.</summary>
     /// <param name="paramName">The argument to name in the error.</param>
+    /// <param name="displayName">How the optimizer is called in the message (for example <c>options.Optimizer</c>); <paramref name="paramName"/> when null.</param>
     /// <exception cref="ArgumentException">A value is out of range or NaN; the message gives the expected range and the actual value.</exception>
-    public void Validate(string paramName)
+    public void Validate(string paramName, string? displayName = null)
     {
+        var name = displayName ?? paramName;
         if (!Enum.IsDefined(Kind))
         {
-            throw new ArgumentException($"{paramName}.Kind must be Sgd, Momentum or Adam; got {(int)Kind}.", paramName);
+            throw new ArgumentException($"{name}.Kind must be Sgd, Momentum or Adam; got {(int)Kind}.", paramName);
         }
 
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate))
         {
-            throw new ArgumentException($"{paramName}.LearningRate must be finite and > 0; got {LearningRate}.", paramName);
+            throw new ArgumentException($"{name}.LearningRate must be finite and > 0; got {LearningRate}.", paramName);
         }
 
         if (!(WeightDecay >= 0) || !double.IsFinite(WeightDecay))
         {
-            throw new ArgumentException($"{paramName}.WeightDecay must be finite and ≥ 0; got {WeightDecay}.", paramName);
+            throw new ArgumentException($"{name}.WeightDecay must be finite and ≥ 0; got {WeightDecay}.", paramName);
         }
 
         if (Kind == OptimizerKind.Momentum && !(Momentum >= 0 && Momentum < 1))
         {
-            throw new ArgumentException($"{paramName}.Momentum must be in [0, 1); got {Momentum}.", paramName);
+            throw new ArgumentException($"{name}.Momentum must be in [0, 1); got {Momentum}.", paramName);
         }
 
         if (Kind == OptimizerKind.Adam)
         {
             if (!(Beta1 >= 0 && Beta1 < 1) || !(Beta2 >= 0 && Beta2 < 1))
             {
-                throw new ArgumentException($"{paramName}.Beta1 and Beta2 must be in [0, 1); got {Beta1} and {Beta2}.", paramName);
+                throw new ArgumentException($"{name}.Beta1 and Beta2 must be in [0, 1); got {Beta1} and {Beta2}.", paramName);
             }
 
             if (!(Epsilon > 0) || !double.IsFinite(Epsilon))
             {
-                throw new ArgumentException($"{paramName}.Epsilon must be finite and > 0; got {Epsilon}.", paramName);
+                throw new ArgumentException($"{name}.Epsilon must be finite and > 0; got {Epsilon}.", paramName);
             }
         }
     }

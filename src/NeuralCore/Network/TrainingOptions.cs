@@ -40,6 +40,6 @@ public sealed record TrainingOptions(Loss Loss, Optimizer Optimizer)
             throw new ArgumentException($"{paramName}.BatchSize must be ≥ 1; got {BatchSize}.", paramName);
         }
 
-        Optimizer.Validate($"{paramName}.Optimizer");
+        Optimizer.Validate(paramName, $"{paramName}.Optimizer");
     }
 }
