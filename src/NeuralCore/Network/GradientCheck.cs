@@ -74,13 +74,15 @@ public static class GradientCheck
         {
             var spec = network.Architecture[l];
             var weightCount = spec.InputDim * spec.OutputDim;
+            var stride = layout.WeightStrides[l];
             var weights = Sample(weightCount, options.MaxParametersPerLayer, random);
             var biases = Sample(spec.OutputDim, options.MaxParametersPerLayer, random);
             var weightError = 0.0;
             foreach (var w in weights)
             {
-                // w indexes W_int[in, out] row-major, the storage order.
-                weightError = Math.Max(weightError, Compare(trainer, x, y, parameters, layout.WeightOffsets[l] + w, step, floor));
+                // w = i·out + o indexes W_int[in, out]; its storage row has the internal stride.
+                var index = layout.WeightOffsets[l] + ((w / spec.OutputDim) * stride) + (w % spec.OutputDim);
+                weightError = Math.Max(weightError, Compare(trainer, x, y, parameters, index, step, floor));
             }
 
             var biasError = 0.0;

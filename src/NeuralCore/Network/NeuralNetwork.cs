@@ -146,7 +146,8 @@ public sealed partial class NeuralNetwork<T> : IDisposable
     internal MatrixSpan<T> WritableWeightsInternal(int layer)
     {
         var spec = Architecture[layer];
-        return new MatrixSpan<T>(ParameterStorage.Slice(Layout.WeightOffsets[layer], spec.InputDim * spec.OutputDim), spec.InputDim, spec.OutputDim);
+        var stride = Layout.WeightStrides[layer];
+        return new MatrixSpan<T>(ParameterStorage.Slice(Layout.WeightOffsets[layer], spec.InputDim * stride), spec.InputDim, spec.OutputDim, stride);
     }
 
     internal ReadOnlySpan<T> BiasInternal(int layer) => WritableBiasInternal(layer);

@@ -28,8 +28,8 @@ public sealed class Predictor<T> : IDisposable
             hidden = Math.Max(hidden, network.Architecture[l].OutputDim);
         }
 
-        _buffer0 = new Matrix<T>(capacity, hidden);
-        _buffer1 = new Matrix<T>(capacity, hidden);
+        _buffer0 = new Matrix<T>(capacity, hidden, RowStride.For(hidden));
+        _buffer1 = new Matrix<T>(capacity, hidden, RowStride.For(hidden));
     }
 
     /// <summary>The rows processed per pass; larger batches run in chunks of this size.</summary>

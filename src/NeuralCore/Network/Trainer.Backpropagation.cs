@@ -127,5 +127,5 @@ public sealed partial class Trainer<T>
 
     /// <summary>A contiguous [rows, columns] view over the start of a buffer (a partial batch is just fewer rows).</summary>
     private static MatrixSpan<T> Rows(Matrix<T> buffer, int rows, int columns) =>
-        new(buffer.DangerousGetStorage(), rows, columns);
+        RowStride.View(buffer.DangerousGetStorage(), rows, columns);
 }

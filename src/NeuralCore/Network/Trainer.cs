@@ -253,7 +253,8 @@ public sealed partial class Trainer<T> : IDisposable
     private MatrixSpan<T> WeightGradient(int layer)
     {
         var spec = _architecture[layer];
-        return new MatrixSpan<T>(_gradients.DangerousGetStorage().Slice(_network.Layout.WeightOffsets[layer], spec.InputDim * spec.OutputDim), spec.InputDim, spec.OutputDim);
+        var stride = _network.Layout.WeightStrides[layer];
+        return new MatrixSpan<T>(_gradients.DangerousGetStorage().Slice(_network.Layout.WeightOffsets[layer], spec.InputDim * stride), spec.InputDim, spec.OutputDim, stride);
     }
 
     private Span<T> BiasGradient(int layer) =>
@@ -272,17 +273,19 @@ public sealed partial class Trainer<T> : IDisposable
         _activations = new Matrix<T>[count];
         for (var l = 0; l < count; l++)
         {
-            _activations[l] = new Matrix<T>(rows, _architecture[l].OutputDim);
+            _activations[l] = Buffer(rows, _architecture[l].OutputDim);
             widest = Math.Max(widest, _architecture[l].OutputDim);
         }
 
-        _outputZ = new Matrix<T>(rows, _network.OutputSize);
-        _delta0 = new Matrix<T>(rows, widest);
-        _delta1 = new Matrix<T>(rows, widest);
-        _batchX = new Matrix<T>(rows, _network.InputSize);
-        _batchY = new Matrix<T>(rows, _network.OutputSize);
+        _outputZ = Buffer(rows, _network.OutputSize);
+        _delta0 = Buffer(rows, widest);
+        _delta1 = Buffer(rows, widest);
+        _batchX = Buffer(rows, _network.InputSize);
+        _batchY = Buffer(rows, _network.OutputSize);
         _capacity = rows;
     }
+
+    private static Matrix<T> Buffer(int rows, int width) => new(rows, width, RowStride.For(width));
 
     private void ReleaseBatchBuffers()
     {

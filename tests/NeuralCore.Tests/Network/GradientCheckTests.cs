@@ -114,6 +114,22 @@ public sealed class GradientCheckTests
     }
 
     [Fact]
+    public void PaddedInternalRows_AreCheckedToo()
+    {
+        // Widths ≥ 16 get rows padded to a multiple of 16 internally (18 → 32): every real weight must still line up.
+        var architecture = NetworkArchitecture.FromSizes([17, 18, 33, 2], [Activation.Tanh, Activation.Sigmoid, Activation.Linear]);
+        using var network = new NeuralNetwork<double>(architecture, Initialization.Xavier(5) with { Bias = BiasInitialization.SmallNormal });
+        using var x = NetworkTestHelpers.RandomMatrix<double>(5, 17, 7);
+        using var y = NetworkTestHelpers.RandomTargets<double>(Loss.MeanSquaredError, 5, 2, 8);
+
+        var result = GradientCheck.Run(network, Loss.MeanSquaredError, x.ReadOnlySpan, y.ReadOnlySpan);
+
+        Assert.Equal(17 * 18, result.Layers[0].WeightsChecked);
+        Assert.Equal(18 * 33, result.Layers[1].WeightsChecked);
+        Assert.True(result.MaxRelativeError < 1e-6, result.ToString());
+    }
+
+    [Fact]
     public void Sampling_ChecksAtMostTheRequestedCount()
     {
         var architecture = NetworkArchitecture.FromSizes([20, 30, 3], [Activation.Relu, Activation.Softmax]);

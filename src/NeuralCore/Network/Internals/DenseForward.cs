@@ -7,7 +7,7 @@ internal static class DenseForward
 {
     /// <summary>
     /// Runs the network on <paramref name="x"/> ([m, in]) into <paramref name="output"/> ([m, out]); hidden activations
-    /// ping-pong between <paramref name="buffer0"/> and <paramref name="buffer1"/> (each ≥ m·maxHiddenWidth).
+    /// ping-pong between <paramref name="buffer0"/> and <paramref name="buffer1"/> (each ≥ m·stride(maxHiddenWidth)).
     /// </summary>
     public static void Run<T>(NeuralNetwork<T> network, ReadOnlyMatrixSpan<T> x, Span<T> buffer0, Span<T> buffer1, MatrixSpan<T> output, ComputeOptions options)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -21,7 +21,7 @@ internal static class DenseForward
             var layer = architecture[l];
             var destination = l == last
                 ? output
-                : new MatrixSpan<T>((l & 1) == 0 ? buffer0 : buffer1, rows, layer.OutputDim);
+                : RowStride.View((l & 1) == 0 ? buffer0 : buffer1, rows, layer.OutputDim);
             Gemm.MultiplyBiasActivate(input, MatrixOp.None, network.WeightsInternal(l), MatrixOp.None, network.BiasInternal(l), layer.Activation, default, destination, options);
             input = destination;
         }

@@ -5,14 +5,14 @@ namespace NeuralCore.Network.Internals;
 /// </summary>
 /// <remarks>
 /// <code>
-/// [ W₀ (in₀×out₀, row-major) | pad | b₀ (out₀) | pad | W₁ … | b₁ … ]   each block starts on a 16-element boundary
+/// [ W₀ (in₀ rows of stride(out₀)) | pad | b₀ (out₀) | pad | W₁ … | b₁ … ]   each block starts on a 16-element boundary
 /// </code>
 /// Weights are stored transposed relative to the public/PyTorch [out, in] form: W_int[in, out] = Wᵀ. Then the
 /// forward product is Z = A_prev·W_int (both operands read along their rows, the broadcast GEMM kernel with no
 /// transposition), dW_int = A_prevᵀ·δ, and only the backward dA_prev = δ·W_intᵀ reads W transposed
 /// (performance-research.md §6.3). One flat vector means one optimizer call, one snapshot copy and one finiteness
 /// scan per step instead of one per layer. Padding elements stay zero in parameters and gradients, so every update
-/// rule leaves them at zero.
+/// rule leaves them at zero. Weight rows use the internal <see cref="RowStride"/> (padded to 16 from width 16 up).
 /// </remarks>
 internal sealed class ParameterLayout
 {
@@ -24,12 +24,14 @@ internal sealed class ParameterLayout
         var count = architecture.LayerCount;
         WeightOffsets = new int[count];
         BiasOffsets = new int[count];
+        WeightStrides = new int[count];
         long offset = 0;
         for (var i = 0; i < count; i++)
         {
             var layer = architecture[i];
             WeightOffsets[i] = checked((int)offset);
-            offset = Align(offset + ((long)layer.InputDim * layer.OutputDim));
+            WeightStrides[i] = RowStride.For(layer.OutputDim);
+            offset = Align(offset + ((long)layer.InputDim * WeightStrides[i]));
             BiasOffsets[i] = checked((int)offset);
             offset = Align(offset + layer.OutputDim);
         }
@@ -39,6 +41,9 @@ internal sealed class ParameterLayout
 
     /// <summary>The start of each layer's W_int[in, out].</summary>
     public int[] WeightOffsets { get; }
+
+    /// <summary>The row stride of each layer's W_int.</summary>
+    public int[] WeightStrides { get; }
 
     /// <summary>The start of each layer's bias.</summary>
     public int[] BiasOffsets { get; }
