@@ -23,13 +23,22 @@ public sealed class ZeroAllocationTests
     private static void TrainingStepAndPredictionsAllocateNothing<T>(OptimizerKind kind)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        foreach (var path in Kernels.Available)
+        {
+            TrainingStepAndPredictionsAllocateNothing<T>(kind, ComputeOptions.For(path));
+        }
+    }
+
+    private static void TrainingStepAndPredictionsAllocateNothing<T>(OptimizerKind kind, ComputeOptions compute)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         var architecture = NetworkArchitecture.FromSizes([5, 12, 7, 3], [Activation.Relu, Activation.Sigmoid, Activation.Softmax]);
         using var network = new NeuralNetwork<T>(architecture, Initialization.He(1));
         using var x = NetworkTestHelpers.RandomMatrix<T>(40, 5, 1);
         using var y = NetworkTestHelpers.RandomTargets<T>(Loss.CrossEntropy, 40, 3, 2);
         var optimizer = kind switch { OptimizerKind.Adam => Optimizer.Adam(0.01), OptimizerKind.Momentum => Optimizer.WithMomentum(0.01), _ => Optimizer.Sgd(0.01) };
-        using var trainer = new Trainer<T>(network, new TrainingOptions(Loss.CrossEntropy, optimizer) { BatchSize = 16 });
-        using var predictor = network.CreatePredictor(8);
+        using var trainer = new Trainer<T>(network, new TrainingOptions(Loss.CrossEntropy, optimizer) { BatchSize = 16, Compute = compute });
+        using var predictor = network.CreatePredictor(8, compute);
         using var batchOut = new Matrix<T>(40, 3);
         var single = new T[3];
         var input = x.ReadOnlySpan.ToArray().AsMemory(0, 5);
