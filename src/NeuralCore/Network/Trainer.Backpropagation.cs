@@ -9,7 +9,8 @@ public sealed partial class Trainer<T>
     /// <summary>
     /// Forward over <paramref name="x"/> storing every A (and the output Z), then the loss; returns the output view.
     /// </summary>
-    private T Forward(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y, MatrixSpan<T> outputGradient, out int correct)
+    /// <remarks>The accuracy count is only taken when <paramref name="countCorrect"/> is set (epochs and evaluations need it, single steps do not).</remarks>
+    private T Forward(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y, MatrixSpan<T> outputGradient, bool countCorrect, out int correct)
     {
         Debug.Assert(x.Rows <= _capacity);
         var rows = x.Rows;
@@ -33,18 +34,18 @@ public sealed partial class Trainer<T>
 
         // BP1, fused with the loss: δᴸ = ∂L/∂Zᴸ, with the 1/m of the mean already included.
         var loss = Losses.EvaluateWithOutputGradient(Options.Loss, outputSpec.Activation, logits, output, y, outputGradient, _compute);
-        correct = Metrics.CountCorrect(output, y);
+        correct = countCorrect ? Metrics.CountCorrect(output, y, _path) : 0;
         return loss;
     }
 
     /// <summary>Computes the loss and every gradient for one batch into the gradient vector.</summary>
-    private T ForwardBackward(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y, MatrixSpan<T> inputGradient, out int correct)
+    private T ForwardBackward(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y, MatrixSpan<T> inputGradient, bool countCorrect, out int correct)
     {
         var rows = x.Rows;
         var last = _architecture.LayerCount - 1;
         var delta = Rows(_delta0!, rows, _architecture[last].OutputDim);
         var spare = _delta1!;
-        var loss = Forward(x, y, delta, out correct);
+        var loss = Forward(x, y, delta, countCorrect, out correct);
 
         for (var l = last; l >= 0; l--)
         {
@@ -108,7 +109,7 @@ public sealed partial class Trainer<T>
         {
             var count = Math.Min(_capacity, x.Rows - start);
             var scratch = Rows(_delta0!, count, _network.OutputSize);
-            var loss = Forward(x.SliceRows(start, count), y.SliceRows(start, count), scratch, out var chunkCorrect);
+            var loss = Forward(x.SliceRows(start, count), y.SliceRows(start, count), scratch, countCorrect: true, out var chunkCorrect);
             total += double.CreateTruncating(loss) * count;
             correct += chunkCorrect;
         }
@@ -123,7 +124,7 @@ public sealed partial class Trainer<T>
 
     /// <summary>The mean loss at the current parameters, for data already validated and within the capacity.</summary>
     internal T LossOnly(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y) =>
-        Forward(x, y, Rows(_delta0!, x.Rows, _network.OutputSize), out _);
+        Forward(x, y, Rows(_delta0!, x.Rows, _network.OutputSize), countCorrect: false, out _);
 
     /// <summary>A contiguous [rows, columns] view over the start of a buffer (a partial batch is just fewer rows).</summary>
     private static MatrixSpan<T> Rows(Matrix<T> buffer, int rows, int columns) =>

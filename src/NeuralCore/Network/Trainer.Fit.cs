@@ -81,11 +81,11 @@ public sealed partial class Trainer<T>
                     var by = Rows(_batchY!, count, _network.OutputSize);
                     Gather(x, start, bx);
                     Gather(y, start, by);
-                    loss = ForwardBackward(bx, by, default, out batchCorrect);
+                    loss = ForwardBackward(bx, by, default, countCorrect: true, out batchCorrect);
                 }
                 else
                 {
-                    loss = ForwardBackward(x.SliceRows(start, count), y.SliceRows(start, count), default, out batchCorrect);
+                    loss = ForwardBackward(x.SliceRows(start, count), y.SliceRows(start, count), default, countCorrect: true, out batchCorrect);
                 }
 
                 Update();

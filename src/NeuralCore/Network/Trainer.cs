@@ -28,6 +28,7 @@ public sealed partial class Trainer<T> : IDisposable
     private readonly NeuralNetwork<T> _network;
     private readonly NetworkArchitecture _architecture;
     private readonly ComputeOptions _compute;
+    private readonly KernelPath _path;
     private readonly Matrix<T> _gradients;
     private readonly Matrix<T> _snapshot;
     private readonly Matrix<T>? _state1;
@@ -67,6 +68,7 @@ public sealed partial class Trainer<T> : IDisposable
         _architecture = network.Architecture;
         Options = options;
         _compute = options.Compute;
+        _path = options.Compute.ResolvePath();
         var optimizer = options.Optimizer;
         _learningRate = T.CreateTruncating(optimizer.LearningRate);
         _weightDecay = T.CreateTruncating(optimizer.WeightDecay);
@@ -112,7 +114,7 @@ public sealed partial class Trainer<T> : IDisposable
     {
         ValidateData(x, y, nameof(x), nameof(y));
         EnsureCapacity(x.Rows);
-        var loss = ForwardBackward(x, y, default, out _);
+        var loss = ForwardBackward(x, y, default, countCorrect: false, out _);
         Update();
         return loss;
     }
@@ -140,7 +142,7 @@ public sealed partial class Trainer<T> : IDisposable
         }
 
         EnsureCapacity(x.Rows);
-        return ForwardBackward(x, y, inputGradient, out _);
+        return ForwardBackward(x, y, inputGradient, countCorrect: false, out _);
     }
 
     /// <summary>Copies layer <paramref name="layer"/>'s weight gradient from the last step, shape [OutputDim, InputDim].</summary>
