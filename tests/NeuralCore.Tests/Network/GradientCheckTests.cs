@@ -114,6 +114,22 @@ public sealed class GradientCheckTests
     }
 
     [Fact]
+    public void Float_WithItsDefaults_GivesUsefulFigures()
+    {
+        // float carries ~7 digits, so the figures are coarse; the defaults (h = 1e-2, floor 1e-3) keep them meaningful:
+        // a correct gradient stays well below the 1e-2 a wrong one typically shows.
+        var architecture = NetworkArchitecture.FromSizes([3, 8, 2], [Activation.Tanh, Activation.Softmax]);
+        using var network = new NeuralNetwork<float>(architecture, Initialization.Xavier(3));
+        using var x = NetworkTestHelpers.RandomMatrix<float>(6, 3, 1);
+        using var y = NetworkTestHelpers.RandomTargets<float>(Loss.CrossEntropy, 6, 2, 2);
+
+        var result = GradientCheck.Run(network, Loss.CrossEntropy, x.ReadOnlySpan, y.ReadOnlySpan);
+
+        Assert.Equal(1e-2, result.Step);
+        Assert.True(result.MaxRelativeError < 1e-2, result.ToString());
+    }
+
+    [Fact]
     public void PaddedInternalRows_AreCheckedToo()
     {
         // Widths ≥ 16 get rows padded to a multiple of 16 internally (18 → 32): every real weight must still line up.
