@@ -8,6 +8,10 @@ namespace NeuralCore;
 /// layer. The network's parameters are only read, so any number of predictors may run on one network at once with
 /// no lock; a single predictor must not be used by two threads at the same time.
 /// </summary>
+/// <remarks>
+/// Inputs are not scanned for NaN/±∞ (this is the hot path; training validates its data): a non-finite input gives
+/// non-finite outputs for that row only. Shapes and overlaps are checked once per call.
+/// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
 public sealed class Predictor<T> : IDisposable
     where T : unmanaged, IFloatingPointIeee754<T>
