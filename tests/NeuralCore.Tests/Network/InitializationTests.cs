@@ -105,6 +105,16 @@ public sealed class InitializationTests
     }
 
     [Fact]
+    public void DefaultInitialization_IsHeWithZeroBiases_NeverAllZeroWeights()
+    {
+        using var byDefault = new NeuralNetwork<double>(Moons, default);
+        using var he = new NeuralNetwork<double>(Moons, Initialization.He(0));
+
+        Assert.Equal(NetworkTestHelpers.ParameterBytes(he), NetworkTestHelpers.ParameterBytes(byDefault));
+        Assert.Contains(byDefault.GetWeights(0).Cast<double>(), w => w != 0);
+    }
+
+    [Fact]
     public void SmallNormal_DrawsBiasesToo()
     {
         using var network = new NeuralNetwork<double>(Moons, Initialization.SmallNormal(1));
