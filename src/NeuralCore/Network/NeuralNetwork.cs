@@ -1,5 +1,6 @@
 using System.Numerics;
 using NeuralCore.Network.Internals;
+using NeuralCore.Network.Internals.Narrow;
 
 namespace NeuralCore;
 
@@ -34,6 +35,12 @@ public sealed partial class NeuralNetwork<T> : IDisposable
     /// <exception cref="ArgumentNullException"><paramref name="architecture"/> is null.</exception>
     /// <exception cref="ArgumentException">A scale is negative or not finite.</exception>
     public NeuralNetwork(NetworkArchitecture architecture, Initialization initialization)
+        : this(architecture, initialization, narrow: null)
+    {
+    }
+
+    /// <summary>Creates a network, forcing the engine (tests compare both on the same network).</summary>
+    internal NeuralNetwork(NetworkArchitecture architecture, Initialization initialization, bool? narrow)
     {
         ArgumentNullException.ThrowIfNull(architecture);
         if (!(initialization.WeightScale >= 0 && double.IsFinite(initialization.WeightScale)))
@@ -47,6 +54,7 @@ public sealed partial class NeuralNetwork<T> : IDisposable
         }
 
         Architecture = architecture;
+        IsNarrow = narrow ?? NarrowEngine.IsEligible(architecture);
         Layout = new ParameterLayout(architecture);
         _parameters = new Matrix<T>(1, Layout.Length);
         Initialize(initialization);
@@ -69,6 +77,12 @@ public sealed partial class NeuralNetwork<T> : IDisposable
     public long ParameterCount => Architecture.ParameterCount;
 
     internal ParameterLayout Layout { get; }
+
+    /// <summary>
+    /// Whether training and inference run on the narrow feature-major kernels (every layer ≤ 32 wide, element-wise
+    /// activations, one output) rather than the GEMM path; the parameters and results are the same either way.
+    /// </summary>
+    internal bool IsNarrow { get; }
 
     /// <summary>The flat parameter vector, padding included (zero).</summary>
     internal Span<T> ParameterStorage => _parameters.DangerousGetStorage();

@@ -1,5 +1,6 @@
 using System.Numerics;
 using NeuralCore.Network.Internals;
+using NeuralCore.Network.Internals.Narrow;
 
 namespace NeuralCore;
 
@@ -20,6 +21,10 @@ public sealed class Predictor<T> : IDisposable
     private readonly ComputeOptions _options;
     private readonly Matrix<T> _buffer0;
     private readonly Matrix<T> _buffer1;
+    private readonly Matrix<T>? _narrowInput;
+    private readonly Matrix<T>? _narrowOutput;
+    private readonly KernelPath _path;
+    private readonly int _narrowStride;
 
     internal Predictor(NeuralNetwork<T> network, int capacity, ComputeOptions options)
     {
@@ -32,8 +37,21 @@ public sealed class Predictor<T> : IDisposable
             hidden = Math.Max(hidden, network.Architecture[l].OutputDim);
         }
 
-        _buffer0 = new Matrix<T>(capacity, hidden, RowStride.For(hidden));
-        _buffer1 = new Matrix<T>(capacity, hidden, RowStride.For(hidden));
+        _path = options.ResolvePath();
+        if (network.IsNarrow)
+        {
+            // Feature-major buffers: [features, capacity] with the batch along the (aligned) rows.
+            _narrowStride = NarrowEngine.Stride(capacity);
+            _buffer0 = new Matrix<T>(hidden, _narrowStride);
+            _buffer1 = new Matrix<T>(hidden, _narrowStride);
+            _narrowInput = new Matrix<T>(network.InputSize, _narrowStride);
+            _narrowOutput = new Matrix<T>(1, _narrowStride);
+        }
+        else
+        {
+            _buffer0 = new Matrix<T>(capacity, hidden, RowStride.For(hidden));
+            _buffer1 = new Matrix<T>(capacity, hidden, RowStride.For(hidden));
+        }
     }
 
     /// <summary>The rows processed per pass; larger batches run in chunks of this size.</summary>
@@ -61,6 +79,18 @@ public sealed class Predictor<T> : IDisposable
         }
 
         _network.ThrowIfDisposed();
+        if (_network.IsNarrow)
+        {
+            var column = NarrowEngine.View(_narrowInput!, input.Length, 1, _narrowStride);
+            for (var i = 0; i < input.Length; i++)
+            {
+                column.DangerousGetReferenceAt(i, 0) = input[i];
+            }
+
+            NarrowEngine.Forward(_network, column, _buffer0, _buffer1, new MatrixSpan<T>(output, 1, 1), _narrowStride, _path);
+            return;
+        }
+
         DenseForward.Run(
             _network,
             new ReadOnlyMatrixSpan<T>(input, 1, input.Length),
@@ -86,6 +116,16 @@ public sealed class Predictor<T> : IDisposable
         for (var start = 0; start < inputs.Rows; start += Capacity)
         {
             var count = Math.Min(Capacity, inputs.Rows - start);
+            if (_network.IsNarrow)
+            {
+                var featureMajor = NarrowEngine.View(_narrowInput!, inputs.Columns, count, _narrowStride);
+                NarrowEngine.ToFeatureMajor(inputs.SliceRows(start, count), featureMajor);
+                var row = NarrowEngine.View(_narrowOutput!, 1, count, _narrowStride);
+                NarrowEngine.Forward(_network, featureMajor, _buffer0, _buffer1, row, _narrowStride, _path);
+                NarrowEngine.ToRowMajor(row, outputs.SliceRows(start, count));
+                continue;
+            }
+
             DenseForward.Run(_network, inputs.SliceRows(start, count), buffer0, buffer1, outputs.SliceRows(start, count), _options);
         }
     }
@@ -95,5 +135,7 @@ public sealed class Predictor<T> : IDisposable
     {
         _buffer0.Dispose();
         _buffer1.Dispose();
+        _narrowInput?.Dispose();
+        _narrowOutput?.Dispose();
     }
 }

@@ -41,6 +41,11 @@ public sealed partial class Trainer<T>
     /// <summary>Computes the loss and every gradient for one batch into the gradient vector.</summary>
     private T ForwardBackward(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y, MatrixSpan<T> inputGradient, bool countCorrect, out int correct)
     {
+        if (_network.IsNarrow)
+        {
+            return NarrowForwardBackward(NarrowInput(x), y, inputGradient, countCorrect, out correct);
+        }
+
         var rows = x.Rows;
         var last = _architecture.LayerCount - 1;
         var delta = Rows(_delta0!, rows, _architecture[last].OutputDim);
@@ -108,8 +113,7 @@ public sealed partial class Trainer<T>
         for (var start = 0; start < x.Rows; start += _capacity)
         {
             var count = Math.Min(_capacity, x.Rows - start);
-            var scratch = Rows(_delta0!, count, _network.OutputSize);
-            var loss = Forward(x.SliceRows(start, count), y.SliceRows(start, count), scratch, countCorrect: true, out var chunkCorrect);
+            var loss = ForwardOnly(x.SliceRows(start, count), y.SliceRows(start, count), countCorrect: true, out var chunkCorrect);
             total += double.CreateTruncating(loss) * count;
             correct += chunkCorrect;
         }
@@ -123,8 +127,13 @@ public sealed partial class Trainer<T>
     internal Span<T> WritableGradientStorage => _gradients.DangerousGetStorage();
 
     /// <summary>The mean loss at the current parameters, for data already validated and within the capacity.</summary>
-    internal T LossOnly(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y) =>
-        Forward(x, y, Rows(_delta0!, x.Rows, _network.OutputSize), countCorrect: false, out _);
+    internal T LossOnly(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y) => ForwardOnly(x, y, countCorrect: false, out _);
+
+    /// <summary>The loss (and accuracy count) of a row-major batch within the capacity, on either engine; δ is scratch.</summary>
+    private T ForwardOnly(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y, bool countCorrect, out int correct) =>
+        _network.IsNarrow
+            ? NarrowForward(NarrowInput(x), y, countCorrect, out correct)
+            : Forward(x, y, Rows(_delta0!, x.Rows, _network.OutputSize), countCorrect, out correct);
 
     /// <summary>A contiguous [rows, columns] view over the start of a buffer (a partial batch is just fewer rows).</summary>
     private static MatrixSpan<T> Rows(Matrix<T> buffer, int rows, int columns) =>

@@ -59,6 +59,9 @@ public sealed partial class Trainer<T>
         var parameters = _network.ParameterStorage;
         var snapshot = _snapshot.DangerousGetStorage();
         var lastGoodLoss = double.NaN;
+
+        // The narrow engine reads feature-major data: transpose the whole set once here, not once per epoch.
+        var narrowData = _network.IsNarrow ? NarrowData(x) : default;
         for (var epoch = 1; epoch <= epochs; epoch++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -75,7 +78,20 @@ public sealed partial class Trainer<T>
                 var count = Math.Min(batch, rows - start);
                 T loss;
                 int batchCorrect;
-                if (shuffle)
+                if (_network.IsNarrow)
+                {
+                    if (shuffle)
+                    {
+                        var by = Rows(_batchY!, count, _network.OutputSize);
+                        Gather(y, start, by);
+                        loss = NarrowForwardBackward(NarrowGather(narrowData, start, count), by, default, countCorrect: true, out batchCorrect);
+                    }
+                    else
+                    {
+                        loss = NarrowForwardBackward(narrowData.SliceColumns(start, count), y.SliceRows(start, count), default, countCorrect: true, out batchCorrect);
+                    }
+                }
+                else if (shuffle)
                 {
                     var bx = Rows(_batchX!, count, _network.InputSize);
                     var by = Rows(_batchY!, count, _network.OutputSize);

@@ -204,6 +204,7 @@ public sealed partial class Trainer<T> : IDisposable
 
         _disposed = true;
         ReleaseBatchBuffers();
+        _narrowData?.Dispose();
         _gradients.Dispose();
         _snapshot.Dispose();
         _state1?.Dispose();
@@ -270,6 +271,13 @@ public sealed partial class Trainer<T> : IDisposable
         }
 
         ReleaseBatchBuffers();
+        if (_network.IsNarrow)
+        {
+            AllocateNarrowBuffers(rows);
+            _capacity = rows;
+            return;
+        }
+
         var count = _architecture.LayerCount;
         var widest = 1;
         _activations = new Matrix<T>[count];
@@ -302,6 +310,7 @@ public sealed partial class Trainer<T> : IDisposable
         _delta1?.Dispose();
         _batchX?.Dispose();
         _batchY?.Dispose();
+        ReleaseNarrowBuffers();
         _capacity = 0;
     }
 }
