@@ -1,0 +1,11 @@
+namespace NeuralCore;
+
+/// <summary>How initial biases are set.</summary>
+public enum BiasInitialization
+{
+    /// <summary>All zero.</summary>
+    Zero = 0,
+
+    /// <summary>N(0, <see cref="Initialization.BiasScale"/>²), as seed 003 does.</summary>
+    SmallNormal = 1,
+}

@@ -1,0 +1,89 @@
+using System.Numerics;
+using NeuralCore.Internals.Reference;
+
+namespace NeuralCore.Network.Internals.Narrow;
+
+/// <summary>The narrow kernels written straight from the equations, in the feature-major layout: the oracle for the tests.</summary>
+internal static class NarrowKernelsReference
+{
+    public static void Forward<T>(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> weights, ReadOnlySpan<T> bias, Activation activation, MatrixSpan<T> z, MatrixSpan<T> a)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (var o = 0; o < a.Rows; o++)
+        {
+            for (var j = 0; j < a.Columns; j++)
+            {
+                var sum = bias[o];
+                for (var i = 0; i < input.Rows; i++)
+                {
+                    sum = (weights[i, o] * input[i, j]) + sum;
+                }
+
+                if (!z.IsEmpty)
+                {
+                    z[o, j] = sum;
+                }
+
+                a[o, j] = ActivationsReference.Apply(activation, sum);
+            }
+        }
+    }
+
+    public static void BackwardData<T>(ReadOnlyMatrixSpan<T> delta, ReadOnlyMatrixSpan<T> weights, Activation previous, ReadOnlyMatrixSpan<T> previousActivation, MatrixSpan<T> previousDelta)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var slope = T.CreateTruncating(ActivationsReference.LeakySlope);
+        for (var i = 0; i < previousDelta.Rows; i++)
+        {
+            for (var j = 0; j < previousDelta.Columns; j++)
+            {
+                var g = T.Zero;
+                for (var o = 0; o < delta.Rows; o++)
+                {
+                    g = (weights[i, o] * delta[o, j]) + g;
+                }
+
+                if (previous == Activation.Linear)
+                {
+                    previousDelta[i, j] = g;
+                    continue;
+                }
+
+                var x = previousActivation[i, j];
+                previousDelta[i, j] = previous switch
+                {
+                    Activation.Sigmoid => g * x * (T.One - x),
+                    Activation.Relu => x > T.Zero ? g : T.Zero,
+                    Activation.LeakyRelu => x > T.Zero ? g : g * slope,
+                    Activation.Tanh => g * (T.One - (x * x)),
+                    _ => throw new ArgumentOutOfRangeException(nameof(previous)),
+                };
+            }
+        }
+    }
+
+    public static void WeightGradient<T>(ReadOnlyMatrixSpan<T> delta, ReadOnlyMatrixSpan<T> previousActivation, MatrixSpan<T> weightGradient, Span<T> biasGradient)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (var o = 0; o < delta.Rows; o++)
+        {
+            var b = T.Zero;
+            for (var j = 0; j < delta.Columns; j++)
+            {
+                b += delta[o, j];
+            }
+
+            biasGradient[o] = b;
+            for (var i = 0; i < previousActivation.Rows; i++)
+            {
+                var s = T.Zero;
+                for (var j = 0; j < delta.Columns; j++)
+                {
+                    s += delta[o, j] * previousActivation[i, j];
+                }
+
+                weightGradient[i, o] = s;
+            }
+        }
+    }
+}

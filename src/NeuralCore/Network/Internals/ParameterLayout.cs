@@ -1,0 +1,55 @@
+namespace NeuralCore.Network.Internals;
+
+/// <summary>
+/// Where each layer's parameters live in the network's one flat, aligned parameter vector.
+/// </summary>
+/// <remarks>
+/// <code>
+/// [ W₀ (in₀ rows of stride(out₀)) | pad | b₀ (out₀) | pad | W₁ … | b₁ … ]   each block starts on a 16-element boundary
+/// </code>
+/// Weights are stored transposed relative to the public/PyTorch [out, in] form: W_int[in, out] = Wᵀ. Then the
+/// forward product is Z = A_prev·W_int (both operands read along their rows, the broadcast GEMM kernel with no
+/// transposition), dW_int = A_prevᵀ·δ, and only the backward dA_prev = δ·W_intᵀ reads W transposed
+/// (performance-research.md §6.3). One flat vector means one optimizer call, one snapshot copy and one finiteness
+/// scan per step instead of one per layer. Padding elements stay zero in parameters and gradients, so every update
+/// rule leaves them at zero. Weight rows use the internal <see cref="RowStride"/> (padded to 16 from width 16 up).
+/// </remarks>
+internal sealed class ParameterLayout
+{
+    /// <summary>Block starts are rounded up to this many elements (64 bytes of float).</summary>
+    public const int BlockAlignment = 16;
+
+    public ParameterLayout(NetworkArchitecture architecture)
+    {
+        var count = architecture.LayerCount;
+        WeightOffsets = new int[count];
+        BiasOffsets = new int[count];
+        WeightStrides = new int[count];
+        long offset = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var layer = architecture[i];
+            WeightOffsets[i] = checked((int)offset);
+            WeightStrides[i] = RowStride.For(layer.OutputDim);
+            offset = Align(offset + ((long)layer.InputDim * WeightStrides[i]));
+            BiasOffsets[i] = checked((int)offset);
+            offset = Align(offset + layer.OutputDim);
+        }
+
+        Length = checked((int)Math.Max(offset, 1));
+    }
+
+    /// <summary>The start of each layer's W_int[in, out].</summary>
+    public int[] WeightOffsets { get; }
+
+    /// <summary>The row stride of each layer's W_int.</summary>
+    public int[] WeightStrides { get; }
+
+    /// <summary>The start of each layer's bias.</summary>
+    public int[] BiasOffsets { get; }
+
+    /// <summary>The length of the flat vector, padding included.</summary>
+    public int Length { get; }
+
+    private static long Align(long value) => (value + BlockAlignment - 1) / BlockAlignment * BlockAlignment;
+}

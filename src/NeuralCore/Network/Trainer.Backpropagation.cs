@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using NeuralCore.Network.Internals;
+
+namespace NeuralCore;
+
+/// <summary>The forward pass with stored activations, the four backpropagation equations, and the update.</summary>
+public sealed partial class Trainer<T>
+{
+    /// <summary>
+    /// Forward over <paramref name="x"/> storing every A (and the output Z), then the loss; returns the output view.
+    /// </summary>
+    /// <remarks>The accuracy count is only taken when <paramref name="countCorrect"/> is set (epochs and evaluations need it, single steps do not).</remarks>
+    private T Forward(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y, MatrixSpan<T> outputGradient, bool countCorrect, out int correct)
+    {
+        Debug.Assert(x.Rows <= _capacity);
+        var rows = x.Rows;
+        var last = _architecture.LayerCount - 1;
+        var input = x;
+        for (var l = 0; l <= last; l++)
+        {
+            var spec = _architecture[l];
+            var a = Rows(_activations[l], rows, spec.OutputDim);
+
+            // Hidden Z are not needed (f′ comes from A); the output Z is, for the losses computed from the logits.
+            // A linear output has Z = A, so nothing extra is stored.
+            var z = l == last && spec.Activation != Activation.Linear ? Rows(_outputZ!, rows, spec.OutputDim) : default;
+            Gemm.MultiplyBiasActivate(input, MatrixOp.None, _network.WeightsInternal(l), MatrixOp.None, _network.BiasInternal(l), spec.Activation, z, a, _compute);
+            input = a;
+        }
+
+        var outputSpec = _architecture[last];
+        var output = Rows(_activations[last], rows, outputSpec.OutputDim);
+        ReadOnlyMatrixSpan<T> logits = outputSpec.Activation == Activation.Linear ? output : Rows(_outputZ!, rows, outputSpec.OutputDim);
+
+        // BP1, fused with the loss: δᴸ = ∂L/∂Zᴸ, with the 1/m of the mean already included.
+        var loss = Losses.EvaluateWithOutputGradient(Options.Loss, outputSpec.Activation, logits, output, y, outputGradient, _compute);
+        correct = countCorrect ? Metrics.CountCorrect(output, y, _path) : 0;
+        return loss;
+    }
+
+    /// <summary>Computes the loss and every gradient for one batch into the gradient vector.</summary>
+    private T ForwardBackward(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y, MatrixSpan<T> inputGradient, bool countCorrect, out int correct)
+    {
+        if (_network.IsNarrow)
+        {
+            return NarrowForwardBackward(NarrowInput(x), y, inputGradient, countCorrect, out correct);
+        }
+
+        var rows = x.Rows;
+        var last = _architecture.LayerCount - 1;
+        var delta = Rows(_delta0!, rows, _architecture[last].OutputDim);
+        var spare = _delta1!;
+        var loss = Forward(x, y, delta, countCorrect, out correct);
+
+        for (var l = last; l >= 0; l--)
+        {
+            var spec = _architecture[l];
+            ReadOnlyMatrixSpan<T> previous = l == 0 ? x : Rows(_activations[l - 1], rows, spec.InputDim);
+
+            // BP4: ∂C/∂W = δᵀ·A_prev / m, stored as W_int: dW_int[in, out] = A_prevᵀ·δ (1/m is inside δ).
+            Gemm.Multiply(previous, MatrixOp.Transpose, delta, MatrixOp.None, T.One, T.Zero, WeightGradient(l), _compute);
+
+            // BP3: ∂C/∂b = Σ_rows δ / m (1/m is inside δ).
+            Reductions.SumColumns(delta, T.One, BiasGradient(l), _compute);
+
+            if (l > 0)
+            {
+                // BP2: δˡ⁻¹ = (δˡ·Wˡ) ⊙ f′(Zˡ⁻¹): the product, then the derivative from the stored A in place.
+                var next = Rows(spare, rows, spec.InputDim);
+                Gemm.Multiply(delta, MatrixOp.None, _network.WeightsInternal(l), MatrixOp.Transpose, T.One, T.Zero, next, _compute);
+                var previousActivation = Rows(_activations[l - 1], rows, spec.InputDim);
+                Activations.Backward(_architecture[l - 1].Activation, previousActivation, next, next, _compute);
+                spare = ReferenceEquals(spare, _delta1) ? _delta0! : _delta1!;
+                delta = next;
+            }
+            else if (inputGradient.Rows != 0)
+            {
+                // ∂L/∂X = δ⁰·W⁰ (no activation before the input).
+                Gemm.Multiply(delta, MatrixOp.None, _network.WeightsInternal(0), MatrixOp.Transpose, T.One, T.Zero, inputGradient, _compute);
+            }
+        }
+
+        return loss;
+    }
+
+    /// <summary>One optimizer step over the whole flat parameter vector (padding included: zero stays zero).</summary>
+    private void Update()
+    {
+        var parameters = _network.ParameterStorage;
+        var gradients = _gradients.DangerousGetStorage();
+        _step++;
+        switch (Options.Optimizer.Kind)
+        {
+            case OptimizerKind.Sgd:
+                ParameterUpdates.Sgd(parameters, gradients, _learningRate, _weightDecay, _compute);
+                break;
+            case OptimizerKind.Momentum:
+                ParameterUpdates.Momentum(parameters, gradients, _state1!.DangerousGetStorage(), _learningRate, _momentum, Options.Optimizer.Nesterov, _weightDecay, _compute);
+                break;
+            default:
+                ParameterUpdates.Adam(
+                    parameters, gradients, _state1!.DangerousGetStorage(), _state2!.DangerousGetStorage(),
+                    _learningRate, _beta1, _beta2, _epsilon, _step, _weightDecay, _compute);
+                break;
+        }
+    }
+
+    /// <summary>Loss and accuracy over a data set in chunks of the capacity; the gradient output is scratch.</summary>
+    private Evaluation EvaluateCore(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y)
+    {
+        var total = 0.0;
+        var correct = 0;
+        for (var start = 0; start < x.Rows; start += _capacity)
+        {
+            var count = Math.Min(_capacity, x.Rows - start);
+            var loss = ForwardOnly(x.SliceRows(start, count), y.SliceRows(start, count), countCorrect: true, out var chunkCorrect);
+            total += double.CreateTruncating(loss) * count;
+            correct += chunkCorrect;
+        }
+
+        return new Evaluation(total / x.Rows, (double)correct / x.Rows);
+    }
+
+    /// <summary>The gradient vector of the last <see cref="ComputeGradients"/> or step, in the parameter layout.</summary>
+    internal ReadOnlySpan<T> GradientStorage => _gradients.DangerousGetStorage();
+
+    internal Span<T> WritableGradientStorage => _gradients.DangerousGetStorage();
+
+    /// <summary>The mean loss at the current parameters, for data already validated and within the capacity.</summary>
+    internal T LossOnly(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y) => ForwardOnly(x, y, countCorrect: false, out _);
+
+    /// <summary>The loss (and accuracy count) of a row-major batch within the capacity, on either engine; δ is scratch.</summary>
+    private T ForwardOnly(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y, bool countCorrect, out int correct) =>
+        _network.IsNarrow
+            ? NarrowForward(NarrowInput(x), y, countCorrect, out correct)
+            : Forward(x, y, Rows(_delta0!, x.Rows, _network.OutputSize), countCorrect, out correct);
+
+    /// <summary>A contiguous [rows, columns] view over the start of a buffer (a partial batch is just fewer rows).</summary>
+    private static MatrixSpan<T> Rows(Matrix<T> buffer, int rows, int columns) =>
+        RowStride.View(buffer.DangerousGetStorage(), rows, columns);
+}

@@ -1,0 +1,166 @@
+using System.Globalization;
+using System.Numerics.Tensors;
+
+namespace NeuralCore;
+
+/// <summary>The epoch loop: batching, shuffling, history, validation, progress, cancellation and divergence.</summary>
+public sealed partial class Trainer<T>
+{
+    /// <summary>
+    /// Trains for <see cref="TrainingOptions.Epochs"/> epochs over <paramref name="x"/>/<paramref name="y"/> in batches of
+    /// <see cref="TrainingOptions.BatchSize"/> (the last one partial), visiting the rows in a seeded random order
+    /// each epoch when <see cref="TrainingOptions.Shuffle"/> is set.
+    /// </summary>
+    /// <param name="x">Shape: [m, InputSize], finite, m ≥ 1.</param>
+    /// <param name="y">Shape: [m, OutputSize], finite.</param>
+    /// <param name="validationX">Optional validation features ([v, InputSize]), or <see langword="default"/>.</param>
+    /// <param name="validationY">Optional validation targets ([v, OutputSize]), or <see langword="default"/>.</param>
+    /// <param name="onEpoch">Called after each epoch with its figures (for progress), or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Checked before each epoch; the network keeps the parameters of the last completed epoch.</param>
+    /// <returns>The per-epoch loss and accuracy (and validation figures).</returns>
+    /// <exception cref="ArgumentException">A shape is wrong, the data are empty, or a value is NaN/±∞ (nothing is changed).</exception>
+    /// <exception cref="TrainingDivergedException">The loss or a parameter became NaN/±∞; the parameters from the start of that epoch are restored.</exception>
+    /// <exception cref="OperationCanceledException">Cancellation was requested.</exception>
+    /// <remarks>The epoch loop allocates nothing: the history is sized up front and batches are views or gathered into preallocated buffers.</remarks>
+    public TrainingHistory Fit(
+        ReadOnlyMatrixSpan<T> x,
+        ReadOnlyMatrixSpan<T> y,
+        ReadOnlyMatrixSpan<T> validationX = default,
+        ReadOnlyMatrixSpan<T> validationY = default,
+        Action<EpochReport>? onEpoch = null,
+        CancellationToken cancellationToken = default)
+    {
+        ValidateData(x, y, nameof(x), nameof(y));
+        var hasValidation = validationX.Rows != 0 || validationY.Rows != 0 || validationX.Columns != 0 || validationY.Columns != 0;
+        if (hasValidation)
+        {
+            ValidateData(validationX, validationY, nameof(validationX), nameof(validationY));
+        }
+
+        var rows = x.Rows;
+        var batch = Math.Min(Options.BatchSize, rows);
+        var shuffle = Options.Shuffle && batch < rows;
+        EnsureCapacity(batch);
+        if (shuffle)
+        {
+            if (_permutation.Length != rows)
+            {
+                _permutation = new int[rows];
+            }
+
+            for (var i = 0; i < rows; i++)
+            {
+                _permutation[i] = i;
+            }
+        }
+
+        var epochs = Options.Epochs;
+        var history = new TrainingHistory(epochs, hasValidation);
+        var parameters = _network.ParameterStorage;
+        var snapshot = _snapshot.DangerousGetStorage();
+        var lastGoodLoss = double.NaN;
+
+        // The narrow engine reads feature-major data: transpose the whole set once here, not once per epoch.
+        var narrowData = _network.IsNarrow ? NarrowData(x) : default;
+        for (var epoch = 1; epoch <= epochs; epoch++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            parameters.CopyTo(snapshot);
+            if (shuffle)
+            {
+                Shuffle(_permutation);
+            }
+
+            var lossSum = 0.0;
+            var correct = 0;
+            for (var start = 0; start < rows; start += batch)
+            {
+                var count = Math.Min(batch, rows - start);
+                T loss;
+                int batchCorrect;
+                if (_network.IsNarrow)
+                {
+                    if (shuffle)
+                    {
+                        var by = Rows(_batchY!, count, _network.OutputSize);
+                        Gather(y, start, by);
+                        loss = NarrowForwardBackward(NarrowGather(narrowData, start, count), by, default, countCorrect: true, out batchCorrect);
+                    }
+                    else
+                    {
+                        loss = NarrowForwardBackward(narrowData.SliceColumns(start, count), y.SliceRows(start, count), default, countCorrect: true, out batchCorrect);
+                    }
+                }
+                else if (shuffle)
+                {
+                    var bx = Rows(_batchX!, count, _network.InputSize);
+                    var by = Rows(_batchY!, count, _network.OutputSize);
+                    Gather(x, start, bx);
+                    Gather(y, start, by);
+                    loss = ForwardBackward(bx, by, default, countCorrect: true, out batchCorrect);
+                }
+                else
+                {
+                    loss = ForwardBackward(x.SliceRows(start, count), y.SliceRows(start, count), default, countCorrect: true, out batchCorrect);
+                }
+
+                Update();
+                lossSum += double.CreateTruncating(loss) * count;
+                correct += batchCorrect;
+            }
+
+            var epochLoss = lossSum / rows;
+            if (!double.IsFinite(epochLoss) || !TensorPrimitives.IsFiniteAll((ReadOnlySpan<T>)parameters))
+            {
+                Diverged(epoch, epochLoss, lastGoodLoss);
+            }
+
+            lastGoodLoss = epochLoss;
+            var validation = hasValidation ? EvaluateCore(validationX, validationY) : new Evaluation(double.NaN, double.NaN);
+            var report = new EpochReport(epoch, epochs, epochLoss, (double)correct / rows, validation.Loss, validation.Accuracy);
+            history.Add(report);
+            onEpoch?.Invoke(report);
+        }
+
+        return history;
+    }
+
+    private void Shuffle(int[] permutation)
+    {
+        // Fisher–Yates with the trainer's own seeded generator: the order depends only on the seed.
+        for (var i = permutation.Length - 1; i > 0; i--)
+        {
+            var j = _random.NextInt32(i + 1);
+            (permutation[i], permutation[j]) = (permutation[j], permutation[i]);
+        }
+    }
+
+    private void Gather(ReadOnlyMatrixSpan<T> source, int start, MatrixSpan<T> destination)
+    {
+        for (var r = 0; r < destination.Rows; r++)
+        {
+            source.GetRowSpan(_permutation[start + r]).CopyTo(destination.GetRowSpan(r));
+        }
+    }
+
+    private void Diverged(int epoch, double loss, double lastGoodLoss)
+    {
+        // Keep the last good parameters, and forget optimizer state that may hold NaN from the failed epoch.
+        _snapshot.DangerousGetStorage().CopyTo(_network.ParameterStorage);
+        _state1?.DangerousGetStorage().Clear();
+        _state2?.DangerousGetStorage().Clear();
+        _step = 0;
+
+        var what = double.IsFinite(loss) ? "a parameter became NaN or infinite" : $"the loss became {loss.ToString(CultureInfo.InvariantCulture)}";
+        var before = double.IsFinite(lastGoodLoss)
+            ? $" (the previous epoch's loss was {lastGoodLoss.ToString("G6", CultureInfo.InvariantCulture)})"
+            : string.Empty;
+        throw new TrainingDivergedException(
+            epoch,
+            loss,
+            $"Training diverged in epoch {epoch} of {Options.Epochs}: {what}{before}. This usually means the learning rate " +
+            $"({Options.Optimizer.LearningRate.ToString(CultureInfo.InvariantCulture)}, {Options.Optimizer.Kind}) is too high for this data and " +
+            "initialisation: try a 10× smaller one, scale the inputs to about unit range, or use Adam. The network's parameters " +
+            $"were restored to their values at the start of epoch {epoch}.");
+    }
+}

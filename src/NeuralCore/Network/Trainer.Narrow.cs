@@ -1,0 +1,158 @@
+using NeuralCore.Network.Internals;
+using NeuralCore.Network.Internals.Narrow;
+
+namespace NeuralCore;
+
+/// <summary>
+/// The narrow engine: the same equations on feature-major buffers ([features, batch], batch contiguous), one fused
+/// kernel per layer and pass (<see cref="NarrowKernels"/>), for networks whose layers are all narrow.
+/// </summary>
+/// <remarks>
+/// <code>
+/// X_fm     [in, S]             the batch, transposed (Fit transposes the whole data set once instead)
+/// A_l      [out_l, S]          activations;  Z_L [1, S] the output logits
+/// δ, δ′    [max width, S]      errors, ping-pong
+/// </code>
+/// S is the capacity rounded up to 16, so every feature row starts 64-byte aligned. The output row [1, m] is also a
+/// row-major column [m, 1], so the public fused losses run on it unchanged.
+/// </remarks>
+public sealed partial class Trainer<T>
+{
+    private Matrix<T>? _narrowInput;
+    private Matrix<T>[] _narrowActivations = [];
+    private Matrix<T>? _narrowZ;
+    private Matrix<T>? _narrowDelta0;
+    private Matrix<T>? _narrowDelta1;
+    private Matrix<T>? _narrowData;
+    private int _narrowStride;
+    private int _narrowDataStride;
+
+    private void AllocateNarrowBuffers(int rows)
+    {
+        _narrowStride = NarrowEngine.Stride(rows);
+        var widest = _network.InputSize;
+        _narrowActivations = new Matrix<T>[_architecture.LayerCount];
+        for (var l = 0; l < _narrowActivations.Length; l++)
+        {
+            _narrowActivations[l] = new Matrix<T>(_architecture[l].OutputDim, _narrowStride);
+            widest = Math.Max(widest, _architecture[l].OutputDim);
+        }
+
+        _narrowInput = new Matrix<T>(_network.InputSize, _narrowStride);
+        _narrowZ = new Matrix<T>(1, _narrowStride);
+        _narrowDelta0 = new Matrix<T>(widest, _narrowStride);
+        _narrowDelta1 = new Matrix<T>(widest, _narrowStride);
+        _batchY = new Matrix<T>(rows, 1);
+    }
+
+    private void ReleaseNarrowBuffers()
+    {
+        foreach (var matrix in _narrowActivations)
+        {
+            matrix.Dispose();
+        }
+
+        _narrowActivations = [];
+        _narrowInput?.Dispose();
+        _narrowZ?.Dispose();
+        _narrowDelta0?.Dispose();
+        _narrowDelta1?.Dispose();
+    }
+
+    /// <summary>Transposes a row-major batch into the feature-major input buffer.</summary>
+    private ReadOnlyMatrixSpan<T> NarrowInput(ReadOnlyMatrixSpan<T> x)
+    {
+        var featureMajor = NarrowEngine.View(_narrowInput!, x.Columns, x.Rows, _narrowStride);
+        NarrowEngine.ToFeatureMajor(x, featureMajor);
+        return featureMajor;
+    }
+
+    /// <summary>Transposes a whole training set once per <see cref="Fit"/> (the buffer is kept for the next call).</summary>
+    private ReadOnlyMatrixSpan<T> NarrowData(ReadOnlyMatrixSpan<T> x)
+    {
+        var stride = NarrowEngine.Stride(x.Rows);
+        if (_narrowData is null || _narrowDataStride < stride)
+        {
+            _narrowData?.Dispose();
+            _narrowData = new Matrix<T>(x.Columns, stride);
+            _narrowDataStride = stride;
+        }
+
+        var featureMajor = NarrowEngine.View(_narrowData, x.Columns, x.Rows, _narrowDataStride);
+        NarrowEngine.ToFeatureMajor(x, featureMajor);
+        return featureMajor;
+    }
+
+    /// <summary>Gathers the columns <c>_permutation[start..]</c> of the transposed data set into the input buffer.</summary>
+    private ReadOnlyMatrixSpan<T> NarrowGather(ReadOnlyMatrixSpan<T> data, int start, int count)
+    {
+        var featureMajor = NarrowEngine.View(_narrowInput!, data.Rows, count, _narrowStride);
+        for (var f = 0; f < data.Rows; f++)
+        {
+            var source = data.GetRowSpan(f);
+            var destination = featureMajor.GetRowSpan(f);
+            for (var r = 0; r < count; r++)
+            {
+                destination[r] = source[_permutation[start + r]];
+            }
+        }
+
+        return featureMajor;
+    }
+
+    private T NarrowForward(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y, bool countCorrect, out int correct)
+    {
+        var columns = x.Columns;
+        var last = _architecture.LayerCount - 1;
+        var input = x;
+        for (var l = 0; l <= last; l++)
+        {
+            var spec = _architecture[l];
+            var a = NarrowEngine.View(_narrowActivations[l], spec.OutputDim, columns, _narrowStride);
+            var z = l == last && spec.Activation != Activation.Linear ? NarrowEngine.View(_narrowZ!, 1, columns, _narrowStride) : default;
+            NarrowKernels.Forward(input, _network.WeightsInternal(l), _network.BiasInternal(l), spec.Activation, z, a, _path);
+            input = a;
+        }
+
+        // One output: the feature-major row [1, m] is the row-major column [m, 1] the fused loss takes.
+        var activation = _architecture[last].Activation;
+        ReadOnlyMatrixSpan<T> output = NarrowEngine.Column(_narrowActivations[last], columns);
+        var logits = activation == Activation.Linear ? output : NarrowEngine.Column(_narrowZ!, columns);
+        var loss = Losses.EvaluateWithOutputGradient(Options.Loss, activation, logits, output, y, NarrowEngine.Column(_narrowDelta0!, columns), _compute);
+        correct = countCorrect ? Metrics.CountCorrect(output, y, _path) : 0;
+        return loss;
+    }
+
+    private T NarrowForwardBackward(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y, MatrixSpan<T> inputGradient, bool countCorrect, out int correct)
+    {
+        var columns = x.Columns;
+        var last = _architecture.LayerCount - 1;
+        var loss = NarrowForward(x, y, countCorrect, out correct);
+        var delta = NarrowEngine.View(_narrowDelta0!, 1, columns, _narrowStride);
+        var spare = _narrowDelta1!;
+        for (var l = last; l >= 0; l--)
+        {
+            var spec = _architecture[l];
+            ReadOnlyMatrixSpan<T> previous = l == 0 ? x : NarrowEngine.View(_narrowActivations[l - 1], spec.InputDim, columns, _narrowStride);
+
+            // BP3 and BP4 in one pass over δ: dW_int[i, o] = Σ_j δ[o, j]·A_prev[i, j], db[o] = Σ_j δ[o, j].
+            NarrowKernels.WeightGradient(delta, previous, WeightGradient(l), BiasGradient(l), _path);
+            if (l > 0)
+            {
+                // BP2 fused: δ_prev = (W·δ) ⊙ f′(A_prev).
+                var next = NarrowEngine.View(spare, spec.InputDim, columns, _narrowStride);
+                NarrowKernels.BackwardData(delta, _network.WeightsInternal(l), _architecture[l - 1].Activation, previous, next, _path);
+                spare = ReferenceEquals(spare, _narrowDelta1) ? _narrowDelta0! : _narrowDelta1!;
+                delta = next;
+            }
+            else if (inputGradient.Rows != 0)
+            {
+                var featureMajor = NarrowEngine.View(spare, spec.InputDim, columns, _narrowStride);
+                NarrowKernels.BackwardData(delta, _network.WeightsInternal(0), Activation.Linear, default, featureMajor, _path);
+                NarrowEngine.ToRowMajor(featureMajor, inputGradient);
+            }
+        }
+
+        return loss;
+    }
+}

@@ -1,0 +1,316 @@
+using System.Numerics;
+using NeuralCore.Network.Internals;
+
+namespace NeuralCore;
+
+/// <summary>
+/// Trains a <see cref="NeuralNetwork{T}"/>: forward pass, the four backpropagation equations, and an optimizer
+/// update, into buffers allocated once for the largest batch and reused by every step.
+/// </summary>
+/// <remarks>
+/// <para>Buffers, for a capacity of B rows (grown, never shrunk, when a larger batch arrives):</para>
+/// <code>
+/// A_l      [B, out_l] per layer    activations, kept for the backward pass
+/// Z_L      [B, out_L]              the output layer's pre-activation (the fused losses work from the logits);
+///                                  hidden Z are never stored: f′ is computed from the stored A
+/// δ, δ′    [B, max out_l]          the error of the current and the previous layer, ping-pong
+/// X_b, Y_b [B, in], [B, out_L]     gathered rows of a shuffled mini-batch
+/// ∇        one flat vector         the gradients, in the parameter layout; optimizer state and the epoch snapshot alike
+/// </code>
+/// <para>A partial last batch uses views of the first rows of the same buffers, so after the first step of the
+/// largest batch size nothing is allocated.</para>
+/// <para>A trainer is not thread-safe, and predictions on its network must not run while it trains.</para>
+/// </remarks>
+/// <typeparam name="T">The element type.</typeparam>
+public sealed partial class Trainer<T> : IDisposable
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly NeuralNetwork<T> _network;
+    private readonly NetworkArchitecture _architecture;
+    private readonly ComputeOptions _compute;
+    private readonly KernelPath _path;
+    private readonly Matrix<T> _gradients;
+    private readonly Matrix<T> _snapshot;
+    private readonly Matrix<T>? _state1;
+    private readonly Matrix<T>? _state2;
+    private readonly SeededRandom _random;
+    private readonly T _learningRate;
+    private readonly T _weightDecay;
+    private readonly T _momentum;
+    private readonly T _beta1;
+    private readonly T _beta2;
+    private readonly T _epsilon;
+    private Matrix<T>[] _activations = [];
+    private Matrix<T>? _outputZ;
+    private Matrix<T>? _delta0;
+    private Matrix<T>? _delta1;
+    private Matrix<T>? _batchX;
+    private Matrix<T>? _batchY;
+    private int[] _permutation = [];
+    private int _capacity;
+    private int _step;
+    private bool _disposed;
+
+    /// <summary>Creates a trainer; checks that the options fit the network before anything changes.</summary>
+    /// <param name="network">The network to train (its parameters are updated in place).</param>
+    /// <param name="options">The loss, optimizer, epochs, batch size, shuffling and kernels.</param>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">An option is out of range, or the loss does not fit the output activation.</exception>
+    public Trainer(NeuralNetwork<T> network, TrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(options);
+        network.ThrowIfDisposed();
+        options.Validate(nameof(options));
+        CheckLossFitsOutput(options, network.Architecture);
+
+        _network = network;
+        _architecture = network.Architecture;
+        Options = options;
+        _compute = options.Compute;
+        _path = options.Compute.ResolvePath();
+        var optimizer = options.Optimizer;
+        _learningRate = T.CreateTruncating(optimizer.LearningRate);
+        _weightDecay = T.CreateTruncating(optimizer.WeightDecay);
+        _momentum = T.CreateTruncating(optimizer.Momentum);
+        _beta1 = T.CreateTruncating(optimizer.Beta1);
+        _beta2 = T.CreateTruncating(optimizer.Beta2);
+        _epsilon = T.CreateTruncating(optimizer.Epsilon);
+
+        var length = network.Layout.Length;
+        _gradients = new Matrix<T>(1, length);
+        _snapshot = new Matrix<T>(1, length);
+        if (optimizer.Kind != OptimizerKind.Sgd)
+        {
+            _state1 = new Matrix<T>(1, length);
+        }
+
+        if (optimizer.Kind == OptimizerKind.Adam)
+        {
+            _state2 = new Matrix<T>(1, length);
+        }
+
+        _random = new SeededRandom(options.Seed);
+    }
+
+    /// <summary>The network being trained.</summary>
+    public NeuralNetwork<T> Network => _network;
+
+    /// <summary>The options.</summary>
+    public TrainingOptions Options { get; }
+
+    /// <summary>The number of optimizer steps taken so far.</summary>
+    public int Steps => _step;
+
+    /// <summary>
+    /// One training step on one batch: forward, backward, optimizer update. Allocates nothing once a batch of this
+    /// size (or larger) has been seen.
+    /// </summary>
+    /// <param name="x">Shape: [m, InputSize], finite.</param>
+    /// <param name="y">Shape: [m, OutputSize], finite.</param>
+    /// <returns>The batch's mean loss, measured before the update.</returns>
+    /// <exception cref="ArgumentException">A shape is wrong, the batch is empty, or a value is NaN/±∞ (nothing is changed).</exception>
+    public T TrainStep(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y)
+    {
+        ValidateData(x, y, nameof(x), nameof(y));
+        EnsureCapacity(x.Rows);
+        var loss = ForwardBackward(x, y, default, countCorrect: false, out _);
+        Update();
+        return loss;
+    }
+
+    /// <summary>
+    /// Computes the gradients of the mean loss over the batch without updating the parameters; read them with
+    /// <see cref="CopyWeightGradientTo"/> and <see cref="CopyBiasGradientTo"/>.
+    /// </summary>
+    /// <param name="x">Shape: [m, InputSize], finite.</param>
+    /// <param name="y">Shape: [m, OutputSize], finite.</param>
+    /// <param name="inputGradient">Shape: [m, InputSize] to receive ∂L/∂X, or <see langword="default"/> to skip it.</param>
+    /// <returns>The batch's mean loss.</returns>
+    /// <exception cref="ArgumentException">A shape is wrong, the batch is empty, or a value is NaN/±∞.</exception>
+    public T ComputeGradients(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y, MatrixSpan<T> inputGradient = default)
+    {
+        ValidateData(x, y, nameof(x), nameof(y));
+        if (inputGradient.Rows != 0 || inputGradient.Columns != 0)
+        {
+            if (inputGradient.Rows != x.Rows || inputGradient.Columns != x.Columns)
+            {
+                throw new ArgumentException($"inputGradient must have the shape of x, {x.Rows}×{x.Columns}; got {inputGradient.Rows}×{inputGradient.Columns}.", nameof(inputGradient));
+            }
+
+            DataValidation.RequireDisjoint(x, inputGradient, nameof(x), nameof(inputGradient));
+        }
+
+        EnsureCapacity(x.Rows);
+        return ForwardBackward(x, y, inputGradient, countCorrect: false, out _);
+    }
+
+    /// <summary>Copies layer <paramref name="layer"/>'s weight gradient from the last step, shape [OutputDim, InputDim].</summary>
+    /// <param name="layer">The layer index.</param>
+    /// <param name="destination">Shape: [OutputDim, InputDim].</param>
+    /// <exception cref="ArgumentException">The shape is wrong or the index is out of range.</exception>
+    public void CopyWeightGradientTo(int layer, MatrixSpan<T> destination)
+    {
+        var spec = CheckLayer(layer);
+        if (destination.Rows != spec.OutputDim || destination.Columns != spec.InputDim)
+        {
+            throw new ArgumentException($"destination must be [output_dim, input_dim] = {spec.OutputDim}×{spec.InputDim}; got {destination.Rows}×{destination.Columns}.", nameof(destination));
+        }
+
+        var gradient = WeightGradient(layer);
+        for (var o = 0; o < spec.OutputDim; o++)
+        {
+            for (var i = 0; i < spec.InputDim; i++)
+            {
+                destination[o, i] = gradient[i, o];
+            }
+        }
+    }
+
+    /// <summary>Copies layer <paramref name="layer"/>'s bias gradient from the last step.</summary>
+    /// <param name="layer">The layer index.</param>
+    /// <param name="destination">Length: OutputDim.</param>
+    /// <exception cref="ArgumentException">The length is wrong or the index is out of range.</exception>
+    public void CopyBiasGradientTo(int layer, Span<T> destination)
+    {
+        var spec = CheckLayer(layer);
+        if (destination.Length != spec.OutputDim)
+        {
+            throw new ArgumentException($"destination must have output_dim = {spec.OutputDim} elements; got {destination.Length}.", nameof(destination));
+        }
+
+        BiasGradient(layer).CopyTo(destination);
+    }
+
+    /// <summary>The mean loss and the accuracy of the network on a data set (no parameter changes).</summary>
+    /// <param name="x">Shape: [m, InputSize], finite, m ≥ 1.</param>
+    /// <param name="y">Shape: [m, OutputSize], finite.</param>
+    /// <returns>The evaluation.</returns>
+    /// <exception cref="ArgumentException">A shape is wrong, the data are empty, or a value is NaN/±∞.</exception>
+    public Evaluation Evaluate(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y)
+    {
+        ValidateData(x, y, nameof(x), nameof(y));
+        EnsureCapacity(Math.Min(x.Rows, Math.Max(_capacity, Options.BatchSize)));
+        return EvaluateCore(x, y);
+    }
+
+    /// <summary>Returns the buffers' memory.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        ReleaseBatchBuffers();
+        _narrowData?.Dispose();
+        _gradients.Dispose();
+        _snapshot.Dispose();
+        _state1?.Dispose();
+        _state2?.Dispose();
+    }
+
+    private static void CheckLossFitsOutput(TrainingOptions options, NetworkArchitecture architecture)
+    {
+        var loss = options.Loss;
+        var output = architecture.OutputActivation;
+        var required = loss switch
+        {
+            Loss.BinaryCrossEntropy => Activation.Sigmoid,
+            Loss.CrossEntropy => Activation.Softmax,
+            _ => output,
+        };
+
+        if (output != required)
+        {
+            throw new ArgumentException(
+                $"options.Loss {loss} needs a {ActivationNames.GetName(required)} output layer; the network's last layer ({architecture[architecture.LayerCount - 1]}) uses {ActivationNames.GetName(output)}.",
+                nameof(options));
+        }
+    }
+
+    private LayerSpec CheckLayer(int layer)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if ((uint)layer >= (uint)_architecture.LayerCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(layer), layer, $"layer must be in [0, {_architecture.LayerCount}).");
+        }
+
+        return _architecture[layer];
+    }
+
+    private void ValidateData(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y, string xName, string yName)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _network.ThrowIfDisposed();
+        DataValidation.RequireNonEmpty(x.Rows, xName);
+        DataValidation.RequireColumns(x.Columns, _network.InputSize, xName, $"the network's input size, input_dim of layer 0");
+        DataValidation.RequireColumns(y.Columns, _network.OutputSize, yName, $"the network's output size, output_dim of the last layer");
+        DataValidation.RequireSameRows(x.Rows, y.Rows, xName, yName);
+        DataValidation.RequireFinite(x, xName);
+        DataValidation.RequireFinite(y, yName);
+    }
+
+    private MatrixSpan<T> WeightGradient(int layer)
+    {
+        var spec = _architecture[layer];
+        var stride = _network.Layout.WeightStrides[layer];
+        return new MatrixSpan<T>(_gradients.DangerousGetStorage().Slice(_network.Layout.WeightOffsets[layer], spec.InputDim * stride), spec.InputDim, spec.OutputDim, stride);
+    }
+
+    private Span<T> BiasGradient(int layer) =>
+        _gradients.DangerousGetStorage().Slice(_network.Layout.BiasOffsets[layer], _architecture[layer].OutputDim);
+
+    private void EnsureCapacity(int rows)
+    {
+        if (rows <= _capacity)
+        {
+            return;
+        }
+
+        ReleaseBatchBuffers();
+        if (_network.IsNarrow)
+        {
+            AllocateNarrowBuffers(rows);
+            _capacity = rows;
+            return;
+        }
+
+        var count = _architecture.LayerCount;
+        var widest = 1;
+        _activations = new Matrix<T>[count];
+        for (var l = 0; l < count; l++)
+        {
+            _activations[l] = Buffer(rows, _architecture[l].OutputDim);
+            widest = Math.Max(widest, _architecture[l].OutputDim);
+        }
+
+        _outputZ = Buffer(rows, _network.OutputSize);
+        _delta0 = Buffer(rows, widest);
+        _delta1 = Buffer(rows, widest);
+        _batchX = Buffer(rows, _network.InputSize);
+        _batchY = Buffer(rows, _network.OutputSize);
+        _capacity = rows;
+    }
+
+    private static Matrix<T> Buffer(int rows, int width) => new(rows, width, RowStride.For(width));
+
+    private void ReleaseBatchBuffers()
+    {
+        foreach (var matrix in _activations)
+        {
+            matrix.Dispose();
+        }
+
+        _activations = [];
+        _outputZ?.Dispose();
+        _delta0?.Dispose();
+        _delta1?.Dispose();
+        _batchX?.Dispose();
+        _batchY?.Dispose();
+        ReleaseNarrowBuffers();
+        _capacity = 0;
+    }
+}

@@ -1,0 +1,51 @@
+namespace NeuralCore;
+
+/// <summary>Per-epoch loss and accuracy (seed 003's <c>cost_history</c> and <c>accuracy_history</c>), plus validation figures.</summary>
+/// <remarks>
+/// Accuracy is the fraction of samples whose predicted class matches the target's: with one output the class is
+/// <c>value ≥ 0.5</c>, with several it is the arg-max. It is reported for every loss (for a regression it only
+/// says how often both sides of 0.5 agree).
+/// </remarks>
+public sealed class TrainingHistory
+{
+    private readonly double[] _loss;
+    private readonly double[] _accuracy;
+    private readonly double[] _validationLoss;
+    private readonly double[] _validationAccuracy;
+
+    internal TrainingHistory(int epochs, bool hasValidation)
+    {
+        _loss = new double[epochs];
+        _accuracy = new double[epochs];
+        _validationLoss = hasValidation ? new double[epochs] : [];
+        _validationAccuracy = hasValidation ? new double[epochs] : [];
+    }
+
+    /// <summary>The number of completed epochs.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>The mean training loss per epoch.</summary>
+    public IReadOnlyList<double> Loss => new ArraySegment<double>(_loss, 0, Count);
+
+    /// <summary>The training accuracy per epoch.</summary>
+    public IReadOnlyList<double> Accuracy => new ArraySegment<double>(_accuracy, 0, Count);
+
+    /// <summary>The validation loss per epoch (empty without validation data).</summary>
+    public IReadOnlyList<double> ValidationLoss => new ArraySegment<double>(_validationLoss, 0, _validationLoss.Length == 0 ? 0 : Count);
+
+    /// <summary>The validation accuracy per epoch (empty without validation data).</summary>
+    public IReadOnlyList<double> ValidationAccuracy => new ArraySegment<double>(_validationAccuracy, 0, _validationAccuracy.Length == 0 ? 0 : Count);
+
+    internal void Add(in EpochReport report)
+    {
+        _loss[Count] = report.Loss;
+        _accuracy[Count] = report.Accuracy;
+        if (_validationLoss.Length != 0)
+        {
+            _validationLoss[Count] = report.ValidationLoss;
+            _validationAccuracy[Count] = report.ValidationAccuracy;
+        }
+
+        Count++;
+    }
+}

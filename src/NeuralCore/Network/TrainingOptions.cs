@@ -1,0 +1,45 @@
+namespace NeuralCore;
+
+/// <summary>How a <see cref="Trainer{T}"/> trains: loss, optimizer, epochs, batch size, shuffling and kernels.</summary>
+/// <param name="Loss">The loss; it must fit the output activation (binary cross-entropy needs a sigmoid output, cross-entropy a softmax output).</param>
+/// <param name="Optimizer">The optimizer and its learning rate.</param>
+public sealed record TrainingOptions(Loss Loss, Optimizer Optimizer)
+{
+    /// <summary>Passes over the training data (≥ 0).</summary>
+    public int Epochs { get; init; } = 100;
+
+    /// <summary>Samples per step (≥ 1); a value ≥ the number of samples means full-batch gradient descent (seed 003).</summary>
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>Whether to visit the samples in a new seeded random order every epoch (ignored for full batches).</summary>
+    public bool Shuffle { get; init; } = true;
+
+    /// <summary>The seed of the shuffling order.</summary>
+    public ulong Seed { get; init; }
+
+    /// <summary>The kernel path and thread count passed to every product (results are deterministic for a given value).</summary>
+    public ComputeOptions Compute { get; init; }
+
+    /// <summary>Checks the values; called by the trainer before it changes anything.</summary>
+    /// <param name="paramName">The argument to name in the error.</param>
+    /// <exception cref="ArgumentException">A value is out of range; the message gives the expected range and the actual value.</exception>
+    public void Validate(string paramName)
+    {
+        if (!Enum.IsDefined(Loss))
+        {
+            throw new ArgumentException($"{paramName}.Loss must be MeanSquaredError, BinaryCrossEntropy or CrossEntropy; got {(int)Loss}.", paramName);
+        }
+
+        if (Epochs < 0)
+        {
+            throw new ArgumentException($"{paramName}.Epochs must be ≥ 0; got {Epochs}.", paramName);
+        }
+
+        if (BatchSize <= 0)
+        {
+            throw new ArgumentException($"{paramName}.BatchSize must be ≥ 1; got {BatchSize}.", paramName);
+        }
+
+        Optimizer.Validate(paramName, $"{paramName}.Optimizer");
+    }
+}

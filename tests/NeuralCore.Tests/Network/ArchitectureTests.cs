@@ -1,0 +1,99 @@
+namespace NeuralCore.Tests.Network;
+
+public sealed class ArchitectureTests
+{
+    // Seed 003's nn_architecture, verbatim in structure.
+    private const string Seed003Json = """
+        [
+            {"input_dim": 2, "output_dim": 4, "activation": "relu"},
+            {"input_dim": 4, "output_dim": 6, "activation": "relu"},
+            {"input_dim": 6, "output_dim": 6, "activation": "relu"},
+            {"input_dim": 6, "output_dim": 4, "activation": "relu"},
+            {"input_dim": 4, "output_dim": 1, "activation": "sigmoid"},
+        ]
+        """;
+
+    [Fact]
+    public void Seed003Json_ParsesToTheFiveLayers()
+    {
+        var architecture = NetworkArchitecture.FromJson(Seed003Json);
+
+        Assert.Equal(
+            [new(2, 4, Activation.Relu), new(4, 6, Activation.Relu), new(6, 6, Activation.Relu), new(6, 4, Activation.Relu), new LayerSpec(4, 1, Activation.Sigmoid)],
+            architecture.Layers);
+        Assert.Equal(2, architecture.InputSize);
+        Assert.Equal(1, architecture.OutputSize);
+        Assert.Equal((2 * 4) + 4 + (4 * 6) + 6 + (6 * 6) + 6 + (6 * 4) + 4 + 4 + 1, architecture.ParameterCount);
+    }
+
+    [Fact]
+    public void Json_RoundTripsEveryActivationName()
+    {
+        var layers = new List<LayerSpec>();
+        var width = 3;
+        foreach (var activation in NetworkTestHelpers.AllActivations)
+        {
+            layers.Add(new LayerSpec(width, width + 1, activation));
+            width++;
+        }
+
+        var original = new NetworkArchitecture(layers);
+        var json = original.ToJson();
+        var parsed = NetworkArchitecture.FromJson(json);
+
+        Assert.Equal(original, parsed);
+        Assert.Contains("\"leaky_relu\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"input_dim\": 3", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromSizes_BuildsSeed001Network()
+    {
+        var architecture = NetworkArchitecture.FromSizes([2, 10, 1], [Activation.Sigmoid, Activation.Sigmoid]);
+
+        Assert.Equal([new(2, 10, Activation.Sigmoid), new LayerSpec(10, 1, Activation.Sigmoid)], architecture.Layers);
+    }
+
+    [Fact]
+    public void UnknownActivation_IsAnErrorListingTheValidNames()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => NetworkArchitecture.FromJson("""[{"input_dim": 2, "output_dim": 1, "activation": "swish"}]"""));
+
+        Assert.Contains("\"swish\"", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("sigmoid, relu, leaky_relu, tanh, linear, softmax", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("json", ex.ParamName);
+    }
+
+    [Fact]
+    public void DimensionsThatDoNotChain_AreAnErrorNamingTheLayers()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new NetworkArchitecture(new LayerSpec(2, 4, Activation.Relu), new LayerSpec(5, 1, Activation.Sigmoid)));
+
+        Assert.Contains("layer 0 has output_dim = 4", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("layer 1 must have input_dim = 4; got 5", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""[{"input_dim": 2, "output_dim": 4}]""", "missing \"activation\"")]
+    [InlineData("""[{"input_dim": 2, "output_dim": 4, "activation": "relu", "dropout": 0.5}]""", "unknown property \"dropout\"")]
+    [InlineData("""[{"input_dim": 2.5, "output_dim": 4, "activation": "relu"}]""", "\"input_dim\" must be an integer; got 2.5")]
+    [InlineData("""[{"input_dim": 0, "output_dim": 4, "activation": "relu"}]""", "must be ≥ 1; got input_dim = 0")]
+    [InlineData("""{"layers": []}""", "must be a JSON array")]
+    [InlineData("""[]""", "at least one layer; got 0")]
+    [InlineData("""[{"input_dim": 2, "output_dim": 4, "activation": "relu"}""", "Invalid architecture JSON")]
+    public void MalformedJson_IsAnArgumentExceptionSayingWhy(string json, string expected)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => NetworkArchitecture.FromJson(json));
+
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ActivationNames_ParseIsCaseInsensitiveAndStrict()
+    {
+        Assert.Equal(Activation.LeakyRelu, ActivationNames.Parse(" Leaky_ReLU "));
+        var ex = Assert.Throws<ArgumentException>(() => ActivationNames.Parse("lineer", "activation"));
+        Assert.Contains("expected one of: sigmoid, relu, leaky_relu, tanh, linear, softmax", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("activation", ex.ParamName);
+    }
+}

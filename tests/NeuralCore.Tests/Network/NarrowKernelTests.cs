@@ -1,0 +1,116 @@
+using System.Numerics;
+using NeuralCore.Network.Internals.Narrow;
+
+namespace NeuralCore.Tests.Network;
+
+/// <summary>The narrow (feature-major) kernels against their scalar reference, at every batch length and path.</summary>
+[Trait("Category", "Kernels")]
+public sealed class NarrowKernelTests
+{
+    public static TheoryData<KernelPath> Paths => NetworkTestHelpers.Paths();
+
+    private static readonly int[] Lengths = [0, 1, 2, 3, 7, 8, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 129, 255, 257];
+
+    private static readonly (int In, int Out)[] Shapes = [(1, 1), (2, 4), (6, 6), (5, 3), (17, 9), (32, 32)];
+
+    private static readonly Activation[] Elementwise = [Activation.Linear, Activation.Sigmoid, Activation.Relu, Activation.LeakyRelu, Activation.Tanh];
+
+    /// <summary>A feature-major [rows, columns] view whose stride is padded past the columns (as the engine's buffers are).</summary>
+    private static MatrixSpan<T> View<T>(T[] storage, int rows, int columns) => new(storage, rows, columns, columns + 5);
+
+    private static T[] Storage<T>(int rows, int columns, Random random, double scale = 1)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var values = new T[Math.Max(1, rows * (columns + 5))];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = T.CreateTruncating(((random.NextDouble() * 2) - 1) * scale);
+        }
+
+        return values;
+    }
+
+    private static void Run<T>(KernelPath path, double linearTolerance, double transcendentalTolerance)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var random = new Random(17);
+        foreach (var (inputs, outputs) in Shapes)
+        {
+            foreach (var m in Lengths)
+            {
+                var x = Storage<T>(inputs, m, random, 2);
+                var w = Storage<T>(inputs, outputs, random);
+                var b = Storage<T>(1, outputs, random)[..outputs];
+                var delta = Storage<T>(outputs, m, random);
+                var weights = new ReadOnlyMatrixSpan<T>(w, inputs, outputs, outputs + 5);
+                foreach (var activation in Elementwise)
+                {
+                    // Forward: Z exactly (same operation order on every width), A within the activation's ulp budget.
+                    var z = new T[x.Length * 4];
+                    var a = new T[z.Length];
+                    var zr = new T[z.Length];
+                    var ar = new T[z.Length];
+                    NarrowKernels.Forward(View(x, inputs, m), weights, b, activation, View(z, outputs, m), View(a, outputs, m), path);
+                    NarrowKernelsReference.Forward<T>(View(x, inputs, m), weights, b, activation, View(zr, outputs, m), View(ar, outputs, m));
+                    Assert.Equal(zr, z);
+                    AssertClose(ar, a, transcendentalTolerance, $"forward {activation} {inputs}→{outputs} m={m}");
+
+                    // Backward data, f′ taken from the activation just computed.
+                    var d = new T[x.Length];
+                    var dr = new T[x.Length];
+                    var aPrev = Storage<T>(inputs, m, random);
+                    if (activation == Activation.Sigmoid)
+                    {
+                        for (var i = 0; i < aPrev.Length; i++)
+                        {
+                            aPrev[i] = T.Abs(aPrev[i]); // a sigmoid output lies in (0, 1)
+                        }
+                    }
+
+                    NarrowKernels.BackwardData(View(delta, outputs, m), weights, activation, View(aPrev, inputs, m), View(d, inputs, m), path);
+                    NarrowKernelsReference.BackwardData<T>(View(delta, outputs, m), weights, activation, View(aPrev, inputs, m), View(dr, inputs, m));
+                    AssertClose(dr, d, linearTolerance, $"backward {activation} {inputs}→{outputs} m={m}");
+                }
+
+                // Weight gradient: sums in a different order (lanes, then across), so a tolerance scaled by Σ|terms|.
+                var gw = new T[inputs * (outputs + 5)];
+                var gwr = new T[gw.Length];
+                var gb = new T[outputs];
+                var gbr = new T[outputs];
+                NarrowKernels.WeightGradient(View(delta, outputs, m), View(x, inputs, m), new MatrixSpan<T>(gw, inputs, outputs, outputs + 5), gb, path);
+                NarrowKernelsReference.WeightGradient<T>(View(delta, outputs, m), View(x, inputs, m), new MatrixSpan<T>(gwr, inputs, outputs, outputs + 5), gbr);
+                var bound = T.CreateTruncating(linearTolerance * Math.Max(1, m) * 2);
+                for (var i = 0; i < gw.Length; i++)
+                {
+                    Assert.True(T.Abs(gw[i] - gwr[i]) <= bound, $"dW[{i}] {inputs}→{outputs} m={m}: {gw[i]} vs {gwr[i]}");
+                }
+
+                for (var o = 0; o < outputs; o++)
+                {
+                    Assert.True(T.Abs(gb[o] - gbr[o]) <= bound, $"db[{o}] m={m}: {gb[o]} vs {gbr[o]}");
+                }
+            }
+        }
+    }
+
+    private static void AssertClose<T>(T[] expected, T[] actual, double tolerance, string what)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (var i = 0; i < expected.Length; i++)
+        {
+            var e = double.CreateTruncating(expected[i]);
+            var a = double.CreateTruncating(actual[i]);
+            Assert.True(Math.Abs(e - a) <= tolerance * (1 + Math.Abs(e)), $"{what} [{i}]: {a} vs {e}");
+        }
+    }
+
+    // Tolerances: the linear part is bit-identical by construction, the backward sums reorder nothing either, so
+    // linear = a few ulps of headroom; activations use the vector exp/tanh (≤ 4 ulp by their own tests) → 8 ulps.
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void Float_MatchesTheReference(KernelPath path) => Run<float>(path, 5e-7, 1e-6);
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void Double_MatchesTheReference(KernelPath path) => Run<double>(path, 1e-15, 2e-15);
+}

@@ -1,0 +1,163 @@
+using System.Numerics;
+
+namespace NeuralCore.Tests.Network;
+
+/// <summary>Independent oracles for the network tests: a naive double forward pass from the public parameters, and seeded data.</summary>
+internal static class NetworkTestHelpers
+{
+    public static readonly Activation[] AllActivations =
+        [Activation.Linear, Activation.Sigmoid, Activation.Relu, Activation.LeakyRelu, Activation.Tanh, Activation.Softmax];
+
+    /// <summary>Every kernel path this machine runs, as theory data.</summary>
+    public static TheoryData<KernelPath> Paths()
+    {
+        var data = new TheoryData<KernelPath>();
+        foreach (var path in Kernels.Available)
+        {
+            data.Add(path);
+        }
+
+        return data;
+    }
+
+    /// <summary>Forward pass in double, straight from the definitions and the public [out, in] weights.</summary>
+    public static double[,] ReferenceForward<T>(NeuralNetwork<T> network, double[,] x)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var a = x;
+        for (var l = 0; l < network.LayerCount; l++)
+        {
+            var spec = network.Architecture[l];
+            var w = network.GetWeights(l);
+            var b = network.GetBias(l);
+            var rows = a.GetLength(0);
+            var z = new double[rows, spec.OutputDim];
+            for (var r = 0; r < rows; r++)
+            {
+                for (var o = 0; o < spec.OutputDim; o++)
+                {
+                    var sum = double.CreateTruncating(b[o]);
+                    for (var i = 0; i < spec.InputDim; i++)
+                    {
+                        sum += a[r, i] * double.CreateTruncating(w[o, i]);
+                    }
+
+                    z[r, o] = sum;
+                }
+            }
+
+            a = Activate(spec.Activation, z);
+        }
+
+        return a;
+    }
+
+    public static double[,] Activate(Activation activation, double[,] z)
+    {
+        var rows = z.GetLength(0);
+        var cols = z.GetLength(1);
+        var a = new double[rows, cols];
+        for (var r = 0; r < rows; r++)
+        {
+            if (activation == Activation.Softmax)
+            {
+                var max = double.NegativeInfinity;
+                for (var c = 0; c < cols; c++)
+                {
+                    max = Math.Max(max, z[r, c]);
+                }
+
+                var sum = 0.0;
+                for (var c = 0; c < cols; c++)
+                {
+                    sum += Math.Exp(z[r, c] - max);
+                }
+
+                for (var c = 0; c < cols; c++)
+                {
+                    a[r, c] = Math.Exp(z[r, c] - max) / sum;
+                }
+
+                continue;
+            }
+
+            for (var c = 0; c < cols; c++)
+            {
+                var v = z[r, c];
+                a[r, c] = activation switch
+                {
+                    Activation.Linear => v,
+                    Activation.Sigmoid => 1 / (1 + Math.Exp(-v)),
+                    Activation.Relu => Math.Max(0, v),
+                    Activation.LeakyRelu => v > 0 ? v : 0.01 * v,
+                    Activation.Tanh => Math.Tanh(v),
+                    _ => throw new ArgumentOutOfRangeException(nameof(activation)),
+                };
+            }
+        }
+
+        return a;
+    }
+
+    /// <summary>Uniform values in [-scale, scale) from System.Random (test data only; the library never uses it).</summary>
+    public static Matrix<T> RandomMatrix<T>(int rows, int columns, int seed, double scale = 1)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var random = new Random(seed);
+        var matrix = new Matrix<T>(rows, columns);
+        for (var r = 0; r < rows; r++)
+        {
+            for (var c = 0; c < columns; c++)
+            {
+                matrix[r, c] = T.CreateTruncating(((random.NextDouble() * 2) - 1) * scale);
+            }
+        }
+
+        return matrix;
+    }
+
+    /// <summary>Targets that fit a loss: probabilities in (0, 1) for BCE, one-hot rows for CE, anything for MSE.</summary>
+    public static Matrix<T> RandomTargets<T>(Loss loss, int rows, int columns, int seed)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var random = new Random(seed);
+        var matrix = new Matrix<T>(rows, columns);
+        for (var r = 0; r < rows; r++)
+        {
+            var hot = random.Next(columns);
+            for (var c = 0; c < columns; c++)
+            {
+                matrix[r, c] = T.CreateTruncating(loss switch
+                {
+                    Loss.BinaryCrossEntropy => 0.05 + (0.9 * random.NextDouble()),
+                    Loss.CrossEntropy => c == hot ? 1.0 : 0.0,
+                    _ => (random.NextDouble() * 2) - 1,
+                });
+            }
+        }
+
+        return matrix;
+    }
+
+    public static double[,] ToDouble<T>(ReadOnlyMatrixSpan<T> source)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var result = new double[source.Rows, source.Columns];
+        for (var r = 0; r < source.Rows; r++)
+        {
+            for (var c = 0; c < source.Columns; c++)
+            {
+                result[r, c] = double.CreateTruncating(source[r, c]);
+            }
+        }
+
+        return result;
+    }
+
+    public static byte[] ParameterBytes<T>(NeuralNetwork<T> network)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var values = network.GetParameters();
+        return System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
+    }
+}

@@ -1,0 +1,90 @@
+using System.Numerics;
+
+namespace NeuralCore.Tests.Network;
+
+public sealed class ZeroAllocationTests
+{
+    private static long Measure(Action action, int iterations = 20)
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            action(); // warm-up: tiering, thread-local workspaces, buffer growth
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < iterations; i++)
+        {
+            action();
+        }
+
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
+    private static void TrainingStepAndPredictionsAllocateNothing<T>(OptimizerKind kind)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        foreach (var path in Kernels.Available)
+        {
+            TrainingStepAndPredictionsAllocateNothing<T>(kind, ComputeOptions.For(path));
+        }
+    }
+
+    private static void TrainingStepAndPredictionsAllocateNothing<T>(OptimizerKind kind, ComputeOptions compute)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var architecture = NetworkArchitecture.FromSizes([5, 12, 7, 3], [Activation.Relu, Activation.Sigmoid, Activation.Softmax]);
+        using var network = new NeuralNetwork<T>(architecture, Initialization.He(1));
+        using var x = NetworkTestHelpers.RandomMatrix<T>(40, 5, 1);
+        using var y = NetworkTestHelpers.RandomTargets<T>(Loss.CrossEntropy, 40, 3, 2);
+        var optimizer = kind switch { OptimizerKind.Adam => Optimizer.Adam(0.01), OptimizerKind.Momentum => Optimizer.WithMomentum(0.01), _ => Optimizer.Sgd(0.01) };
+        using var trainer = new Trainer<T>(network, new TrainingOptions(Loss.CrossEntropy, optimizer) { BatchSize = 16, Compute = compute });
+        using var predictor = network.CreatePredictor(8, compute);
+        using var batchOut = new Matrix<T>(40, 3);
+        var single = new T[3];
+        var input = x.ReadOnlySpan.ToArray().AsMemory(0, 5);
+
+        Assert.Equal(0, Measure(() => trainer.TrainStep(x.ReadOnlySpan.SliceRows(0, 16), y.ReadOnlySpan.SliceRows(0, 16))));
+        Assert.Equal(0, Measure(() => trainer.TrainStep(x.ReadOnlySpan.SliceRows(16, 7), y.ReadOnlySpan.SliceRows(16, 7)))); // a partial batch
+        Assert.Equal(0, Measure(() => network.Predict(input.Span, single)));
+        Assert.Equal(0, Measure(() => network.Predict(x.ReadOnlySpan, batchOut.Span)));
+        Assert.Equal(0, Measure(() => predictor.Predict(input.Span, single)));
+        Assert.Equal(0, Measure(() => predictor.Predict(x.ReadOnlySpan, batchOut.Span)));
+        Assert.Equal(0, Measure(() => trainer.Evaluate(x.ReadOnlySpan, y.ReadOnlySpan)));
+    }
+
+    [Theory]
+    [InlineData(OptimizerKind.Sgd)]
+    [InlineData(OptimizerKind.Momentum)]
+    [InlineData(OptimizerKind.Adam)]
+    public void StepAndPredictions_Float(OptimizerKind kind) => TrainingStepAndPredictionsAllocateNothing<float>(kind);
+
+    [Theory]
+    [InlineData(OptimizerKind.Sgd)]
+    [InlineData(OptimizerKind.Adam)]
+    public void StepAndPredictions_Double(OptimizerKind kind) => TrainingStepAndPredictionsAllocateNothing<double>(kind);
+
+    [Fact]
+    public void EpochLoop_AllocatesOnlyTheHistory()
+    {
+        // A Fit call allocates its history (4 arrays sized by the epoch count) and nothing per epoch: compare
+        // 2 epochs with 40 epochs and expect the difference to be the history arrays' growth only.
+        var architecture = NetworkArchitecture.FromSizes([2, 8, 1], [Activation.Tanh, Activation.Sigmoid]);
+        using var network = new NeuralNetwork<float>(architecture, Initialization.He(1));
+        using var data = Datasets.MakeMoons<float>(100, 0.1, 1);
+        long Fit(int epochs)
+        {
+            using var trainer = new Trainer<float>(network, new TrainingOptions(Loss.BinaryCrossEntropy, Optimizer.Adam(0.001)) { Epochs = epochs, BatchSize = 16 });
+            trainer.Fit(data.Features.ReadOnlySpan, data.Targets.ReadOnlySpan);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            trainer.Fit(data.Features.ReadOnlySpan, data.Targets.ReadOnlySpan);
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+
+        Fit(2);
+        var few = Fit(2);
+        var many = Fit(40);
+
+        // 38 more epochs × 2 history arrays (loss, accuracy) × 8 bytes, nothing else.
+        Assert.Equal(38 * 2 * sizeof(double), many - few);
+    }
+}
