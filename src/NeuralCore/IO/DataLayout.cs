@@ -3,7 +3,7 @@ namespace NeuralCore.IO;
 /// <summary>How samples are laid out in a data file.</summary>
 public enum DataLayout
 {
-    /// <summary>One sample per row, one feature per column (the NumPy/pandas convention; <see cref="DataSet{T}"/>'s own layout).</summary>
+    /// <summary>One sample per row, one feature per column (the NumPy/pandas convention; <see cref="Dataset{T}"/>'s own layout).</summary>
     SamplesInRows,
 
     /// <summary>

@@ -12,7 +12,7 @@ public static partial class DataLoader
     /// <param name="options">Header, delimiter, layout and target columns; <see langword="default"/> reads every column as a feature.</param>
     /// <returns>The data set; dispose it.</returns>
     /// <exception cref="CsvFormatException">A field is not a number (the message gives line and column), rows are ragged, or a target column does not exist.</exception>
-    public static DataSet<T> ReadCsv<T>(string path, CsvReadOptions options = default)
+    public static Dataset<T> ReadCsv<T>(string path, CsvReadOptions options = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -27,7 +27,7 @@ public static partial class DataLoader
     /// <param name="options">Header, delimiter, layout and target columns.</param>
     /// <returns>The data set; dispose it.</returns>
     /// <exception cref="CsvFormatException">A field is not a number, rows are ragged, or a target column does not exist.</exception>
-    public static DataSet<T> ReadCsv<T>(TextReader reader, string sourceName, CsvReadOptions options = default)
+    public static Dataset<T> ReadCsv<T>(TextReader reader, string sourceName, CsvReadOptions options = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(reader);
@@ -72,9 +72,9 @@ public static partial class DataLoader
             throw;
         }
 
-        var featureNames = names is null ? DefaultNames("x", featureIndices.Length) : [.. featureIndices.Select(i => names[i])];
-        var targetNames = names is null ? DefaultNames("y", targetIndices.Length) : [.. targetIndices.Select(i => names[i])];
-        return new DataSet<T>(features, targets, featureNames, targetNames, sourceName);
+        var featureNames = names is null ? Dataset<T>.DefaultNames("x", featureIndices.Length) : [.. featureIndices.Select(i => names[i])];
+        var targetNames = names is null ? Dataset<T>.DefaultNames("y", targetIndices.Length) : [.. targetIndices.Select(i => names[i])];
+        return new Dataset<T>(features, targets, featureNames, targetNames, sourceName);
     }
 
     private static int[] SelectTargets(TargetColumns targets, string[]? names, int columnCount, string source, DataLayout layout)

@@ -12,7 +12,7 @@ public static partial class DataLoader
     /// <param name="conversion">Whether float64 files may be read as <see cref="float"/> and vice versa.</param>
     /// <returns>The data set; dispose it.</returns>
     /// <exception cref="NpyFormatException">A file is not a supported array, its dtype does not match, or X and Y disagree on the sample count.</exception>
-    public static DataSet<T> ReadNpy<T>(string featuresPath, string? targetsPath, DataLayout layout = DataLayout.SamplesInRows, NpyConversion conversion = NpyConversion.Exact)
+    public static Dataset<T> ReadNpy<T>(string featuresPath, string? targetsPath, DataLayout layout = DataLayout.SamplesInRows, NpyConversion conversion = NpyConversion.Exact)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var features = Npy.Read(featuresPath);
@@ -29,7 +29,7 @@ public static partial class DataLoader
     /// <param name="conversion">Whether float64 data may be read as <see cref="float"/> and vice versa.</param>
     /// <returns>The data set; dispose it.</returns>
     /// <exception cref="NpyFormatException">A member is missing or unsupported, or X and Y disagree on the sample count.</exception>
-    public static DataSet<T> ReadNpz<T>(string path, string featuresName = "X", string? targetsName = "Y", DataLayout layout = DataLayout.SamplesInRows, NpyConversion conversion = NpyConversion.Exact)
+    public static Dataset<T> ReadNpz<T>(string path, string featuresName = "X", string? targetsName = "Y", DataLayout layout = DataLayout.SamplesInRows, NpyConversion conversion = NpyConversion.Exact)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(featuresName);
@@ -45,7 +45,7 @@ public static partial class DataLoader
     /// <param name="conversion">Whether float32 ↔ float64 conversion is allowed.</param>
     /// <returns>The data set; dispose it.</returns>
     /// <exception cref="NpyFormatException">A dtype does not match, or X and Y disagree on the sample count.</exception>
-    public static DataSet<T> FromArrays<T>(NpyArray features, NpyArray? targets, DataLayout layout = DataLayout.SamplesInRows, NpyConversion conversion = NpyConversion.Exact)
+    public static Dataset<T> FromArrays<T>(NpyArray features, NpyArray? targets, DataLayout layout = DataLayout.SamplesInRows, NpyConversion conversion = NpyConversion.Exact)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(features);
@@ -69,7 +69,7 @@ public static partial class DataLoader
         }
 
         var source = targets is null ? features.Source ?? "<arrays>" : $"{features.Source ?? "<features>"} + {targets.Source ?? "<targets>"}";
-        return new DataSet<T>(x, y, DefaultNames("x", x.Columns), DefaultNames("y", y.Columns), source);
+        return new Dataset<T>(x, y, source: source);
     }
 
     // 1-D means one value per sample in either layout, so it becomes a column.

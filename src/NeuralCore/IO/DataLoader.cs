@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Numerics;
 
 namespace NeuralCore.IO;
@@ -17,35 +16,14 @@ namespace NeuralCore.IO;
 /// </remarks>
 public static partial class DataLoader
 {
-    private static string[] DefaultNames(string prefix, int count)
-    {
-        var names = new string[count];
-        for (var i = 0; i < count; i++)
-        {
-            names[i] = string.Create(CultureInfo.InvariantCulture, $"{prefix}{i + 1}");
-        }
 
-        return names;
-    }
-
+    // One transpose for every loader: the same conversion Datasets.FromColumnMajor offers for in-memory data.
     private static Matrix<T> Transposed<T>(Matrix<T> source)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         using (source)
         {
-            var result = new Matrix<T>(source.Columns, source.Rows);
-            var from = source.ReadOnlySpan;
-            var to = result.Span;
-            for (var r = 0; r < from.Rows; r++)
-            {
-                var row = from.GetRowSpan(r);
-                for (var c = 0; c < row.Length; c++)
-                {
-                    to[c, r] = row[c];
-                }
-            }
-
-            return result;
+            return Datasets.FromColumnMajor(source.ReadOnlySpan);
         }
     }
 }

@@ -4,7 +4,7 @@ namespace NeuralCore.Tests.IO;
 
 public sealed class CsvDataTests
 {
-    private static DataSet<double> Read(string text, CsvReadOptions options = default) =>
+    private static Dataset<double> Read(string text, CsvReadOptions options = default) =>
         DataLoader.ReadCsv<double>(new StringReader(text), "data.csv", options);
 
     private static CsvFormatException Fails(string text, CsvReadOptions options = default) =>
@@ -19,7 +19,7 @@ public sealed class CsvDataTests
         Assert.Equal(["score", "label"], data.TargetNames);
         Assert.Equal([1.0, 2, 3, 4], data.Features.ToArray());
         Assert.Equal([0.5, 0, -1000, 1], data.Targets.ToArray());
-        Assert.Equal(2, data.SampleCount);
+        Assert.Equal(2, data.Count);
     }
 
     [Fact]
@@ -112,7 +112,7 @@ public sealed class CsvDataTests
         using var data = Read("x1,1,2,3\nx2,4,5,6\ny,0,1,0\n", new CsvReadOptions { Layout = DataLayout.FeaturesInRows, Targets = TargetColumns.Named("y") });
 
         Assert.Equal(["x1", "x2"], data.FeatureNames);
-        Assert.Equal(3, data.SampleCount);
+        Assert.Equal(3, data.Count);
         Assert.Equal([1.0, 4, 2, 5, 3, 6], data.Features.ToArray());
         Assert.Equal([0.0, 1, 0], data.Targets.ToArray());
 
