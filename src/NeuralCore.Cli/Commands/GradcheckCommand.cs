@@ -1,0 +1,109 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Numerics;
+
+namespace NeuralCore.Cli.Commands;
+
+/// <summary>
+/// <c>neuralcore gradcheck</c>: compares backpropagation with central differences on seeded random data for an
+/// architecture, prints the largest relative error per layer, and exits 0 only within tolerance.
+/// </summary>
+internal static class GradcheckCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var arch = CliOptions.RequiredPath("--arch", "Architecture JSON.");
+        var loss = CliOptions.Loss(required: false);
+        var seed = CliOptions.Seed();
+        var samples = new Option<int>("--samples") { Description = "Rows of random data.", DefaultValueFactory = _ => 8 };
+        var maxPerLayer = new Option<int>("--max-per-layer") { Description = "Check at most this many weights and biases per layer (a seeded sample); 0 checks all.", DefaultValueFactory = _ => 200 };
+        var dtype = new Option<string>("--dtype") { Description = "float64 (default; tolerance 1e-6) or float32 (tolerance 1e-2).", DefaultValueFactory = _ => "float64" }.AcceptOnlyFromAmong("float32", "float64");
+        var command = new Command("gradcheck", "Check backpropagation against central differences for an architecture.") { arch, loss, seed, samples, maxPerLayer, dtype };
+        command.SetAction(parse =>
+        {
+            var architecture = CliOptions.ReadArchitecture(parse.GetValue(arch)!);
+            var lossName = parse.GetValue(loss);
+            var chosen = lossName is null ? CliOptions.DefaultLoss(architecture.OutputActivation) : CliOptions.ParseLoss(lossName);
+            var rows = parse.GetValue(samples);
+            if (rows < 1)
+            {
+                throw new CliException($"--samples must be ≥ 1; got {rows}.", CliApplication.BadArguments);
+            }
+
+            var max = parse.GetValue(maxPerLayer);
+            if (max < 0)
+            {
+                throw new CliException($"--max-per-layer must be ≥ 0; got {max}.", CliApplication.BadArguments);
+            }
+
+            return parse.GetValue(dtype) == "float32"
+                ? Run<float>(context, architecture, chosen, parse.GetValue(seed), rows, max, 1e-2)
+                : Run<double>(context, architecture, chosen, parse.GetValue(seed), rows, max, 1e-6);
+        });
+        return command;
+    }
+
+    private static int Run<T>(CliContext context, NetworkArchitecture architecture, Loss loss, ulong seed, int rows, int maxPerLayer, double tolerance)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        using var network = new NeuralNetwork<T>(architecture, Initialization.Xavier(seed) with { Bias = BiasInitialization.SmallNormal });
+        using var x = new Matrix<T>(rows, architecture.InputSize);
+        using var y = new Matrix<T>(rows, architecture.OutputSize);
+        FillData(x, y, loss, seed);
+
+        GradientCheckResult result;
+        try
+        {
+            result = GradientCheck.Run(network, loss, x.ReadOnlySpan, y.ReadOnlySpan, new GradientCheckOptions { MaxParametersPerLayer = maxPerLayer, Seed = seed });
+        }
+        catch (ArgumentException ex)
+        {
+            throw new CliException(ex.Message, CliApplication.BadArguments);
+        }
+
+        context.Output.WriteLine($"gradient check: {architecture}, loss {loss}, {typeof(T).Name}, {rows} samples, seed {seed}");
+        context.Output.WriteLine(result.ToString());
+        var pass = result.MaxRelativeError <= tolerance;
+        context.Output.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"{(pass ? "PASS" : "FAIL")}: largest relative error {result.MaxRelativeError:E2} (tolerance {tolerance:E0})"));
+        return pass ? CliApplication.Success : CliApplication.Failure;
+    }
+
+    private static void FillData<T>(Matrix<T> x, Matrix<T> y, Loss loss, ulong seed)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var random = new Random(unchecked((int)seed) ^ 0x5EED);
+        var xs = x.DangerousGetStorage();
+        for (var i = 0; i < xs.Length; i++)
+        {
+            xs[i] = T.CreateTruncating((random.NextDouble() * 2) - 1);
+        }
+
+        for (var r = 0; r < y.Rows; r++)
+        {
+            var row = y.Span.GetRowSpan(r);
+            switch (loss)
+            {
+                case Loss.CrossEntropy:
+                    row.Clear();
+                    row[random.Next(row.Length)] = T.One;
+                    break;
+                case Loss.BinaryCrossEntropy:
+                    for (var j = 0; j < row.Length; j++)
+                    {
+                        row[j] = random.Next(2) == 0 ? T.Zero : T.One;
+                    }
+
+                    break;
+                default:
+                    for (var j = 0; j < row.Length; j++)
+                    {
+                        row[j] = T.CreateTruncating((random.NextDouble() * 2) - 1);
+                    }
+
+                    break;
+            }
+        }
+    }
+}

@@ -1,0 +1,227 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Numerics;
+using System.Text;
+using NeuralCore.Cli.Plotting;
+using NeuralCore.IO;
+
+namespace NeuralCore.Cli.Commands;
+
+/// <summary>
+/// <c>neuralcore train</c>: trains an architecture on X/Y files and writes the model file. With <c>--init</c> it starts
+/// from given weights (the swap-in case: the same starting point as a NumPy run); full-batch SGD with
+/// <c>--shuffle false</c> then follows exactly the seeds' equations.
+/// </summary>
+internal static class TrainCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var arch = CliOptions.RequiredPath("--arch", "Architecture JSON: [{\"input_dim\": 2, \"output_dim\": 4, \"activation\": \"relu\"}, …].");
+        var x = CliOptions.RequiredPath("--x", "Features X (.npy or .csv), one row per sample (see --column-major).");
+        var y = CliOptions.RequiredPath("--y", "Targets Y (.npy or .csv), one row per sample; a 1-D .npy is one column.");
+        var init = CliOptions.OptionalPath("--init", "Start from the weights in this model file (.npz) instead of a seeded initialisation.");
+        var loss = CliOptions.Loss(required: true);
+        var optimizer = new Option<string>("--optimizer") { Description = "sgd, momentum or adam.", Required = true }.AcceptOnlyFromAmong("sgd", "momentum", "adam");
+        var lr = new Option<double>("--lr") { Description = "Learning rate (> 0).", Required = true };
+        var momentum = new Option<double>("--momentum") { Description = "Momentum coefficient for --optimizer momentum.", DefaultValueFactory = _ => 0.9 };
+        var weightDecay = new Option<double>("--weight-decay") { Description = "L2 weight decay λ (added to the gradient as λ·w).", DefaultValueFactory = _ => 0 };
+        var epochs = new Option<int>("--epochs") { Description = "Passes over the data (≥ 0).", Required = true };
+        var batchSize = new Option<int>("--batch-size") { Description = "Samples per step; 0 (default) means the whole data set (full-batch, as in the seeds)." };
+        var seed = CliOptions.Seed();
+        var dtype = CliOptions.DType();
+        var shuffle = new Option<bool>("--shuffle") { Description = "Visit mini-batches in a new seeded order each epoch.", DefaultValueFactory = _ => true };
+        var columnMajor = CliOptions.ColumnMajor();
+        var output = CliOptions.RequiredPath("--out", "Where to write the trained model (.npz).");
+        var history = CliOptions.OptionalPath("--history", "Write the per-epoch loss and accuracy as CSV.");
+        var plot = CliOptions.OptionalPath("--plot", "Write the loss and accuracy curves as SVG.");
+        var command = new Command("train", "Train a network on X/Y files and write the model file.")
+        {
+            arch, x, y, init, loss, optimizer, lr, momentum, weightDecay, epochs, batchSize, seed, dtype, shuffle, columnMajor, output, history, plot,
+        };
+        command.SetAction(parse =>
+        {
+            var request = new Request(
+                parse.GetValue(arch)!, parse.GetValue(x)!, parse.GetValue(y)!, parse.GetValue(init), CliOptions.ParseLoss(parse.GetValue(loss)!),
+                parse.GetValue(optimizer)!, parse.GetValue(lr), parse.GetValue(momentum), parse.GetValue(weightDecay), parse.GetValue(epochs),
+                parse.GetValue(batchSize), parse.GetValue(seed), parse.GetValue(shuffle), parse.GetValue(columnMajor), parse.GetValue(output)!,
+                parse.GetValue(history), parse.GetValue(plot));
+            request.Validate();
+            return parse.GetValue(dtype) == "float64" ? Run<double>(context, request) : Run<float>(context, request);
+        });
+        return command;
+    }
+
+    private static int Run<T>(CliContext context, Request request)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var architecture = CliOptions.ReadArchitecture(request.Arch);
+        using var x = CliOptions.ReadMatrix<T>(request.X, request.ColumnMajor);
+        using var y = CliOptions.ReadMatrix<T>(request.Y, request.ColumnMajor);
+        CheckData(request, architecture, x, y);
+
+        using var network = request.Init is null
+            ? new NeuralNetwork<T>(architecture, Initialization.He(request.Seed))
+            : ModelFile.Load<T>(request.Init, NpyConversion.AllowPrecisionChange);
+        if (!network.Architecture.Equals(architecture))
+        {
+            throw new CliException($"--init {request.Init}: its architecture ({network.Architecture}) differs from --arch {request.Arch} ({architecture}).");
+        }
+
+        var options = new TrainingOptions(request.Loss, request.CreateOptimizer())
+        {
+            Epochs = request.Epochs,
+            BatchSize = request.BatchSize == 0 ? x.Rows : request.BatchSize,
+            Shuffle = request.Shuffle,
+            Seed = request.Seed,
+        };
+
+        Trainer<T> trainer;
+        try
+        {
+            trainer = new Trainer<T>(network, options);
+        }
+        catch (ArgumentException ex)
+        {
+            // The loss does not fit the output activation, or an optimizer setting is out of range: an argument problem.
+            throw new CliException(ex.Message, CliApplication.BadArguments);
+        }
+
+        using (trainer)
+        {
+            TrainingHistory result;
+            try
+            {
+                result = TrainingProgress.Run(
+                    context,
+                    $"{architecture} on {Path.GetFileName(request.X)}",
+                    request.Epochs,
+                    onEpoch => trainer.Fit(x.ReadOnlySpan, y.ReadOnlySpan, default, default, onEpoch));
+            }
+            catch (ArgumentException ex)
+            {
+                throw new CliException($"{request.X}/{request.Y}: {ex.Message}");
+            }
+            catch (TrainingDivergedException ex)
+            {
+                throw new CliException($"training failed, nothing was written: {ex.Message}");
+            }
+
+            ModelFile.Save(network, request.Out);
+            context.Output.WriteLine($"wrote {request.Out}");
+            if (request.History is not null)
+            {
+                AtomicFile.WriteAllText(request.History, FormatHistory(result));
+                context.Output.WriteLine($"wrote {request.History}");
+            }
+
+            if (request.Plot is not null)
+            {
+                HistoryFigure(result, $"{architecture}").Save(request.Plot);
+                context.Output.WriteLine($"wrote {request.Plot}");
+            }
+        }
+
+        return CliApplication.Success;
+    }
+
+    private static void CheckData<T>(Request request, NetworkArchitecture architecture, Matrix<T> x, Matrix<T> y)
+        where T : unmanaged
+    {
+        if (x.Columns != architecture.InputSize)
+        {
+            throw new CliException(
+                $"--x {request.X}: {CliOptions.Shape(x.Rows, x.Columns)} has {x.Columns} features per sample, but the first layer of {request.Arch} takes input_dim = {architecture.InputSize}" +
+                (x.Rows == architecture.InputSize ? " (the file looks like features × samples: add --column-major)." : "."));
+        }
+
+        if (y.Columns != architecture.OutputSize)
+        {
+            throw new CliException($"--y {request.Y}: {CliOptions.Shape(y.Rows, y.Columns)} has {y.Columns} targets per sample, but the last layer of {request.Arch} has output_dim = {architecture.OutputSize}.");
+        }
+
+        if (x.Rows != y.Rows)
+        {
+            throw new CliException($"--x {request.X} has {x.Rows} samples but --y {request.Y} has {y.Rows}.");
+        }
+
+        if (x.Rows == 0)
+        {
+            throw new CliException($"--x {request.X}: no samples.");
+        }
+    }
+
+    internal static string FormatHistory(TrainingHistory history)
+    {
+        var validation = history.ValidationLoss.Count > 0;
+        var text = new StringBuilder(validation ? "epoch,loss,accuracy,val_loss,val_accuracy\n" : "epoch,loss,accuracy\n");
+        for (var e = 0; e < history.Count; e++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{e + 1},{history.Loss[e]:R},{history.Accuracy[e]:R}");
+            if (validation)
+            {
+                text.Append(CultureInfo.InvariantCulture, $",{history.ValidationLoss[e]:R},{history.ValidationAccuracy[e]:R}");
+            }
+
+            text.Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    internal static Figure HistoryFigure(TrainingHistory history, string title)
+    {
+        var epochs = Enumerable.Range(1, history.Count).Select(e => (double)e).ToArray();
+        var figure = new Figure { Title = title };
+        figure.Panels.Add(new Panel
+        {
+            Title = "Loss",
+            XLabel = "epoch",
+            YLabel = "loss",
+            YScale = history.Loss.All(l => l > 0) ? AxisScale.Log : AxisScale.Linear,
+            Series = { new LineSeries(epochs, [.. history.Loss]) { Label = "train" } },
+        });
+        figure.Panels.Add(new Panel
+        {
+            Title = "Accuracy",
+            XLabel = "epoch",
+            YLabel = "accuracy",
+            Series = { new LineSeries(epochs, [.. history.Accuracy]) { Label = "train" } },
+        });
+        return figure;
+    }
+
+    private sealed record Request(
+        string Arch, string X, string Y, string? Init, Loss Loss, string Optimizer, double LearningRate, double Momentum, double WeightDecay,
+        int Epochs, int BatchSize, ulong Seed, bool Shuffle, bool ColumnMajor, string Out, string? History, string? Plot)
+    {
+        public void Validate()
+        {
+            if (!(LearningRate > 0) || !double.IsFinite(LearningRate))
+            {
+                throw new CliException(string.Create(CultureInfo.InvariantCulture, $"--lr must be a finite number > 0; got {LearningRate}."), CliApplication.BadArguments);
+            }
+
+            if (Epochs < 0)
+            {
+                throw new CliException($"--epochs must be ≥ 0; got {Epochs}.", CliApplication.BadArguments);
+            }
+
+            if (BatchSize < 0)
+            {
+                throw new CliException($"--batch-size must be ≥ 1 (or 0 for the whole data set); got {BatchSize}.", CliApplication.BadArguments);
+            }
+
+            if (!string.Equals(Path.GetExtension(Out), ".npz", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new CliException($"--out must name a .npz model file; got '{Out}'.", CliApplication.BadArguments);
+            }
+        }
+
+        public NeuralCore.Optimizer CreateOptimizer() => Optimizer switch
+        {
+            "sgd" => NeuralCore.Optimizer.Sgd(LearningRate, WeightDecay),
+            "momentum" => NeuralCore.Optimizer.WithMomentum(LearningRate, Momentum, nesterov: false, WeightDecay),
+            _ => NeuralCore.Optimizer.Adam(LearningRate, weightDecay: WeightDecay),
+        };
+    }
+}
