@@ -1,0 +1,209 @@
+using System.Xml.Linq;
+using NeuralCore.Cli;
+using NeuralCore.IO;
+
+namespace NeuralCore.Tests.Cli;
+
+/// <summary>The CLI end to end, in process: every command's success path, bad arguments (exit 2) and bad files (exit 1).</summary>
+public sealed class CommandTests : IDisposable
+{
+    private const string Moons = """[{"input_dim": 2, "output_dim": 4, "activation": "relu"}, {"input_dim": 4, "output_dim": 4, "activation": "relu"}, {"input_dim": 4, "output_dim": 1, "activation": "sigmoid"}]""";
+    private readonly string _dir = Directory.CreateTempSubdirectory("neuralcore-cli-").FullName;
+
+    public CommandTests()
+    {
+        File.WriteAllText(PathOf("arch.json"), Moons);
+        using var data = Datasets.MakeMoons<double>(200, 0.1, 5);
+        Npy.Write(PathOf("X.npy"), data.Features.ReadOnlySpan);
+        Npy.Write(PathOf("y.npy"), data.Targets.ReadOnlySpan);
+        using var transposed = new Matrix<double>(2, 200);
+        for (var r = 0; r < 200; r++)
+        {
+            transposed[0, r] = data.Features[r, 0];
+            transposed[1, r] = data.Features[r, 1];
+        }
+
+        Npy.Write(PathOf("XT.npy"), transposed.ReadOnlySpan);
+        Npy.Write(PathOf("yT.npy"), new ReadOnlyMatrixSpan<double>(data.Targets.ToArray(), 1, 200));
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task Info_PrintsTheKernelPath()
+    {
+        var (code, output, _) = await Run("info");
+        Assert.Equal(0, code);
+        Assert.Contains($"kernel path  {Kernels.GetName(Kernels.Default)}", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Train_ThenPredict_WritesModelHistoryPlotAndPredictions()
+    {
+        var (code, output, error) = await Run(
+            "train", "--arch", PathOf("arch.json"), "--x", PathOf("X.npy"), "--y", PathOf("y.npy"), "--loss", "bce", "--optimizer", "adam",
+            "--lr", "0.02", "--epochs", "150", "--batch-size", "16", "--seed", "1", "--out", PathOf("model.npz"),
+            "--history", PathOf("h.csv"), "--plot", PathOf("loss.svg"));
+        Assert.True(code == 0, error);
+        Assert.Contains("done:", output, StringComparison.Ordinal);
+
+        var history = File.ReadAllLines(PathOf("h.csv"));
+        Assert.Equal("epoch,loss,accuracy", history[0]);
+        Assert.Equal(151, history.Length);
+        Assert.Equal("Loss", XDocument.Load(PathOf("loss.svg")).Descendants().First(e => e.Name.LocalName == "text" && e.Value == "Loss").Value);
+
+        (code, _, error) = await Run("predict", "--model", PathOf("model.npz"), "--x", PathOf("X.npy"), "--out", PathOf("p.npy"), "--dtype", "float64");
+        Assert.True(code == 0, error);
+        using var predictions = Npy.ReadMatrix<double>(PathOf("p.npy"));
+        using var targets = Npy.ReadMatrix<double>(PathOf("y.npy"), NpyVectorShape.Column);
+        var correct = Enumerable.Range(0, 200).Count(i => (predictions[i, 0] >= 0.5) == (targets[i, 0] >= 0.5));
+        Assert.True(correct >= 190, $"train accuracy {correct}/200");
+
+        // The model predicts the same through the library.
+        using var model = ModelFile.Load<double>(PathOf("model.npz"), NpyConversion.AllowPrecisionChange);
+        using var x = Npy.ReadMatrix<double>(PathOf("X.npy"));
+        using var direct = model.Predict(x.ReadOnlySpan);
+        Assert.Equal(direct.ToArray(), predictions.ToArray());
+    }
+
+    [Fact]
+    public async Task Train_FullBatchSgdFromInit_FollowsTheSeedEquationsExactly()
+    {
+        // --init + full-batch SGD + no shuffle: the result must equal the same steps taken through the library API.
+        using (var start = new NeuralNetwork<double>(NetworkArchitecture.FromJson(Moons), Initialization.SmallNormal(3)))
+        {
+            ModelFile.Save(start, PathOf("init.npz"));
+        }
+
+        var (code, _, error) = await Run(
+            "train", "--arch", PathOf("arch.json"), "--x", PathOf("X.npy"), "--y", PathOf("y.npy"), "--init", PathOf("init.npz"), "--loss", "bce",
+            "--optimizer", "sgd", "--lr", "0.5", "--epochs", "5", "--shuffle", "false", "--dtype", "float64", "--out", PathOf("trained.npz"));
+        Assert.True(code == 0, error);
+
+        using var expected = ModelFile.Load<double>(PathOf("init.npz"));
+        using var x = Npy.ReadMatrix<double>(PathOf("X.npy"));
+        using var y = Npy.ReadMatrix<double>(PathOf("y.npy"), NpyVectorShape.Column);
+        expected.Train(x.ReadOnlySpan, y.ReadOnlySpan, new TrainingOptions(Loss.BinaryCrossEntropy, Optimizer.Sgd(0.5)) { Epochs = 5, BatchSize = 200, Shuffle = false });
+        using var trained = ModelFile.Load<double>(PathOf("trained.npz"));
+        Assert.Equal(expected.GetParameters(), trained.GetParameters());
+    }
+
+    [Fact]
+    public async Task Train_ColumnMajorData_NeedsTheFlag()
+    {
+        var args = new[] { "train", "--arch", PathOf("arch.json"), "--x", PathOf("XT.npy"), "--y", PathOf("yT.npy"), "--loss", "bce", "--optimizer", "sgd", "--lr", "0.1", "--epochs", "1", "--out", PathOf("m.npz") };
+        var (code, _, error) = await Run(args);
+        Assert.Equal(1, code);
+        Assert.Contains("--column-major", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+
+        (code, _, error) = await Run([.. args, "--column-major"]);
+        Assert.True(code == 0, error);
+    }
+
+    [Theory]
+    [InlineData("--lr", "0", "--lr must be a finite number > 0; got 0.")]
+    [InlineData("--epochs", "-1", "--epochs must be ≥ 0; got -1.")]
+    [InlineData("--loss", "ce", "softmax")]
+    [InlineData("--optimizer", "rmsprop", "rmsprop")]
+    [InlineData("--out", "model.bin", "--out must name a .npz model file")]
+    public async Task Train_BadArguments_Exit2WithTheArgumentNamed(string option, string value, string expected)
+    {
+        var args = new List<string> { "train", "--arch", PathOf("arch.json"), "--x", PathOf("X.npy"), "--y", PathOf("y.npy"), "--loss", "bce", "--optimizer", "sgd", "--lr", "0.1", "--epochs", "1", "--out", PathOf("m.npz") };
+        var index = args.IndexOf(option);
+        args[index + 1] = value;
+        var (code, _, error) = await Run([.. args]);
+        Assert.Equal(2, code);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+        Assert.False(File.Exists(PathOf("m.npz")));
+    }
+
+    [Fact]
+    public async Task Train_BadFiles_Exit1NamingTheFile_AndLeaveTheOutputAlone()
+    {
+        File.WriteAllText(PathOf("broken.json"), """[{"input_dim": 2, "output_dim": 4, "activation": "swish"}]""");
+        File.WriteAllBytes(PathOf("m.npz"), [42]);
+        var (code, _, error) = await Run("train", "--arch", PathOf("broken.json"), "--x", PathOf("X.npy"), "--y", PathOf("y.npy"), "--loss", "mse", "--optimizer", "sgd", "--lr", "0.1", "--epochs", "1", "--out", PathOf("m.npz"));
+        Assert.Equal(1, code);
+        Assert.Contains("broken.json", error, StringComparison.Ordinal);
+        Assert.Contains("swish", error, StringComparison.Ordinal);
+
+        File.WriteAllBytes(PathOf("bad.npy"), [0x93, (byte)'N', (byte)'U', (byte)'M']);
+        (code, _, error) = await Run("train", "--arch", PathOf("arch.json"), "--x", PathOf("bad.npy"), "--y", PathOf("y.npy"), "--loss", "bce", "--optimizer", "sgd", "--lr", "0.1", "--epochs", "1", "--out", PathOf("m.npz"));
+        Assert.Equal(1, code);
+        Assert.Contains("bad.npy", error, StringComparison.Ordinal);
+        Assert.Equal([42], File.ReadAllBytes(PathOf("m.npz")));
+    }
+
+    [Fact]
+    public async Task Train_Diverging_Exit1AndWritesNothing()
+    {
+        File.WriteAllText(PathOf("linear.json"), """[{"input_dim": 2, "output_dim": 1, "activation": "linear"}]""");
+        using (var y = new Matrix<double>(200, 1))
+        {
+            y.Span.Fill(1e6);
+            Npy.Write(PathOf("big.npy"), y.ReadOnlySpan);
+        }
+
+        var (code, _, error) = await Run("train", "--arch", PathOf("linear.json"), "--x", PathOf("X.npy"), "--y", PathOf("big.npy"), "--loss", "mse", "--optimizer", "sgd", "--lr", "1000", "--epochs", "50", "--out", PathOf("d.npz"));
+        Assert.Equal(1, code);
+        Assert.Contains("epoch", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(PathOf("d.npz")));
+    }
+
+    [Fact]
+    public async Task Predict_WrongFeatureCountOrUnknownExtension_IsAClearError()
+    {
+        using (var network = new NeuralNetwork<float>(NetworkArchitecture.FromJson(Moons), Initialization.He(1)))
+        {
+            ModelFile.Save(network, PathOf("m.npz"));
+        }
+
+        var (code, _, error) = await Run("predict", "--model", PathOf("m.npz"), "--x", PathOf("XT.npy"), "--out", PathOf("p.csv"));
+        Assert.Equal(1, code);
+        Assert.Contains("expects 2", error, StringComparison.Ordinal);
+
+        (code, _, error) = await Run("predict", "--model", PathOf("m.npz"), "--x", PathOf("X.npy"), "--out", PathOf("p.txt"));
+        Assert.Equal(2, code);
+        Assert.Contains("--out", error, StringComparison.Ordinal);
+
+        (code, _, error) = await Run("predict", "--model", PathOf("X.npy"), "--x", PathOf("X.npy"), "--out", PathOf("p.csv"));
+        Assert.Equal(1, code);
+        Assert.Contains("X.npy", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(PathOf("p.csv")));
+    }
+
+    [Fact]
+    public async Task Gradcheck_PassesForEveryOutputKind()
+    {
+        File.WriteAllText(PathOf("softmax.json"), """[{"input_dim": 3, "output_dim": 5, "activation": "tanh"}, {"input_dim": 5, "output_dim": 4, "activation": "softmax"}]""");
+        foreach (var arch in new[] { "arch.json", "softmax.json" })
+        {
+            var (code, output, error) = await Run("gradcheck", "--arch", PathOf(arch), "--seed", "3");
+            Assert.True(code == 0, output + error);
+            Assert.Contains("PASS", output, StringComparison.Ordinal);
+        }
+
+        var (mse, mseOutput, _) = await Run("gradcheck", "--arch", PathOf("arch.json"), "--loss", "mse");
+        Assert.Equal(0, mse);
+        Assert.Contains("MeanSquaredError", mseOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownCommandOrOption_Exit2()
+    {
+        Assert.Equal(2, (await Run("frobnicate")).Code);
+        Assert.Equal(2, (await Run("predict", "--model")).Code);
+        Assert.Equal(2, (await Run("bench", "everything")).Code);
+    }
+
+    private string PathOf(string name) => Path.Combine(_dir, name);
+
+    private static async Task<(int Code, string Output, string Error)> Run(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await CliApplication.RunAsync(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+}
