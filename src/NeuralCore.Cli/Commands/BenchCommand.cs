@@ -30,6 +30,16 @@ internal static class BenchCommand
                 results.AddRange(GemmBench.Run(budget));
             }
 
+            if (which is "train" or "all")
+            {
+                results.AddRange(NetworkBench.Train(budget));
+            }
+
+            if (which is "infer" or "all")
+            {
+                results.AddRange(NetworkBench.Infer(budget));
+            }
+
             if (parse.GetValue(json))
             {
                 WriteJson(context.Output, results);
@@ -46,13 +56,13 @@ internal static class BenchCommand
 
     private static void WriteTable(TextWriter output, List<BenchMeasurement> results)
     {
-        output.WriteLine($"{"section",-7} {"workload",-40} {"value",12} {"unit",-10} {"% peak",7} {"B/call",8}");
+        output.WriteLine($"{"section",-7} {"workload",-52} {"value",12} {"unit",-10} {"% peak",7} {"B/call",8}");
         foreach (var r in results)
         {
             var peak = r.PercentOfPeak is { } p ? p.ToString("F1", CultureInfo.InvariantCulture) : "-";
             output.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{r.Section,-7} {r.Name,-40} {r.Value,12:F2} {r.Unit,-10} {peak,7} {r.BytesAllocatedPerCall,8:F0}"));
+                $"{r.Section,-7} {r.Name,-52} {r.Value,12:F2} {r.Unit,-10} {peak,7} {(double.IsNaN(r.BytesAllocatedPerCall) ? "-" : r.BytesAllocatedPerCall.ToString("F0", CultureInfo.InvariantCulture)),8}"));
         }
     }
 
@@ -76,7 +86,11 @@ internal static class BenchCommand
                     writer.WriteNumber("percentOfPeak", Math.Round(p, 2));
                 }
 
-                writer.WriteNumber("bytesAllocatedPerCall", Math.Round(r.BytesAllocatedPerCall, 2));
+                if (!double.IsNaN(r.BytesAllocatedPerCall))
+                {
+                    writer.WriteNumber("bytesAllocatedPerCall", Math.Round(r.BytesAllocatedPerCall, 2));
+                }
+
                 writer.WriteEndObject();
             }
 
