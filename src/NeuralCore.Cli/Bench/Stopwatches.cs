@@ -6,7 +6,11 @@ namespace NeuralCore.Cli.Bench;
 internal static class Stopwatches
 {
     /// <summary>Returns the best seconds per call of <paramref name="action"/> and the bytes allocated per call.</summary>
-    public static (double SecondsPerCall, double BytesPerCall) Measure(Action action, TimeSpan budget)
+    /// <param name="action">The call.</param>
+    /// <param name="budget">About how long to spend (a quarter warming up).</param>
+    /// <param name="processWide">Count allocations on every thread (for work handed to worker threads); otherwise only
+    /// the calling thread's, which other threads of the process cannot disturb.</param>
+    public static (double SecondsPerCall, double BytesPerCall) Measure(Action action, TimeSpan budget, bool processWide = false)
     {
         // Warm-up: tiered JIT and first-touch of buffers.
         var warm = Stopwatch.StartNew();
@@ -25,7 +29,7 @@ internal static class Stopwatches
         var total = Stopwatch.StartNew();
         while (total.Elapsed < budget * 3 / 4 || measuredCalls == 0)
         {
-            var before = GC.GetTotalAllocatedBytes(precise: true);
+            var before = Allocated(processWide);
             var start = Stopwatch.GetTimestamp();
             for (var i = 0; i < perBatch; i++)
             {
@@ -33,11 +37,14 @@ internal static class Stopwatches
             }
 
             var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds / perBatch;
-            allocated += GC.GetTotalAllocatedBytes(precise: true) - before;
+            allocated += Allocated(processWide) - before;
             measuredCalls += perBatch;
             best = Math.Min(best, seconds);
         }
 
         return (best, (double)allocated / measuredCalls);
     }
+
+    private static long Allocated(bool processWide) =>
+        processWide ? GC.GetTotalAllocatedBytes(precise: true) : GC.GetAllocatedBytesForCurrentThread();
 }

@@ -190,6 +190,22 @@ public sealed class CommandTests : IDisposable
     }
 
     [Fact]
+    public async Task BenchInferJson_IsOneObjectWithZeroBytesPerCall()
+    {
+        var (code, output, error) = await Run("bench", "infer", "--json");
+        Assert.True(code == 0, error);
+        using var json = System.Text.Json.JsonDocument.Parse(output);
+        var results = json.RootElement.GetProperty("results").EnumerateArray().ToArray();
+        Assert.Equal(3, results.Length);
+        Assert.All(results, r =>
+        {
+            Assert.Equal("infer", r.GetProperty("section").GetString());
+            Assert.True(r.GetProperty("value").GetDouble() > 0);
+            Assert.Equal(0, r.GetProperty("bytesAllocatedPerCall").GetDouble());
+        });
+    }
+
+    [Fact]
     public async Task UnknownCommandOrOption_Exit2()
     {
         Assert.Equal(2, (await Run("frobnicate")).Code);
