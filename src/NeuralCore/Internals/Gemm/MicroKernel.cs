@@ -1,0 +1,252 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using NeuralCore.Internals.Operators;
+
+namespace NeuralCore.Internals.Gemm;
+
+/// <summary>
+/// The register-tiled GEMM micro-kernel: a <c>TRows × (TColumns·Count)</c> tile of C held in
+/// <c>TRows·TColumns</c> accumulator registers, one broadcast of op(A) and <c>TColumns</c> loads of op(B) per k.
+/// </summary>
+/// <remarks>
+/// <code>
+///            B panel: TColumns vectors per k (contiguous)
+///            [b0 ........][b1 ........]
+///   a(r,k) ► [c(r,0)     ][c(r,1)     ]   r &lt; TRows: accumulators; a(r,k) broadcast from A (any strides)
+/// </code>
+/// V512 float uses 8 × 32 (16 accumulators: 2 FMA pipes × 4-cycle latency need ≥ 8 independent chains, and
+/// 8 broadcasts + 2 loads per 16 FMAs keep the load ports below their limit). V256/V128 use 6 × 2 vectors
+/// (12 accumulators + 3 temporaries fit the 16 registers of AVX2/SSE machines); the scalar path 4 × 2.
+/// Rows ≥ TRows and the second column vector when TColumns = 1 are removed by the JIT (the tests on
+/// <c>TRows.Value</c> are constants), so M tails and narrow N get their own specialised bodies from this source.
+/// </remarks>
+internal static class MicroKernel
+{
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run<T, TVector, TSimd, TRows, TColumns, TActivation>(ref TileArguments<T> args)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : struct, ISimd<T, TVector>
+        where TRows : struct, IConstant
+        where TColumns : struct, IConstant
+        where TActivation : struct, IActivationOperator<T>
+    {
+        // Locals, not fields: stores through C could alias the argument struct as far as the JIT knows.
+        var kBlock = args.KBlock;
+        var aKStride = args.AKStride;
+        var bKStride = args.BKStride;
+        var rowStride = args.ARowStride;
+        ref var a = ref args.A;
+        ref var b = ref args.B;
+        nint width = TSimd.Count;
+        var two = TColumns.Value > 1;
+        var o1 = 1 * rowStride;
+        var o2 = 2 * rowStride;
+        var o3 = 3 * rowStride;
+        var o4 = 4 * rowStride;
+        var o5 = 5 * rowStride;
+        var o6 = 6 * rowStride;
+        var o7 = 7 * rowStride;
+        TVector c00 = TSimd.Zero, c01 = TSimd.Zero;
+        TVector c10 = TSimd.Zero, c11 = TSimd.Zero;
+        TVector c20 = TSimd.Zero, c21 = TSimd.Zero;
+        TVector c30 = TSimd.Zero, c31 = TSimd.Zero;
+        TVector c40 = TSimd.Zero, c41 = TSimd.Zero;
+        TVector c50 = TSimd.Zero, c51 = TSimd.Zero;
+        TVector c60 = TSimd.Zero, c61 = TSimd.Zero;
+        TVector c70 = TSimd.Zero, c71 = TSimd.Zero;
+
+        for (nint k = 0; k < kBlock; k++)
+        {
+            var b0 = TSimd.Load(ref b);
+            var b1 = two ? TSimd.Load(ref Unsafe.Add(ref b, width)) : default;
+            {
+                var x = TSimd.Broadcast(a);
+                c00 = TSimd.MultiplyAdd(x, b0, c00);
+                if (two)
+                {
+                    c01 = TSimd.MultiplyAdd(x, b1, c01);
+                }
+            }
+
+            if (TRows.Value > 1)
+            {
+                var x = TSimd.Broadcast(Unsafe.Add(ref a, o1));
+                c10 = TSimd.MultiplyAdd(x, b0, c10);
+                if (two)
+                {
+                    c11 = TSimd.MultiplyAdd(x, b1, c11);
+                }
+            }
+
+            if (TRows.Value > 2)
+            {
+                var x = TSimd.Broadcast(Unsafe.Add(ref a, o2));
+                c20 = TSimd.MultiplyAdd(x, b0, c20);
+                if (two)
+                {
+                    c21 = TSimd.MultiplyAdd(x, b1, c21);
+                }
+            }
+
+            if (TRows.Value > 3)
+            {
+                var x = TSimd.Broadcast(Unsafe.Add(ref a, o3));
+                c30 = TSimd.MultiplyAdd(x, b0, c30);
+                if (two)
+                {
+                    c31 = TSimd.MultiplyAdd(x, b1, c31);
+                }
+            }
+
+            if (TRows.Value > 4)
+            {
+                var x = TSimd.Broadcast(Unsafe.Add(ref a, o4));
+                c40 = TSimd.MultiplyAdd(x, b0, c40);
+                if (two)
+                {
+                    c41 = TSimd.MultiplyAdd(x, b1, c41);
+                }
+            }
+
+            if (TRows.Value > 5)
+            {
+                var x = TSimd.Broadcast(Unsafe.Add(ref a, o5));
+                c50 = TSimd.MultiplyAdd(x, b0, c50);
+                if (two)
+                {
+                    c51 = TSimd.MultiplyAdd(x, b1, c51);
+                }
+            }
+
+            if (TRows.Value > 6)
+            {
+                var x = TSimd.Broadcast(Unsafe.Add(ref a, o6));
+                c60 = TSimd.MultiplyAdd(x, b0, c60);
+                if (two)
+                {
+                    c61 = TSimd.MultiplyAdd(x, b1, c61);
+                }
+            }
+
+            if (TRows.Value > 7)
+            {
+                var x = TSimd.Broadcast(Unsafe.Add(ref a, o7));
+                c70 = TSimd.MultiplyAdd(x, b0, c70);
+                if (two)
+                {
+                    c71 = TSimd.MultiplyAdd(x, b1, c71);
+                }
+            }
+
+            a = ref Unsafe.Add(ref a, aKStride);
+            b = ref Unsafe.Add(ref b, bKStride);
+        }
+
+        StoreRow<T, TVector, TSimd, TColumns, TActivation>(ref args, 0, c00, c01);
+        if (TRows.Value > 1)
+        {
+            StoreRow<T, TVector, TSimd, TColumns, TActivation>(ref args, 1, c10, c11);
+        }
+
+        if (TRows.Value > 2)
+        {
+            StoreRow<T, TVector, TSimd, TColumns, TActivation>(ref args, 2, c20, c21);
+        }
+
+        if (TRows.Value > 3)
+        {
+            StoreRow<T, TVector, TSimd, TColumns, TActivation>(ref args, 3, c30, c31);
+        }
+
+        if (TRows.Value > 4)
+        {
+            StoreRow<T, TVector, TSimd, TColumns, TActivation>(ref args, 4, c40, c41);
+        }
+
+        if (TRows.Value > 5)
+        {
+            StoreRow<T, TVector, TSimd, TColumns, TActivation>(ref args, 5, c50, c51);
+        }
+
+        if (TRows.Value > 6)
+        {
+            StoreRow<T, TVector, TSimd, TColumns, TActivation>(ref args, 6, c60, c61);
+        }
+
+        if (TRows.Value > 7)
+        {
+            StoreRow<T, TVector, TSimd, TColumns, TActivation>(ref args, 7, c70, c71);
+        }
+
+    }
+
+    /// <summary>The store phase of one tile row (see <see cref="TileArguments{T}"/>): scale, add β·C, bias, Z, activation.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow<T, TVector, TSimd, TColumns, TActivation>(ref TileArguments<T> args, nint row, TVector acc0, TVector acc1)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : struct, ISimd<T, TVector>
+        where TColumns : struct, IConstant
+        where TActivation : struct, IActivationOperator<T>
+    {
+        nint width = TSimd.Count;
+        var two = TColumns.Value > 1;
+        ref var c = ref Unsafe.Add(ref args.C, row * args.CStride);
+        var alpha = TSimd.Broadcast(args.Alpha);
+        var v0 = TSimd.Multiply(acc0, alpha);
+        var v1 = two ? TSimd.Multiply(acc1, alpha) : default;
+        if (args.LoadC)
+        {
+            var beta = TSimd.Broadcast(args.Beta);
+            v0 = TSimd.MultiplyAdd(TSimd.Load(ref c), beta, v0);
+            if (two)
+            {
+                v1 = TSimd.MultiplyAdd(TSimd.Load(ref Unsafe.Add(ref c, width)), beta, v1);
+            }
+        }
+
+        if (args.Final)
+        {
+            if (args.HasBias)
+            {
+                if (args.BiasPerRow)
+                {
+                    var bias = TSimd.Broadcast(Unsafe.Add(ref args.Bias, row));
+                    v0 = TSimd.Add(v0, bias);
+                    v1 = TSimd.Add(v1, bias);
+                }
+                else
+                {
+                    v0 = TSimd.Add(v0, TSimd.Load(ref args.Bias));
+                    if (two)
+                    {
+                        v1 = TSimd.Add(v1, TSimd.Load(ref Unsafe.Add(ref args.Bias, width)));
+                    }
+                }
+            }
+
+            if (args.StoreZ)
+            {
+                ref var z = ref Unsafe.Add(ref args.Z, row * args.ZStride);
+                TSimd.Store(v0, ref z);
+                if (two)
+                {
+                    TSimd.Store(v1, ref Unsafe.Add(ref z, width));
+                }
+            }
+
+            v0 = TSimd.Activate<TActivation>(v0);
+            if (two)
+            {
+                v1 = TSimd.Activate<TActivation>(v1);
+            }
+        }
+
+        TSimd.Store(v0, ref c);
+        if (two)
+        {
+            TSimd.Store(v1, ref Unsafe.Add(ref c, width));
+        }
+    }
+}
