@@ -11,14 +11,14 @@ namespace NeuralCore.Internals.Gemm;
 /// </summary>
 /// <remarks>
 /// <code>
-///   for each K block (256)            the B panel (256 × NR) stays in L1 across the row tiles below
-///     for each row block (240)        the A block (240 × 256) stays in L2 across the column panels
+///   for each K block (512)            the B panel (512 × NR) stays in L1/L2 across the row tiles below
+///     for each row block (240)        the A block (240 × 512) stays in L2 across the column panels
 ///       for each column panel (NR)    op(B) read in place when it can be, else packed (zero-padded)
 ///         for each row tile (MR)      micro-kernel; N-tail tiles go through a stack tile
 /// </code>
-/// op(B) is read in place ("sup" path, BLIS's name) when its rows are contiguous and the row block is short:
-/// packing costs a copy of the panel per row block, which only pays once enough row tiles reuse it (measured,
-/// see <see cref="PackRowThreshold"/>). A transposed B and an N-tail panel are always packed.
+/// op(B) is read in place ("sup" path, BLIS's name) when its rows are contiguous: packing costs a copy of the
+/// panel per row block and measured slower up to 512³ (see <see cref="PackBStrideBytes"/>). A transposed B and an
+/// N-tail panel are always packed. A is never packed: a packed A measured 20% slower at 256³ and no better at 1024³.
 /// Every element of C sees the same sequence of FMAs whatever tile, panel path or thread computes it, so results
 /// do not depend on the partition.
 /// </remarks>
@@ -31,14 +31,25 @@ internal static class GemmDriver<T, TVector, TSimd>
     where TVector : struct
     where TSimd : struct, ISimd<T, TVector>
 {
-    /// <summary>K block: a 256 × 32-float B panel is 32 KB, which fits Zen 5's 48 KB L1 with the A broadcasts.</summary>
-    public const int KBlock = 256;
+    /// <summary>
+    /// K block. Each block ends with a pass that stores the C tile and the next one reloads it, which costs cache
+    /// misses once C outgrows L2; a 512 × 32-float B panel (64 KB) streams well from L2. Measured on Zen 5, float:
+    /// 1024³ 173 → 205 GFLOPS and 391³ 203 → 220 going from 256 to 512; 1024 was no better than 512 elsewhere.
+    /// </summary>
+    public const int KBlock = 512;
 
-    /// <summary>Row block: a multiple of every tile height (8, 6, 4); 240 × 256 floats of A is 240 KB, a quarter of L2.</summary>
+    /// <summary>Row block: a multiple of every tile height (8, 6, 4); 240 × 512 floats of A is 480 KB, half of L2.</summary>
     public const int RowBlock = 240;
 
-    /// <summary>Row blocks at least this tall pack a contiguous op(B) panel too (the copy is amortised over the tiles).</summary>
+    /// <summary>A contiguous op(B) is packed only for row blocks at least this tall (the copy is amortised over the tiles)…</summary>
     public const int PackRowThreshold = 64;
+
+    /// <summary>
+    /// …and only when its rows are at least this many bytes apart: then each k step of a panel is on its own
+    /// page and the panel needs more TLB entries than the first-level TLB holds (1024³: 166 → 173 GFLOPS packed).
+    /// Below that, reading B in place wins clearly (256³: 195 → 242 GFLOPS), as in the research notes.
+    /// </summary>
+    public const int PackBStrideBytes = 4096;
 
     private const int AlignmentBytes = 64;
 
@@ -60,12 +71,15 @@ internal static class GemmDriver<T, TVector, TSimd>
         // Scratch on the stack (no allocation, no shared state between threads); [SkipLocalsInit] keeps it unzeroed.
         // The pack buffer is aligned to 64 bytes: unaligned 512-bit loads from L1 cost up to 40% (research notes §5).
         var slack = AlignmentBytes / Unsafe.SizeOf<T>();
-        Span<T> packRaw = stackalloc T[(KBlock * panelWidth) + slack];
+        var packLength = Math.Min(KBlock, problem.K) * panelWidth;
+        Span<T> packRaw = stackalloc T[packLength + slack];
         var misalignment = (int)((nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(packRaw)) & (AlignmentBytes - 1));
-        var pack = packRaw.Slice(misalignment == 0 ? 0 : (AlignmentBytes - misalignment) / Unsafe.SizeOf<T>(), KBlock * panelWidth);
+        var pack = packRaw.Slice(misalignment == 0 ? 0 : (AlignmentBytes - misalignment) / Unsafe.SizeOf<T>(), packLength);
         Span<T> cTile = stackalloc T[tileRows * panelWidth];
         Span<T> zTile = stackalloc T[tileRows * panelWidth];
         Span<T> biasTile = stackalloc T[panelWidth];
+
+        var packLongStrideB = problem.BStride * Unsafe.SizeOf<T>() >= PackBStrideBytes;
 
         scoped var tile = default(TileArguments<T>);
         tile.ARowStride = problem.ARowStride;
@@ -93,7 +107,7 @@ internal static class GemmDriver<T, TVector, TSimd>
                 {
                     var columns = Math.Min(panelWidth, columnEnd - j0);
                     var full = columns == panelWidth;
-                    if (full && !problem.BTransposed && rowBlock < PackRowThreshold)
+                    if (full && !problem.BTransposed && !(packLongStrideB && rowBlock >= PackRowThreshold))
                     {
                         tile.B = ref Unsafe.Add(ref problem.B, (k0 * problem.BStride) + j0);
                         tile.BKStride = problem.BStride;

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace NeuralCore.Internals.Gemm;
 
@@ -18,23 +19,16 @@ internal static class Packing
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var stride = problem.BStride;
-        ref var packed = ref destination[0];
+        ref var packed = ref MemoryMarshal.GetReference(destination);
         if (!problem.BTransposed)
         {
             // Rows of op(B) are rows of B: straight (vectorised) row copies.
             for (var k = 0; k < kBlock; k++)
             {
                 ref var source = ref Unsafe.Add(ref problem.B, ((k0 + k) * stride) + j0);
-                ref var row = ref Unsafe.Add(ref packed, k * panelWidth);
-                for (var j = 0; j < columns; j++)
-                {
-                    Unsafe.Add(ref row, j) = Unsafe.Add(ref source, j);
-                }
-
-                for (var j = columns; j < panelWidth; j++)
-                {
-                    Unsafe.Add(ref row, j) = T.Zero;
-                }
+                var row = destination.Slice(k * panelWidth, panelWidth);
+                MemoryMarshal.CreateReadOnlySpan(ref source, columns).CopyTo(row);
+                row[columns..].Clear();
             }
 
             return;
