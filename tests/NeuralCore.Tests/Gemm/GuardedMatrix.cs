@@ -62,6 +62,14 @@ internal sealed class GuardedMatrix<T>
 
     public T[] Snapshot() => View.ToArray();
 
+    public void Load(T[] values)
+    {
+        for (var r = 0; r < Rows; r++)
+        {
+            values.AsSpan(r * Columns, Columns).CopyTo(View.GetRowSpan(r));
+        }
+    }
+
     public void AssertGuardIntact()
     {
         for (var i = 0; i < _buffer.Length; i++)
