@@ -50,10 +50,14 @@ public sealed class GemmAllocationTests
         using var b = new Matrix<float>(128, 256);
         using var c = new Matrix<float>(300, 256);
         var options = new ComputeOptions(path, 2);
-        for (var i = 0; i < 3; i++)
+        // Warm up past the tiered JIT's 30-call threshold, then give its background compile (which allocates,
+        // BenchmarkDotNet issue #1542) time to finish before measuring.
+        for (var i = 0; i < 40; i++)
         {
             NeuralCore.Gemm.Multiply(a.ReadOnlySpan, MatrixOp.None, b.ReadOnlySpan, MatrixOp.None, 1f, 0f, c.Span, options);
         }
+
+        Thread.Sleep(300);
 
         // Process-wide, so an unrelated runtime or runner thread can allocate inside a window; an allocation per
         // call would show in every window, so the quietest of three must be exactly 0.
@@ -69,6 +73,6 @@ public sealed class GemmAllocationTests
             quietest = Math.Min(quietest, GC.GetTotalAllocatedBytes(precise: true) - before);
         }
 
-        Assert.Equal(0, quietest);
+        Assert.True(quietest == 0, $"{quietest} bytes allocated over 10 calls in the quietest of 3 windows.");
     }
 }
