@@ -121,7 +121,7 @@ internal static class GemmDriver<T, TVector, TSimd>
 
                     if (problem.HasBias && !problem.BiasPerRow)
                     {
-                        if (full)
+                        if (full || columns == TSimd.Count || TSimd.HasMaskedMemory)
                         {
                             tile.Bias = ref Unsafe.Add(ref problem.Bias, j0);
                         }
@@ -152,8 +152,22 @@ internal static class GemmDriver<T, TVector, TSimd>
                             continue;
                         }
 
-                        // N tail: run the full-width kernel on a stack tile and copy the valid columns in and out,
-                        // so nothing outside the views is read or written.
+                        if (columns == TSimd.Count || TSimd.HasMaskedMemory)
+                        {
+                            // N tail of exactly one vector (a one-vector tile), or masked moves for the valid columns.
+                            tile.C = ref Unsafe.Add(ref problem.C, (i * problem.CStride) + j0);
+                            tile.CStride = problem.CStride;
+                            tile.Z = ref Unsafe.Add(ref problem.Z, (i * problem.ZStride) + j0);
+                            tile.ZStride = problem.ZStride;
+                            tile.Partial = columns != TSimd.Count;
+                            tile.Columns = columns;
+                            RunTile<TActivation>(ref tile, rows, columns > TSimd.Count);
+                            tile.Partial = false;
+                            continue;
+                        }
+
+                        // N tail without masked moves: run the kernel on a stack tile and copy the valid columns in
+                        // and out, so nothing outside the views is read or written.
                         ref var c = ref Unsafe.Add(ref problem.C, (i * problem.CStride) + j0);
                         if (tile.LoadC)
                         {

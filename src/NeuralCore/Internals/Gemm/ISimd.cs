@@ -21,6 +21,15 @@ internal interface ISimd<T, TVector>
 
     static abstract TVector Zero { get; }
 
+    /// <summary>Whether <see cref="LoadPartial"/> and <see cref="StorePartial"/> are single masked instructions here.</summary>
+    static abstract bool HasMaskedMemory { get; }
+
+    /// <summary>Loads lanes [0, count) and zeroes the rest, without touching memory past <paramref name="count"/> elements.</summary>
+    static abstract TVector LoadPartial(ref T source, int count);
+
+    /// <summary>Stores lanes [0, count) only, without touching memory past <paramref name="count"/> elements.</summary>
+    static abstract void StorePartial(TVector value, ref T destination, int count);
+
     static abstract TVector Broadcast(T value);
 
     static abstract TVector Load(ref T source);

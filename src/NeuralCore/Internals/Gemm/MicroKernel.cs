@@ -190,6 +190,12 @@ internal static class MicroKernel
         where TColumns : struct, IConstant
         where TActivation : struct, IActivationOperator<T>
     {
+        if (args.Partial)
+        {
+            StoreRowPartial<T, TVector, TSimd, TColumns, TActivation>(ref args, row, acc0, acc1);
+            return;
+        }
+
         nint width = TSimd.Count;
         var two = TColumns.Value > 1;
         ref var c = ref Unsafe.Add(ref args.C, row * args.CStride);
@@ -247,6 +253,81 @@ internal static class MicroKernel
         if (two)
         {
             TSimd.Store(v1, ref Unsafe.Add(ref c, width));
+        }
+    }
+
+    /// <summary>
+    /// The store phase of an N-tail row: the same steps as <see cref="StoreRow"/> with masked loads and stores, so
+    /// only the valid columns of C, Z and the bias are touched. Kept out of line: it runs once per tail row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void StoreRowPartial<T, TVector, TSimd, TColumns, TActivation>(ref TileArguments<T> args, nint row, TVector acc0, TVector acc1)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : struct, ISimd<T, TVector>
+        where TColumns : struct, IConstant
+        where TActivation : struct, IActivationOperator<T>
+    {
+        var width = TSimd.Count;
+        var count0 = Math.Min(args.Columns, width);
+        var count1 = TColumns.Value > 1 ? args.Columns - width : 0;
+        var two = count1 > 0;
+        ref var c = ref Unsafe.Add(ref args.C, row * args.CStride);
+        ref var c1 = ref Unsafe.Add(ref c, width);
+        var alpha = TSimd.Broadcast(args.Alpha);
+        var v0 = TSimd.Multiply(acc0, alpha);
+        var v1 = two ? TSimd.Multiply(acc1, alpha) : default;
+        if (args.LoadC)
+        {
+            var beta = TSimd.Broadcast(args.Beta);
+            v0 = TSimd.MultiplyAdd(TSimd.LoadPartial(ref c, count0), beta, v0);
+            if (two)
+            {
+                v1 = TSimd.MultiplyAdd(TSimd.LoadPartial(ref c1, count1), beta, v1);
+            }
+        }
+
+        if (args.Final)
+        {
+            if (args.HasBias)
+            {
+                if (args.BiasPerRow)
+                {
+                    var bias = TSimd.Broadcast(Unsafe.Add(ref args.Bias, row));
+                    v0 = TSimd.Add(v0, bias);
+                    v1 = TSimd.Add(v1, bias);
+                }
+                else
+                {
+                    v0 = TSimd.Add(v0, TSimd.LoadPartial(ref args.Bias, count0));
+                    if (two)
+                    {
+                        v1 = TSimd.Add(v1, TSimd.LoadPartial(ref Unsafe.Add(ref args.Bias, width), count1));
+                    }
+                }
+            }
+
+            if (args.StoreZ)
+            {
+                ref var z = ref Unsafe.Add(ref args.Z, row * args.ZStride);
+                TSimd.StorePartial(v0, ref z, count0);
+                if (two)
+                {
+                    TSimd.StorePartial(v1, ref Unsafe.Add(ref z, width), count1);
+                }
+            }
+
+            v0 = TSimd.Activate<TActivation>(v0);
+            if (two)
+            {
+                v1 = TSimd.Activate<TActivation>(v1);
+            }
+        }
+
+        TSimd.StorePartial(v0, ref c, count0);
+        if (two)
+        {
+            TSimd.StorePartial(v1, ref c1, count1);
         }
     }
 }

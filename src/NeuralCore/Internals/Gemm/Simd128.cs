@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using NeuralCore.Internals.Operators;
 
 namespace NeuralCore.Internals.Gemm;
@@ -15,6 +16,47 @@ internal readonly struct Simd128<T> : ISimd<T, Vector128<T>>
     public static bool IsSupported => Vector128.IsHardwareAccelerated;
 
     public static Vector128<T> Zero => Vector128<T>.Zero;
+
+    // Masked moves suppress faults on the disabled lanes, so a partial row at the very end of an array is safe.
+    public static bool HasMaskedMemory => Avx.IsSupported;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Vector128<T> LoadPartial(ref T source, int count)
+    {
+        var mask = Mask(count);
+        fixed (T* address = &source)
+        {
+            if (typeof(T) == typeof(float))
+            {
+                var p = (float*)address;
+                return Avx.MaskLoad(p, mask.AsSingle()).As<float, T>();
+            }
+            else
+            {
+                var p = (double*)address;
+                return Avx.MaskLoad(p, mask.AsDouble()).As<double, T>();
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void StorePartial(Vector128<T> value, ref T destination, int count)
+    {
+        var mask = Mask(count);
+        fixed (T* address = &destination)
+        {
+            if (typeof(T) == typeof(float))
+            {
+                var p = (float*)address;
+                Avx.MaskStore(p, mask.AsSingle(), value.AsSingle());
+            }
+            else
+            {
+                var p = (double*)address;
+                Avx.MaskStore(p, mask.AsDouble(), value.AsDouble());
+            }
+        }
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Broadcast(T value) => Vector128.Create(value);
@@ -43,6 +85,9 @@ internal readonly struct Simd128<T> : ISimd<T, Vector128<T>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Add(Vector128<T> a, Vector128<T> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<T> Mask(int count) => Vector128.LessThan(Vector128<T>.Indices, Vector128.Create(T.CreateTruncating(count)));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Activate<TActivation>(Vector128<T> z)

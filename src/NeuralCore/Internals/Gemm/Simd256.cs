@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using NeuralCore.Internals.Operators;
 
 namespace NeuralCore.Internals.Gemm;
@@ -15,6 +16,47 @@ internal readonly struct Simd256<T> : ISimd<T, Vector256<T>>
     public static bool IsSupported => Vector256.IsHardwareAccelerated;
 
     public static Vector256<T> Zero => Vector256<T>.Zero;
+
+    // Masked moves suppress faults on the disabled lanes, so a partial row at the very end of an array is safe.
+    public static bool HasMaskedMemory => Avx.IsSupported;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Vector256<T> LoadPartial(ref T source, int count)
+    {
+        var mask = Mask(count);
+        fixed (T* address = &source)
+        {
+            if (typeof(T) == typeof(float))
+            {
+                var p = (float*)address;
+                return Avx.MaskLoad(p, mask.AsSingle()).As<float, T>();
+            }
+            else
+            {
+                var p = (double*)address;
+                return Avx.MaskLoad(p, mask.AsDouble()).As<double, T>();
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void StorePartial(Vector256<T> value, ref T destination, int count)
+    {
+        var mask = Mask(count);
+        fixed (T* address = &destination)
+        {
+            if (typeof(T) == typeof(float))
+            {
+                var p = (float*)address;
+                Avx.MaskStore(p, mask.AsSingle(), value.AsSingle());
+            }
+            else
+            {
+                var p = (double*)address;
+                Avx.MaskStore(p, mask.AsDouble(), value.AsDouble());
+            }
+        }
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Broadcast(T value) => Vector256.Create(value);
@@ -43,6 +85,9 @@ internal readonly struct Simd256<T> : ISimd<T, Vector256<T>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Add(Vector256<T> a, Vector256<T> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<T> Mask(int count) => Vector256.LessThan(Vector256<T>.Indices, Vector256.Create(T.CreateTruncating(count)));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Activate<TActivation>(Vector256<T> z)

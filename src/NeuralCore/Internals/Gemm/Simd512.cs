@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using NeuralCore.Internals.Operators;
 
 namespace NeuralCore.Internals.Gemm;
@@ -15,6 +16,47 @@ internal readonly struct Simd512<T> : ISimd<T, Vector512<T>>
     public static bool IsSupported => Vector512.IsHardwareAccelerated;
 
     public static Vector512<T> Zero => Vector512<T>.Zero;
+
+    // Masked moves suppress faults on the disabled lanes, so a partial row at the very end of an array is safe.
+    public static bool HasMaskedMemory => Avx512F.IsSupported;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Vector512<T> LoadPartial(ref T source, int count)
+    {
+        var mask = Mask(count);
+        fixed (T* address = &source)
+        {
+            if (typeof(T) == typeof(float))
+            {
+                var p = (float*)address;
+                return Avx512F.MaskLoad(p, mask.AsSingle(), Vector512<float>.Zero).As<float, T>();
+            }
+            else
+            {
+                var p = (double*)address;
+                return Avx512F.MaskLoad(p, mask.AsDouble(), Vector512<double>.Zero).As<double, T>();
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void StorePartial(Vector512<T> value, ref T destination, int count)
+    {
+        var mask = Mask(count);
+        fixed (T* address = &destination)
+        {
+            if (typeof(T) == typeof(float))
+            {
+                var p = (float*)address;
+                Avx512F.MaskStore(p, mask.AsSingle(), value.AsSingle());
+            }
+            else
+            {
+                var p = (double*)address;
+                Avx512F.MaskStore(p, mask.AsDouble(), value.AsDouble());
+            }
+        }
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Broadcast(T value) => Vector512.Create(value);
@@ -43,6 +85,9 @@ internal readonly struct Simd512<T> : ISimd<T, Vector512<T>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Add(Vector512<T> a, Vector512<T> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<T> Mask(int count) => Vector512.LessThan(Vector512<T>.Indices, Vector512.Create(T.CreateTruncating(count)));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Activate<TActivation>(Vector512<T> z)

@@ -19,6 +19,19 @@ internal readonly struct SimdScalar<T> : ISimd<T, T>
 
     public static T Zero => T.Zero;
 
+    // One lane: a tile column is either whole or absent, so partial access never happens.
+    public static bool HasMaskedMemory => false;
+
+    public static T LoadPartial(ref T source, int count) => count > 0 ? source : T.Zero;
+
+    public static void StorePartial(T value, ref T destination, int count)
+    {
+        if (count > 0)
+        {
+            destination = value;
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Broadcast(T value) => value;
 

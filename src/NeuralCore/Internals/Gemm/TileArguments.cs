@@ -60,4 +60,10 @@ internal ref struct TileArguments<T>
     public bool BiasPerRow;
 
     public bool StoreZ;
+
+    /// <summary>Whether only the first <see cref="Columns"/> columns of the tile exist (an N tail, masked moves).</summary>
+    public bool Partial;
+
+    /// <summary>The valid columns of a <see cref="Partial"/> tile.</summary>
+    public int Columns;
 }
