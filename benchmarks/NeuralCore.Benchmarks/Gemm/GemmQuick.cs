@@ -42,6 +42,11 @@ public static class GemmQuick
             }
         }
 
+        foreach (var (m, k, n) in new[] { (128, 128, 10), (128, 128, 16), (900, 2, 16), (900, 2, 4), (900, 2, 32), (128, 16, 10), (16, 128, 10) })
+        {
+            Report<float>($"probe {m}x{k}->{n}", KernelPath.Vector512, m, n, k, MatrixOp.None, MatrixOp.None, 1, filter);
+        }
+
         foreach (var (k, n) in new[] { (2, 4), (4, 6), (6, 6), (6, 4), (4, 1), (8, 8) })
         {
             foreach (var (opA, opB) in new[] { (MatrixOp.None, MatrixOp.None), (MatrixOp.None, MatrixOp.Transpose), (MatrixOp.Transpose, MatrixOp.None) })

@@ -159,10 +159,20 @@ internal static class GemmDriver<T, TVector, TSimd>
                             tile.CStride = problem.CStride;
                             tile.Z = ref Unsafe.Add(ref problem.Z, (i * problem.ZStride) + j0);
                             tile.ZStride = problem.ZStride;
-                            tile.Partial = columns != TSimd.Count;
                             tile.Columns = columns;
-                            RunTile<TActivation>(ref tile, rows, columns > TSimd.Count);
-                            tile.Partial = false;
+                            if (columns == TSimd.Count)
+                            {
+                                RunTile<Int1, No, TActivation>(ref tile, rows);
+                            }
+                            else if (columns > TSimd.Count)
+                            {
+                                RunTile<Int2, Yes, TActivation>(ref tile, rows);
+                            }
+                            else
+                            {
+                                RunTile<Int1, Yes, TActivation>(ref tile, rows);
+                            }
+
                             continue;
                         }
 
@@ -199,31 +209,34 @@ internal static class GemmDriver<T, TVector, TSimd>
     {
         if (twoColumns)
         {
-            RunTile<Int2, TActivation>(ref tile, rows);
+            RunTile<Int2, No, TActivation>(ref tile, rows);
         }
         else
         {
-            RunTile<Int1, TActivation>(ref tile, rows);
+            RunTile<Int1, No, TActivation>(ref tile, rows);
         }
     }
 
-    private static void RunTile<TColumns, TActivation>(ref TileArguments<T> tile, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RunTile<TColumns, TPartial, TActivation>(ref TileArguments<T> tile, int rows)
         where TColumns : struct, IConstant
+        where TPartial : struct, IFlag
         where TActivation : struct, IActivationOperator<T>
     {
         switch (rows)
         {
-            case 8: MicroKernel.Run<T, TVector, TSimd, Int8, TColumns, TActivation>(ref tile); break;
-            case 7: MicroKernel.Run<T, TVector, TSimd, Int7, TColumns, TActivation>(ref tile); break;
-            case 6: MicroKernel.Run<T, TVector, TSimd, Int6, TColumns, TActivation>(ref tile); break;
-            case 5: MicroKernel.Run<T, TVector, TSimd, Int5, TColumns, TActivation>(ref tile); break;
-            case 4: MicroKernel.Run<T, TVector, TSimd, Int4, TColumns, TActivation>(ref tile); break;
-            case 3: MicroKernel.Run<T, TVector, TSimd, Int3, TColumns, TActivation>(ref tile); break;
-            case 2: MicroKernel.Run<T, TVector, TSimd, Int2, TColumns, TActivation>(ref tile); break;
-            default: MicroKernel.Run<T, TVector, TSimd, Int1, TColumns, TActivation>(ref tile); break;
+            case 8: MicroKernel.Run<T, TVector, TSimd, Int8, TColumns, TPartial, TActivation>(ref tile); break;
+            case 7: MicroKernel.Run<T, TVector, TSimd, Int7, TColumns, TPartial, TActivation>(ref tile); break;
+            case 6: MicroKernel.Run<T, TVector, TSimd, Int6, TColumns, TPartial, TActivation>(ref tile); break;
+            case 5: MicroKernel.Run<T, TVector, TSimd, Int5, TColumns, TPartial, TActivation>(ref tile); break;
+            case 4: MicroKernel.Run<T, TVector, TSimd, Int4, TColumns, TPartial, TActivation>(ref tile); break;
+            case 3: MicroKernel.Run<T, TVector, TSimd, Int3, TColumns, TPartial, TActivation>(ref tile); break;
+            case 2: MicroKernel.Run<T, TVector, TSimd, Int2, TColumns, TPartial, TActivation>(ref tile); break;
+            default: MicroKernel.Run<T, TVector, TSimd, Int1, TColumns, TPartial, TActivation>(ref tile); break;
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyTile(ref T source, nint sourceStride, ref T destination, nint destinationStride, int rows, int columns)
     {
         for (var r = 0; r < rows; r++)

@@ -56,3 +56,21 @@ internal readonly struct Int8 : IConstant
 {
     public static int Value => 8;
 }
+
+/// <summary>A compile-time boolean as a struct type argument (see <see cref="IConstant"/>).</summary>
+internal interface IFlag
+{
+    static abstract bool Value { get; }
+}
+
+/// <summary>true.</summary>
+internal readonly struct Yes : IFlag
+{
+    public static bool Value => true;
+}
+
+/// <summary>false.</summary>
+internal readonly struct No : IFlag
+{
+    public static bool Value => false;
+}

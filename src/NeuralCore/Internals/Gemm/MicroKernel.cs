@@ -23,12 +23,13 @@ namespace NeuralCore.Internals.Gemm;
 internal static class MicroKernel
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run<T, TVector, TSimd, TRows, TColumns, TActivation>(ref TileArguments<T> args)
+    public static void Run<T, TVector, TSimd, TRows, TColumns, TPartial, TActivation>(ref TileArguments<T> args)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : struct, ISimd<T, TVector>
         where TRows : struct, IConstant
         where TColumns : struct, IConstant
+        where TPartial : struct, IFlag
         where TActivation : struct, IActivationOperator<T>
     {
         // Locals, not fields: stores through C could alias the argument struct as far as the JIT knows.
@@ -143,59 +144,115 @@ internal static class MicroKernel
             b = ref Unsafe.Add(ref b, bKStride);
         }
 
-        StoreRow<T, TVector, TSimd, TColumns, TActivation>(ref args, 0, c00, c01);
-        if (TRows.Value > 1)
+        if (TPartial.Value)
         {
-            StoreRow<T, TVector, TSimd, TColumns, TActivation>(ref args, 1, c10, c11);
+            // N tail: park the accumulators in a stack tile and leave the masked store phase to an out-of-line
+            // method. Inlined here it would push this body past the JIT's inlining budget, and a call with live
+            // accumulators makes the JIT spill them inside the k loop (x64 has no callee-saved vector registers).
+            Unsafe.SkipInit(out AccumulatorTile<TVector> parked);
+            parked[0] = c00;
+            parked[1] = c01;
+            if (TRows.Value > 1)
+            {
+                parked[2] = c10;
+                parked[3] = c11;
+            }
+
+            if (TRows.Value > 2)
+            {
+                parked[4] = c20;
+                parked[5] = c21;
+            }
+
+            if (TRows.Value > 3)
+            {
+                parked[6] = c30;
+                parked[7] = c31;
+            }
+
+            if (TRows.Value > 4)
+            {
+                parked[8] = c40;
+                parked[9] = c41;
+            }
+
+            if (TRows.Value > 5)
+            {
+                parked[10] = c50;
+                parked[11] = c51;
+            }
+
+            if (TRows.Value > 6)
+            {
+                parked[12] = c60;
+                parked[13] = c61;
+            }
+
+            if (TRows.Value > 7)
+            {
+                parked[14] = c70;
+                parked[15] = c71;
+            }
+
+            StorePartialTile<T, TVector, TSimd, TColumns>(ref args, ref parked, TRows.Value);
+        }
+        else
+        {
+            StoreRow<T, TVector, TSimd, TColumns>(ref args, 0, c00, c01);
+            if (TRows.Value > 1)
+            {
+                StoreRow<T, TVector, TSimd, TColumns>(ref args, 1, c10, c11);
+            }
+
+            if (TRows.Value > 2)
+            {
+                StoreRow<T, TVector, TSimd, TColumns>(ref args, 2, c20, c21);
+            }
+
+            if (TRows.Value > 3)
+            {
+                StoreRow<T, TVector, TSimd, TColumns>(ref args, 3, c30, c31);
+            }
+
+            if (TRows.Value > 4)
+            {
+                StoreRow<T, TVector, TSimd, TColumns>(ref args, 4, c40, c41);
+            }
+
+            if (TRows.Value > 5)
+            {
+                StoreRow<T, TVector, TSimd, TColumns>(ref args, 5, c50, c51);
+            }
+
+            if (TRows.Value > 6)
+            {
+                StoreRow<T, TVector, TSimd, TColumns>(ref args, 6, c60, c61);
+            }
+
+            if (TRows.Value > 7)
+            {
+                StoreRow<T, TVector, TSimd, TColumns>(ref args, 7, c70, c71);
+            }
         }
 
-        if (TRows.Value > 2)
+        // The activation runs as a second pass over the tile just stored (still in L1), not in the store phase:
+        // exp is a call, and x64 has no callee-saved vector registers, so a call while the accumulators are live
+        // makes the JIT spill all of them inside the k loop (measured: every FMA followed by a store).
+        if (args.Final && typeof(TActivation) != typeof(LinearOperator<T>))
         {
-            StoreRow<T, TVector, TSimd, TColumns, TActivation>(ref args, 2, c20, c21);
-        }
-
-        if (TRows.Value > 3)
-        {
-            StoreRow<T, TVector, TSimd, TColumns, TActivation>(ref args, 3, c30, c31);
-        }
-
-        if (TRows.Value > 4)
-        {
-            StoreRow<T, TVector, TSimd, TColumns, TActivation>(ref args, 4, c40, c41);
-        }
-
-        if (TRows.Value > 5)
-        {
-            StoreRow<T, TVector, TSimd, TColumns, TActivation>(ref args, 5, c50, c51);
-        }
-
-        if (TRows.Value > 6)
-        {
-            StoreRow<T, TVector, TSimd, TColumns, TActivation>(ref args, 6, c60, c61);
-        }
-
-        if (TRows.Value > 7)
-        {
-            StoreRow<T, TVector, TSimd, TColumns, TActivation>(ref args, 7, c70, c71);
+            ActivateTile<T, TVector, TSimd, TColumns, TPartial, TActivation>(ref args, TRows.Value);
         }
 
     }
 
     /// <summary>The store phase of one tile row (see <see cref="TileArguments{T}"/>): scale, add β·C, bias, Z, activation.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreRow<T, TVector, TSimd, TColumns, TActivation>(ref TileArguments<T> args, nint row, TVector acc0, TVector acc1)
+    private static void StoreRow<T, TVector, TSimd, TColumns>(ref TileArguments<T> args, nint row, TVector acc0, TVector acc1)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : struct, ISimd<T, TVector>
         where TColumns : struct, IConstant
-        where TActivation : struct, IActivationOperator<T>
     {
-        if (args.Partial)
-        {
-            StoreRowPartial<T, TVector, TSimd, TColumns, TActivation>(ref args, row, acc0, acc1);
-            return;
-        }
-
         nint width = TSimd.Count;
         var two = TColumns.Value > 1;
         ref var c = ref Unsafe.Add(ref args.C, row * args.CStride);
@@ -241,12 +298,6 @@ internal static class MicroKernel
                     TSimd.Store(v1, ref Unsafe.Add(ref z, width));
                 }
             }
-
-            v0 = TSimd.Activate<TActivation>(v0);
-            if (two)
-            {
-                v1 = TSimd.Activate<TActivation>(v1);
-            }
         }
 
         TSimd.Store(v0, ref c);
@@ -256,17 +307,29 @@ internal static class MicroKernel
         }
     }
 
-    /// <summary>
-    /// The store phase of an N-tail row: the same steps as <see cref="StoreRow"/> with masked loads and stores, so
-    /// only the valid columns of C, Z and the bias are touched. Kept out of line: it runs once per tail row.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void StoreRowPartial<T, TVector, TSimd, TColumns, TActivation>(ref TileArguments<T> args, nint row, TVector acc0, TVector acc1)
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void StorePartialTile<T, TVector, TSimd, TColumns>(ref TileArguments<T> args, ref AccumulatorTile<TVector> parked, int rows)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : struct, ISimd<T, TVector>
         where TColumns : struct, IConstant
-        where TActivation : struct, IActivationOperator<T>
+    {
+        for (var r = 0; r < rows; r++)
+        {
+            StoreRowPartial<T, TVector, TSimd, TColumns>(ref args, r, parked[2 * r], parked[(2 * r) + 1]);
+        }
+    }
+
+    /// <summary>
+    /// The store phase of an N-tail row: the same steps as <see cref="StoreRow"/> with masked loads and stores, so
+    /// only the valid columns of C, Z and the bias are touched.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRowPartial<T, TVector, TSimd, TColumns>(ref TileArguments<T> args, nint row, TVector acc0, TVector acc1)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : struct, ISimd<T, TVector>
+        where TColumns : struct, IConstant
     {
         var width = TSimd.Count;
         var count0 = Math.Min(args.Columns, width);
@@ -316,18 +379,43 @@ internal static class MicroKernel
                     TSimd.StorePartial(v1, ref Unsafe.Add(ref z, width), count1);
                 }
             }
-
-            v0 = TSimd.Activate<TActivation>(v0);
-            if (two)
-            {
-                v1 = TSimd.Activate<TActivation>(v1);
-            }
         }
 
         TSimd.StorePartial(v0, ref c, count0);
         if (two)
         {
             TSimd.StorePartial(v1, ref c1, count1);
+        }
+    }
+
+    /// <summary>Applies f in place to the tile's rows of C (the valid columns only, for a partial tile).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void ActivateTile<T, TVector, TSimd, TColumns, TPartial, TActivation>(ref TileArguments<T> args, int rows)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : struct, ISimd<T, TVector>
+        where TColumns : struct, IConstant
+        where TPartial : struct, IFlag
+        where TActivation : struct, IActivationOperator<T>
+    {
+        var width = TSimd.Count;
+        var columns = TPartial.Value ? args.Columns : TColumns.Value * width;
+        for (var r = 0; r < rows; r++)
+        {
+            ref var c = ref Unsafe.Add(ref args.C, r * args.CStride);
+            for (var j = 0; j < columns; j += width)
+            {
+                ref var cj = ref Unsafe.Add(ref c, j);
+                var count = columns - j;
+                if (count >= width)
+                {
+                    TSimd.Store(TSimd.Activate<TActivation>(TSimd.Load(ref cj)), ref cj);
+                }
+                else
+                {
+                    TSimd.StorePartial(TSimd.Activate<TActivation>(TSimd.LoadPartial(ref cj, count)), ref cj, count);
+                }
+            }
         }
     }
 }

@@ -61,9 +61,6 @@ internal ref struct TileArguments<T>
 
     public bool StoreZ;
 
-    /// <summary>Whether only the first <see cref="Columns"/> columns of the tile exist (an N tail, masked moves).</summary>
-    public bool Partial;
-
-    /// <summary>The valid columns of a <see cref="Partial"/> tile.</summary>
+    /// <summary>The valid columns of an N-tail tile (the partial kernel instantiation uses masked moves).</summary>
     public int Columns;
 }
