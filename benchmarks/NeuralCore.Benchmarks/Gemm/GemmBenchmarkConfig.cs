@@ -3,13 +3,12 @@ using BenchmarkDotNet.Diagnosers;
 
 namespace NeuralCore.Benchmarks.Gemm;
 
-/// <summary>GFLOPS and % of peak columns, allocation column, results grouped per shape.</summary>
+/// <summary>GFLOPS and % of peak columns and the allocation column; one config for all classes so a <c>--join</c> run shares the peak probe.</summary>
 public sealed class GemmBenchmarkConfig : ManualConfig
 {
     public GemmBenchmarkConfig()
     {
         AddColumn(GflopsColumn.Gflops, GflopsColumn.OfPeak);
         AddDiagnoser(MemoryDiagnoser.Default);
-        WithOrderer(new BenchmarkDotNet.Order.DefaultOrderer(BenchmarkDotNet.Order.SummaryOrderPolicy.Declared));
     }
 }

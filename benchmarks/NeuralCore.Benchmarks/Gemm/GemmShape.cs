@@ -14,6 +14,14 @@ public sealed record GemmShape(int M, int K, int N, MatrixOp OpA = MatrixOp.None
 
     public int CompareTo(object? obj) => CompareTo(obj as GemmShape);
 
+    public static bool operator <(GemmShape left, GemmShape right) => left.CompareTo(right) < 0;
+
+    public static bool operator <=(GemmShape left, GemmShape right) => left.CompareTo(right) <= 0;
+
+    public static bool operator >(GemmShape left, GemmShape right) => left.CompareTo(right) > 0;
+
+    public static bool operator >=(GemmShape left, GemmShape right) => left.CompareTo(right) >= 0;
+
     public double Flops => 2.0 * M * N * K;
 
     public static GemmShape Cube(int n) => new(n, n, n);
