@@ -14,7 +14,7 @@ namespace NeuralCore.Internals.Gemm;
 ///   for each K block (512)            the B panel (512 × NR) stays in L1/L2 across the row tiles below
 ///     for each row block (240)        the A block (240 × 512) stays in L2 across the column panels
 ///       for each column panel (NR)    op(B) read in place when it can be, else packed (zero-padded)
-///         for each row tile (MR)      micro-kernel; N-tail tiles go through a stack tile
+///         for each row tile (MR)      micro-kernel; an N tail uses masked moves (a stack tile without them)
 /// </code>
 /// op(B) is read in place ("sup" path, BLIS's name) when its rows are contiguous: packing costs a copy of the
 /// panel per row block and measured slower up to 512³ (see <see cref="PackBStrideBytes"/>). A transposed B and an
