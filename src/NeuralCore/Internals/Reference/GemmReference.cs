@@ -29,7 +29,7 @@ internal static class GemmReference
     }
 
     public static void MultiplyBiasActivate<T>(
-        ReadOnlyMatrixSpan<T> a, MatrixOp opA, ReadOnlyMatrixSpan<T> b, MatrixOp opB, ReadOnlySpan<T> bias, Activation activation,
+        ReadOnlyMatrixSpan<T> a, MatrixOp opA, ReadOnlyMatrixSpan<T> b, MatrixOp opB, ReadOnlySpan<T> bias, BiasAlong biasAlong, Activation activation,
         MatrixSpan<T> preActivation, MatrixSpan<T> output, bool storeZ)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -40,7 +40,7 @@ internal static class GemmReference
             var row = z.GetRowSpan(i);
             for (var j = 0; j < row.Length; j++)
             {
-                row[j] += bias[j];
+                row[j] += biasAlong == BiasAlong.Rows ? bias[i] : bias[j];
             }
         }
 

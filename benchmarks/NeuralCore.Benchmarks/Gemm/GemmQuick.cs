@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace NeuralCore.Benchmarks.Gemm;
+
+/// <summary>
+/// A Stopwatch harness for iterating on the kernels (<c>dotnet run -c Release -- --quick-gemm</c>): best-of-N
+/// timings, GFLOPS and % of the FMA peak measured in the same process. The published figures come from
+/// BenchmarkDotNet (GemmBenchmarks).
+/// </summary>
+public static class GemmQuick
+{
+    public static void Run(string[] args)
+    {
+        var peak512 = Best(() => FmaPeak.Run512(1f), FmaPeak.FlopsPerCall(16));
+        var peak256 = Best(() => FmaPeak.Run256(1f), FmaPeak.FlopsPerCall(8));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak V512 float {peak512:F1} GFLOPS, V256 {peak256:F1}"));
+        var filter = args.Length > 1 ? args[1] : "";
+        foreach (var path in new[] { KernelPath.Vector512, KernelPath.Vector256 })
+        {
+            foreach (var n in new[] { 16, 64, 128, 256, 391, 512, 1024 })
+            {
+                Report<float>($"{path} float {n}³", path, n, n, n, MatrixOp.None, MatrixOp.None, 1, filter);
+            }
+        }
+
+        foreach (var n in new[] { 64, 256, 512, 1024 })
+        {
+            Report<double>($"V512 double {n}³", KernelPath.Vector512, n, n, n, MatrixOp.None, MatrixOp.None, 1, filter);
+        }
+
+        foreach (var n in new[] { 128, 256, 512, 1024 })
+        {
+            Report<float>($"V512 float {n}³ 2 threads", KernelPath.Vector512, n, n, n, MatrixOp.None, MatrixOp.None, 2, filter);
+        }
+
+        foreach (var (m, k, n) in new[] { (128, 784, 256), (128, 256, 128), (128, 128, 10) })
+        {
+            foreach (var (opA, opB) in new[] { (MatrixOp.None, MatrixOp.None), (MatrixOp.None, MatrixOp.Transpose), (MatrixOp.Transpose, MatrixOp.None) })
+            {
+                Report<float>($"net {m}x{k}->{n} {opA}/{opB}", KernelPath.Vector512, m, n, k, opA, opB, 1, filter);
+            }
+        }
+
+        foreach (var (m, k, n) in new[] { (128, 128, 10), (128, 128, 16), (900, 2, 16), (900, 2, 4), (900, 2, 32), (128, 16, 10), (16, 128, 10) })
+        {
+            Report<float>($"probe {m}x{k}->{n}", KernelPath.Vector512, m, n, k, MatrixOp.None, MatrixOp.None, 1, filter);
+        }
+
+        foreach (var (k, n) in new[] { (2, 4), (4, 6), (6, 6), (6, 4), (4, 1), (8, 8) })
+        {
+            foreach (var (opA, opB) in new[] { (MatrixOp.None, MatrixOp.None), (MatrixOp.None, MatrixOp.Transpose), (MatrixOp.Transpose, MatrixOp.None) })
+            {
+                Report<float>($"tiny 900x{k}->{n} {opA}/{opB}", KernelPath.Vector512, 900, n, k, opA, opB, 1, filter);
+            }
+
+            Report<float>($"tiny feature-major {n}x{k}·{k}x900", KernelPath.Vector512, n, 900, k, MatrixOp.None, MatrixOp.None, 1, filter);
+            Report<float>($"tiny ref 900x{k}->{n}", KernelPath.Reference, 900, n, k, MatrixOp.None, MatrixOp.None, 1, filter);
+        }
+    }
+
+    private static void Report<T>(string name, KernelPath path, int m, int n, int k, MatrixOp opA, MatrixOp opB, int threads, string filter)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        if (!name.Contains(filter, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        using var a = opA == MatrixOp.None ? new Matrix<T>(m, k) : new Matrix<T>(k, m);
+        using var b = opB == MatrixOp.None ? new Matrix<T>(k, n) : new Matrix<T>(n, k);
+        using var c = new Matrix<T>(m, n);
+        var random = new Random(1);
+        a.DangerousGetStorage().Fill(T.CreateTruncating(random.NextDouble()));
+        b.DangerousGetStorage().Fill(T.CreateTruncating(random.NextDouble()));
+        var options = new ComputeOptions(path, threads);
+        var flops = 2.0 * m * n * k;
+        var seconds = BestSeconds(() => NeuralCore.Gemm.Multiply(a.ReadOnlySpan, opA, b.ReadOnlySpan, opB, T.One, T.Zero, c.Span, options), flops);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-40} {seconds * 1e6,10:F2} µs {flops / seconds / 1e9,8:F1} GFLOPS"));
+    }
+
+    private static double Best(Action action, double flops) => flops / BestSeconds(action, flops) / 1e9;
+
+    private static double BestSeconds(Action action, double flops)
+    {
+        var repeat = Math.Max(1, (int)(2e7 / Math.Max(flops, 1)));
+        var best = double.MaxValue;
+        for (var trial = 0; trial < 15; trial++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            for (var r = 0; r < repeat; r++)
+            {
+                action();
+            }
+
+            best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalSeconds / repeat);
+        }
+
+        return best;
+    }
+}

@@ -1,0 +1,45 @@
+using NeuralCore.Internals;
+
+namespace NeuralCore;
+
+/// <summary>Shape and aliasing checks, done once at the public edge; the kernels trust them.</summary>
+public static partial class Gemm
+{
+    internal static void Validate<T>(ReadOnlyMatrixSpan<T> a, MatrixOp opA, ReadOnlyMatrixSpan<T> b, MatrixOp opB, MatrixSpan<T> c, string cName)
+    {
+        var (m, k) = opA == MatrixOp.None ? (a.Rows, a.Columns) : (a.Columns, a.Rows);
+        var (kb, n) = opB == MatrixOp.None ? (b.Rows, b.Columns) : (b.Columns, b.Rows);
+        if (k != kb)
+        {
+            ThrowHelper.ThrowArgument(
+                nameof(b),
+                $"Inner dimensions differ: op(a) is {m}×{k} (a is {a.Shape}, {opA}) but op(b) is {kb}×{n} (b is {b.Shape}, {opB}).");
+        }
+
+        if (c.Rows != m || c.Columns != n)
+        {
+            ThrowHelper.ThrowArgument(
+                cName,
+                $"{cName} must be {m}×{n} for op(a) {m}×{k} (a is {a.Shape}) times op(b) {kb}×{n} (b is {b.Shape}); got {c.Shape}.");
+        }
+
+        CheckNoOverlap(a, c, nameof(a), cName);
+        CheckNoOverlap(b, c, nameof(b), cName);
+    }
+
+    internal static void CheckNoOverlap<T>(ReadOnlyMatrixSpan<T> input, MatrixSpan<T> output, string inputName, string outputName)
+    {
+        if (input.DangerousGetSpan().Overlaps(output.AsReadOnly().DangerousGetSpan()))
+        {
+            ThrowHelper.ThrowArgument(outputName, $"{outputName} ({output.Shape}) must not overlap {inputName} ({input.Shape}).");
+        }
+    }
+
+    internal static void CheckNoOverlap<T>(ReadOnlySpan<T> input, MatrixSpan<T> output, string inputName, string outputName)
+    {
+        if (input.Overlaps(output.AsReadOnly().DangerousGetSpan()))
+        {
+            ThrowHelper.ThrowArgument(outputName, $"{outputName} ({output.Shape}) must not overlap {inputName} (length {input.Length}).");
+        }
+    }
+}

@@ -1,0 +1,252 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using NeuralCore.Internals.Operators;
+
+namespace NeuralCore.Internals.Gemm;
+
+/// <summary>
+/// Cache blocking around <see cref="MicroKernel"/> for one SIMD width: K blocks of <see cref="KBlock"/>, row blocks
+/// of <see cref="RowBlock"/>, then column panels of NR = 1 or 2 vectors and row tiles of <see cref="TileRows"/>.
+/// </summary>
+/// <remarks>
+/// <code>
+///   for each K block (512)            the B panel (512 × NR) stays in L1/L2 across the row tiles below
+///     for each row block (240)        the A block (240 × 512) stays in L2 across the column panels
+///       for each column panel (NR)    op(B) read in place when it can be, else packed (zero-padded)
+///         for each row tile (MR)      micro-kernel; an N tail uses masked moves (a stack tile without them)
+/// </code>
+/// op(B) is read in place ("sup" path, BLIS's name) when its rows are contiguous: packing costs a copy of the
+/// panel per row block and measured slower up to 512³ (see <see cref="PackBStrideBytes"/>). A transposed B and an
+/// N-tail panel are always packed. A is never packed: a packed A measured 20% slower at 256³ and no better at 1024³.
+/// Every element of C sees the same sequence of FMAs whatever tile, panel path or thread computes it, so results
+/// do not depend on the partition.
+/// </remarks>
+/// <typeparam name="T">The element type.</typeparam>
+/// <typeparam name="TVector">The register type.</typeparam>
+/// <typeparam name="TSimd">The width.</typeparam>
+[SkipLocalsInit]
+internal static class GemmDriver<T, TVector, TSimd>
+    where T : unmanaged, IFloatingPointIeee754<T>
+    where TVector : struct
+    where TSimd : struct, ISimd<T, TVector>
+{
+    /// <summary>
+    /// K block. Each block ends with a pass that stores the C tile and the next one reloads it, which costs cache
+    /// misses once C outgrows L2; a 512 × 32-float B panel (64 KB) streams well from L2. Measured on Zen 5, float:
+    /// 1024³ 173 → 205 GFLOPS and 391³ 203 → 220 going from 256 to 512; 1024 was no better than 512 elsewhere.
+    /// </summary>
+    public const int KBlock = 512;
+
+    /// <summary>Row block: a multiple of every tile height (8, 6, 4); 240 × 512 floats of A is 480 KB, half of L2.</summary>
+    public const int RowBlock = 240;
+
+    /// <summary>A contiguous op(B) is packed only for row blocks at least this tall (the copy is amortised over the tiles)…</summary>
+    public const int PackRowThreshold = 64;
+
+    /// <summary>
+    /// …and only when its rows are at least this many bytes apart: then each k step of a panel is on its own
+    /// page and the panel needs more TLB entries than the first-level TLB holds (1024³: 166 → 173 GFLOPS packed).
+    /// Below that, reading B in place wins clearly (256³: 195 → 242 GFLOPS), as in the research notes.
+    /// </summary>
+    public const int PackBStrideBytes = 4096;
+
+    private const int AlignmentBytes = 64;
+
+    /// <summary>The tile height: 8 with 32 vector registers of 512 bits, 6 for the 16-register widths, 4 scalar.</summary>
+    public static int TileRows => TSimd.Count == 1 ? 4 : TSimd.Count * Unsafe.SizeOf<T>() >= 64 ? 8 : 6;
+
+    /// <summary>The panel width: two vectors, or one when all of N fits in one (a narrow layer wastes fewer lanes).</summary>
+    public static int PanelWidth(int n) => n > TSimd.Count ? 2 * TSimd.Count : TSimd.Count;
+
+    /// <summary>Computes the block of C in rows [<paramref name="rowStart"/>, <paramref name="rowEnd"/>) and columns [<paramref name="columnStart"/>, <paramref name="columnEnd"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static unsafe void Run<TActivation>(ref GemmProblem<T> problem, int rowStart, int rowEnd, int columnStart, int columnEnd)
+        where TActivation : struct, IActivationOperator<T>
+    {
+        var panelWidth = PanelWidth(problem.N);
+        var twoColumns = panelWidth > TSimd.Count;
+        var tileRows = TileRows;
+
+        // Scratch on the stack (no allocation, no shared state between threads); [SkipLocalsInit] keeps it unzeroed.
+        // The pack buffer is aligned to 64 bytes: unaligned 512-bit loads from L1 cost up to 40% (research notes §5).
+        var slack = AlignmentBytes / Unsafe.SizeOf<T>();
+        var packLength = Math.Min(KBlock, problem.K) * panelWidth;
+        Span<T> packRaw = stackalloc T[packLength + slack];
+        var misalignment = (int)((nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(packRaw)) & (AlignmentBytes - 1));
+        var pack = packRaw.Slice(misalignment == 0 ? 0 : (AlignmentBytes - misalignment) / Unsafe.SizeOf<T>(), packLength);
+        Span<T> cTile = stackalloc T[tileRows * panelWidth];
+        Span<T> zTile = stackalloc T[tileRows * panelWidth];
+        Span<T> biasTile = stackalloc T[panelWidth];
+
+        var packLongStrideB = problem.BStride * Unsafe.SizeOf<T>() >= PackBStrideBytes;
+
+        scoped var tile = default(TileArguments<T>);
+        tile.ARowStride = problem.ARowStride;
+        tile.AKStride = problem.AKStride;
+        tile.Alpha = problem.Alpha;
+        tile.HasBias = problem.HasBias;
+        tile.BiasPerRow = problem.BiasPerRow;
+        tile.StoreZ = problem.StoreZ;
+
+        var k0 = 0;
+        do
+        {
+            // K = 0 still runs one empty block: C = β·C (+ bias, activation).
+            var kBlock = Math.Min(KBlock, problem.K - k0);
+            var first = k0 == 0;
+            tile.KBlock = kBlock;
+            tile.Final = k0 + kBlock >= problem.K;
+            tile.LoadC = !first || problem.Beta != T.Zero;
+            tile.Beta = first ? problem.Beta : T.One;
+
+            for (var i0 = rowStart; i0 < rowEnd; i0 += RowBlock)
+            {
+                var rowBlock = Math.Min(RowBlock, rowEnd - i0);
+                for (var j0 = columnStart; j0 < columnEnd; j0 += panelWidth)
+                {
+                    var columns = Math.Min(panelWidth, columnEnd - j0);
+                    var full = columns == panelWidth;
+                    if (full && !problem.BTransposed && !(packLongStrideB && rowBlock >= PackRowThreshold))
+                    {
+                        tile.B = ref Unsafe.Add(ref problem.B, (k0 * problem.BStride) + j0);
+                        tile.BKStride = problem.BStride;
+                    }
+                    else
+                    {
+                        Packing.PackB(ref problem, k0, kBlock, j0, columns, panelWidth, pack);
+                        tile.B = ref MemoryMarshal.GetReference(pack);
+                        tile.BKStride = panelWidth;
+                    }
+
+                    if (problem.HasBias && !problem.BiasPerRow)
+                    {
+                        if (full || columns == TSimd.Count || TSimd.HasMaskedMemory)
+                        {
+                            tile.Bias = ref Unsafe.Add(ref problem.Bias, j0);
+                        }
+                        else
+                        {
+                            biasTile.Clear();
+                            MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref problem.Bias, j0), columns).CopyTo(biasTile);
+                            tile.Bias = ref MemoryMarshal.GetReference(biasTile);
+                        }
+                    }
+
+                    for (var i = i0; i < i0 + rowBlock; i += tileRows)
+                    {
+                        var rows = Math.Min(tileRows, i0 + rowBlock - i);
+                        tile.A = ref Unsafe.Add(ref problem.A, (i * problem.ARowStride) + (k0 * problem.AKStride));
+                        if (problem.BiasPerRow)
+                        {
+                            tile.Bias = ref Unsafe.Add(ref problem.Bias, i);
+                        }
+
+                        if (full)
+                        {
+                            tile.C = ref Unsafe.Add(ref problem.C, (i * problem.CStride) + j0);
+                            tile.CStride = problem.CStride;
+                            tile.Z = ref Unsafe.Add(ref problem.Z, (i * problem.ZStride) + j0);
+                            tile.ZStride = problem.ZStride;
+                            RunTile<TActivation>(ref tile, rows, twoColumns);
+                            continue;
+                        }
+
+                        if (columns == TSimd.Count || TSimd.HasMaskedMemory)
+                        {
+                            // N tail of exactly one vector (a one-vector tile), or masked moves for the valid columns.
+                            tile.C = ref Unsafe.Add(ref problem.C, (i * problem.CStride) + j0);
+                            tile.CStride = problem.CStride;
+                            tile.Z = ref Unsafe.Add(ref problem.Z, (i * problem.ZStride) + j0);
+                            tile.ZStride = problem.ZStride;
+                            tile.Columns = columns;
+                            if (columns == TSimd.Count)
+                            {
+                                RunTile<Int1, No, TActivation>(ref tile, rows);
+                            }
+                            else if (columns > TSimd.Count)
+                            {
+                                RunTile<Int2, Yes, TActivation>(ref tile, rows);
+                            }
+                            else
+                            {
+                                RunTile<Int1, Yes, TActivation>(ref tile, rows);
+                            }
+
+                            continue;
+                        }
+
+                        // N tail without masked moves: run the kernel on a stack tile and copy the valid columns in
+                        // and out, so nothing outside the views is read or written.
+                        ref var c = ref Unsafe.Add(ref problem.C, (i * problem.CStride) + j0);
+                        if (tile.LoadC)
+                        {
+                            CopyTile(ref c, problem.CStride, ref MemoryMarshal.GetReference(cTile), panelWidth, rows, columns);
+                        }
+
+                        tile.C = ref MemoryMarshal.GetReference(cTile);
+                        tile.CStride = panelWidth;
+                        tile.Z = ref MemoryMarshal.GetReference(zTile);
+                        tile.ZStride = panelWidth;
+                        RunTile<TActivation>(ref tile, rows, twoColumns);
+                        CopyTile(ref MemoryMarshal.GetReference(cTile), panelWidth, ref c, problem.CStride, rows, columns);
+                        if (tile.Final && problem.StoreZ)
+                        {
+                            CopyTile(ref MemoryMarshal.GetReference(zTile), panelWidth, ref Unsafe.Add(ref problem.Z, (i * problem.ZStride) + j0), problem.ZStride, rows, columns);
+                        }
+                    }
+                }
+            }
+
+            k0 += kBlock;
+        }
+        while (k0 < problem.K);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RunTile<TActivation>(ref TileArguments<T> tile, int rows, bool twoColumns)
+        where TActivation : struct, IActivationOperator<T>
+    {
+        if (twoColumns)
+        {
+            RunTile<Int2, No, TActivation>(ref tile, rows);
+        }
+        else
+        {
+            RunTile<Int1, No, TActivation>(ref tile, rows);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RunTile<TColumns, TPartial, TActivation>(ref TileArguments<T> tile, int rows)
+        where TColumns : struct, IConstant
+        where TPartial : struct, IFlag
+        where TActivation : struct, IActivationOperator<T>
+    {
+        switch (rows)
+        {
+            case 8: MicroKernel.Run<T, TVector, TSimd, Int8, TColumns, TPartial, TActivation>(ref tile); break;
+            case 7: MicroKernel.Run<T, TVector, TSimd, Int7, TColumns, TPartial, TActivation>(ref tile); break;
+            case 6: MicroKernel.Run<T, TVector, TSimd, Int6, TColumns, TPartial, TActivation>(ref tile); break;
+            case 5: MicroKernel.Run<T, TVector, TSimd, Int5, TColumns, TPartial, TActivation>(ref tile); break;
+            case 4: MicroKernel.Run<T, TVector, TSimd, Int4, TColumns, TPartial, TActivation>(ref tile); break;
+            case 3: MicroKernel.Run<T, TVector, TSimd, Int3, TColumns, TPartial, TActivation>(ref tile); break;
+            case 2: MicroKernel.Run<T, TVector, TSimd, Int2, TColumns, TPartial, TActivation>(ref tile); break;
+            default: MicroKernel.Run<T, TVector, TSimd, Int1, TColumns, TPartial, TActivation>(ref tile); break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void CopyTile(ref T source, nint sourceStride, ref T destination, nint destinationStride, int rows, int columns)
+    {
+        for (var r = 0; r < rows; r++)
+        {
+            ref var s = ref Unsafe.Add(ref source, r * sourceStride);
+            ref var d = ref Unsafe.Add(ref destination, r * destinationStride);
+            for (var j = 0; j < columns; j++)
+            {
+                Unsafe.Add(ref d, j) = Unsafe.Add(ref s, j);
+            }
+        }
+    }
+}

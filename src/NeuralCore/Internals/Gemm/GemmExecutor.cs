@@ -1,0 +1,184 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using NeuralCore.Internals.Operators;
+using NeuralCore.Internals.Threading;
+
+namespace NeuralCore.Internals.Gemm;
+
+/// <summary>
+/// Picks, once per call, the instantiation that runs a validated <see cref="GemmProblem{T}"/>: the SIMD width from
+/// the kernel path, the epilogue from the activation, and how many threads (a fixed partition of C).
+/// </summary>
+internal static unsafe class GemmExecutor
+{
+    /// <summary>
+    /// Below this many flops (2·M·N·K) a product runs on the calling thread: handing off costs about 1 µs of
+    /// round trip and the split halves the work per core, so it pays only when the single-threaded time is well
+    /// above that (4 MFLOP ≈ 20 µs at 200 GFLOPS; research notes §6.6 found 2 threads slower at 64³).
+    /// </summary>
+    public const double ThreadingFlopThreshold = 4e6;
+
+    /// <summary>Runs <paramref name="problem"/> on <paramref name="path"/> (not the reference) with element-wise <paramref name="activation"/>.</summary>
+    /// <remarks>Softmax is row-wise: the caller passes <see cref="Activation.Linear"/> and applies it afterwards.</remarks>
+    public static void Execute<T>(ref GemmProblem<T> problem, Activation activation, KernelPath path, int maxThreads)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        switch (path)
+        {
+            case KernelPath.Vector512 when Vector512.IsHardwareAccelerated:
+                ByActivation<T, Vector512<T>, Simd512<T>>(ref problem, activation, maxThreads);
+                break;
+            case KernelPath.Vector256 when Vector256.IsHardwareAccelerated:
+                ByActivation<T, Vector256<T>, Simd256<T>>(ref problem, activation, maxThreads);
+                break;
+            case KernelPath.Vector128 when Vector128.IsHardwareAccelerated:
+                ByActivation<T, Vector128<T>, Simd128<T>>(ref problem, activation, maxThreads);
+                break;
+            default:
+                ByActivation<T, T, SimdScalar<T>>(ref problem, activation, maxThreads);
+                break;
+        }
+    }
+
+    private static void ByActivation<T, TVector, TSimd>(ref GemmProblem<T> problem, Activation activation, int maxThreads)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : struct, ISimd<T, TVector>
+    {
+        switch (activation)
+        {
+            case Activation.Sigmoid: Run<T, TVector, TSimd, SigmoidOperator<T>>(ref problem, maxThreads); break;
+            case Activation.Relu: Run<T, TVector, TSimd, ReluOperator<T>>(ref problem, maxThreads); break;
+            case Activation.LeakyRelu: Run<T, TVector, TSimd, LeakyReluOperator<T>>(ref problem, maxThreads); break;
+            case Activation.Tanh: Run<T, TVector, TSimd, TanhOperator<T>>(ref problem, maxThreads); break;
+            default: Run<T, TVector, TSimd, LinearOperator<T>>(ref problem, maxThreads); break;
+        }
+    }
+
+    private static void Run<T, TVector, TSimd, TActivation>(ref GemmProblem<T> problem, int maxThreads)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : struct, ISimd<T, TVector>
+        where TActivation : struct, IActivationOperator<T>
+    {
+        var parts = Math.Min(maxThreads, WorkerPool.MaxParts);
+        if (parts <= 1 || problem.Flops < ThreadingFlopThreshold)
+        {
+            GemmDriver<T, TVector, TSimd>.Run<TActivation>(ref problem, 0, problem.M, 0, problem.N);
+            return;
+        }
+
+        // Workers cannot receive refs, so the caller pins every operand for the duration of the call (it waits
+        // for all parts) and passes pointers in a job struct on its own stack.
+        fixed (T* a = &problem.A, b = &problem.B, c = &problem.C, z = &problem.Z, bias = &problem.Bias)
+        {
+            var job = new GemmJob<T>
+            {
+                A = a,
+                ARowStride = problem.ARowStride,
+                AKStride = problem.AKStride,
+                B = b,
+                BStride = problem.BStride,
+                BTransposed = problem.BTransposed,
+                C = c,
+                CStride = problem.CStride,
+                Z = z,
+                ZStride = problem.ZStride,
+                StoreZ = problem.StoreZ,
+                Bias = bias,
+                HasBias = problem.HasBias,
+                BiasPerRow = problem.BiasPerRow,
+                Alpha = problem.Alpha,
+                Beta = problem.Beta,
+                M = problem.M,
+                N = problem.N,
+                K = problem.K,
+            };
+            WorkerPool.Run(&GemmPart<T, TVector, TSimd, TActivation>.Run, (nint)(&job), parts);
+        }
+    }
+
+    /// <summary>The thread entry: rebuilds the problem from the pinned job and computes this part's block of C.</summary>
+    private static class GemmPart<T, TVector, TSimd, TActivation>
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : struct, ISimd<T, TVector>
+        where TActivation : struct, IActivationOperator<T>
+    {
+        public static void Run(nint context, int part, int parts)
+        {
+            ref var job = ref Unsafe.AsRef<GemmJob<T>>((void*)context);
+            var problem = new GemmProblem<T>
+            {
+                A = ref Unsafe.AsRef<T>(job.A),
+                ARowStride = job.ARowStride,
+                AKStride = job.AKStride,
+                B = ref Unsafe.AsRef<T>(job.B),
+                BStride = job.BStride,
+                BTransposed = job.BTransposed,
+                C = ref Unsafe.AsRef<T>(job.C),
+                CStride = job.CStride,
+                Z = ref Unsafe.AsRef<T>(job.Z),
+                ZStride = job.ZStride,
+                StoreZ = job.StoreZ,
+                Bias = ref Unsafe.AsRef<T>(job.Bias),
+                HasBias = job.HasBias,
+                BiasPerRow = job.BiasPerRow,
+                Alpha = job.Alpha,
+                Beta = job.Beta,
+                M = job.M,
+                N = job.N,
+                K = job.K,
+            };
+
+            // A fixed partition: whole column panels when N is wide enough (each thread packs and keeps its own
+            // B panels in its own L2, and no two threads write one cache line), else whole row tiles.
+            var panel = GemmDriver<T, TVector, TSimd>.PanelWidth(job.N);
+            var rows = GemmDriver<T, TVector, TSimd>.TileRows;
+            if (job.N >= parts * 2 * panel)
+            {
+                var (start, end) = Split(job.N, panel, part, parts);
+                GemmDriver<T, TVector, TSimd>.Run<TActivation>(ref problem, 0, job.M, start, end);
+            }
+            else
+            {
+                var (start, end) = Split(job.M, rows, part, parts);
+                GemmDriver<T, TVector, TSimd>.Run<TActivation>(ref problem, start, end, 0, job.N);
+            }
+        }
+
+        private static (int Start, int End) Split(int length, int granule, int part, int parts)
+        {
+            var granules = (length + granule - 1) / granule;
+            var start = Math.Min(length, granules * part / parts * granule);
+            var end = Math.Min(length, granules * (part + 1) / parts * granule);
+            return (start, end);
+        }
+    }
+
+    /// <summary>A <see cref="GemmProblem{T}"/> as pointers into pinned memory, for the worker threads.</summary>
+    private struct GemmJob<T>
+        where T : unmanaged
+    {
+        public T* A;
+        public nint ARowStride;
+        public nint AKStride;
+        public T* B;
+        public nint BStride;
+        public bool BTransposed;
+        public T* C;
+        public nint CStride;
+        public T* Z;
+        public nint ZStride;
+        public bool StoreZ;
+        public T* Bias;
+        public bool HasBias;
+        public bool BiasPerRow;
+        public T Alpha;
+        public T Beta;
+        public int M;
+        public int N;
+        public int K;
+    }
+}

@@ -1,0 +1,60 @@
+using System.Numerics;
+
+namespace NeuralCore.Internals.Gemm;
+
+/// <summary>
+/// A validated GEMM call in element strides: <c>C = f(α·op(A)·op(B) + β·C + bias)</c>, with Z optionally stored
+/// before f. Built once at the public edge; the drivers read it and never re-validate.
+/// </summary>
+/// <remarks>
+/// op(A)(i, k) = <c>A[i·ARowStride + k·AKStride]</c>, so a transposed A only swaps the two strides (the kernel
+/// broadcasts single elements of A and does not care which way they run). op(B)(k, j) is <c>B[k·BStride + j]</c>,
+/// or <c>B[j·BStride + k]</c> when <see cref="BTransposed"/>: the kernel wants rows of op(B) contiguous, so a
+/// transposed B is always packed.
+/// </remarks>
+/// <typeparam name="T">The element type.</typeparam>
+internal ref struct GemmProblem<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public ref T A;
+
+    public nint ARowStride;
+
+    public nint AKStride;
+
+    public ref T B;
+
+    public nint BStride;
+
+    public bool BTransposed;
+
+    public ref T C;
+
+    public nint CStride;
+
+    public ref T Z;
+
+    public nint ZStride;
+
+    public bool StoreZ;
+
+    /// <summary>Length N (per column) or M (per row, <see cref="BiasPerRow"/>).</summary>
+    public ref T Bias;
+
+    public bool HasBias;
+
+    public bool BiasPerRow;
+
+    public T Alpha;
+
+    public T Beta;
+
+    public int M;
+
+    public int N;
+
+    public int K;
+
+    /// <summary>2·M·N·K, the flop count used to decide on threading.</summary>
+    public readonly double Flops => 2.0 * M * N * K;
+}

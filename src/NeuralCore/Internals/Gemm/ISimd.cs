@@ -1,0 +1,49 @@
+using System.Numerics;
+
+namespace NeuralCore.Internals.Gemm;
+
+/// <summary>
+/// One SIMD width as a set of static operations on its register type <typeparamref name="TVector"/>, so the GEMM
+/// micro-kernel is written once and the JIT compiles one specialised body per width (struct type arguments are
+/// never shared), with every call inlined to the bare instruction.
+/// </summary>
+/// <typeparam name="T">The element type.</typeparam>
+/// <typeparam name="TVector">The register type: <c>Vector512&lt;T&gt;</c>, …, or <typeparamref name="T"/> itself for the scalar path.</typeparam>
+internal interface ISimd<T, TVector>
+    where T : unmanaged, IFloatingPointIeee754<T>
+    where TVector : struct
+{
+    /// <summary>Elements per register; a JIT-time constant.</summary>
+    static abstract int Count { get; }
+
+    /// <summary>Whether this width runs on this machine (the public entry clamps the path, so this only guards dispatch).</summary>
+    static abstract bool IsSupported { get; }
+
+    static abstract TVector Zero { get; }
+
+    /// <summary>Whether <see cref="LoadPartial"/> and <see cref="StorePartial"/> are single masked instructions here.</summary>
+    static abstract bool HasMaskedMemory { get; }
+
+    /// <summary>Loads lanes [0, count) and zeroes the rest, without touching memory past <paramref name="count"/> elements.</summary>
+    static abstract TVector LoadPartial(ref T source, int count);
+
+    /// <summary>Stores lanes [0, count) only, without touching memory past <paramref name="count"/> elements.</summary>
+    static abstract void StorePartial(TVector value, ref T destination, int count);
+
+    static abstract TVector Broadcast(T value);
+
+    static abstract TVector Load(ref T source);
+
+    static abstract void Store(TVector value, ref T destination);
+
+    /// <summary><c>a·b + c</c>; fused on the SIMD widths.</summary>
+    static abstract TVector MultiplyAdd(TVector a, TVector b, TVector c);
+
+    static abstract TVector Multiply(TVector a, TVector b);
+
+    static abstract TVector Add(TVector a, TVector b);
+
+    /// <summary>The activation <typeparamref name="TActivation"/> lane-wise.</summary>
+    static abstract TVector Activate<TActivation>(TVector z)
+        where TActivation : struct, Operators.IActivationOperator<T>;
+}

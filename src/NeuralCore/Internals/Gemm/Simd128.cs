@@ -1,0 +1,95 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using NeuralCore.Internals.Operators;
+
+namespace NeuralCore.Internals.Gemm;
+
+/// <summary>The 128-bit width for the GEMM kernels.</summary>
+/// <typeparam name="T">The element type.</typeparam>
+internal readonly struct Simd128<T> : ISimd<T, Vector128<T>>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static int Count => Vector128<T>.Count;
+
+    public static bool IsSupported => Vector128.IsHardwareAccelerated;
+
+    public static Vector128<T> Zero => Vector128<T>.Zero;
+
+    // Masked moves suppress faults on the disabled lanes, so a partial row at the very end of an array is safe.
+    public static bool HasMaskedMemory => Avx.IsSupported;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Vector128<T> LoadPartial(ref T source, int count)
+    {
+        var mask = Mask(count);
+        fixed (T* address = &source)
+        {
+            if (typeof(T) == typeof(float))
+            {
+                var p = (float*)address;
+                return Avx.MaskLoad(p, mask.AsSingle()).As<float, T>();
+            }
+            else
+            {
+                var p = (double*)address;
+                return Avx.MaskLoad(p, mask.AsDouble()).As<double, T>();
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void StorePartial(Vector128<T> value, ref T destination, int count)
+    {
+        var mask = Mask(count);
+        fixed (T* address = &destination)
+        {
+            if (typeof(T) == typeof(float))
+            {
+                var p = (float*)address;
+                Avx.MaskStore(p, mask.AsSingle(), value.AsSingle());
+            }
+            else
+            {
+                var p = (double*)address;
+                Avx.MaskStore(p, mask.AsDouble(), value.AsDouble());
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Broadcast(T value) => Vector128.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Load(ref T source) => Vector128.LoadUnsafe(ref source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector128<T> value, ref T destination) => value.StoreUnsafe(ref destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> MultiplyAdd(Vector128<T> a, Vector128<T> b, Vector128<T> c)
+    {
+        // MultiplyAddEstimate: one fused instruction where the hardware has FMA, a multiply and an add where it
+        // does not (FusedMultiplyAdd would fall back to a software fma per lane there).
+        if (typeof(T) == typeof(float))
+        {
+            return Vector128.MultiplyAddEstimate(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
+        }
+
+        return Vector128.MultiplyAddEstimate(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Multiply(Vector128<T> a, Vector128<T> b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Add(Vector128<T> a, Vector128<T> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<T> Mask(int count) => Vector128.LessThan(Vector128<T>.Indices, Vector128.Create(T.CreateTruncating(count)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Activate<TActivation>(Vector128<T> z)
+        where TActivation : struct, IActivationOperator<T> => TActivation.Invoke(z);
+}

@@ -1,0 +1,56 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using NeuralCore.Internals.Operators;
+
+namespace NeuralCore.Internals.Gemm;
+
+/// <summary>The scalar "width" (one element per register), so <see cref="KernelPath.Scalar"/> runs the same tiled kernel.</summary>
+/// <remarks>
+/// <c>a·b + c</c> is not fused here: without hardware FMA, <c>T.FusedMultiplyAdd</c> is a slow software routine,
+/// and the scalar path exists for exactly such machines.
+/// </remarks>
+/// <typeparam name="T">The element type.</typeparam>
+internal readonly struct SimdScalar<T> : ISimd<T, T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static int Count => 1;
+
+    public static bool IsSupported => true;
+
+    public static T Zero => T.Zero;
+
+    // One lane: a tile column is either whole or absent, so partial access never happens.
+    public static bool HasMaskedMemory => false;
+
+    public static T LoadPartial(ref T source, int count) => count > 0 ? source : T.Zero;
+
+    public static void StorePartial(T value, ref T destination, int count)
+    {
+        if (count > 0)
+        {
+            destination = value;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Broadcast(T value) => value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Load(ref T source) => source;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(T value, ref T destination) => destination = value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T MultiplyAdd(T a, T b, T c) => (a * b) + c;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Multiply(T a, T b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Add(T a, T b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Activate<TActivation>(T z)
+        where TActivation : struct, IActivationOperator<T> => TActivation.Invoke(z);
+}
