@@ -9,6 +9,10 @@ namespace NeuralCore.Internals.Elementwise;
 /// <c>e_i = exp(z_i − shift)</c>, summed, and optionally stored: softmax's second pass (stored) and the
 /// log-sum-exp of softmax + cross-entropy (not stored).
 /// </summary>
+/// <remarks>
+/// The vector lanes are partial sums (n/16 terms each at 512 bits); the scalar path, which may see the whole row,
+/// sums in double so it is not the sequential float sum whose error grows with n.
+/// </remarks>
 internal ref struct ExpSumKernel<T> : IElementwiseKernel<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -19,7 +23,7 @@ internal ref struct ExpSumKernel<T> : IElementwiseKernel<T>
     private Vector512<T> _sum512;
     private Vector256<T> _sum256;
     private Vector128<T> _sum128;
-    private T _sum;
+    private double _sum;
 
     /// <summary>Creates the kernel; <paramref name="e"/> is a null ref when nothing is stored.</summary>
     public ExpSumKernel(ref T z, ref T e, T shift)
@@ -31,11 +35,11 @@ internal ref struct ExpSumKernel<T> : IElementwiseKernel<T>
         _sum512 = Vector512<T>.Zero;
         _sum256 = Vector256<T>.Zero;
         _sum128 = Vector128<T>.Zero;
-        _sum = T.Zero;
+        _sum = 0;
     }
 
     /// <summary>The sum over everything processed.</summary>
-    public readonly T Result => Vector512.Sum(_sum512) + Vector256.Sum(_sum256) + Vector128.Sum(_sum128) + _sum;
+    public readonly T Result => Vector512.Sum(_sum512) + Vector256.Sum(_sum256) + Vector128.Sum(_sum128) + T.CreateTruncating(_sum);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Invoke(nint i)
@@ -46,7 +50,7 @@ internal ref struct ExpSumKernel<T> : IElementwiseKernel<T>
             Unsafe.Add(ref _e, i) = e;
         }
 
-        _sum += e;
+        _sum = DoubleSum.Add(_sum, e);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
