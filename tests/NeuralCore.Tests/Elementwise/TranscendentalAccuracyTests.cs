@@ -93,6 +93,31 @@ public sealed class TranscendentalAccuracyTests(ITestOutputHelper output)
     }
 
     [Theory]
+    [MemberData(nameof(Widths))]
+    public void Exp_HandlesSpecialValues_AndTheOverflowAndUnderflowEdges(int width)
+    {
+        // Includes NaN, ±∞, ±0, subnormal results (x < −87.3 for float, < −708.4 for double) and both overflow edges.
+        var count = width / 32;
+        var x = SpecialValues<float>();
+        x = [.. x, .. Enumerable.Repeat(0f, (count - (x.Length % count)) % count)];
+        var y = new float[x.Length];
+        Apply(x, y, width, static v => VectorMath.ExpSingle(v), static v => VectorMath.ExpSingle(v), static v => VectorMath.ExpSingle(v));
+        for (var i = 0; i < x.Length; i++)
+        {
+            Assert.True(UlpError(y[i], Math.Exp(x[i])) <= ExpSingleBound, $"exp({x[i]:R}) = {y[i]:R}, expected {Math.Exp(x[i]):R}");
+        }
+
+        var xd = SpecialValues<double>();
+        xd = [.. xd, .. Enumerable.Repeat(0.0, (count - (xd.Length % count)) % count)];
+        var yd = new double[xd.Length];
+        Apply(xd, yd, width, static v => VectorMath.ExpDouble(v), static v => VectorMath.ExpDouble(v), static v => VectorMath.ExpDouble(v));
+        for (var i = 0; i < xd.Length; i++)
+        {
+            Assert.True(UlpError(yd[i], Math.Exp(xd[i])) <= ExpDoubleBound, $"exp({xd[i]:R}) = {yd[i]:R}, expected {Math.Exp(xd[i]):R}");
+        }
+    }
+
+    [Theory]
     [MemberData(nameof(FastPathData), MemberType = typeof(ElementwiseTestData))]
     public void Sigmoid_IsWithinBound(KernelPath path)
     {

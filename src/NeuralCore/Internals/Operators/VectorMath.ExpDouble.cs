@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace NeuralCore.Internals.Operators;
 
@@ -17,9 +18,6 @@ internal static partial class VectorMath
     private const double DoubleLn2High = 6.93145751953125E-1;
     private const double DoubleLn2Low = 1.42860682030941723212E-6;
     private const double DoubleRoundShifter = 6755399441055744.0;
-
-    // |x| ≤ 708 keeps n in [−1022, 1022], so one 2^n scale is a normal number.
-    private const double DoubleFastLimit = 708.0;
 
     // Below −746 e^x rounds to 0 (the smallest subnormal is 2^−1074 ≈ e^−744.4); above 710 it overflows to +∞.
     private const double DoubleClampLow = -746.0;
@@ -39,29 +37,16 @@ internal static partial class VectorMath
 
     /// <summary>e^x lane-wise in double; see the class remarks for the measured error. Exact 0 / +∞ / NaN at the edges.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<double> ExpDouble(Vector128<double> x)
-    {
-        if (Vector128.LessThanOrEqualAll(Vector128.Abs(x), Vector128.Create(DoubleFastLimit)))
-        {
-            var t = Vector128.MultiplyAddEstimate(x, Vector128.Create(DoubleLog2E), Vector128.Create(DoubleRoundShifter));
-            var n = t - Vector128.Create(DoubleRoundShifter);
-            var p = ExpDoublePolynomial(ExpDoubleReduce(x, n));
-            var scale = ((t.AsInt64() - Vector128.Create(DoubleRoundShifter).AsInt64() + Vector128.Create(1023L)) << 52).AsDouble();
-            return p * scale;
-        }
+    public static Vector128<double> ExpDouble(Vector128<double> x) => ExpDoubleSplit(x);
 
-        return ExpDoubleSlow(x);
-    }
-
-    // As ExpSingleSlow. The split n = n1 + n2 uses the round-shifter again instead of an arithmetic shift, because a
-    // 64-bit arithmetic right shift has no instruction below AVX-512.
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static Vector128<double> ExpDoubleSlow(Vector128<double> x)
+    // Clamp, then 2^n in two factors (as ExpSingle). The split n = n1 + n2 uses the round-shifter again instead of an
+    // arithmetic shift, because a 64-bit arithmetic right shift has no instruction below AVX-512.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<double> ExpDoubleSplit(Vector128<double> x)
     {
         var lo = Vector128.Create(DoubleClampLow);
         var hi = Vector128.Create(DoubleClampHigh);
-        var xc = Vector128.ConditionalSelect(Vector128.LessThan(x, lo), lo, x);
-        xc = Vector128.ConditionalSelect(Vector128.GreaterThan(xc, hi), hi, xc);
+        var xc = Vector128.MinNative(hi, Vector128.MaxNative(lo, x));
         var shifter = Vector128.Create(DoubleRoundShifter);
         var t = Vector128.MultiplyAddEstimate(xc, Vector128.Create(DoubleLog2E), shifter);
         var n = t - shifter;
@@ -99,29 +84,16 @@ internal static partial class VectorMath
 
     /// <summary>e^x lane-wise in double; see the class remarks for the measured error. Exact 0 / +∞ / NaN at the edges.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<double> ExpDouble(Vector256<double> x)
-    {
-        if (Vector256.LessThanOrEqualAll(Vector256.Abs(x), Vector256.Create(DoubleFastLimit)))
-        {
-            var t = Vector256.MultiplyAddEstimate(x, Vector256.Create(DoubleLog2E), Vector256.Create(DoubleRoundShifter));
-            var n = t - Vector256.Create(DoubleRoundShifter);
-            var p = ExpDoublePolynomial(ExpDoubleReduce(x, n));
-            var scale = ((t.AsInt64() - Vector256.Create(DoubleRoundShifter).AsInt64() + Vector256.Create(1023L)) << 52).AsDouble();
-            return p * scale;
-        }
+    public static Vector256<double> ExpDouble(Vector256<double> x) => ExpDoubleSplit(x);
 
-        return ExpDoubleSlow(x);
-    }
-
-    // As ExpSingleSlow. The split n = n1 + n2 uses the round-shifter again instead of an arithmetic shift, because a
-    // 64-bit arithmetic right shift has no instruction below AVX-512.
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static Vector256<double> ExpDoubleSlow(Vector256<double> x)
+    // Clamp, then 2^n in two factors (as ExpSingle). The split n = n1 + n2 uses the round-shifter again instead of an
+    // arithmetic shift, because a 64-bit arithmetic right shift has no instruction below AVX-512.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> ExpDoubleSplit(Vector256<double> x)
     {
         var lo = Vector256.Create(DoubleClampLow);
         var hi = Vector256.Create(DoubleClampHigh);
-        var xc = Vector256.ConditionalSelect(Vector256.LessThan(x, lo), lo, x);
-        xc = Vector256.ConditionalSelect(Vector256.GreaterThan(xc, hi), hi, xc);
+        var xc = Vector256.MinNative(hi, Vector256.MaxNative(lo, x));
         var shifter = Vector256.Create(DoubleRoundShifter);
         var t = Vector256.MultiplyAddEstimate(xc, Vector256.Create(DoubleLog2E), shifter);
         var n = t - shifter;
@@ -161,27 +133,26 @@ internal static partial class VectorMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> ExpDouble(Vector512<double> x)
     {
-        if (Vector512.LessThanOrEqualAll(Vector512.Abs(x), Vector512.Create(DoubleFastLimit)))
+        if (Avx512F.IsSupported)
         {
-            var t = Vector512.MultiplyAddEstimate(x, Vector512.Create(DoubleLog2E), Vector512.Create(DoubleRoundShifter));
-            var n = t - Vector512.Create(DoubleRoundShifter);
-            var p = ExpDoublePolynomial(ExpDoubleReduce(x, n));
-            var scale = ((t.AsInt64() - Vector512.Create(DoubleRoundShifter).AsInt64() + Vector512.Create(1023L)) << 52).AsDouble();
-            return p * scale;
+            // Branch-free as in ExpSingle: clamp (NaN kept), then vscalefpd applies 2^n with one rounding for any n.
+            var xc = Vector512.MinNative(Vector512.Create(DoubleClampHigh), Vector512.MaxNative(Vector512.Create(DoubleClampLow), x));
+            var shifter = Vector512.Create(DoubleRoundShifter);
+            var n = Vector512.MultiplyAddEstimate(xc, Vector512.Create(DoubleLog2E), shifter) - shifter;
+            return Avx512F.Scale(ExpDoublePolynomial(ExpDoubleReduce(xc, n)), n);
         }
 
-        return ExpDoubleSlow(x);
+        return ExpDoubleSplit(x);
     }
 
-    // As ExpSingleSlow. The split n = n1 + n2 uses the round-shifter again instead of an arithmetic shift, because a
-    // 64-bit arithmetic right shift has no instruction below AVX-512.
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static Vector512<double> ExpDoubleSlow(Vector512<double> x)
+    // Clamp, then 2^n in two factors (as ExpSingle). The split n = n1 + n2 uses the round-shifter again instead of an
+    // arithmetic shift, because a 64-bit arithmetic right shift has no instruction below AVX-512.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> ExpDoubleSplit(Vector512<double> x)
     {
         var lo = Vector512.Create(DoubleClampLow);
         var hi = Vector512.Create(DoubleClampHigh);
-        var xc = Vector512.ConditionalSelect(Vector512.LessThan(x, lo), lo, x);
-        xc = Vector512.ConditionalSelect(Vector512.GreaterThan(xc, hi), hi, xc);
+        var xc = Vector512.MinNative(hi, Vector512.MaxNative(lo, x));
         var shifter = Vector512.Create(DoubleRoundShifter);
         var t = Vector512.MultiplyAddEstimate(xc, Vector512.Create(DoubleLog2E), shifter);
         var n = t - shifter;

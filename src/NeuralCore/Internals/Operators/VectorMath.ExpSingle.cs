@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace NeuralCore.Internals.Operators;
 
@@ -14,8 +15,9 @@ namespace NeuralCore.Internals.Operators;
 ///   r  = (x − n·ln2_hi) − n·ln2_lo     ln2_hi has 9 significant bits, so n·ln2_hi is exact
 ///   e^x = P(r) · 2^n            2^n = (n + 127) &lt;&lt; 23 reinterpreted as float
 /// </code>
-/// The fast path (every |x| ≤ 87, the common case for activations) needs no clamp and no special values; anything
-/// else goes to the slow path, out of line.
+/// Branch-free: x is clamped to [−104, 89] (beyond which e^x rounds to 0 or overflows anyway) and 2^n is applied in
+/// two factors, so one code path handles the whole range, the subnormals, ±∞ and NaN. A fast path for |x| ≤ 87 with
+/// an out-of-line slow path measured slower: the call clobbers every vector register and the merge went through memory.
 /// </remarks>
 internal static partial class VectorMath
 {
@@ -23,9 +25,6 @@ internal static partial class VectorMath
     private const float SingleLn2High = 0.693359375f;
     private const float SingleLn2Low = -2.12194440e-4f;
     private const float SingleRoundShifter = 12582912f;
-
-    // |x| ≤ 87 keeps n in [−126, 126], so one 2^n scale is a normal number.
-    private const float SingleFastLimit = 87f;
 
     // Below −104 e^x rounds to 0 (the smallest subnormal is 2^−149 ≈ e^−103.3); above 89 it overflows to +∞.
     private const float SingleClampLow = -104f;
@@ -39,40 +38,23 @@ internal static partial class VectorMath
     private const float SingleP4 = 1.6666665459e-1f;
     private const float SingleP5 = 5.0000001201e-1f;
 
-    /// <summary>e^x lane-wise in float arithmetic only; ≤ 1 ulp measured (see ExpAccuracyTests), exact 0 / +∞ / NaN at the edges.</summary>
+    /// <summary>e^x lane-wise in float arithmetic only; ≤ 1 ulp measured (see TranscendentalAccuracyTests), exact 0 / +∞ / NaN at the edges.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> ExpSingle(Vector128<float> x)
     {
-        if (Vector128.LessThanOrEqualAll(Vector128.Abs(x), Vector128.Create(SingleFastLimit)))
-        {
-            var t = Vector128.MultiplyAddEstimate(x, Vector128.Create(SingleLog2E), Vector128.Create(SingleRoundShifter));
-            var n = t - Vector128.Create(SingleRoundShifter);
-            var p = ExpSinglePolynomial(ExpSingleReduce(x, n));
-            var scale = ((t.AsInt32() - Vector128.Create(SingleRoundShifter).AsInt32() + Vector128.Create(127)) << 23).AsSingle();
-            return p * scale;
-        }
+        // MaxNative(lo, x) / MinNative(hi, ·) keep x when it is NaN (x86 max/min return the second operand for a NaN,
+        // ARM's propagate it), so NaN flows through to the result with no extra select.
+        var xc = Vector128.MinNative(Vector128.Create(SingleClampHigh), Vector128.MaxNative(Vector128.Create(SingleClampLow), x));
+        var shifter = Vector128.Create(SingleRoundShifter);
+        var t = Vector128.MultiplyAddEstimate(xc, Vector128.Create(SingleLog2E), shifter);
+        var p = ExpSinglePolynomial(ExpSingleReduce(xc, t - shifter));
 
-        return ExpSingleSlow(x);
-    }
-
-    // Out of the fast range (or NaN): clamp so the integer arithmetic stays in range, then scale in two steps so that
-    // 2^n for n in [−150, 128] never leaves the normal range on its own; the one rounding happens in the last
-    // multiply, which is what makes subnormal results and the overflow to +∞ come out right.
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static Vector128<float> ExpSingleSlow(Vector128<float> x)
-    {
-        var lo = Vector128.Create(SingleClampLow);
-        var hi = Vector128.Create(SingleClampHigh);
-        var xc = Vector128.ConditionalSelect(Vector128.LessThan(x, lo), lo, x);
-        xc = Vector128.ConditionalSelect(Vector128.GreaterThan(xc, hi), hi, xc);
-        var t = Vector128.MultiplyAddEstimate(xc, Vector128.Create(SingleLog2E), Vector128.Create(SingleRoundShifter));
-        var n = t - Vector128.Create(SingleRoundShifter);
-        var p = ExpSinglePolynomial(ExpSingleReduce(xc, n));
-        var ni = t.AsInt32() - Vector128.Create(SingleRoundShifter).AsInt32();
-        var n1 = Vector128.ShiftRightArithmetic(ni, 1);
-        var n2 = ni - n1;
+        // 2^n in two factors so that n in [−150, 128] never leaves the normal range on its own; the one rounding
+        // happens in the last multiply, which makes subnormal results and the overflow to +∞ come out right.
+        var n = t.AsInt32() - shifter.AsInt32();
+        var n1 = Vector128.ShiftRightArithmetic(n, 1);
         var bias = Vector128.Create(127);
-        return p * ((n1 + bias) << 23).AsSingle() * ((n2 + bias) << 23).AsSingle();
+        return p * ((n1 + bias) << 23).AsSingle() * ((n - n1 + bias) << 23).AsSingle();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -93,40 +75,23 @@ internal static partial class VectorMath
         return Vector128.MultiplyAddEstimate(q, r * r, r) + Vector128<float>.One;
     }
 
-    /// <summary>e^x lane-wise in float arithmetic only; ≤ 1 ulp measured (see ExpAccuracyTests), exact 0 / +∞ / NaN at the edges.</summary>
+    /// <summary>e^x lane-wise in float arithmetic only; ≤ 1 ulp measured (see TranscendentalAccuracyTests), exact 0 / +∞ / NaN at the edges.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> ExpSingle(Vector256<float> x)
     {
-        if (Vector256.LessThanOrEqualAll(Vector256.Abs(x), Vector256.Create(SingleFastLimit)))
-        {
-            var t = Vector256.MultiplyAddEstimate(x, Vector256.Create(SingleLog2E), Vector256.Create(SingleRoundShifter));
-            var n = t - Vector256.Create(SingleRoundShifter);
-            var p = ExpSinglePolynomial(ExpSingleReduce(x, n));
-            var scale = ((t.AsInt32() - Vector256.Create(SingleRoundShifter).AsInt32() + Vector256.Create(127)) << 23).AsSingle();
-            return p * scale;
-        }
+        // MaxNative(lo, x) / MinNative(hi, ·) keep x when it is NaN (x86 max/min return the second operand for a NaN,
+        // ARM's propagate it), so NaN flows through to the result with no extra select.
+        var xc = Vector256.MinNative(Vector256.Create(SingleClampHigh), Vector256.MaxNative(Vector256.Create(SingleClampLow), x));
+        var shifter = Vector256.Create(SingleRoundShifter);
+        var t = Vector256.MultiplyAddEstimate(xc, Vector256.Create(SingleLog2E), shifter);
+        var p = ExpSinglePolynomial(ExpSingleReduce(xc, t - shifter));
 
-        return ExpSingleSlow(x);
-    }
-
-    // Out of the fast range (or NaN): clamp so the integer arithmetic stays in range, then scale in two steps so that
-    // 2^n for n in [−150, 128] never leaves the normal range on its own; the one rounding happens in the last
-    // multiply, which is what makes subnormal results and the overflow to +∞ come out right.
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static Vector256<float> ExpSingleSlow(Vector256<float> x)
-    {
-        var lo = Vector256.Create(SingleClampLow);
-        var hi = Vector256.Create(SingleClampHigh);
-        var xc = Vector256.ConditionalSelect(Vector256.LessThan(x, lo), lo, x);
-        xc = Vector256.ConditionalSelect(Vector256.GreaterThan(xc, hi), hi, xc);
-        var t = Vector256.MultiplyAddEstimate(xc, Vector256.Create(SingleLog2E), Vector256.Create(SingleRoundShifter));
-        var n = t - Vector256.Create(SingleRoundShifter);
-        var p = ExpSinglePolynomial(ExpSingleReduce(xc, n));
-        var ni = t.AsInt32() - Vector256.Create(SingleRoundShifter).AsInt32();
-        var n1 = Vector256.ShiftRightArithmetic(ni, 1);
-        var n2 = ni - n1;
+        // 2^n in two factors so that n in [−150, 128] never leaves the normal range on its own; the one rounding
+        // happens in the last multiply, which makes subnormal results and the overflow to +∞ come out right.
+        var n = t.AsInt32() - shifter.AsInt32();
+        var n1 = Vector256.ShiftRightArithmetic(n, 1);
         var bias = Vector256.Create(127);
-        return p * ((n1 + bias) << 23).AsSingle() * ((n2 + bias) << 23).AsSingle();
+        return p * ((n1 + bias) << 23).AsSingle() * ((n - n1 + bias) << 23).AsSingle();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -147,40 +112,31 @@ internal static partial class VectorMath
         return Vector256.MultiplyAddEstimate(q, r * r, r) + Vector256<float>.One;
     }
 
-    /// <summary>e^x lane-wise in float arithmetic only; ≤ 1 ulp measured (see ExpAccuracyTests), exact 0 / +∞ / NaN at the edges.</summary>
+    /// <summary>e^x lane-wise in float arithmetic only; ≤ 1 ulp measured (see TranscendentalAccuracyTests), exact 0 / +∞ / NaN at the edges.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> ExpSingle(Vector512<float> x)
     {
-        if (Vector512.LessThanOrEqualAll(Vector512.Abs(x), Vector512.Create(SingleFastLimit)))
+        // MaxNative(lo, x) / MinNative(hi, ·) keep x when it is NaN (x86 max/min return the second operand for a NaN,
+        // ARM's propagate it), so NaN flows through to the result with no extra select.
+        var xc = Vector512.MinNative(Vector512.Create(SingleClampHigh), Vector512.MaxNative(Vector512.Create(SingleClampLow), x));
+        var shifter = Vector512.Create(SingleRoundShifter);
+        var t = Vector512.MultiplyAddEstimate(xc, Vector512.Create(SingleLog2E), shifter);
+        var nFloat = t - shifter;
+        var p = ExpSinglePolynomial(ExpSingleReduce(xc, nFloat));
+        if (Avx512F.IsSupported)
         {
-            var t = Vector512.MultiplyAddEstimate(x, Vector512.Create(SingleLog2E), Vector512.Create(SingleRoundShifter));
-            var n = t - Vector512.Create(SingleRoundShifter);
-            var p = ExpSinglePolynomial(ExpSingleReduce(x, n));
-            var scale = ((t.AsInt32() - Vector512.Create(SingleRoundShifter).AsInt32() + Vector512.Create(127)) << 23).AsSingle();
-            return p * scale;
+            // vscalefps computes p·2^n with one rounding for any n (overflow to +∞, subnormals, 0), replacing the
+            // two-factor split's nine instructions with one.
+            return Avx512F.Scale(p, nFloat);
         }
 
-        return ExpSingleSlow(x);
-    }
 
-    // Out of the fast range (or NaN): clamp so the integer arithmetic stays in range, then scale in two steps so that
-    // 2^n for n in [−150, 128] never leaves the normal range on its own; the one rounding happens in the last
-    // multiply, which is what makes subnormal results and the overflow to +∞ come out right.
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static Vector512<float> ExpSingleSlow(Vector512<float> x)
-    {
-        var lo = Vector512.Create(SingleClampLow);
-        var hi = Vector512.Create(SingleClampHigh);
-        var xc = Vector512.ConditionalSelect(Vector512.LessThan(x, lo), lo, x);
-        xc = Vector512.ConditionalSelect(Vector512.GreaterThan(xc, hi), hi, xc);
-        var t = Vector512.MultiplyAddEstimate(xc, Vector512.Create(SingleLog2E), Vector512.Create(SingleRoundShifter));
-        var n = t - Vector512.Create(SingleRoundShifter);
-        var p = ExpSinglePolynomial(ExpSingleReduce(xc, n));
-        var ni = t.AsInt32() - Vector512.Create(SingleRoundShifter).AsInt32();
-        var n1 = Vector512.ShiftRightArithmetic(ni, 1);
-        var n2 = ni - n1;
+        // 2^n in two factors so that n in [−150, 128] never leaves the normal range on its own; the one rounding
+        // happens in the last multiply, which makes subnormal results and the overflow to +∞ come out right.
+        var n = t.AsInt32() - shifter.AsInt32();
+        var n1 = Vector512.ShiftRightArithmetic(n, 1);
         var bias = Vector512.Create(127);
-        return p * ((n1 + bias) << 23).AsSingle() * ((n2 + bias) << 23).AsSingle();
+        return p * ((n1 + bias) << 23).AsSingle() * ((n - n1 + bias) << 23).AsSingle();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
