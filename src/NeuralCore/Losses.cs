@@ -1,5 +1,6 @@
 using System.Numerics;
 using NeuralCore.Internals;
+using NeuralCore.Internals.Elementwise;
 using NeuralCore.Internals.Reference;
 
 namespace NeuralCore;
@@ -28,36 +29,13 @@ public static partial class Losses
             ElementwiseValidation.SameOrDisjoint(target, gradient, nameof(target), nameof(gradient));
         }
 
-        _ = options.ResolvePath();
-        return LossesReference.Evaluate(loss, prediction, target, gradient, writeGradient);
-    }
+        var path = options.ResolvePath();
+        if (path == KernelPath.Reference)
+        {
+            return LossesReference.Evaluate(loss, prediction, target, gradient, writeGradient);
+        }
 
-    /// <summary>
-    /// Computes the mean loss and <c>∂L/∂Z</c> through the output activation in one pass. Sigmoid + binary
-    /// cross-entropy and softmax + cross-entropy use the fused gradient <c>(A − Y)/m</c> and evaluate the loss from
-    /// the logits Z (no log(0)); other pairs compose the loss gradient with the activation derivative.
-    /// </summary>
-    /// <typeparam name="T">The element type.</typeparam>
-    /// <param name="loss">The loss function.</param>
-    /// <param name="activation">The output layer's activation.</param>
-    /// <param name="preActivation">The output layer's Z. Shape: [m, n].</param>
-    /// <param name="output">The output layer's A = f(Z). Shape: [m, n].</param>
-    /// <param name="target">Shape: [m, n]; for softmax + cross-entropy each row should sum to 1.</param>
-    /// <param name="gradZ">Receives ∂L/∂Z. Shape: [m, n].</param>
-    /// <param name="options">The kernel path.</param>
-    /// <returns>The loss, averaged over the m rows.</returns>
-    /// <exception cref="ArgumentException">The shapes differ, or the gradient overlaps an input.</exception>
-    public static T EvaluateWithOutputGradient<T>(
-        Loss loss, Activation activation, ReadOnlyMatrixSpan<T> preActivation, ReadOnlyMatrixSpan<T> output, ReadOnlyMatrixSpan<T> target,
-        MatrixSpan<T> gradZ, ComputeOptions options = default)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        ElementwiseValidation.SameShape(output, preActivation, nameof(output), nameof(preActivation));
-        ElementwiseValidation.SameShape(output, target, nameof(output), nameof(target));
-        ElementwiseValidation.SameShape(output, gradZ, nameof(output), nameof(gradZ));
-        ElementwiseValidation.SameOrDisjoint(output, gradZ, nameof(output), nameof(gradZ));
-        ElementwiseValidation.SameOrDisjoint(target, gradZ, nameof(target), nameof(gradZ));
-        _ = options.ResolvePath();
-        return LossesReference.EvaluateFused(loss, activation, preActivation, output, target, gradZ);
+        var total = LossKernels.Evaluate(loss, prediction, target, gradient, path);
+        return prediction.Rows == 0 ? T.Zero : T.CreateTruncating(total / prediction.Rows);
     }
 }

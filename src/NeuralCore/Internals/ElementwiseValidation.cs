@@ -32,4 +32,22 @@ internal static class ElementwiseValidation
             ThrowHelper.ThrowArgument(yName, $"{yName} must have the length of {xName}, {x.Length}; got {y.Length}.");
         }
     }
+
+    /// <summary>Two spans that are both written, or one read while the other is written out of order, must not share memory.</summary>
+    public static void Disjoint<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, string xName, string yName)
+    {
+        if (x.Overlaps(y))
+        {
+            ThrowHelper.ThrowArgument(yName, $"{yName} (length {y.Length}) must not overlap {xName} (length {x.Length}).");
+        }
+    }
+
+    /// <summary>The very same span (in place) is allowed; any other overlap is not.</summary>
+    public static void SameOrDisjoint<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> output, string inputName, string outputName)
+    {
+        if (input.Overlaps(output, out var offset) && !(offset == 0 && input.Length == output.Length))
+        {
+            ThrowHelper.ThrowArgument(outputName, $"{outputName} (length {output.Length}) must be either the same span as {inputName} (length {input.Length}) or not overlap it.");
+        }
+    }
 }

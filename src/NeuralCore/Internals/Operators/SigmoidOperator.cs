@@ -1,37 +1,42 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace NeuralCore.Internals.Operators;
 
 /// <summary>f(z) = 1/(1+e^−z); f′ = a(1−a) from the stored activation.</summary>
 /// <remarks>
-/// The vector forms evaluate e^−|z| (never overflows) and reflect: σ(z) = 1−σ(−z). They use the runtime's
-/// <c>VectorNNN.Exp</c> for now.
+/// The vector forms evaluate e = e^−|z| with <see cref="VectorMath"/>'s exp (never overflows) and return
+/// 1/(1+e) for z ≥ 0 and e/(1+e) for z &lt; 0: one division either way, and no 1 − σ cancellation for negative z,
+/// so small outputs keep their relative precision down to the subnormals.
 /// </remarks>
 internal readonly struct SigmoidOperator<T> : IActivationOperator<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     public static T Invoke(T z) => Reference.ActivationsReference.Sigmoid(z);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Invoke(Vector128<T> z)
     {
         var e = VectorMath.Exp(-Vector128.Abs(z));
-        var s = Vector128<T>.One / (Vector128<T>.One + e);
-        return Vector128.ConditionalSelect(Vector128.GreaterThanOrEqual(z, Vector128<T>.Zero), s, Vector128<T>.One - s);
+        var numerator = Vector128.ConditionalSelect(Vector128.GreaterThanOrEqual(z, Vector128<T>.Zero), Vector128<T>.One, e);
+        return numerator / (Vector128<T>.One + e);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Invoke(Vector256<T> z)
     {
         var e = VectorMath.Exp(-Vector256.Abs(z));
-        var s = Vector256<T>.One / (Vector256<T>.One + e);
-        return Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(z, Vector256<T>.Zero), s, Vector256<T>.One - s);
+        var numerator = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(z, Vector256<T>.Zero), Vector256<T>.One, e);
+        return numerator / (Vector256<T>.One + e);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Invoke(Vector512<T> z)
     {
         var e = VectorMath.Exp(-Vector512.Abs(z));
-        var s = Vector512<T>.One / (Vector512<T>.One + e);
-        return Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(z, Vector512<T>.Zero), s, Vector512<T>.One - s);
+        var numerator = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(z, Vector512<T>.Zero), Vector512<T>.One, e);
+        return numerator / (Vector512<T>.One + e);
     }
 
     public static T Derivative(T a, T gradA) => gradA * a * (T.One - a);

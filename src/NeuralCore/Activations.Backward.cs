@@ -1,0 +1,37 @@
+using System.Numerics;
+using NeuralCore.Internals;
+using NeuralCore.Internals.Elementwise;
+using NeuralCore.Internals.Reference;
+
+namespace NeuralCore;
+
+public static partial class Activations
+{
+    /// <summary>
+    /// Computes <c>dZ = dA ⊙ f′(Z)</c> from the stored activation <c>A = f(Z)</c>, in one pass: <c>a(1−a)</c> for
+    /// sigmoid, <c>1−a²</c> for tanh, the sign of A for relu and leaky relu, and the softmax Jacobian row by row.
+    /// </summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="activation">The function f.</param>
+    /// <param name="a">The activation f(Z). Shape: [M, N].</param>
+    /// <param name="gradA">The upstream gradient ∂L/∂A. Shape: [M, N].</param>
+    /// <param name="gradZ">Receives ∂L/∂Z. Shape: [M, N]; may be the same memory as <paramref name="gradA"/>.</param>
+    /// <param name="options">The kernel path.</param>
+    /// <exception cref="ArgumentException">The shapes differ, or the views partially overlap.</exception>
+    public static void Backward<T>(Activation activation, ReadOnlyMatrixSpan<T> a, ReadOnlyMatrixSpan<T> gradA, MatrixSpan<T> gradZ, ComputeOptions options = default)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ElementwiseValidation.SameShape(a, gradZ, nameof(a), nameof(gradZ));
+        ElementwiseValidation.SameShape(gradA, gradZ, nameof(gradA), nameof(gradZ));
+        ElementwiseValidation.SameOrDisjoint(gradA, gradZ, nameof(gradA), nameof(gradZ));
+        ElementwiseValidation.SameOrDisjoint(a, gradZ, nameof(a), nameof(gradZ));
+        var path = options.ResolvePath();
+        if (path == KernelPath.Reference)
+        {
+            ActivationsReference.Backward(activation, a, gradA, gradZ);
+            return;
+        }
+
+        ActivationKernels.Backward(activation, a, gradA, gradZ, path);
+    }
+}

@@ -1,0 +1,33 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using NeuralCore.Internals.Operators;
+
+namespace NeuralCore.Internals.Elementwise;
+
+/// <summary><c>a_i = f(z_i)</c> for an element-wise activation operator.</summary>
+internal readonly ref struct ActivationForwardKernel<T, TOperator> : IElementwiseKernel<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+    where TOperator : IActivationOperator<T>
+{
+    private readonly ref T _z;
+    private readonly ref T _a;
+
+    public ActivationForwardKernel(ref T z, ref T a)
+    {
+        _z = ref z;
+        _a = ref a;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Invoke(nint i) => Unsafe.Add(ref _a, i) = TOperator.Invoke(Unsafe.Add(ref _z, i));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Invoke128(nint i) => TOperator.Invoke(Vector128.LoadUnsafe(ref _z, (nuint)i)).StoreUnsafe(ref _a, (nuint)i);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Invoke256(nint i) => TOperator.Invoke(Vector256.LoadUnsafe(ref _z, (nuint)i)).StoreUnsafe(ref _a, (nuint)i);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Invoke512(nint i) => TOperator.Invoke(Vector512.LoadUnsafe(ref _z, (nuint)i)).StoreUnsafe(ref _a, (nuint)i);
+}

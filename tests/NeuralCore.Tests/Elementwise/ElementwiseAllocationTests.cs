@@ -1,0 +1,78 @@
+using System.Numerics;
+using static NeuralCore.Tests.Elementwise.ElementwiseTestData;
+
+namespace NeuralCore.Tests.Elementwise;
+
+/// <summary>After warm-up, every element-wise kernel allocates nothing on any path.</summary>
+[Trait("Category", "Kernels")]
+public sealed class ElementwiseAllocationTests
+{
+    [Theory]
+    [MemberData(nameof(FastPathData), MemberType = typeof(ElementwiseTestData))]
+    public void EveryKernel_AllocatesZeroBytes_AfterWarmUp(KernelPath path)
+    {
+        RunAll<float>(path);
+        RunAll<double>(path);
+    }
+
+    private static void RunAll<T>(KernelPath path)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const int rows = 7;
+        const int columns = 37;
+        var z = Random<T>(rows * columns, -3, 3, seed: 1);
+        var a = new T[z.Length];
+        var gradient = Random<T>(z.Length, -1, 1, seed: 2);
+        var target = Random<T>(z.Length, 0, 1, seed: 3);
+        var output = new T[z.Length];
+        var bias = new T[columns];
+        var velocity = new T[z.Length];
+        var second = new T[z.Length];
+        var options = ComputeOptions.For(path);
+
+        // Allocated once here: Enum.GetValues and array literals allocate on every call.
+        var activations = Enum.GetValues<Activation>();
+        var losses = Enum.GetValues<Loss>();
+        var fusedPairs = new[] { (Loss.BinaryCrossEntropy, Activation.Sigmoid), (Loss.CrossEntropy, Activation.Softmax), (Loss.MeanSquaredError, Activation.Tanh) };
+
+        void Once()
+        {
+            var zView = new ReadOnlyMatrixSpan<T>(z, rows, columns);
+            foreach (var activation in activations)
+            {
+                Activations.Forward(activation, zView, new MatrixSpan<T>(a, rows, columns), options);
+                Activations.Backward(activation, new ReadOnlyMatrixSpan<T>(a, rows, columns), new ReadOnlyMatrixSpan<T>(gradient, rows, columns), new MatrixSpan<T>(output, rows, columns), options);
+            }
+
+            Activations.Forward(Activation.Sigmoid, zView, new MatrixSpan<T>(a, rows, columns), options);
+            foreach (var loss in losses)
+            {
+                _ = Losses.Evaluate(loss, new ReadOnlyMatrixSpan<T>(a, rows, columns), new ReadOnlyMatrixSpan<T>(target, rows, columns), new MatrixSpan<T>(output, rows, columns), options);
+            }
+
+            foreach (var (loss, activation) in fusedPairs)
+            {
+                _ = Losses.EvaluateWithOutputGradient(
+                    loss, activation, zView, new ReadOnlyMatrixSpan<T>(a, rows, columns), new ReadOnlyMatrixSpan<T>(target, rows, columns), new MatrixSpan<T>(output, rows, columns), options);
+            }
+
+            Reductions.SumColumns(new ReadOnlyMatrixSpan<T>(output, rows, columns), T.One, bias, options);
+            ParameterUpdates.Sgd<T>(a, gradient, T.CreateTruncating(0.01), T.Zero, options);
+            ParameterUpdates.Momentum<T>(a, gradient, velocity, T.CreateTruncating(0.01), T.CreateTruncating(0.9), true, T.Zero, options);
+            ParameterUpdates.Adam<T>(a, gradient, velocity, second, T.CreateTruncating(0.01), T.CreateTruncating(0.9), T.CreateTruncating(0.999), T.CreateTruncating(1e-8), 3, T.Zero, options);
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            Once();
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 10; i++)
+        {
+            Once();
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}
