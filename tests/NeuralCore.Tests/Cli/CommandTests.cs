@@ -190,7 +190,7 @@ public sealed class CommandTests : IDisposable
     }
 
     [Fact]
-    public async Task BenchInferJson_IsOneObjectWithZeroBytesPerCall()
+    public async Task BenchInferJson_IsOneObjectWithNoAllocationPerCall()
     {
         var (code, output, error) = await Run("bench", "infer", "--json");
         Assert.True(code == 0, error);
@@ -201,7 +201,10 @@ public sealed class CommandTests : IDisposable
         {
             Assert.Equal("infer", r.GetProperty("section").GetString());
             Assert.True(r.GetProperty("value").GetDouble() > 0);
-            Assert.Equal(0, r.GetProperty("bytesAllocatedPerCall").GetDouble());
+            // An average over thousands of calls: a JIT tier-up inside the timed window can add a few hundred bytes in
+            // total under a parallel test run, far below one byte per call; a real per-call allocation is ≥ 24 bytes.
+            // (Exact zero is asserted per call in Network/ZeroAllocationTests.)
+            Assert.InRange(r.GetProperty("bytesAllocatedPerCall").GetDouble(), 0, 1);
         });
     }
 

@@ -4,6 +4,12 @@ namespace NeuralCore.Tests.Network;
 
 public sealed class ZeroAllocationTests
 {
+    /// <summary>
+    /// Bytes allocated on this thread by <paramref name="iterations"/> calls after a warm-up; the quietest of five
+    /// windows. Why several windows: the network code is tiered by the JIT, and under a parallel test run a tier-up
+    /// (or OSR) transition can land inside one window and allocate a few runtime objects on this thread. A real
+    /// per-call allocation shows up in every window, so the minimum still catches it.
+    /// </summary>
     private static long Measure(Action action, int iterations = 20)
     {
         for (var i = 0; i < 3; i++)
@@ -11,13 +17,19 @@ public sealed class ZeroAllocationTests
             action(); // warm-up: tiering, thread-local workspaces, buffer growth
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < iterations; i++)
+        var quietest = long.MaxValue;
+        for (var window = 0; window < 5 && quietest != 0; window++)
         {
-            action();
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < iterations; i++)
+            {
+                action();
+            }
+
+            quietest = Math.Min(quietest, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+        return quietest;
     }
 
     private static void TrainingStepAndPredictionsAllocateNothing<T>(OptimizerKind kind)
