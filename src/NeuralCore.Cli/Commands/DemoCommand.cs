@@ -10,7 +10,7 @@ namespace NeuralCore.Cli.Commands;
 internal static class DemoCommand
 {
     /// <summary>The seed used without <c>--seed</c>.</summary>
-    public const int DefaultSeed = 3;
+    public const int DefaultSeed = 2;
 
     /// <summary>The folder used without <c>--out</c>.</summary>
     public const string DefaultFolder = "neuralcore-demo";
@@ -49,22 +49,7 @@ internal static class DemoCommand
             Description = "The seed of the data, the initial weights and the batch order (≥ 0).",
             DefaultValueFactory = _ => DefaultSeed,
         };
-        seed.Validators.Add(result =>
-        {
-            var value = result.GetValueOrDefault<int>();
-            if (value < 0)
-            {
-                result.AddError($"--seed must be ≥ 0; got {value}.");
-            }
-        });
         var epochs = new Option<int?>("--epochs") { Description = "Override the demo's epoch count (≥ 0; 0 shows the untrained network)." };
-        epochs.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is < 0 and var value)
-            {
-                result.AddError($"--epochs must be ≥ 0; got {value}.");
-            }
-        });
 
         var command = new Command("demo", "Train a seed example (celsius, moons or autoencoder), print its metrics and write its plot and model.")
         {
@@ -75,7 +60,21 @@ internal static class DemoCommand
         };
         command.SetAction(parse =>
         {
-            var options = new DemoOptions(parse.GetValue(seed), parse.GetValue(epochs));
+            // Range checks here rather than in validators: a validator would also run on a value that failed to
+            // parse as a number, and reading it there throws instead of reporting.
+            var seedValue = parse.GetValue(seed);
+            if (seedValue < 0)
+            {
+                throw new CliException($"--seed must be ≥ 0; got {seedValue}.", CliApplication.BadArguments);
+            }
+
+            var epochsValue = parse.GetValue(epochs);
+            if (epochsValue < 0)
+            {
+                throw new CliException($"--epochs must be ≥ 0; got {epochsValue}.", CliApplication.BadArguments);
+            }
+
+            var options = new DemoOptions(seedValue, epochsValue);
             var output = DemoOutput.Create(parse.GetValue(folder) ?? DefaultFolder);
             switch (parse.GetValue(demo))
             {

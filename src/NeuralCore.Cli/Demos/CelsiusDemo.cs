@@ -77,15 +77,16 @@ internal static class CelsiusDemo
             Legend = LegendPosition.TopLeft,
             Series =
             {
-                new ScatterSeries(celsius, fahrenheit) { Label = "training samples", Color = "#999999", Size = 2.2 },
-                new LineSeries(celsius, fahrenheit) { Label = "true: F = 1.8·C + 32", Color = Palette.Color(0), Width = 4 },
+                // Drawn wide and first, so the learned line on top shows where the two coincide.
+                new LineSeries(celsius, fahrenheit) { Label = "true: F = 1.8·C + 32", Color = Palette.Color(0), Width = 6 },
                 new LineSeries(celsius, [.. celsius.Select(c => (before.W * c) + before.B)]) { Label = Label("before training", before), Color = Palette.Color(2), Dashed = true },
-                new LineSeries(celsius, [.. celsius.Select(c => (after.W * c) + after.B)]) { Label = Label("after training", after), Color = Palette.Color(4), Width = 1.5 },
+                new LineSeries(celsius, [.. celsius.Select(c => (after.W * c) + after.B)]) { Label = Label("after training", after), Color = Palette.Color(4), Width = 2 },
+                new ScatterSeries(celsius, fahrenheit) { Label = "training samples", Color = "#333333", Size = 1.6 },
             },
         });
         return figure;
     }
 
     private static string Label(string when, (double W, double B) line) =>
-        string.Create(CultureInfo.InvariantCulture, $"{when}: F = {line.W:F3}·C {(line.B < 0 ? '−' : '+')} {Math.Abs(line.B):F2}");
+        string.Create(CultureInfo.InvariantCulture, $"{when}: F = {(line.W < 0 ? "−" : "")}{Math.Abs(line.W):F3}·C {(line.B < 0 ? '−' : '+')} {Math.Abs(line.B):F2}");
 }
