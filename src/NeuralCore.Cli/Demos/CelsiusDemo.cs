@@ -74,14 +74,18 @@ internal static class CelsiusDemo
             Title = string.Create(CultureInfo.InvariantCulture, $"Prediction before and after {epochs} epochs"),
             XLabel = "°C",
             YLabel = "°F",
-            Legend = LegendPosition.TopLeft,
+            Legend = LegendPosition.BottomRight,
             Series =
             {
-                // Drawn wide and first, so the learned line on top shows where the two coincide.
-                new LineSeries(celsius, fahrenheit) { Label = "true: F = 1.8·C + 32", Color = Palette.Color(0), Width = 6 },
+                // The true line wide and first, so the learned line drawn thin on top shows where the two coincide;
+                // every 5th sample only, because all 100 (one per degree) merge into a solid bar.
+                new LineSeries(celsius, fahrenheit) { Label = "true: F = 1.8·C + 32", Color = Palette.Color(0), Width = 7 },
+                new ScatterSeries([.. celsius.Where((_, i) => i % 5 == 0)], [.. fahrenheit.Where((_, i) => i % 5 == 0)])
+                {
+                    Label = "training samples (every 5th)", Color = "#333333", Size = 3,
+                },
                 new LineSeries(celsius, [.. celsius.Select(c => (before.W * c) + before.B)]) { Label = Label("before training", before), Color = Palette.Color(2), Dashed = true },
                 new LineSeries(celsius, [.. celsius.Select(c => (after.W * c) + after.B)]) { Label = Label("after training", after), Color = Palette.Color(4), Width = 2 },
-                new ScatterSeries(celsius, fahrenheit) { Label = "training samples", Color = "#333333", Size = 1.6 },
             },
         });
         return figure;

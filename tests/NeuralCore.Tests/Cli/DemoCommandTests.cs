@@ -77,7 +77,7 @@ public sealed partial class DemoCommandTests : IDisposable
         var document = XDocument.Load(Path.Combine(_folder, "celsius.svg"));
         var texts = Texts(document);
         Assert.Equal(3, Lines(document).Count);
-        Assert.Equal(100, document.Descendants(s_svg + "g").Single(g => (string?)g.Attribute("class") == "points").Elements().Count(e => e.Name != s_svg + "title"));
+        Assert.Equal(20, document.Descendants(s_svg + "g").Single(g => (string?)g.Attribute("class") == "points").Elements().Count(e => e.Name != s_svg + "title"));
         Assert.Contains("°C", texts);
         Assert.Contains("°F", texts);
         Assert.Contains("true: F = 1.8·C + 32", texts);
