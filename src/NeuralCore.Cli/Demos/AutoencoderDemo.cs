@@ -54,7 +54,7 @@ internal static class AutoencoderDemo
 
         context.Output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"reconstruction MSE on {TestSamples} held-out samples: before {before:G4}, after {after:G4} ({before / after:F1}× lower); predicting the mean would give {mean:G4}, the noise alone {0.02 * 0.02:G4}"));
+            $"reconstruction MSE on {TestSamples} held-out samples: before {before:G4}, after {after:G4} ({before / after:F1}× lower); predicting the mean would give {mean:G4}, the added noise has variance {0.02 * 0.02:G4}"));
 
         output.Save(Plot(network, history, test, before, after), "autoencoder.svg");
         output.Save(network, "autoencoder.npz");
