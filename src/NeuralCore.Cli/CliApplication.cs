@@ -81,6 +81,7 @@ public static class CliApplication
         var root = new RootCommand("NeuralCore: SIMD, zero-allocation dense neural networks — demos, training, prediction, benchmarks.");
         root.Add(InfoCommand.Create(context));
         root.Add(BenchCommand.Create(context));
+        root.Add(DemoCommand.Create(context));
         root.Add(TrainCommand.Create(context));
         root.Add(PredictCommand.Create(context));
         root.Add(GradcheckCommand.Create(context));
