@@ -14,8 +14,9 @@ internal static class TrainingProgress
     /// <param name="title">What is being trained, e.g. <c>moons 2-4-6-6-4-1</c>.</param>
     /// <param name="epochs">The number of epochs, for the bar and the plain-line interval.</param>
     /// <param name="train">The training call; it must invoke the callback once per epoch.</param>
+    /// <param name="showAccuracy">Whether accuracy means anything here (classification); regressions show only the loss.</param>
     /// <returns>What <paramref name="train"/> returned.</returns>
-    public static TResult Run<TResult>(CliContext context, string title, int epochs, Func<Action<EpochReport>, TResult> train)
+    public static TResult Run<TResult>(CliContext context, string title, int epochs, Func<Action<EpochReport>, TResult> train, bool showAccuracy = true)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         TResult result;
@@ -37,7 +38,9 @@ internal static class TrainingProgress
                         if (now - lastDraw >= 33 || report.Epoch == report.Epochs)
                         {
                             lastDraw = now;
-                            task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{title}  loss {report.Loss:F4}  acc {report.Accuracy:P1}"));
+                            task.Description = Markup.Escape(showAccuracy
+                                ? string.Create(CultureInfo.InvariantCulture, $"{title}  loss {report.Loss:G4}  acc {report.Accuracy:P1}")
+                                : string.Create(CultureInfo.InvariantCulture, $"{title}  loss {report.Loss:G4}"));
                             task.Value = report.Epoch;
                         }
                     });
@@ -52,23 +55,33 @@ internal static class TrainingProgress
                 last = report;
                 if (report.Epoch % every == 0 || report.Epoch == 1 || report.Epoch == report.Epochs)
                 {
-                    context.Output.WriteLine(Format(report));
+                    context.Output.WriteLine(Format(report, showAccuracy));
                 }
             });
         }
 
         context.Output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"done: {title}, {last.Epoch} epochs in {started.Elapsed.TotalSeconds:F2} s, final loss {last.Loss:G6}, accuracy {last.Accuracy:P2}"));
+            $"done: {title}, {last.Epoch} epochs in {started.Elapsed.TotalSeconds:F2} s, final loss {last.Loss:G6}")
+            + (showAccuracy ? string.Create(CultureInfo.InvariantCulture, $", accuracy {last.Accuracy:P2}") : string.Empty));
         return result;
     }
 
     /// <summary>One plain progress line.</summary>
-    public static string Format(EpochReport r)
+    public static string Format(EpochReport r, bool showAccuracy = true)
     {
-        var line = string.Create(CultureInfo.InvariantCulture, $"  epoch {r.Epoch,6}/{r.Epochs}  loss {r.Loss,12:G6}  accuracy {r.Accuracy,7:P2}");
-        return double.IsNaN(r.ValidationLoss)
-            ? line
-            : line + string.Create(CultureInfo.InvariantCulture, $"  val loss {r.ValidationLoss,12:G6}  val accuracy {r.ValidationAccuracy,7:P2}");
+        var line = string.Create(CultureInfo.InvariantCulture, $"  epoch {r.Epoch,6}/{r.Epochs}  loss {r.Loss,12:G6}");
+        if (showAccuracy)
+        {
+            line += string.Create(CultureInfo.InvariantCulture, $"  accuracy {r.Accuracy,7:P2}");
+        }
+
+        if (double.IsNaN(r.ValidationLoss))
+        {
+            return line;
+        }
+
+        line += string.Create(CultureInfo.InvariantCulture, $"  val loss {r.ValidationLoss,12:G6}");
+        return showAccuracy ? line + string.Create(CultureInfo.InvariantCulture, $"  val accuracy {r.ValidationAccuracy,7:P2}") : line;
     }
 }

@@ -95,7 +95,8 @@ internal static class TrainCommand
                     context,
                     $"{architecture} on {Path.GetFileName(request.X)}",
                     request.Epochs,
-                    onEpoch => trainer.Fit(x.ReadOnlySpan, y.ReadOnlySpan, default, default, onEpoch));
+                    onEpoch => trainer.Fit(x.ReadOnlySpan, y.ReadOnlySpan, default, default, onEpoch),
+                    showAccuracy: request.Loss != Loss.MeanSquaredError);
             }
             catch (ArgumentException ex)
             {

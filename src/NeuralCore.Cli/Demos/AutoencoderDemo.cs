@@ -49,7 +49,7 @@ internal static class AutoencoderDemo
             data.ReadOnlySpan.SliceRows(0, TrainSamples),
             data.ReadOnlySpan.SliceRows(TrainSamples, TestSamples),
             data.ReadOnlySpan.SliceRows(TrainSamples, TestSamples),
-            report));
+            report), showAccuracy: false);
         var after = PerValue(trainer.Evaluate(test, test).Loss);
 
         context.Output.WriteLine(string.Create(

@@ -45,7 +45,7 @@ internal static class CelsiusDemo
 
         var training = new TrainingOptions(Loss.MeanSquaredError, Optimizer.Sgd(1.0)) { Epochs = epochs, BatchSize = Samples };
         using var trainer = new Trainer<float>(network, training);
-        var history = DemoTraining.Run(context, "celsius 1→1 linear", epochs, report => trainer.Fit(x.ReadOnlySpan, y.ReadOnlySpan, onEpoch: report));
+        var history = DemoTraining.Run(context, "celsius 1→1 linear", epochs, report => trainer.Fit(x.ReadOnlySpan, y.ReadOnlySpan, onEpoch: report), showAccuracy: false);
         var (weight, bias) = Line(network);
         network.SetWeights(0, new[,] { { (float)weight } });
 

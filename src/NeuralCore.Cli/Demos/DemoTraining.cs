@@ -11,8 +11,9 @@ internal static class DemoTraining
     /// <param name="title">What is trained, e.g. <c>moons 2-4-6-6-4-1</c>.</param>
     /// <param name="epochs">The epoch count.</param>
     /// <param name="fit">Calls <see cref="Trainer{T}.Fit"/> with the per-epoch callback.</param>
+    /// <param name="showAccuracy">False for the regressions (celsius, autoencoder), where accuracy means nothing.</param>
     /// <returns>The history.</returns>
-    public static TrainingHistory Run(CliContext context, string title, int epochs, Func<Action<EpochReport>?, TrainingHistory> fit)
+    public static TrainingHistory Run(CliContext context, string title, int epochs, Func<Action<EpochReport>?, TrainingHistory> fit, bool showAccuracy = true)
     {
         if (epochs == 0)
         {
@@ -20,7 +21,7 @@ internal static class DemoTraining
             return fit(null);
         }
 
-        return TrainingProgress.Run(context, title, epochs, report => fit(report));
+        return TrainingProgress.Run(context, title, epochs, report => fit(report), showAccuracy);
     }
 
     /// <summary>1, 2, …, the number of epochs in <paramref name="history"/>, as plot x values.</summary>
