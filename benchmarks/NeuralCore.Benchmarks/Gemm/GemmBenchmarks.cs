@@ -120,7 +120,8 @@ public class GemmNetworkBenchmarks<T>
 
 /// <summary>
 /// The seed network 2-4-6-6-4-1 at batch 900: row-major (C = X·W, batch × features) in every transpose form, and
-/// feature-major (C′ = W·X′, features × batch), against the scalar reference.
+/// feature-major (C′ = W·X′, features × batch), against the scalar reference. Labels: RM = row-major, FM = feature-major
+/// (kept short: BenchmarkDotNet truncates long parameter values).
 /// </summary>
 [Config(typeof(GemmBenchmarkConfig))]
 [MemoryDiagnoser]
@@ -134,9 +135,9 @@ public class GemmTinyBenchmarks
     public static IEnumerable<GemmShape> Shapes =>
         (from layer in new[] { (2, 4), (4, 6), (6, 6), (6, 4), (4, 1) }
          from ops in new[] { (MatrixOp.None, MatrixOp.None), (MatrixOp.None, MatrixOp.Transpose), (MatrixOp.Transpose, MatrixOp.None) }
-         select new GemmShape(900, layer.Item1, layer.Item2, ops.Item1, ops.Item2, "row-major"))
+         select new GemmShape(900, layer.Item1, layer.Item2, ops.Item1, ops.Item2, "RM"))
         .Concat(from layer in new[] { (2, 4), (4, 6), (6, 6), (6, 4), (4, 1) }
-                select new GemmShape(layer.Item2, layer.Item1, 900, Label: "feature-major"));
+                select new GemmShape(layer.Item2, layer.Item1, 900, Label: "FM"));
 
     [GlobalSetup]
     public void Setup() => _operands = new GemmOperands<float>(Shape);
