@@ -1,4 +1,4 @@
-using System.Runtime.Intrinsics;
+using NeuralCore.Diagnostics;
 using BenchmarkDotNet.Attributes;
 
 namespace NeuralCore.Benchmarks.Gemm;
@@ -9,8 +9,8 @@ namespace NeuralCore.Benchmarks.Gemm;
 public class FmaPeakBenchmarks
 {
     [Benchmark]
-    public float FmaPeakV512() => FmaPeak.Run512(1f).GetElement(0);
+    public float FmaPeakV512() => FmaPeak.RunOnce<float>(KernelPath.Vector512);
 
     [Benchmark]
-    public float FmaPeakV256() => FmaPeak.Run256(1f).GetElement(0);
+    public float FmaPeakV256() => FmaPeak.RunOnce<float>(KernelPath.Vector256);
 }

@@ -1,3 +1,4 @@
+using NeuralCore.Diagnostics;
 using System.Diagnostics;
 using System.Globalization;
 
@@ -12,8 +13,8 @@ public static class GemmQuick
 {
     public static void Run(string[] args)
     {
-        var peak512 = Best(() => FmaPeak.Run512(1f), FmaPeak.FlopsPerCall(16));
-        var peak256 = Best(() => FmaPeak.Run256(1f), FmaPeak.FlopsPerCall(8));
+        var peak512 = Best(() => FmaPeak.RunOnce<float>(KernelPath.Vector512), FmaPeak.FlopsPerRun<float>(KernelPath.Vector512));
+        var peak256 = Best(() => FmaPeak.RunOnce<float>(KernelPath.Vector256), FmaPeak.FlopsPerRun<float>(KernelPath.Vector256));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak V512 float {peak512:F1} GFLOPS, V256 {peak256:F1}"));
         var filter = args.Length > 1 ? args[1] : "";
         foreach (var path in new[] { KernelPath.Vector512, KernelPath.Vector256 })

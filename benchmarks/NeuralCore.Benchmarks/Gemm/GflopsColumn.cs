@@ -1,3 +1,4 @@
+using NeuralCore.Diagnostics;
 using System.Globalization;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Reports;
@@ -75,11 +76,11 @@ public sealed class GflopsColumn(bool ofPeak) : IColumn
         var method = benchmarkCase.Descriptor.WorkloadMethod.Name;
         if (method == nameof(FmaPeakBenchmarks.FmaPeakV512))
         {
-            flops = FmaPeak.FlopsPerCall(16);
+            flops = FmaPeak.FlopsPerRun<float>(KernelPath.Vector512);
         }
         else if (method == nameof(FmaPeakBenchmarks.FmaPeakV256))
         {
-            flops = FmaPeak.FlopsPerCall(8);
+            flops = FmaPeak.FlopsPerRun<float>(KernelPath.Vector256);
         }
         else if (benchmarkCase.Parameters.Items.FirstOrDefault(p => p.Value is GemmShape)?.Value is GemmShape shape)
         {

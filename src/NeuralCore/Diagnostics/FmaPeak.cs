@@ -28,13 +28,7 @@ public static class FmaPeak
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         path = Kernels.Clamp(path);
-        var lanes = path switch
-        {
-            KernelPath.Vector512 => Vector512<T>.Count,
-            KernelPath.Vector256 => Vector256<T>.Count,
-            KernelPath.Vector128 => Vector128<T>.Count,
-            _ => 1,
-        };
+        var lanes = Lanes<T>(path);
 
         Run<T>(path, 4); // compile and warm up
         var best = 0.0;
@@ -52,18 +46,43 @@ public static class FmaPeak
         return best;
     }
 
+    /// <summary>
+    /// Runs the register-only FMA chains once on <paramref name="path"/> (for harnesses such as BenchmarkDotNet that
+    /// time calls themselves); <see cref="FlopsPerRun{T}"/> gives the work done.
+    /// </summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="path">The vector width (clamped to what this machine runs).</param>
+    /// <returns>A value derived from every chain, so the work cannot be optimised away.</returns>
+    public static T RunOnce<T>(KernelPath path)
+        where T : unmanaged, IFloatingPointIeee754<T> => Kernels.Clamp(path) switch
+        {
+            KernelPath.Vector512 => Chains512<T>(),
+            KernelPath.Vector256 => Chains256<T>(),
+            KernelPath.Vector128 => Chains128<T>(),
+            _ => ChainsScalar<T>(),
+        };
+
+    /// <summary>The floating-point operations one <see cref="RunOnce{T}"/> performs (an FMA counts as 2).</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="path">The vector width (clamped to what this machine runs).</param>
+    /// <returns>The operation count.</returns>
+    public static double FlopsPerRun<T>(KernelPath path)
+        where T : unmanaged, IFloatingPointIeee754<T> => 2.0 * Chains * Lanes<T>(Kernels.Clamp(path)) * InnerIterations;
+
+    private static int Lanes<T>(KernelPath path) => path switch
+    {
+        KernelPath.Vector512 => Vector512<T>.Count,
+        KernelPath.Vector256 => Vector256<T>.Count,
+        KernelPath.Vector128 => Vector128<T>.Count,
+        _ => 1,
+    };
+
     private static void Run<T>(KernelPath path, int outer)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (var i = 0; i < outer; i++)
         {
-            Sink<T>.Value += path switch
-            {
-                KernelPath.Vector512 => Chains512<T>(),
-                KernelPath.Vector256 => Chains256<T>(),
-                KernelPath.Vector128 => Chains128<T>(),
-                _ => ChainsScalar<T>(),
-            };
+            Sink<T>.Value += RunOnce<T>(path);
         }
     }
 
