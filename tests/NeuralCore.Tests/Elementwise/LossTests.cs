@@ -83,6 +83,36 @@ public sealed class LossTests
     }
 
     [Theory]
+    [MemberData(nameof(PathsAndLosses))]
+    public void StridedViews_AndInPlaceGradient_MatchReference(KernelPath path, Loss loss)
+    {
+        foreach (var columns in new[] { 1, 3, 16, 17, 33, 65 })
+        {
+            const int rows = 4;
+            var stride = columns + 3;
+            var length = ((rows - 1) * stride) + columns;
+            var p = Random<float>(length, 0.02, 0.98, seed: columns);
+            var y = Random<float>(length, 0, 1, seed: columns + 1);
+            var expectedGradient = new float[length];
+            var actualGradient = new float[length];
+            var expected = Losses.Evaluate(loss, new ReadOnlyMatrixSpan<float>(p, rows, columns, stride), new ReadOnlyMatrixSpan<float>(y, rows, columns, stride), new MatrixSpan<float>(expectedGradient, rows, columns, stride), ComputeOptions.For(KernelPath.Reference));
+            var actual = Losses.Evaluate(loss, new ReadOnlyMatrixSpan<float>(p, rows, columns, stride), new ReadOnlyMatrixSpan<float>(y, rows, columns, stride), new MatrixSpan<float>(actualGradient, rows, columns, stride), ComputeOptions.For(path));
+            AssertIdentical<float>(expectedGradient, actualGradient, $"{loss} strided {rows}×{columns}/{stride}");
+            AssertClose(expected, actual, 8, SummationOrder(expected, rows * columns), $"{loss} strided value {rows}×{columns}/{stride}");
+
+            // The gradient written over the prediction itself (the same view): allowed, and each element is read before it is written.
+            var inPlace = (float[])p.Clone();
+            var view = new MatrixSpan<float>(inPlace, rows, columns, stride);
+            var inPlaceValue = Losses.Evaluate(loss, view, new ReadOnlyMatrixSpan<float>(y, rows, columns, stride), view, ComputeOptions.For(path));
+            Assert.Equal(actual, inPlaceValue);
+            for (var i = 0; i < length; i++)
+            {
+                Assert.Equal(i % stride < columns ? actualGradient[i] : p[i], inPlace[i]);
+            }
+        }
+    }
+
+    [Theory]
     [MemberData(nameof(FastPathData), MemberType = typeof(ElementwiseTestData))]
     public void Losses_AreFinite_AtTheEdges(KernelPath path)
     {

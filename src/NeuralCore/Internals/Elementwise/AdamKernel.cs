@@ -11,7 +11,8 @@ namespace NeuralCore.Internals.Elementwise;
 /// <remarks>
 /// PyTorch's arrangement of the bias corrections (<c>step_size = lr/c₁</c>, <c>denom = √v/√c₂ + ε</c>), with
 /// 1/√c₂ precomputed: one square root and one division per element instead of the reference's one root and three
-/// divisions. It differs from the reference by a few ulps of the update (tested).
+/// divisions. It differs from the reference by a few ulps of the update (tested). One fused pass rather than
+/// TensorPrimitives calls, which would each stream every array once more.
 /// </remarks>
 internal readonly ref struct AdamKernel<T> : IElementwiseKernel<T>
     where T : unmanaged, IFloatingPointIeee754<T>

@@ -8,6 +8,7 @@ namespace NeuralCore.Internals.Elementwise;
 /// Momentum in one pass: <c>g′ = g + λ·p</c>, <c>v ← μ·v + g′</c>, <c>p ← p − η·v</c> (or <c>η·(g′ + μ·v)</c> with
 /// Nesterov). Same operations and order as the reference, so every path matches it bit for bit.
 /// </summary>
+/// <remarks>TensorPrimitives has the pieces (MultiplyAdd, …) but each is a pass over every array; one fused pass reads each array once.</remarks>
 internal readonly ref struct MomentumKernel<T> : IElementwiseKernel<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {

@@ -8,6 +8,7 @@ namespace NeuralCore.Internals.Elementwise;
 /// SGD in one pass: <c>g′ = g + λ·p</c>, <c>p ← p − η·g′</c>. The same operations in the same order as the reference
 /// (no FMA contraction), so every path matches it bit for bit.
 /// </summary>
+/// <remarks>TensorPrimitives has the pieces (MultiplyAdd, …) but each is a pass over every array; one fused pass reads each array once.</remarks>
 internal readonly ref struct SgdKernel<T> : IElementwiseKernel<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
