@@ -14,8 +14,9 @@ namespace NeuralCore.Network.Internals.Narrow;
 /// </summary>
 /// <remarks>
 /// Weights are read from the network's W_int[in, out] (scalars broadcast), so both engines share one parameter layout.
-/// Every width does <c>a·b + c</c> as a rounded multiply then add, in the same order as the scalar reference, so the
-/// linear part is bit-identical on every path; only the activation's vector exp/tanh may differ in the last bits.
+/// Every width does <c>a·b + c</c> as one fused multiply-add (half the arithmetic of multiply-then-add; the epoch is
+/// arithmetic-bound once the calls are fused), in the reference's order, so all non-reference paths agree bit for bit
+/// on the linear part and differ from the plain-arithmetic reference by at most one rounding per term.
 /// </remarks>
 internal static class NarrowKernels
 {
