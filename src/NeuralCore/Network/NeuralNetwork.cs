@@ -18,6 +18,10 @@ namespace NeuralCore;
 /// <para>Threading: any number of threads may call <see cref="Predict(ReadOnlySpan{T}, Span{T})"/> at the same time
 /// (each thread gets its own small workspace; parameters are only read). Training (<see cref="Trainer{T}"/>) and the
 /// Set methods mutate the parameters and must not overlap with predictions.</para>
+/// <para>Engines: networks whose layers are all at most 32 wide with element-wise activations and one output (the
+/// seed networks) run on fused feature-major kernels with SIMD lanes along the batch; all others on the GEMM
+/// kernels. The choice is internal and automatic; parameters, results (to rounding) and the API are the same.
+/// <see cref="ComputeOptions.MaxThreads"/> only affects the GEMM engine.</para>
 /// </remarks>
 /// <typeparam name="T">The element type, <see cref="float"/> or <see cref="double"/>.</typeparam>
 public sealed partial class NeuralNetwork<T> : IDisposable

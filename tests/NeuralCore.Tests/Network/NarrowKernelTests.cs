@@ -45,15 +45,16 @@ public sealed class NarrowKernelTests
                 var weights = new ReadOnlyMatrixSpan<T>(w, inputs, outputs, outputs + 5);
                 foreach (var activation in Elementwise)
                 {
-                    // Forward: Z exactly (same operation order on every width), A within the activation's ulp budget.
+                    // Forward: Z within one rounding per term (fused multiply-add vs the reference's multiply then add),
+                    // A within the activation's ulp budget on top.
                     var z = new T[x.Length * 4];
                     var a = new T[z.Length];
                     var zr = new T[z.Length];
                     var ar = new T[z.Length];
                     NarrowKernels.Forward(View(x, inputs, m), weights, b, activation, View(z, outputs, m), View(a, outputs, m), path);
                     NarrowKernelsReference.Forward<T>(View(x, inputs, m), weights, b, activation, View(zr, outputs, m), View(ar, outputs, m));
-                    Assert.Equal(zr, z);
-                    AssertClose(ar, a, transcendentalTolerance, $"forward {activation} {inputs}→{outputs} m={m}");
+                    AssertClose(zr, z, linearTolerance * (inputs + 1), $"forward Z {activation} {inputs}→{outputs} m={m}");
+                    AssertClose(ar, a, transcendentalTolerance + (linearTolerance * (inputs + 1)), $"forward {activation} {inputs}→{outputs} m={m}");
 
                     // Backward data, f′ taken from the activation just computed.
                     var d = new T[x.Length];
@@ -69,7 +70,7 @@ public sealed class NarrowKernelTests
 
                     NarrowKernels.BackwardData(View(delta, outputs, m), weights, activation, View(aPrev, inputs, m), View(d, inputs, m), path);
                     NarrowKernelsReference.BackwardData<T>(View(delta, outputs, m), weights, activation, View(aPrev, inputs, m), View(dr, inputs, m));
-                    AssertClose(dr, d, linearTolerance, $"backward {activation} {inputs}→{outputs} m={m}");
+                    AssertClose(dr, d, linearTolerance * (outputs + 1), $"backward {activation} {inputs}→{outputs} m={m}");
                 }
 
                 // Weight gradient: sums in a different order (lanes, then across), so a tolerance scaled by Σ|terms|.
@@ -104,8 +105,9 @@ public sealed class NarrowKernelTests
         }
     }
 
-    // Tolerances: the linear part is bit-identical by construction, the backward sums reorder nothing either, so
-    // linear = a few ulps of headroom; activations use the vector exp/tanh (≤ 4 ulp by their own tests) → 8 ulps.
+    // Tolerances (relative to 1 + |value|, inputs of magnitude ≤ 2): "linear" is about 4 ulps per accumulated term — the
+    // fast paths fuse each multiply-add, the reference rounds twice — scaled by the term count at each use; the
+    // activations use the vector exp/tanh (≤ 4 ulp by their own tests), hence the separate transcendental budget.
     [Theory]
     [MemberData(nameof(Paths))]
     public void Float_MatchesTheReference(KernelPath path) => Run<float>(path, 5e-7, 1e-6);

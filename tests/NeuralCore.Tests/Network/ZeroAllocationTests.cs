@@ -76,6 +76,34 @@ public sealed class ZeroAllocationTests
     public void StepAndPredictions_Double(OptimizerKind kind) => TrainingStepAndPredictionsAllocateNothing<double>(kind);
 
     [Fact]
+    public void NarrowEngine_StepAndPredictionsAllocateNothing()
+    {
+        // The seed-sized nets run on the narrow engine: same guarantee, every path, float and double.
+        var architecture = NetworkArchitecture.FromSizes([2, 4, 6, 1], [Activation.Relu, Activation.Tanh, Activation.Sigmoid]);
+        foreach (var path in Kernels.Available)
+        {
+            var compute = ComputeOptions.For(path);
+            using var network = new NeuralNetwork<double>(architecture, Initialization.He(1));
+            Assert.True(network.IsNarrow);
+            using var data = Datasets.MakeMoons<double>(50, 0.1, 1);
+            using var trainer = new Trainer<double>(network, new TrainingOptions(Loss.BinaryCrossEntropy, Optimizer.Adam(0.01)) { BatchSize = 20, Compute = compute });
+            using var predictor = network.CreatePredictor(16, compute);
+            using var output = new Matrix<double>(50, 1);
+            var single = new double[1];
+            var x = data.Features.ReadOnlySpan.ToArray();
+            var y = data.Targets.ReadOnlySpan.ToArray();
+            using var inputGradient = new Matrix<double>(20, 2);
+
+            Assert.Equal(0, Measure(() => trainer.TrainStep(new ReadOnlyMatrixSpan<double>(x, 50, 2).SliceRows(0, 20), new ReadOnlyMatrixSpan<double>(y, 50, 1).SliceRows(0, 20))));
+            Assert.Equal(0, Measure(() => trainer.TrainStep(new ReadOnlyMatrixSpan<double>(x, 50, 2).SliceRows(20, 13), new ReadOnlyMatrixSpan<double>(y, 50, 1).SliceRows(20, 13))));
+            Assert.Equal(0, Measure(() => trainer.ComputeGradients(new ReadOnlyMatrixSpan<double>(x, 50, 2).SliceRows(0, 20), new ReadOnlyMatrixSpan<double>(y, 50, 1).SliceRows(0, 20), inputGradient.Span)));
+            Assert.Equal(0, Measure(() => predictor.Predict(x.AsSpan(0, 2), single)));
+            Assert.Equal(0, Measure(() => predictor.Predict(new ReadOnlyMatrixSpan<double>(x, 50, 2), output.Span)));
+            Assert.Equal(0, Measure(() => network.Predict(x.AsSpan(2, 2), single)));
+        }
+    }
+
+    [Fact]
     public void EpochLoop_AllocatesOnlyTheHistory()
     {
         // A Fit call allocates its history (4 arrays sized by the epoch count) and nothing per epoch: compare

@@ -23,7 +23,7 @@ internal interface ISimd<T, TVector>
 
     static abstract void Store(TVector value, ref T destination, nuint offset);
 
-    /// <summary><c>a·b + c</c> as two rounded operations on every width, so vector lanes and scalar tails agree bit for bit.</summary>
+    /// <summary><c>a·b + c</c> rounded once (fused) on every width, so vector lanes and scalar tails agree bit for bit.</summary>
     static abstract TVector MultiplyAdd(TVector a, TVector b, TVector c);
 
     static abstract TVector Add(TVector a, TVector b);

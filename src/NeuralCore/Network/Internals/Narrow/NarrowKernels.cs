@@ -14,8 +14,9 @@ namespace NeuralCore.Network.Internals.Narrow;
 /// </summary>
 /// <remarks>
 /// Weights are read from the network's W_int[in, out] (scalars broadcast), so both engines share one parameter layout.
-/// Every width does <c>a·b + c</c> as a rounded multiply then add, in the same order as the scalar reference, so the
-/// linear part is bit-identical on every path; only the activation's vector exp/tanh may differ in the last bits.
+/// Every width does <c>a·b + c</c> as one fused multiply-add (half the arithmetic of multiply-then-add; the epoch is
+/// arithmetic-bound once the calls are fused), in the reference's order, so all non-reference paths agree bit for bit
+/// on the linear part and differ from the plain-arithmetic reference by at most one rounding per term.
 /// </remarks>
 internal static class NarrowKernels
 {
@@ -140,6 +141,9 @@ internal static class NarrowKernels
         BackwardColumns<T, T, SimdScalar<T>, TOperator>(delta, weights, previousActivation, previousDelta, j);
     }
 
+    // Forward and backward work on four output (resp. input) rows per pass: four independent FMA chains hide the
+    // FMA latency (a single chain over a 6-wide layer is latency-bound: measured 1.8 µs for 6×6×900) and share each
+    // load of the input (resp. δ) vector. The per-row order of operations is unchanged, so results are too.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int ForwardColumns<T, TVector, TSimd, TOperator>(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> weights, ReadOnlySpan<T> bias, MatrixSpan<T> z, MatrixSpan<T> a, int j)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -154,7 +158,30 @@ internal static class NarrowKernels
         for (; j <= columns - TSimd.Count; j += TSimd.Count)
         {
             var offset = (nuint)j;
-            for (var o = 0; o < outputs; o++)
+            var o = 0;
+            for (; o <= outputs - 4; o += 4)
+            {
+                var s0 = TSimd.Create(bias[o]);
+                var s1 = TSimd.Create(bias[o + 1]);
+                var s2 = TSimd.Create(bias[o + 2]);
+                var s3 = TSimd.Create(bias[o + 3]);
+                for (var i = 0; i < inputs; i++)
+                {
+                    var x = TSimd.Load(ref input.DangerousGetReferenceAt(i, 0), offset);
+                    ref var w = ref weights.DangerousGetReferenceAt(i, o);
+                    s0 = TSimd.MultiplyAdd(TSimd.Create(w), x, s0);
+                    s1 = TSimd.MultiplyAdd(TSimd.Create(Unsafe.Add(ref w, 1)), x, s1);
+                    s2 = TSimd.MultiplyAdd(TSimd.Create(Unsafe.Add(ref w, 2)), x, s2);
+                    s3 = TSimd.MultiplyAdd(TSimd.Create(Unsafe.Add(ref w, 3)), x, s3);
+                }
+
+                StoreForward<T, TVector, TSimd, TOperator>(s0, z, a, o, offset, storeZ);
+                StoreForward<T, TVector, TSimd, TOperator>(s1, z, a, o + 1, offset, storeZ);
+                StoreForward<T, TVector, TSimd, TOperator>(s2, z, a, o + 2, offset, storeZ);
+                StoreForward<T, TVector, TSimd, TOperator>(s3, z, a, o + 3, offset, storeZ);
+            }
+
+            for (; o < outputs; o++)
             {
                 var sum = TSimd.Create(bias[o]);
                 for (var i = 0; i < inputs; i++)
@@ -162,16 +189,26 @@ internal static class NarrowKernels
                     sum = TSimd.MultiplyAdd(TSimd.Create(weights.DangerousGetReferenceAt(i, o)), TSimd.Load(ref input.DangerousGetReferenceAt(i, 0), offset), sum);
                 }
 
-                if (storeZ)
-                {
-                    TSimd.Store(sum, ref z.DangerousGetReferenceAt(o, 0), offset);
-                }
-
-                TSimd.Store(TSimd.Activate<TOperator>(sum), ref a.DangerousGetReferenceAt(o, 0), offset);
+                StoreForward<T, TVector, TSimd, TOperator>(sum, z, a, o, offset, storeZ);
             }
         }
 
         return j;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreForward<T, TVector, TSimd, TOperator>(TVector sum, MatrixSpan<T> z, MatrixSpan<T> a, int row, nuint offset, bool storeZ)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : ISimd<T, TVector>
+        where TOperator : IActivationOperator<T>
+    {
+        if (storeZ)
+        {
+            TSimd.Store(sum, ref z.DangerousGetReferenceAt(row, 0), offset);
+        }
+
+        TSimd.Store(TSimd.Activate<TOperator>(sum), ref a.DangerousGetReferenceAt(row, 0), offset);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -184,13 +221,29 @@ internal static class NarrowKernels
         var columns = previousDelta.Columns;
         var inputs = previousDelta.Rows;
         var outputs = delta.Rows;
-
-        // A linear previous layer (or the network input) has f′ = 1: its activation is never read (it may be empty).
-        var readActivation = typeof(TOperator) != typeof(LinearOperator<T>);
         for (; j <= columns - TSimd.Count; j += TSimd.Count)
         {
             var offset = (nuint)j;
-            for (var i = 0; i < inputs; i++)
+            var i = 0;
+            for (; i <= inputs - 4; i += 4)
+            {
+                TVector s0 = TSimd.Zero, s1 = TSimd.Zero, s2 = TSimd.Zero, s3 = TSimd.Zero;
+                for (var o = 0; o < outputs; o++)
+                {
+                    var d = TSimd.Load(ref delta.DangerousGetReferenceAt(o, 0), offset);
+                    s0 = TSimd.MultiplyAdd(TSimd.Create(weights.DangerousGetReferenceAt(i, o)), d, s0);
+                    s1 = TSimd.MultiplyAdd(TSimd.Create(weights.DangerousGetReferenceAt(i + 1, o)), d, s1);
+                    s2 = TSimd.MultiplyAdd(TSimd.Create(weights.DangerousGetReferenceAt(i + 2, o)), d, s2);
+                    s3 = TSimd.MultiplyAdd(TSimd.Create(weights.DangerousGetReferenceAt(i + 3, o)), d, s3);
+                }
+
+                StoreBackward<T, TVector, TSimd, TOperator>(s0, previousActivation, previousDelta, i, offset);
+                StoreBackward<T, TVector, TSimd, TOperator>(s1, previousActivation, previousDelta, i + 1, offset);
+                StoreBackward<T, TVector, TSimd, TOperator>(s2, previousActivation, previousDelta, i + 2, offset);
+                StoreBackward<T, TVector, TSimd, TOperator>(s3, previousActivation, previousDelta, i + 3, offset);
+            }
+
+            for (; i < inputs; i++)
             {
                 var sum = TSimd.Zero;
                 for (var o = 0; o < outputs; o++)
@@ -198,12 +251,25 @@ internal static class NarrowKernels
                     sum = TSimd.MultiplyAdd(TSimd.Create(weights.DangerousGetReferenceAt(i, o)), TSimd.Load(ref delta.DangerousGetReferenceAt(o, 0), offset), sum);
                 }
 
-                var result = readActivation ? TSimd.Derivative<TOperator>(TSimd.Load(ref previousActivation.DangerousGetReferenceAt(i, 0), offset), sum) : sum;
-                TSimd.Store(result, ref previousDelta.DangerousGetReferenceAt(i, 0), offset);
+                StoreBackward<T, TVector, TSimd, TOperator>(sum, previousActivation, previousDelta, i, offset);
             }
         }
 
         return j;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreBackward<T, TVector, TSimd, TOperator>(TVector sum, ReadOnlyMatrixSpan<T> previousActivation, MatrixSpan<T> previousDelta, int row, nuint offset)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : ISimd<T, TVector>
+        where TOperator : IActivationOperator<T>
+    {
+        // A linear previous layer (or the network input) has f′ = 1: its activation is never read (it may be empty).
+        var result = typeof(TOperator) != typeof(LinearOperator<T>)
+            ? TSimd.Derivative<TOperator>(TSimd.Load(ref previousActivation.DangerousGetReferenceAt(row, 0), offset), sum)
+            : sum;
+        TSimd.Store(result, ref previousDelta.DangerousGetReferenceAt(row, 0), offset);
     }
 
     /// <summary>Dot products along the batch; four inputs per pass share each δ load and give four independent FMA chains.</summary>

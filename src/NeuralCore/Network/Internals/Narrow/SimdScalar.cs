@@ -22,7 +22,7 @@ internal readonly struct SimdScalar<T> : ISimd<T, T>
     public static void Store(T value, ref T destination, nuint offset) => Unsafe.Add(ref destination, offset) = value;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T MultiplyAdd(T a, T b, T c) => (a * b) + c;
+    public static T MultiplyAdd(T a, T b, T c) => T.FusedMultiplyAdd(a, b, c);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Add(T a, T b) => a + b;
