@@ -5,7 +5,9 @@
     python3 benchmarks/reference/compare.py            # from the repository root
     python3 benchmarks/reference/compare.py --quick    # fewer epochs on the NumPy side (projected)
 
-NumPy comes from Debian: `apt-get install python3-numpy` (it installs for /usr/bin/python3).
+NumPy comes from Debian: `apt-get install python3-numpy libopenblas0-pthread` (it installs for /usr/bin/python3).
+Without libopenblas0-pthread Debian's NumPy runs on the reference BLAS (~7 GFLOPS here instead of ~120), which
+would flatter NeuralCore: the script measures NumPy's matrix multiply first and warns when it is that slow.
 Both sides run float32 on one thread (OPENBLAS_NUM_THREADS=1 is set before NumPy loads)."""
 import json
 import os
@@ -18,7 +20,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 try:
     import numpy as np
 except ImportError:
-    sys.exit("NumPy is not installed for this Python. Install it with:\n    apt-get install python3-numpy\n"
+    sys.exit("NumPy is not installed for this Python. Install it with:\n    apt-get install python3-numpy libopenblas0-pthread\n"
              "then run this script with /usr/bin/python3.")
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -92,8 +94,22 @@ def neuralcore_figures():
     }
 
 
+def blas_gflops():
+    a = np.random.default_rng(0).random((512, 512), dtype=np.float32)
+    a @ a
+    start = time.perf_counter()
+    for _ in range(10):
+        a @ a
+    return 10 * 2 * 512 ** 3 / (time.perf_counter() - start) / 1e9
+
+
 def main():
     quick = "--quick" in sys.argv
+    gflops = blas_gflops()
+    print(f"NumPy's BLAS: {gflops:.0f} GFLOPS on a 512x512 float32 product (one thread)")
+    if gflops < 30:
+        print("warning: that is the reference BLAS; install an optimised one for a fair comparison:\n"
+              "    apt-get install libopenblas0-pthread")
     units = {"moons 10 000 full-batch epochs": "s", "autoencoder 2 000 epochs": "s",
              "MLP 784-256-128-10 training": "samples/s", "MLP 784-256-128-10 single-sample inference": "µs"}
     higher_is_better = {"MLP 784-256-128-10 training"}
