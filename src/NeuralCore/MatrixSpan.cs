@@ -160,6 +160,11 @@ public readonly ref struct MatrixSpan<T>
     /// <exception cref="ArgumentException">The shapes differ.</exception>
     public void CopyTo(MatrixSpan<T> destination) => AsReadOnly().CopyTo(destination);
 
+    /// <summary>Writes the transpose into <paramref name="destination"/>: <c>destination[j, i] = this[i, j]</c>.</summary>
+    /// <param name="destination">Shape: [Columns, Rows]; must not overlap this view.</param>
+    /// <exception cref="ArgumentException">The destination is not Columns × Rows, or it overlaps this view.</exception>
+    public void TransposeTo(MatrixSpan<T> destination) => AsReadOnly().TransposeTo(destination);
+
     /// <summary>Copies the elements, row by row, into a new array (for tests and I/O, not hot paths).</summary>
     /// <returns>A new array of <c>Rows·Columns</c> elements in row-major order.</returns>
     public T[] ToArray() => AsReadOnly().ToArray();

@@ -106,14 +106,7 @@ public static class Datasets
                 nameof(destination));
         }
 
-        for (var f = 0; f < featuresBySamples.Rows; f++)
-        {
-            var row = featuresBySamples.GetRowSpan(f);
-            for (var s = 0; s < row.Length; s++)
-            {
-                destination.DangerousGetReferenceAt(s, f) = row[s];
-            }
-        }
+        featuresBySamples.TransposeTo(destination);
     }
 
     // numpy.linspace(0, π, n): i·π/(n−1), a single point at 0.

@@ -124,4 +124,50 @@ public class MatrixSpanTests
         Assert.Contains("3×4", ex.Message, StringComparison.Ordinal);
         Assert.Contains("4×3", ex.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(0, 5)]
+    [InlineData(1, 1)]
+    [InlineData(3, 7)]
+    [InlineData(31, 33)]
+    [InlineData(32, 32)]
+    [InlineData(65, 17)]
+    [InlineData(100, 129)]
+    public void TransposeTo_MatchesTheDefinition_OnStridedViews(int rows, int columns)
+    {
+        // Source and destination are both sub-views with padding, filled with a sentinel that must survive.
+        var source = new float[(rows + 2) * (columns + 3)];
+        for (var i = 0; i < source.Length; i++)
+        {
+            source[i] = i * 0.5f;
+        }
+
+        var src = new ReadOnlyMatrixSpan<float>(source, rows + 2, columns + 3).Slice(1, rows, 2, columns);
+        var target = new float[(columns + 1) * (rows + 4)];
+        Array.Fill(target, float.NaN);
+        var dst = new MatrixSpan<float>(target, columns + 1, rows + 4).Slice(1, columns, 3, rows);
+
+        src.TransposeTo(dst);
+
+        for (var i = 0; i < rows; i++)
+        {
+            for (var j = 0; j < columns; j++)
+            {
+                Assert.Equal(src[i, j], dst[j, i]);
+            }
+        }
+
+        Assert.Equal((target.Length - (rows * columns)), target.Count(float.IsNaN));
+    }
+
+    [Fact]
+    public void TransposeTo_RejectsWrongShapeAndOverlap()
+    {
+        var data = new double[12];
+        var shape = Assert.Throws<ArgumentException>(() => new ReadOnlyMatrixSpan<double>(data, 3, 4).TransposeTo(new MatrixSpan<double>(new double[12], 3, 4)));
+        Assert.Contains("4×3", shape.Message, StringComparison.Ordinal);
+        Assert.Contains("3×4", shape.Message, StringComparison.Ordinal);
+        var overlap = Assert.Throws<ArgumentException>(() => new ReadOnlyMatrixSpan<double>(data, 3, 4).TransposeTo(new MatrixSpan<double>(data, 4, 3)));
+        Assert.Contains("overlap", overlap.Message, StringComparison.Ordinal);
+    }
 }

@@ -91,17 +91,9 @@ internal static class NpyCodec
         return result;
     }
 
-    // Bit patterns are moved as integers so NaN payloads survive unchanged.
+    // Bit patterns are moved as integers so NaN payloads survive unchanged. The Fortran-order data is the
+    // transpose's row-major layout: a columns × rows matrix.
     private static void Transpose<TBits>(ReadOnlySpan<TBits> columnMajor, Span<TBits> rowMajor, int rows, int columns)
-        where TBits : unmanaged
-    {
-        for (var j = 0; j < columns; j++)
-        {
-            var column = columnMajor.Slice(j * rows, rows);
-            for (var i = 0; i < rows; i++)
-            {
-                rowMajor[(i * columns) + j] = column[i];
-            }
-        }
-    }
+        where TBits : unmanaged =>
+        new ReadOnlyMatrixSpan<TBits>(columnMajor, columns, rows).TransposeTo(new MatrixSpan<TBits>(rowMajor, rows, columns));
 }
