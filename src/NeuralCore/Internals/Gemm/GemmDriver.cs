@@ -3,6 +3,8 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using NeuralCore.Internals.Operators;
 
+using NeuralCore.Internals.Simd;
+
 namespace NeuralCore.Internals.Gemm;
 
 /// <summary>

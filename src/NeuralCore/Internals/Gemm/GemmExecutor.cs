@@ -4,6 +4,8 @@ using System.Runtime.Intrinsics;
 using NeuralCore.Internals.Operators;
 using NeuralCore.Internals.Threading;
 
+using NeuralCore.Internals.Simd;
+
 namespace NeuralCore.Internals.Gemm;
 
 /// <summary>

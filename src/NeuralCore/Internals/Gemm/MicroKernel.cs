@@ -2,6 +2,8 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using NeuralCore.Internals.Operators;
 
+using NeuralCore.Internals.Simd;
+
 namespace NeuralCore.Internals.Gemm;
 
 /// <summary>

@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using NeuralCore.Internals.Operators;
+using NeuralCore.Internals.Simd;
 
 namespace NeuralCore.Network.Internals.Narrow;
 
@@ -97,7 +98,7 @@ internal static class NarrowKernels
     // The width ladder, once per kernel: each rung takes the columns it can fill, the scalar rung the rest.
     private static void Forward<T, TOperator>(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> weights, ReadOnlySpan<T> bias, MatrixSpan<T> z, MatrixSpan<T> a, KernelPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TOperator : IActivationOperator<T>
+        where TOperator : struct, IActivationOperator<T>
     {
         var j = 0;
         if (path >= KernelPath.Vector512 && Vector512.IsHardwareAccelerated)
@@ -120,7 +121,7 @@ internal static class NarrowKernels
 
     private static void BackwardData<T, TOperator>(ReadOnlyMatrixSpan<T> delta, ReadOnlyMatrixSpan<T> weights, ReadOnlyMatrixSpan<T> previousActivation, MatrixSpan<T> previousDelta, KernelPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TOperator : IActivationOperator<T>
+        where TOperator : struct, IActivationOperator<T>
     {
         var j = 0;
         if (path >= KernelPath.Vector512 && Vector512.IsHardwareAccelerated)
@@ -149,7 +150,7 @@ internal static class NarrowKernels
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : ISimd<T, TVector>
-        where TOperator : IActivationOperator<T>
+        where TOperator : struct, IActivationOperator<T>
     {
         var columns = a.Columns;
         var inputs = input.Rows;
@@ -161,18 +162,18 @@ internal static class NarrowKernels
             var o = 0;
             for (; o <= outputs - 4; o += 4)
             {
-                var s0 = TSimd.Create(bias[o]);
-                var s1 = TSimd.Create(bias[o + 1]);
-                var s2 = TSimd.Create(bias[o + 2]);
-                var s3 = TSimd.Create(bias[o + 3]);
+                var s0 = TSimd.Broadcast(bias[o]);
+                var s1 = TSimd.Broadcast(bias[o + 1]);
+                var s2 = TSimd.Broadcast(bias[o + 2]);
+                var s3 = TSimd.Broadcast(bias[o + 3]);
                 for (var i = 0; i < inputs; i++)
                 {
                     var x = TSimd.Load(ref input.DangerousGetReferenceAt(i, 0), offset);
                     ref var w = ref weights.DangerousGetReferenceAt(i, o);
-                    s0 = TSimd.MultiplyAdd(TSimd.Create(w), x, s0);
-                    s1 = TSimd.MultiplyAdd(TSimd.Create(Unsafe.Add(ref w, 1)), x, s1);
-                    s2 = TSimd.MultiplyAdd(TSimd.Create(Unsafe.Add(ref w, 2)), x, s2);
-                    s3 = TSimd.MultiplyAdd(TSimd.Create(Unsafe.Add(ref w, 3)), x, s3);
+                    s0 = TSimd.FusedMultiplyAdd(TSimd.Broadcast(w), x, s0);
+                    s1 = TSimd.FusedMultiplyAdd(TSimd.Broadcast(Unsafe.Add(ref w, 1)), x, s1);
+                    s2 = TSimd.FusedMultiplyAdd(TSimd.Broadcast(Unsafe.Add(ref w, 2)), x, s2);
+                    s3 = TSimd.FusedMultiplyAdd(TSimd.Broadcast(Unsafe.Add(ref w, 3)), x, s3);
                 }
 
                 StoreForward<T, TVector, TSimd, TOperator>(s0, z, a, o, offset, storeZ);
@@ -183,10 +184,10 @@ internal static class NarrowKernels
 
             for (; o < outputs; o++)
             {
-                var sum = TSimd.Create(bias[o]);
+                var sum = TSimd.Broadcast(bias[o]);
                 for (var i = 0; i < inputs; i++)
                 {
-                    sum = TSimd.MultiplyAdd(TSimd.Create(weights.DangerousGetReferenceAt(i, o)), TSimd.Load(ref input.DangerousGetReferenceAt(i, 0), offset), sum);
+                    sum = TSimd.FusedMultiplyAdd(TSimd.Broadcast(weights.DangerousGetReferenceAt(i, o)), TSimd.Load(ref input.DangerousGetReferenceAt(i, 0), offset), sum);
                 }
 
                 StoreForward<T, TVector, TSimd, TOperator>(sum, z, a, o, offset, storeZ);
@@ -201,7 +202,7 @@ internal static class NarrowKernels
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : ISimd<T, TVector>
-        where TOperator : IActivationOperator<T>
+        where TOperator : struct, IActivationOperator<T>
     {
         if (storeZ)
         {
@@ -216,7 +217,7 @@ internal static class NarrowKernels
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : ISimd<T, TVector>
-        where TOperator : IActivationOperator<T>
+        where TOperator : struct, IActivationOperator<T>
     {
         var columns = previousDelta.Columns;
         var inputs = previousDelta.Rows;
@@ -231,10 +232,10 @@ internal static class NarrowKernels
                 for (var o = 0; o < outputs; o++)
                 {
                     var d = TSimd.Load(ref delta.DangerousGetReferenceAt(o, 0), offset);
-                    s0 = TSimd.MultiplyAdd(TSimd.Create(weights.DangerousGetReferenceAt(i, o)), d, s0);
-                    s1 = TSimd.MultiplyAdd(TSimd.Create(weights.DangerousGetReferenceAt(i + 1, o)), d, s1);
-                    s2 = TSimd.MultiplyAdd(TSimd.Create(weights.DangerousGetReferenceAt(i + 2, o)), d, s2);
-                    s3 = TSimd.MultiplyAdd(TSimd.Create(weights.DangerousGetReferenceAt(i + 3, o)), d, s3);
+                    s0 = TSimd.FusedMultiplyAdd(TSimd.Broadcast(weights.DangerousGetReferenceAt(i, o)), d, s0);
+                    s1 = TSimd.FusedMultiplyAdd(TSimd.Broadcast(weights.DangerousGetReferenceAt(i + 1, o)), d, s1);
+                    s2 = TSimd.FusedMultiplyAdd(TSimd.Broadcast(weights.DangerousGetReferenceAt(i + 2, o)), d, s2);
+                    s3 = TSimd.FusedMultiplyAdd(TSimd.Broadcast(weights.DangerousGetReferenceAt(i + 3, o)), d, s3);
                 }
 
                 StoreBackward<T, TVector, TSimd, TOperator>(s0, previousActivation, previousDelta, i, offset);
@@ -248,7 +249,7 @@ internal static class NarrowKernels
                 var sum = TSimd.Zero;
                 for (var o = 0; o < outputs; o++)
                 {
-                    sum = TSimd.MultiplyAdd(TSimd.Create(weights.DangerousGetReferenceAt(i, o)), TSimd.Load(ref delta.DangerousGetReferenceAt(o, 0), offset), sum);
+                    sum = TSimd.FusedMultiplyAdd(TSimd.Broadcast(weights.DangerousGetReferenceAt(i, o)), TSimd.Load(ref delta.DangerousGetReferenceAt(o, 0), offset), sum);
                 }
 
                 StoreBackward<T, TVector, TSimd, TOperator>(sum, previousActivation, previousDelta, i, offset);
@@ -263,7 +264,7 @@ internal static class NarrowKernels
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : ISimd<T, TVector>
-        where TOperator : IActivationOperator<T>
+        where TOperator : struct, IActivationOperator<T>
     {
         // A linear previous layer (or the network input) has f′ = 1: its activation is never read (it may be empty).
         var result = typeof(TOperator) != typeof(LinearOperator<T>)
@@ -309,10 +310,10 @@ internal static class NarrowKernels
                 for (var j = 0; j < vectorEnd; j += TSimd.Count)
                 {
                     var dv = TSimd.Load(ref d, (nuint)j);
-                    s0 = TSimd.MultiplyAdd(dv, TSimd.Load(ref a0, (nuint)j), s0);
-                    s1 = TSimd.MultiplyAdd(dv, TSimd.Load(ref a1, (nuint)j), s1);
-                    s2 = TSimd.MultiplyAdd(dv, TSimd.Load(ref a2, (nuint)j), s2);
-                    s3 = TSimd.MultiplyAdd(dv, TSimd.Load(ref a3, (nuint)j), s3);
+                    s0 = TSimd.FusedMultiplyAdd(dv, TSimd.Load(ref a0, (nuint)j), s0);
+                    s1 = TSimd.FusedMultiplyAdd(dv, TSimd.Load(ref a1, (nuint)j), s1);
+                    s2 = TSimd.FusedMultiplyAdd(dv, TSimd.Load(ref a2, (nuint)j), s2);
+                    s3 = TSimd.FusedMultiplyAdd(dv, TSimd.Load(ref a3, (nuint)j), s3);
                 }
 
                 T t0 = TSimd.Sum(s0), t1 = TSimd.Sum(s1), t2 = TSimd.Sum(s2), t3 = TSimd.Sum(s3);
@@ -337,7 +338,7 @@ internal static class NarrowKernels
                 var s = TSimd.Zero;
                 for (var j = 0; j < vectorEnd; j += TSimd.Count)
                 {
-                    s = TSimd.MultiplyAdd(TSimd.Load(ref d, (nuint)j), TSimd.Load(ref ai, (nuint)j), s);
+                    s = TSimd.FusedMultiplyAdd(TSimd.Load(ref d, (nuint)j), TSimd.Load(ref ai, (nuint)j), s);
                 }
 
                 var t = TSimd.Sum(s);

@@ -4,9 +4,9 @@ using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using NeuralCore.Internals.Operators;
 
-namespace NeuralCore.Internals.Gemm;
+namespace NeuralCore.Internals.Simd;
 
-/// <summary>The 128-bit width for the GEMM kernels.</summary>
+/// <summary>The 128-bit width, for the generic kernels (GEMM micro-kernels, narrow-layer kernels).</summary>
 /// <typeparam name="T">The element type.</typeparam>
 internal readonly struct Simd128<T> : ISimd<T, Vector128<T>>
     where T : unmanaged, IFloatingPointIeee754<T>
@@ -92,4 +92,28 @@ internal readonly struct Simd128<T> : ISimd<T, Vector128<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Activate<TActivation>(Vector128<T> z)
         where TActivation : struct, IActivationOperator<T> => TActivation.Invoke(z);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Load(ref T source, nuint offset) => Vector128.LoadUnsafe(ref source, offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector128<T> value, ref T destination, nuint offset) => value.StoreUnsafe(ref destination, offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> FusedMultiplyAdd(Vector128<T> a, Vector128<T> b, Vector128<T> c)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            return Vector128.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
+        }
+
+        return Vector128.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Sum(Vector128<T> value) => Vector128.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Derivative<TOperator>(Vector128<T> a, Vector128<T> gradA)
+        where TOperator : struct, IActivationOperator<T> => TOperator.Derivative(a, gradA);
 }

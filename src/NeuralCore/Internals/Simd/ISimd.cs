@@ -1,10 +1,11 @@
 using System.Numerics;
+using NeuralCore.Internals.Operators;
 
-namespace NeuralCore.Internals.Gemm;
+namespace NeuralCore.Internals.Simd;
 
 /// <summary>
-/// One SIMD width as a set of static operations on its register type <typeparamref name="TVector"/>, so the GEMM
-/// micro-kernel is written once and the JIT compiles one specialised body per width (struct type arguments are
+/// One SIMD width as a set of static operations on its register type <typeparamref name="TVector"/>, so the GEMM and
+/// narrow-layer kernels are written once and the JIT compiles one specialised body per width (struct type arguments are
 /// never shared), with every call inlined to the bare instruction.
 /// </summary>
 /// <typeparam name="T">The element type.</typeparam>
@@ -45,5 +46,25 @@ internal interface ISimd<T, TVector>
 
     /// <summary>The activation <typeparamref name="TActivation"/> lane-wise.</summary>
     static abstract TVector Activate<TActivation>(TVector z)
-        where TActivation : struct, Operators.IActivationOperator<T>;
+        where TActivation : struct, IActivationOperator<T>;
+
+    /// <summary>Loads <c>Count</c> elements starting <paramref name="offset"/> elements after <paramref name="source"/>.</summary>
+    static abstract TVector Load(ref T source, nuint offset);
+
+    /// <summary>Stores <c>Count</c> elements starting <paramref name="offset"/> elements after <paramref name="destination"/>.</summary>
+    static abstract void Store(TVector value, ref T destination, nuint offset);
+
+    /// <summary>
+    /// <c>a·b + c</c> rounded once on every width and in the scalar case (software-fused where the hardware has no
+    /// FMA), so vector lanes and scalar tails agree bit for bit. <see cref="MultiplyAdd"/> is the faster choice when
+    /// that does not matter.
+    /// </summary>
+    static abstract TVector FusedMultiplyAdd(TVector a, TVector b, TVector c);
+
+    /// <summary>The sum of the lanes.</summary>
+    static abstract T Sum(TVector value);
+
+    /// <summary><c>gradA · f′</c> through the stored activation <paramref name="a"/>, lane-wise.</summary>
+    static abstract TVector Derivative<TOperator>(TVector a, TVector gradA)
+        where TOperator : struct, IActivationOperator<T>;
 }

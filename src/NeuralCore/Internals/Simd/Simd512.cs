@@ -4,9 +4,9 @@ using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using NeuralCore.Internals.Operators;
 
-namespace NeuralCore.Internals.Gemm;
+namespace NeuralCore.Internals.Simd;
 
-/// <summary>The 512-bit width for the GEMM kernels.</summary>
+/// <summary>The 512-bit width, for the generic kernels (GEMM micro-kernels, narrow-layer kernels).</summary>
 /// <typeparam name="T">The element type.</typeparam>
 internal readonly struct Simd512<T> : ISimd<T, Vector512<T>>
     where T : unmanaged, IFloatingPointIeee754<T>
@@ -92,4 +92,28 @@ internal readonly struct Simd512<T> : ISimd<T, Vector512<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Activate<TActivation>(Vector512<T> z)
         where TActivation : struct, IActivationOperator<T> => TActivation.Invoke(z);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Load(ref T source, nuint offset) => Vector512.LoadUnsafe(ref source, offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector512<T> value, ref T destination, nuint offset) => value.StoreUnsafe(ref destination, offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> FusedMultiplyAdd(Vector512<T> a, Vector512<T> b, Vector512<T> c)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            return Vector512.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
+        }
+
+        return Vector512.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Sum(Vector512<T> value) => Vector512.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Derivative<TOperator>(Vector512<T> a, Vector512<T> gradA)
+        where TOperator : struct, IActivationOperator<T> => TOperator.Derivative(a, gradA);
 }

@@ -2,11 +2,11 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using NeuralCore.Internals.Operators;
 
-namespace NeuralCore.Internals.Gemm;
+namespace NeuralCore.Internals.Simd;
 
-/// <summary>The scalar "width" (one element per register), so <see cref="KernelPath.Scalar"/> runs the same tiled kernel.</summary>
+/// <summary>The scalar "width" (one element per register): the <see cref="KernelPath.Scalar"/> path of the generic kernels, and their tails.</summary>
 /// <remarks>
-/// <c>a·b + c</c> is not fused here: without hardware FMA, <c>T.FusedMultiplyAdd</c> is a slow software routine,
+/// <see cref="MultiplyAdd"/> is not fused here: without hardware FMA, <c>T.FusedMultiplyAdd</c> is a slow software routine,
 /// and the scalar path exists for exactly such machines.
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
@@ -53,4 +53,20 @@ internal readonly struct SimdScalar<T> : ISimd<T, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Activate<TActivation>(T z)
         where TActivation : struct, IActivationOperator<T> => TActivation.Invoke(z);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Load(ref T source, nuint offset) => Unsafe.Add(ref source, offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(T value, ref T destination, nuint offset) => Unsafe.Add(ref destination, offset) = value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T FusedMultiplyAdd(T a, T b, T c) => T.FusedMultiplyAdd(a, b, c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Sum(T value) => value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Derivative<TOperator>(T a, T gradA)
+        where TOperator : struct, IActivationOperator<T> => TOperator.Derivative(a, gradA);
 }

@@ -4,9 +4,9 @@ using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using NeuralCore.Internals.Operators;
 
-namespace NeuralCore.Internals.Gemm;
+namespace NeuralCore.Internals.Simd;
 
-/// <summary>The 256-bit width for the GEMM kernels.</summary>
+/// <summary>The 256-bit width, for the generic kernels (GEMM micro-kernels, narrow-layer kernels).</summary>
 /// <typeparam name="T">The element type.</typeparam>
 internal readonly struct Simd256<T> : ISimd<T, Vector256<T>>
     where T : unmanaged, IFloatingPointIeee754<T>
@@ -92,4 +92,28 @@ internal readonly struct Simd256<T> : ISimd<T, Vector256<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Activate<TActivation>(Vector256<T> z)
         where TActivation : struct, IActivationOperator<T> => TActivation.Invoke(z);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Load(ref T source, nuint offset) => Vector256.LoadUnsafe(ref source, offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector256<T> value, ref T destination, nuint offset) => value.StoreUnsafe(ref destination, offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> FusedMultiplyAdd(Vector256<T> a, Vector256<T> b, Vector256<T> c)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            return Vector256.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
+        }
+
+        return Vector256.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Sum(Vector256<T> value) => Vector256.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Derivative<TOperator>(Vector256<T> a, Vector256<T> gradA)
+        where TOperator : struct, IActivationOperator<T> => TOperator.Derivative(a, gradA);
 }
