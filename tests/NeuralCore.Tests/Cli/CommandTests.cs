@@ -89,6 +89,35 @@ public sealed class CommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Train_FullBatchSgdFromInit_MatchesSeed003WrittenInNumPy()
+    {
+        // Fixtures/Models/generate_seed003_sgd.py: seed 003's loop verbatim (explicit BCE derivative, dW = dZ·A_prevᵀ/m),
+        // float64, 20 full-batch SGD epochs at η = 0.1 from seed003_init.npz.
+        var fixtures = Path.Combine(AppContext.BaseDirectory, "Fixtures", "Models");
+        File.WriteAllText(PathOf("seed.json"), Npz.Read(Path.Combine(fixtures, "seed003_init.npz"))["architecture"].ToUtf8String());
+        var (code, _, error) = await Run(
+            "train", "--arch", PathOf("seed.json"), "--x", Path.Combine(fixtures, "seed003_x.npy"), "--y", Path.Combine(fixtures, "seed003_y.npy"),
+            "--init", Path.Combine(fixtures, "seed003_init.npz"), "--loss", "bce", "--optimizer", "sgd", "--lr", "0.1", "--epochs", "20",
+            "--shuffle", "false", "--dtype", "float64", "--out", PathOf("ours.npz"));
+        Assert.True(code == 0, error);
+
+        var expected = Npz.Read(Path.Combine(fixtures, "seed003_after20.npz"));
+        var actual = Npz.Read(PathOf("ours.npz"));
+        foreach (var name in new[] { "W1", "b1", "W2", "b2", "W3", "b3" })
+        {
+            var e = expected[name].ToArray<double>();
+            var a = actual[name].ToArray<double>();
+            Assert.Equal(e.Length, a.Length);
+            for (var i = 0; i < e.Length; i++)
+            {
+                // Same equations; the only differences are rounding: the fused (A − Y)/m output error vs the seed's
+                // explicit −(Y/Ŷ − (1−Y)/(1−Ŷ))·σ′, FMA and summation order — a few ulp per step over 20 steps.
+                Assert.True(Math.Abs(e[i] - a[i]) <= 1e-12 + (1e-10 * Math.Abs(e[i])), $"{name}[{i}]: NumPy {e[i]:R}, NeuralCore {a[i]:R}");
+            }
+        }
+    }
+
+    [Fact]
     public async Task Train_ColumnMajorData_NeedsTheFlag()
     {
         var args = new[] { "train", "--arch", PathOf("arch.json"), "--x", PathOf("XT.npy"), "--y", PathOf("yT.npy"), "--loss", "bce", "--optimizer", "sgd", "--lr", "0.1", "--epochs", "1", "--out", PathOf("m.npz") };
