@@ -21,10 +21,10 @@ public static partial class Activations
     public static void Backward<T>(Activation activation, ReadOnlyMatrixSpan<T> a, ReadOnlyMatrixSpan<T> gradA, MatrixSpan<T> gradZ, ComputeOptions options = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ElementwiseValidation.SameShape(a, gradZ, nameof(a), nameof(gradZ));
-        ElementwiseValidation.SameShape(gradA, gradZ, nameof(gradA), nameof(gradZ));
-        ElementwiseValidation.SameOrDisjoint(gradA, gradZ, nameof(gradA), nameof(gradZ));
-        ElementwiseValidation.SameOrDisjoint(a, gradZ, nameof(a), nameof(gradZ));
+        ArgumentValidation.SameShape(a, gradZ, nameof(a), nameof(gradZ));
+        ArgumentValidation.SameShape(gradA, gradZ, nameof(gradA), nameof(gradZ));
+        ArgumentValidation.SameOrDisjoint(gradA, gradZ, nameof(gradA), nameof(gradZ));
+        ArgumentValidation.SameOrDisjoint(a, gradZ, nameof(a), nameof(gradZ));
         var path = options.ResolvePath();
         if (path == KernelPath.Reference)
         {

@@ -18,8 +18,8 @@ public static partial class Activations
     public static void Forward<T>(Activation activation, ReadOnlyMatrixSpan<T> z, MatrixSpan<T> a, ComputeOptions options = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ElementwiseValidation.SameShape(z, a, nameof(z), nameof(a));
-        ElementwiseValidation.SameOrDisjoint(z, a, nameof(z), nameof(a));
+        ArgumentValidation.SameShape(z, a, nameof(z), nameof(a));
+        ArgumentValidation.SameOrDisjoint(z, a, nameof(z), nameof(a));
         var path = options.ResolvePath();
         if (path == KernelPath.Reference)
         {

@@ -83,7 +83,7 @@ public static partial class Gemm
             ThrowHelper.ThrowArgumentOutOfRange(nameof(activation), $"activation must be a defined Activation; got {(int)activation}.");
         }
 
-        CheckNoOverlap(bias, output, nameof(bias), nameof(output));
+        ArgumentValidation.Disjoint(bias, output, nameof(bias), nameof(output));
         var storeZ = !preActivation.IsEmpty || (preActivation.Rows == output.Rows && preActivation.Columns == output.Columns);
         if (storeZ)
         {
@@ -92,15 +92,15 @@ public static partial class Gemm
                 ThrowHelper.ThrowShapeMismatch(nameof(preActivation), output.Rows, output.Columns, preActivation.Rows, preActivation.Columns);
             }
 
-            CheckNoOverlap(a, preActivation, nameof(a), nameof(preActivation));
-            CheckNoOverlap(b, preActivation, nameof(b), nameof(preActivation));
-            CheckNoOverlap(bias, preActivation, nameof(bias), nameof(preActivation));
+            ArgumentValidation.Disjoint(a, preActivation, nameof(a), nameof(preActivation));
+            ArgumentValidation.Disjoint(b, preActivation, nameof(b), nameof(preActivation));
+            ArgumentValidation.Disjoint(bias, preActivation, nameof(bias), nameof(preActivation));
             var sameView = activation == Activation.Linear
                 && Unsafe.AreSame(ref preActivation.DangerousGetReference(), ref output.DangerousGetReference())
                 && preActivation.Stride == output.Stride;
             if (!sameView)
             {
-                CheckNoOverlap(preActivation.AsReadOnly(), output, nameof(preActivation), nameof(output));
+                ArgumentValidation.Disjoint(preActivation.AsReadOnly(), output, nameof(preActivation), nameof(output));
             }
         }
 

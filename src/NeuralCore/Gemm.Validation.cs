@@ -23,23 +23,7 @@ public static partial class Gemm
                 $"{cName} must be {m}×{n} for op(a) {m}×{k} (a is {a.Shape}) times op(b) {kb}×{n} (b is {b.Shape}); got {c.Shape}.");
         }
 
-        CheckNoOverlap(a, c, nameof(a), cName);
-        CheckNoOverlap(b, c, nameof(b), cName);
-    }
-
-    internal static void CheckNoOverlap<T>(ReadOnlyMatrixSpan<T> input, MatrixSpan<T> output, string inputName, string outputName)
-    {
-        if (input.DangerousGetSpan().Overlaps(output.AsReadOnly().DangerousGetSpan()))
-        {
-            ThrowHelper.ThrowArgument(outputName, $"{outputName} ({output.Shape}) must not overlap {inputName} ({input.Shape}).");
-        }
-    }
-
-    internal static void CheckNoOverlap<T>(ReadOnlySpan<T> input, MatrixSpan<T> output, string inputName, string outputName)
-    {
-        if (input.Overlaps(output.AsReadOnly().DangerousGetSpan()))
-        {
-            ThrowHelper.ThrowArgument(outputName, $"{outputName} ({output.Shape}) must not overlap {inputName} (length {input.Length}).");
-        }
+        ArgumentValidation.Disjoint(a, c, nameof(a), cName);
+        ArgumentValidation.Disjoint(b, c, nameof(b), cName);
     }
 }

@@ -27,11 +27,11 @@ public static partial class Losses
         MatrixSpan<T> gradZ, ComputeOptions options = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ElementwiseValidation.SameShape(output, preActivation, nameof(output), nameof(preActivation));
-        ElementwiseValidation.SameShape(output, target, nameof(output), nameof(target));
-        ElementwiseValidation.SameShape(output, gradZ, nameof(output), nameof(gradZ));
-        ElementwiseValidation.SameOrDisjoint(output, gradZ, nameof(output), nameof(gradZ));
-        ElementwiseValidation.SameOrDisjoint(target, gradZ, nameof(target), nameof(gradZ));
+        ArgumentValidation.SameShape(output, preActivation, nameof(output), nameof(preActivation));
+        ArgumentValidation.SameShape(output, target, nameof(output), nameof(target));
+        ArgumentValidation.SameShape(output, gradZ, nameof(output), nameof(gradZ));
+        ArgumentValidation.SameOrDisjoint(output, gradZ, nameof(output), nameof(gradZ));
+        ArgumentValidation.SameOrDisjoint(target, gradZ, nameof(target), nameof(gradZ));
         var path = options.ResolvePath();
         if (path == KernelPath.Reference)
         {

@@ -20,13 +20,13 @@ public static partial class Losses
     public static T Evaluate<T>(Loss loss, ReadOnlyMatrixSpan<T> prediction, ReadOnlyMatrixSpan<T> target, MatrixSpan<T> gradient = default, ComputeOptions options = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ElementwiseValidation.SameShape(prediction, target, nameof(prediction), nameof(target));
+        ArgumentValidation.SameShape(prediction, target, nameof(prediction), nameof(target));
         var writeGradient = !gradient.IsEmpty;
         if (writeGradient)
         {
-            ElementwiseValidation.SameShape(prediction, gradient, nameof(prediction), nameof(gradient));
-            ElementwiseValidation.SameOrDisjoint(prediction, gradient, nameof(prediction), nameof(gradient));
-            ElementwiseValidation.SameOrDisjoint(target, gradient, nameof(target), nameof(gradient));
+            ArgumentValidation.SameShape(prediction, gradient, nameof(prediction), nameof(gradient));
+            ArgumentValidation.SameOrDisjoint(prediction, gradient, nameof(prediction), nameof(gradient));
+            ArgumentValidation.SameOrDisjoint(target, gradient, nameof(target), nameof(gradient));
         }
 
         var path = options.ResolvePath();

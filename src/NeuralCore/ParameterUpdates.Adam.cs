@@ -30,16 +30,16 @@ public static partial class ParameterUpdates
         T learningRate, T beta1, T beta2, T epsilon, int step, T weightDecay, ComputeOptions options = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ElementwiseValidation.SameLength<T>(parameters, gradient, nameof(parameters), nameof(gradient));
-        ElementwiseValidation.SameLength<T>(parameters, firstMoment, nameof(parameters), nameof(firstMoment));
-        ElementwiseValidation.SameLength<T>(parameters, secondMoment, nameof(parameters), nameof(secondMoment));
+        ArgumentValidation.SameLength<T>(parameters, gradient, nameof(parameters), nameof(gradient));
+        ArgumentValidation.SameLength<T>(parameters, firstMoment, nameof(parameters), nameof(firstMoment));
+        ArgumentValidation.SameLength<T>(parameters, secondMoment, nameof(parameters), nameof(secondMoment));
         ArgumentOutOfRangeException.ThrowIfLessThan(step, 1);
-        ElementwiseValidation.Disjoint<T>(parameters, gradient, nameof(parameters), nameof(gradient));
-        ElementwiseValidation.Disjoint<T>(parameters, firstMoment, nameof(parameters), nameof(firstMoment));
-        ElementwiseValidation.Disjoint<T>(parameters, secondMoment, nameof(parameters), nameof(secondMoment));
-        ElementwiseValidation.Disjoint<T>(gradient, firstMoment, nameof(gradient), nameof(firstMoment));
-        ElementwiseValidation.Disjoint<T>(gradient, secondMoment, nameof(gradient), nameof(secondMoment));
-        ElementwiseValidation.Disjoint<T>(firstMoment, secondMoment, nameof(firstMoment), nameof(secondMoment));
+        ArgumentValidation.Disjoint<T>(parameters, gradient, nameof(parameters), nameof(gradient));
+        ArgumentValidation.Disjoint<T>(parameters, firstMoment, nameof(parameters), nameof(firstMoment));
+        ArgumentValidation.Disjoint<T>(parameters, secondMoment, nameof(parameters), nameof(secondMoment));
+        ArgumentValidation.Disjoint<T>(gradient, firstMoment, nameof(gradient), nameof(firstMoment));
+        ArgumentValidation.Disjoint<T>(gradient, secondMoment, nameof(gradient), nameof(secondMoment));
+        ArgumentValidation.Disjoint<T>(firstMoment, secondMoment, nameof(firstMoment), nameof(secondMoment));
         var path = options.ResolvePath();
         if (path == KernelPath.Reference)
         {

@@ -25,11 +25,11 @@ public static partial class ParameterUpdates
     public static void Momentum<T>(Span<T> parameters, ReadOnlySpan<T> gradient, Span<T> velocity, T learningRate, T momentum, bool nesterov, T weightDecay, ComputeOptions options = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ElementwiseValidation.SameLength<T>(parameters, gradient, nameof(parameters), nameof(gradient));
-        ElementwiseValidation.SameLength<T>(parameters, velocity, nameof(parameters), nameof(velocity));
-        ElementwiseValidation.Disjoint<T>(parameters, gradient, nameof(parameters), nameof(gradient));
-        ElementwiseValidation.Disjoint<T>(parameters, velocity, nameof(parameters), nameof(velocity));
-        ElementwiseValidation.Disjoint<T>(gradient, velocity, nameof(gradient), nameof(velocity));
+        ArgumentValidation.SameLength<T>(parameters, gradient, nameof(parameters), nameof(gradient));
+        ArgumentValidation.SameLength<T>(parameters, velocity, nameof(parameters), nameof(velocity));
+        ArgumentValidation.Disjoint<T>(parameters, gradient, nameof(parameters), nameof(gradient));
+        ArgumentValidation.Disjoint<T>(parameters, velocity, nameof(parameters), nameof(velocity));
+        ArgumentValidation.Disjoint<T>(gradient, velocity, nameof(gradient), nameof(velocity));
         var path = options.ResolvePath();
         if (path == KernelPath.Reference)
         {

@@ -19,8 +19,8 @@ public static partial class ParameterUpdates
     public static void Sgd<T>(Span<T> parameters, ReadOnlySpan<T> gradient, T learningRate, T weightDecay, ComputeOptions options = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ElementwiseValidation.SameLength<T>(parameters, gradient, nameof(parameters), nameof(gradient));
-        ElementwiseValidation.Disjoint<T>(parameters, gradient, nameof(parameters), nameof(gradient));
+        ArgumentValidation.SameLength<T>(parameters, gradient, nameof(parameters), nameof(gradient));
+        ArgumentValidation.Disjoint<T>(parameters, gradient, nameof(parameters), nameof(gradient));
         var path = options.ResolvePath();
         if (path == KernelPath.Reference)
         {

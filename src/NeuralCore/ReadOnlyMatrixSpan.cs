@@ -167,10 +167,7 @@ public readonly ref struct ReadOnlyMatrixSpan<T>
             ThrowHelper.ThrowShapeMismatch(nameof(destination), Columns, Rows, destination.Rows, destination.Columns);
         }
 
-        if (DangerousGetSpan().Overlaps(destination.AsReadOnly().DangerousGetSpan()))
-        {
-            ThrowHelper.ThrowArgument(nameof(destination), $"destination ({destination.Shape}) must not overlap the source ({Shape}).");
-        }
+        ArgumentValidation.Disjoint(this, destination, "source", nameof(destination));
 
         const int Tile = 32;
         for (var i0 = 0; i0 < Rows; i0 += Tile)

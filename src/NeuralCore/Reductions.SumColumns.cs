@@ -26,7 +26,7 @@ public static partial class Reductions
             ThrowHelper.ThrowArgument(nameof(destination), $"destination must have {source.Columns} elements (the columns of source, {source.Shape}); got {destination.Length}.");
         }
 
-        ElementwiseValidation.Disjoint(source.DangerousGetSpan(), destination, nameof(source), nameof(destination));
+        ArgumentValidation.Disjoint(source.DangerousGetSpan(), destination, nameof(source), nameof(destination));
         var path = options.ResolvePath();
         if (path == KernelPath.Reference)
         {

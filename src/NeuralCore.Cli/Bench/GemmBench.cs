@@ -12,8 +12,8 @@ internal static class GemmBench
 
         foreach (var (n, threads) in new[] { (64, 1), (256, 1), (512, 1), (1024, 1), (1024, 2) })
         {
-            using var a = Random(n, n, 1);
-            using var b = Random(n, n, 2);
+            using var a = NetworkBench.Uniform(n, n, 1, -1, 1);
+            using var b = NetworkBench.Uniform(n, n, 2, -1, 1);
             using var c = new Matrix<float>(n, n);
             var options = new ComputeOptions(null, threads);
             var (seconds, bytes) = Stopwatches.Measure(
@@ -23,18 +23,5 @@ internal static class GemmBench
             var gflops = 2.0 * n * n * n / seconds / 1e9;
             yield return new BenchMeasurement("gemm", $"sgemm {n}³, {threads} thread{(threads > 1 ? "s" : string.Empty)}", gflops, "GFLOPS", 100 * gflops / (peak * threads), bytes);
         }
-    }
-
-    private static Matrix<float> Random(int rows, int columns, int seed)
-    {
-        var m = new Matrix<float>(rows, columns);
-        var random = new Random(seed);
-        var span = m.DangerousGetStorage();
-        for (var i = 0; i < span.Length; i++)
-        {
-            span[i] = (float)((random.NextDouble() * 2) - 1);
-        }
-
-        return m;
     }
 }

@@ -27,7 +27,7 @@ internal static class NetworkBench
         }
 
         // Autoencoder (seed 000 shape): 64-16-64-64, 256 samples, full batch.
-        using (var x = RandomMatrix(256, 64, 2, 0, 1))
+        using (var x = Uniform(256, 64, 2, 0, 1))
         using (var network = new NeuralNetwork<float>(s_autoencoder, Initialization.Xavier(2)))
         using (var trainer = new Trainer<float>(network, new TrainingOptions(Loss.MeanSquaredError, Optimizer.Sgd(0.1)) { BatchSize = 256 }))
         {
@@ -37,7 +37,7 @@ internal static class NetworkBench
         }
 
         // MLP 784-256-128-10, batch 128, softmax + cross-entropy.
-        using (var x = RandomMatrix(128, 784, 3, 0, 1))
+        using (var x = Uniform(128, 784, 3, 0, 1))
         using (var y = OneHot(128, 10, 3))
         using (var network = new NeuralNetwork<float>(s_mlp, Initialization.He(3)))
         using (var trainer = new Trainer<float>(network, new TrainingOptions(Loss.CrossEntropy, Optimizer.Sgd(0.01)) { BatchSize = 128 }))
@@ -51,7 +51,7 @@ internal static class NetworkBench
     {
         using (var network = new NeuralNetwork<float>(s_mlp, Initialization.He(4)))
         using (var predictor = network.CreatePredictor(1024))
-        using (var batch = RandomMatrix(1024, 784, 4, 0, 1))
+        using (var batch = Uniform(1024, 784, 4, 0, 1))
         using (var outputs = new Matrix<float>(1024, 10))
         {
             var input = batch.ReadOnlySpan.GetRowSpan(0).ToArray();
@@ -72,7 +72,8 @@ internal static class NetworkBench
         }
     }
 
-    private static Matrix<float> RandomMatrix(int rows, int columns, int seed, double low, double high)
+    /// <summary>A seeded matrix of values uniform in [low, high): the operands of every bench workload.</summary>
+    internal static Matrix<float> Uniform(int rows, int columns, int seed, double low, double high)
     {
         var m = new Matrix<float>(rows, columns);
         var random = new Random(seed);

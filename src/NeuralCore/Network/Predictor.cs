@@ -1,6 +1,7 @@
 using System.Numerics;
-using NeuralCore.Network.Internals;
+using NeuralCore.Internals;
 using NeuralCore.Network.Internals.Narrow;
+using NeuralCore.Network.Internals;
 
 namespace NeuralCore;
 
@@ -109,7 +110,7 @@ public sealed class Predictor<T> : IDisposable
         DataValidation.RequireColumns(inputs.Columns, _network.InputSize, nameof(inputs), "the network's InputSize");
         DataValidation.RequireColumns(outputs.Columns, _network.OutputSize, nameof(outputs), "the network's OutputSize");
         DataValidation.RequireSameRows(inputs.Rows, outputs.Rows, nameof(inputs), nameof(outputs));
-        DataValidation.RequireDisjoint(inputs, outputs, nameof(inputs), nameof(outputs));
+        ArgumentValidation.Disjoint(inputs, outputs, nameof(inputs), nameof(outputs));
         _network.ThrowIfDisposed();
         var buffer0 = _buffer0.DangerousGetStorage();
         var buffer1 = _buffer1.DangerousGetStorage();

@@ -1,4 +1,5 @@
 using System.Numerics;
+using NeuralCore.Internals;
 using NeuralCore.Network.Internals;
 
 namespace NeuralCore;
@@ -138,7 +139,7 @@ public sealed partial class Trainer<T> : IDisposable
                 throw new ArgumentException($"inputGradient must have the shape of x, {x.Rows}×{x.Columns}; got {inputGradient.Rows}×{inputGradient.Columns}.", nameof(inputGradient));
             }
 
-            DataValidation.RequireDisjoint(x, inputGradient, nameof(x), nameof(inputGradient));
+            ArgumentValidation.Disjoint(x, inputGradient, nameof(x), nameof(inputGradient));
         }
 
         EnsureCapacity(x.Rows);

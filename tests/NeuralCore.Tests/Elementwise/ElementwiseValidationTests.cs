@@ -2,7 +2,7 @@ namespace NeuralCore.Tests.Elementwise;
 
 /// <summary>Bad input is rejected at the public edge with a message naming the arguments and both shapes.</summary>
 [Trait("Category", "Kernels")]
-public sealed class ElementwiseValidationTests
+public sealed class ArgumentValidationTests
 {
     [Fact]
     public void Forward_RejectsMismatchedShapes_NamingBoth()

@@ -74,12 +74,4 @@ internal static class DataValidation
             throw new ArgumentException($"{paramName} must hold at least one sample (row); got 0.", paramName);
         }
     }
-
-    public static void RequireDisjoint<T>(ReadOnlyMatrixSpan<T> input, MatrixSpan<T> output, string inputName, string outputName)
-    {
-        if (input.DangerousGetSpan().Overlaps(output.AsReadOnly().DangerousGetSpan()))
-        {
-            throw new ArgumentException($"{outputName} ({output.Shape}) must not overlap {inputName} ({input.Shape}).", outputName);
-        }
-    }
 }

@@ -1,7 +1,7 @@
 namespace NeuralCore.Internals;
 
-/// <summary>Shape and aliasing checks for element-wise kernels, done once at the public edge.</summary>
-internal static class ElementwiseValidation
+/// <summary>Shape and aliasing checks shared by the public entry points (kernels, matrix views, network), done once at the edge.</summary>
+internal static class ArgumentValidation
 {
     public static void SameShape<T>(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y, string xName, string yName)
     {
@@ -30,6 +30,24 @@ internal static class ElementwiseValidation
         if (x.Length != y.Length)
         {
             ThrowHelper.ThrowArgument(yName, $"{yName} must have the length of {xName}, {x.Length}; got {y.Length}.");
+        }
+    }
+
+    /// <summary>An output matrix must not share any memory with an input matrix (no in-place use allowed).</summary>
+    public static void Disjoint<T>(ReadOnlyMatrixSpan<T> input, MatrixSpan<T> output, string inputName, string outputName)
+    {
+        if (input.DangerousGetSpan().Overlaps(output.AsReadOnly().DangerousGetSpan()))
+        {
+            ThrowHelper.ThrowArgument(outputName, $"{outputName} ({output.Shape}) must not overlap {inputName} ({input.Shape}).");
+        }
+    }
+
+    /// <summary>An output matrix must not share any memory with an input vector (e.g. a bias).</summary>
+    public static void Disjoint<T>(ReadOnlySpan<T> input, MatrixSpan<T> output, string inputName, string outputName)
+    {
+        if (input.Overlaps(output.AsReadOnly().DangerousGetSpan()))
+        {
+            ThrowHelper.ThrowArgument(outputName, $"{outputName} ({output.Shape}) must not overlap {inputName} (length {input.Length}).");
         }
     }
 
