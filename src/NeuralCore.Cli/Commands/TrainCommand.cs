@@ -171,23 +171,9 @@ internal static class TrainCommand
 
     internal static Figure HistoryFigure(TrainingHistory history, string title)
     {
-        var epochs = Enumerable.Range(1, history.Count).Select(e => (double)e).ToArray();
         var figure = new Figure { Title = title };
-        figure.Panels.Add(new Panel
-        {
-            Title = "Loss",
-            XLabel = "epoch",
-            YLabel = "loss",
-            YScale = history.Loss.All(l => l > 0) ? AxisScale.Log : AxisScale.Linear,
-            Series = { new LineSeries(epochs, [.. history.Loss]) { Label = "train" } },
-        });
-        figure.Panels.Add(new Panel
-        {
-            Title = "Accuracy",
-            XLabel = "epoch",
-            YLabel = "accuracy",
-            Series = { new LineSeries(epochs, [.. history.Accuracy]) { Label = "train" } },
-        });
+        figure.Panels.Add(TrainingPlots.LossPanel(history, "loss"));
+        figure.Panels.Add(TrainingPlots.AccuracyPanel(history));
         return figure;
     }
 

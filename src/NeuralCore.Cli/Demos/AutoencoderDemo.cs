@@ -110,7 +110,7 @@ internal static class AutoencoderDemo
 
     private static Figure Plot(NeuralNetwork<float> network, TrainingHistory history, ReadOnlyMatrixSpan<float> test, double before, double after)
     {
-        var epochs = DemoTraining.EpochAxis(history);
+        var epochs = TrainingPlots.EpochAxis(history);
         var figure = new Figure
         {
             Title = string.Create(CultureInfo.InvariantCulture, $"autoencoder 8-3-8-8 (sigmoid, sigmoid, linear): MSE {before:G3} → {after:G3} in {history.Count} epochs"),

@@ -1,6 +1,6 @@
 namespace NeuralCore.Cli.Demos;
 
-/// <summary>What the three demos share around <see cref="Trainer{T}.Fit"/>: progress, and the epoch axis of the plots.</summary>
+/// <summary>What the three demos share around <see cref="Trainer{T}.Fit"/>: progress (the plots share <see cref="TrainingPlots"/>).</summary>
 internal static class DemoTraining
 {
     /// <summary>
@@ -23,10 +23,4 @@ internal static class DemoTraining
 
         return TrainingProgress.Run(context, title, epochs, report => fit(report), showAccuracy);
     }
-
-    /// <summary>1, 2, …, the number of epochs in <paramref name="history"/>, as plot x values.</summary>
-    /// <param name="history">The history.</param>
-    /// <returns>The epoch numbers.</returns>
-    public static double[] EpochAxis(TrainingHistory history) =>
-        [.. Enumerable.Range(1, history.Count).Select(e => (double)e)];
 }

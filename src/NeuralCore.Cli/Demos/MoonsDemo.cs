@@ -57,38 +57,14 @@ internal static class MoonsDemo
         NeuralNetwork<float> network, TrainingHistory history, ReadOnlyMatrixSpan<float> trainX, ReadOnlyMatrixSpan<float> trainY,
         ReadOnlyMatrixSpan<float> testX, ReadOnlyMatrixSpan<float> testY, double testAccuracy)
     {
-        var epochs = DemoTraining.EpochAxis(history);
         var figure = new Figure
         {
             Title = string.Create(CultureInfo.InvariantCulture, $"moons: 2-4-6-6-4-1 relu/sigmoid, Adam, {history.Count} epochs — test accuracy {testAccuracy:P1}"),
             Columns = 3,
             PanelWidth = 430,
         };
-        figure.Panels.Add(new Panel
-        {
-            Title = "Loss",
-            XLabel = "epoch",
-            YLabel = "binary cross-entropy",
-            YScale = AxisScale.Log,
-            Series =
-            {
-                new LineSeries(epochs, history.Loss) { Label = "train" },
-                new LineSeries(epochs, history.ValidationLoss) { Label = "test", Dashed = true },
-            },
-        });
-        figure.Panels.Add(new Panel
-        {
-            Title = "Accuracy",
-            XLabel = "epoch",
-            YLabel = "accuracy",
-            YMax = 1,
-            Legend = LegendPosition.BottomRight,
-            Series =
-            {
-                new LineSeries(epochs, history.Accuracy) { Label = "train" },
-                new LineSeries(epochs, history.ValidationAccuracy) { Label = "test", Dashed = true },
-            },
-        });
+        figure.Panels.Add(TrainingPlots.LossPanel(history, "binary cross-entropy", validationLabel: "test"));
+        figure.Panels.Add(TrainingPlots.AccuracyPanel(history, validationLabel: "test"));
 
         var (xMin, xMax) = Extent(trainX, testX, 0);
         var (yMin, yMax) = Extent(trainX, testX, 1);
