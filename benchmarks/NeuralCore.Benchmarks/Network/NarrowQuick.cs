@@ -34,7 +34,7 @@ public static class NarrowQuick
         using var gw = new Matrix<float>(6, 6);
         var gb = new float[6];
         var path = Kernels.Default;
-        Report("ToFeatureMajor 900×2", () => NarrowEngine.ToFeatureMajor(data.Features.ReadOnlySpan, NarrowEngine.View(xf, 2, 900, stride)));
+        Report("ToFeatureMajor 900×2", () => NarrowEngine.ToFeatureMajor(data.Features.ReadOnlySpan, NarrowEngine.View(xf, 2, 900, stride), path));
         Report("Forward 2→4 relu", () => NarrowKernels.Forward(NarrowEngine.View(xf, 2, 900, stride), network.WeightsInternal(0), network.BiasInternal(0), Activation.Relu, default, NarrowEngine.View(a1, 4, 900, stride), path));
         Report("Forward 6→6 relu", () => NarrowKernels.Forward(NarrowEngine.View(a1, 6, 900, stride), network.WeightsInternal(2), network.BiasInternal(2), Activation.Relu, default, NarrowEngine.View(a2, 6, 900, stride), path));
         Report("Forward 4→1 sigmoid", () => NarrowKernels.Forward(NarrowEngine.View(a1, 4, 900, stride), network.WeightsInternal(4), network.BiasInternal(4), Activation.Sigmoid, NarrowEngine.View(z, 1, 900, stride), NarrowEngine.View(a2, 1, 900, stride), path));
@@ -43,6 +43,7 @@ public static class NarrowQuick
         Report("BackwardData 6→6 relu", () => NarrowKernels.BackwardData(NarrowEngine.View(a1, 6, 900, stride), network.WeightsInternal(2), Activation.Relu, NarrowEngine.View(a2, 6, 900, stride), NarrowEngine.View(a1, 6, 900, stride), path));
         Report("WeightGradient 6×6", () => NarrowKernels.WeightGradient(NarrowEngine.View(a1, 6, 900, stride), NarrowEngine.View(a2, 6, 900, stride), gw.Span, gb, path));
         Report("TrainStep again", () => trainer.TrainStep(data.Features.ReadOnlySpan, data.Targets.ReadOnlySpan));
+        Report("Fit, per epoch, again", () => trainer.Fit(data.Features.ReadOnlySpan, data.Targets.ReadOnlySpan), 1000, repeats: 5);
         Report("Predict batch 900 again", () => predictor.Predict(data.Features.ReadOnlySpan, output.Span));
     }
 
