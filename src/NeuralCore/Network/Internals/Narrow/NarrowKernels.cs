@@ -157,6 +157,16 @@ internal static class NarrowKernels
     {
         var columns = a.Columns;
         var storeZ = !z.IsEmpty;
+        if (a.Rows == 1)
+        {
+            // A one-output layer (every narrow net's last) has one row to tile: four column vectors instead, so four
+            // independent activations (the output sigmoid's exp and division) overlap.
+            for (; j <= columns - (4 * TSimd.Count); j += 4 * TSimd.Count)
+            {
+                ForwardSingleRow<T, TVector, TSimd, TOperator>(input, weights, bias[0], z, a, (nuint)j, storeZ);
+            }
+        }
+
         for (; j <= columns - (2 * TSimd.Count); j += 2 * TSimd.Count)
         {
             ForwardRows<T, TVector, TSimd, TOperator, Tile2>(input, weights, bias, z, a, (nuint)j, storeZ);
@@ -168,6 +178,34 @@ internal static class NarrowKernels
         }
 
         return j;
+    }
+
+    /// <summary>Row 0 × column vectors [j, j + 4·Count) of a one-output layer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ForwardSingleRow<T, TVector, TSimd, TOperator>(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> weights, T bias, MatrixSpan<T> z, MatrixSpan<T> a, nuint j, bool storeZ)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : ISimd<T, TVector>
+        where TOperator : struct, IActivationOperator<T>
+    {
+        var count = (nuint)TSimd.Count;
+        TVector s0 = TSimd.Broadcast(bias), s1 = s0, s2 = s0, s3 = s0;
+        ref var x = ref input.DangerousGetReferenceAt(0, 0);
+        ref var w = ref weights.DangerousGetReferenceAt(0, 0);
+        var xStride = (nuint)input.Stride;
+        var wStride = (nuint)weights.Stride;
+        nuint xi = 0, wi = 0;
+        for (var i = 0; i < input.Rows; i++, xi += xStride, wi += wStride)
+        {
+            var wv = TSimd.Broadcast(Unsafe.Add(ref w, wi));
+            s0 = TSimd.FusedMultiplyAdd(wv, TSimd.Load(ref x, xi + j), s0);
+            s1 = TSimd.FusedMultiplyAdd(wv, TSimd.Load(ref x, xi + j + count), s1);
+            s2 = TSimd.FusedMultiplyAdd(wv, TSimd.Load(ref x, xi + j + (2 * count)), s2);
+            s3 = TSimd.FusedMultiplyAdd(wv, TSimd.Load(ref x, xi + j + (3 * count)), s3);
+        }
+
+        StoreForward<T, TVector, TSimd, TOperator, Tile2>(s0, s1, z, a, 0, j, storeZ);
+        StoreForward<T, TVector, TSimd, TOperator, Tile2>(s2, s3, z, a, 0, j + (2 * count), storeZ);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
