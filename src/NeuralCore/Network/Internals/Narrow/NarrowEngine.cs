@@ -77,6 +77,8 @@ internal static class NarrowEngine
     }
 
     /// <summary>[m, 2] interleaved pairs → two rows; returns how many samples it did (whole vectors only).</summary>
+    /// <remarks>Optimised from the first call: at Tier 0 the shuffle's index vector is not a constant and the permute becomes a software loop.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int DeinterleavePairs<T>(ref T source, ref T first, ref T second, int m)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
