@@ -7,4 +7,10 @@ if (args is ["--quick-gemm", ..])
     return;
 }
 
+if (args is ["--quick-narrow", ..])
+{
+    NeuralCore.Benchmarks.Network.NarrowQuick.Run();
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -120,10 +120,18 @@ public sealed class Predictor<T> : IDisposable
             if (_network.IsNarrow)
             {
                 var featureMajor = NarrowEngine.View(_narrowInput!, inputs.Columns, count, _narrowStride);
-                NarrowEngine.ToFeatureMajor(inputs.SliceRows(start, count), featureMajor);
-                var row = NarrowEngine.View(_narrowOutput!, 1, count, _narrowStride);
+                NarrowEngine.ToFeatureMajor(inputs.SliceRows(start, count), featureMajor, _path);
+
+                // One output: a contiguous output column is the feature-major row itself, so no transpose back.
+                var chunk = outputs.SliceRows(start, count);
+                var direct = NarrowEngine.AsRow(chunk);
+                var row = direct.Rows != 0 ? direct : NarrowEngine.View(_narrowOutput!, 1, count, _narrowStride);
                 NarrowEngine.Forward(_network, featureMajor, _buffer0, _buffer1, row, _narrowStride, _path);
-                NarrowEngine.ToRowMajor(row, outputs.SliceRows(start, count));
+                if (direct.Rows == 0)
+                {
+                    NarrowEngine.ToRowMajor(row, chunk);
+                }
+
                 continue;
             }
 

@@ -63,7 +63,7 @@ public sealed partial class Trainer<T>
     private ReadOnlyMatrixSpan<T> NarrowInput(ReadOnlyMatrixSpan<T> x)
     {
         var featureMajor = NarrowEngine.View(_narrowInput!, x.Columns, x.Rows, _narrowStride);
-        NarrowEngine.ToFeatureMajor(x, featureMajor);
+        NarrowEngine.ToFeatureMajor(x, featureMajor, _path);
         return featureMajor;
     }
 
@@ -79,7 +79,7 @@ public sealed partial class Trainer<T>
         }
 
         var featureMajor = NarrowEngine.View(_narrowData, x.Columns, x.Rows, _narrowDataStride);
-        NarrowEngine.ToFeatureMajor(x, featureMajor);
+        NarrowEngine.ToFeatureMajor(x, featureMajor, _path);
         return featureMajor;
     }
 

@@ -90,6 +90,16 @@ public sealed class NarrowEngineTests
         narrowPredictor.Predict(data.Features.ReadOnlySpan, narrowOut.Span);
         gemmPredictor.Predict(data.Features.ReadOnlySpan, gemmOut.Span);
         AssertClose(gemmOut.ToArray(), narrowOut.ToArray());
+        // A strided output column takes the transpose-back path; a contiguous one is written by the last layer: same values.
+        using var wide = new Matrix<double>(61, 3);
+        narrowPredictor.Predict(data.Features.ReadOnlySpan, wide.Span.SliceColumns(1, 1));
+        for (var r = 0; r < 61; r++)
+        {
+            Assert.Equal(narrowOut[r, 0], wide[r, 1]);
+            Assert.Equal(0, wide[r, 0]);
+            Assert.Equal(0, wide[r, 2]);
+        }
+
         var single = new double[1];
         narrowPredictor.Predict(data.Features.ReadOnlySpan.GetRowSpan(60), single);
         Assert.Equal(narrowOut[60, 0], single[0], 1e-15);

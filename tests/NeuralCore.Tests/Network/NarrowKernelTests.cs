@@ -9,9 +9,13 @@ public sealed class NarrowKernelTests
 {
     public static TheoryData<KernelPath> Paths => NetworkTestHelpers.Paths();
 
-    private static readonly int[] Lengths = [0, 1, 2, 3, 7, 8, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 129, 255, 257];
+    // Around every register tile edge: one and two column vectors of 16 (float, V512), 8 and 4 (narrower paths), the
+    // scalar tail, and the moons batch.
+    private static readonly int[] Lengths = [0, 1, 2, 3, 7, 8, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 129, 255, 257, 900];
 
-    private static readonly (int In, int Out)[] Shapes = [(1, 1), (2, 4), (6, 6), (5, 3), (17, 9), (32, 32)];
+    // Widths 1…32 with every remainder of the 4-row tiles (4k, 4k+1, 4k+2, 4k+3) on both sides, odd ones included.
+    private static readonly (int In, int Out)[] Shapes =
+        [(1, 1), (2, 4), (4, 6), (6, 6), (6, 4), (4, 1), (5, 3), (3, 7), (1, 5), (7, 2), (9, 13), (17, 9), (2, 31), (31, 3), (32, 32)];
 
     private static readonly Activation[] Elementwise = [Activation.Linear, Activation.Sigmoid, Activation.Relu, Activation.LeakyRelu, Activation.Tanh];
 
@@ -47,7 +51,7 @@ public sealed class NarrowKernelTests
                 {
                     // Forward: Z within one rounding per term (fused multiply-add vs the reference's multiply then add),
                     // A within the activation's ulp budget on top.
-                    var z = new T[x.Length * 4];
+                    var z = new T[Math.Max(1, outputs * (m + 5))];
                     var a = new T[z.Length];
                     var zr = new T[z.Length];
                     var ar = new T[z.Length];
@@ -92,6 +96,54 @@ public sealed class NarrowKernelTests
                 }
             }
         }
+    }
+
+    private static void Transposes<T>(KernelPath path)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var random = new Random(23);
+        foreach (var n in new[] { 1, 2, 3, 5 })
+        {
+            foreach (var m in Lengths)
+            {
+                // Row-major [m, n], contiguous and with a padded stride (the de-interleave only takes the first).
+                foreach (var stride in new[] { n, n + 3 })
+                {
+                    var source = Storage<T>(m, stride, random);
+                    var rows = new ReadOnlyMatrixSpan<T>(source, m, n, stride);
+                    var featureMajor = new T[Math.Max(1, n * (m + 5))];
+                    NarrowEngine.ToFeatureMajor(rows, new MatrixSpan<T>(featureMajor, n, m, m + 5), path);
+                    for (var r = 0; r < m; r++)
+                    {
+                        for (var c = 0; c < n; c++)
+                        {
+                            Assert.True(featureMajor[(c * (m + 5)) + r] == rows[r, c], $"n={n} m={m} stride={stride} [{r}, {c}]");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void ToFeatureMajor_IsAnExactTranspose(KernelPath path)
+    {
+        Transposes<float>(path);
+        Transposes<double>(path);
+    }
+
+    [Fact]
+    public void AsRow_ViewsOnlyAContiguousOutputColumn()
+    {
+        var storage = new float[12];
+        var contiguous = new MatrixSpan<float>(storage, 12, 1);
+        var row = NarrowEngine.AsRow(contiguous);
+        Assert.Equal((1, 12), (row.Rows, row.Columns));
+        row[0, 5] = 7;
+        Assert.Equal(7, storage[5]);
+        Assert.Equal(0, NarrowEngine.AsRow(new MatrixSpan<float>(storage, 4, 1, 3)).Rows);
+        Assert.Equal(0, NarrowEngine.AsRow(new MatrixSpan<float>(storage, 4, 3)).Rows);
     }
 
     private static void AssertClose<T>(T[] expected, T[] actual, double tolerance, string what)

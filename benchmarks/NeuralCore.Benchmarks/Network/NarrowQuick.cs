@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using System.Globalization;
+using NeuralCore.Network.Internals;
+using NeuralCore.Network.Internals.Narrow;
+
+namespace NeuralCore.Benchmarks.Network;
+
+/// <summary>
+/// A Stopwatch harness for iterating on the narrow engine (<c>dotnet NeuralCore.Benchmarks.dll --quick-narrow</c>):
+/// best-of-N timings of the moons epoch, the 900-sample forward pass and their phases. The published figures come
+/// from BenchmarkDotNet (TrainingBenchmarks, InferenceBenchmarks).
+/// </summary>
+public static class NarrowQuick
+{
+    public static void Run()
+    {
+        using var data = Datasets.MakeMoons<float>(900, 0.2, seed: 1);
+        using var network = new NeuralNetwork<float>(NetworkBenchmarkData.Moons, Initialization.He(1));
+        using var trainer = new Trainer<float>(network, new TrainingOptions(Loss.BinaryCrossEntropy, Optimizer.Sgd(1e-4)) { BatchSize = 900, Epochs = 1000, Shuffle = false });
+        using var predictor = network.CreatePredictor(900);
+        using var output = new Matrix<float>(900, 1);
+
+        Report("TrainStep (SGD, 900 full batch)", () => trainer.TrainStep(data.Features.ReadOnlySpan, data.Targets.ReadOnlySpan));
+        Report("Fit, per epoch (1000 epochs)", () => trainer.Fit(data.Features.ReadOnlySpan, data.Targets.ReadOnlySpan), 1000, repeats: 5);
+        Report("Predict batch 900", () => predictor.Predict(data.Features.ReadOnlySpan, output.Span));
+
+        // Phases on feature-major layer buffers (stride 912).
+        var stride = NarrowEngine.Stride(900);
+        using var xf = new Matrix<float>(2, stride);
+        using var a1 = new Matrix<float>(6, stride);
+        using var a2 = new Matrix<float>(6, stride);
+        using var z = new Matrix<float>(1, stride);
+        using var d = new Matrix<float>(1, stride);
+        using var gw = new Matrix<float>(6, 6);
+        var gb = new float[6];
+        var path = Kernels.Default;
+        Report("ToFeatureMajor 900×2", () => NarrowEngine.ToFeatureMajor(data.Features.ReadOnlySpan, NarrowEngine.View(xf, 2, 900, stride), path));
+        Report("Forward 2→4 relu", () => NarrowKernels.Forward(NarrowEngine.View(xf, 2, 900, stride), network.WeightsInternal(0), network.BiasInternal(0), Activation.Relu, default, NarrowEngine.View(a1, 4, 900, stride), path));
+        Report("Forward 6→6 relu", () => NarrowKernels.Forward(NarrowEngine.View(a1, 6, 900, stride), network.WeightsInternal(2), network.BiasInternal(2), Activation.Relu, default, NarrowEngine.View(a2, 6, 900, stride), path));
+        Report("Forward 4→1 sigmoid", () => NarrowKernels.Forward(NarrowEngine.View(a1, 4, 900, stride), network.WeightsInternal(4), network.BiasInternal(4), Activation.Sigmoid, NarrowEngine.View(z, 1, 900, stride), NarrowEngine.View(a2, 1, 900, stride), path));
+        Report("BCE loss+grad 900", () => Losses.EvaluateWithOutputGradient(Loss.BinaryCrossEntropy, Activation.Sigmoid, NarrowEngine.Column(z, 900), NarrowEngine.Column(a2, 900), data.Targets.ReadOnlySpan, NarrowEngine.Column(d, 900)));
+        Report("CountCorrect 900", () => Metrics.CountCorrect(NarrowEngine.Column(a2, 900), data.Targets.ReadOnlySpan, path));
+        Report("BackwardData 6→6 relu", () => NarrowKernels.BackwardData(NarrowEngine.View(a1, 6, 900, stride), network.WeightsInternal(2), Activation.Relu, NarrowEngine.View(a2, 6, 900, stride), NarrowEngine.View(a1, 6, 900, stride), path));
+        Report("WeightGradient 6×6", () => NarrowKernels.WeightGradient(NarrowEngine.View(a1, 6, 900, stride), NarrowEngine.View(a2, 6, 900, stride), gw.Span, gb, path));
+        Report("TrainStep again", () => trainer.TrainStep(data.Features.ReadOnlySpan, data.Targets.ReadOnlySpan));
+        Report("Fit, per epoch, again", () => trainer.Fit(data.Features.ReadOnlySpan, data.Targets.ReadOnlySpan), 1000, repeats: 5);
+        Report("Predict batch 900 again", () => predictor.Predict(data.Features.ReadOnlySpan, output.Span));
+    }
+
+    private static void Report(string what, Action action, int perCall = 1, int repeats = 15)
+    {
+        // Long enough for tiered compilation to reach the optimised code (it promotes in the background after ~100 ms).
+        var warm = Stopwatch.StartNew();
+        while (warm.ElapsedMilliseconds < 300)
+        {
+            action();
+        }
+
+        var best = double.MaxValue;
+        for (var r = 0; r < repeats; r++)
+        {
+            var calls = Math.Max(1, 400 / perCall);
+            var sw = Stopwatch.StartNew();
+            for (var i = 0; i < calls; i++)
+            {
+                action();
+            }
+
+            best = Math.Min(best, sw.Elapsed.TotalMicroseconds / calls / perCall);
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{what,-40} {best,9:F3} µs"));
+    }
+}
