@@ -66,7 +66,7 @@ internal static unsafe class GemmExecutor
     {
         var parts = Math.Min(maxThreads, WorkerPool.MaxParts);
         var smallRows = SmallRows<T, TVector, TSimd>.Applies(ref problem);
-        if (parts <= 1 || problem.Flops < ThreadingFlopThreshold)
+        if (parts <= 1 || (smallRows ? !SmallRows<T, TVector, TSimd>.PaysToSplit(ref problem) : problem.Flops < ThreadingFlopThreshold))
         {
             if (smallRows)
             {
@@ -146,7 +146,7 @@ internal static unsafe class GemmExecutor
             if (SmallRows<T, TVector, TSimd>.Applies(ref problem))
             {
                 // The same path as on one thread, split into whole strips of columns.
-                var (first, last) = Split(job.N, SmallRows<T, TVector, TSimd>.Granule(job.M), part, parts);
+                var (first, last) = Split(job.N, SmallRows<T, TVector, TSimd>.Granule, part, parts);
                 SmallRows<T, TVector, TSimd>.Run<TActivation>(ref problem, first, last);
                 return;
             }

@@ -35,7 +35,18 @@ internal static class SmallRows<T, TVector, TSimd>
     /// </summary>
     public const int MaxRows = 4;
 
+    /// <summary>
+    /// Split over threads only when op(B) is at least this many bytes. The path is bound by streaming op(B) from L2,
+    /// so a second core halves the bytes each one reads (and each keeps its half warm in its own L2); the handoff
+    /// costs about a microsecond.
+    /// </summary>
+    public const int ThreadingBytes = 192 * 1024;
+
     private static bool WideRegisterFile => TSimd.Count * Unsafe.SizeOf<T>() >= 64;
+
+    /// <summary>Whether splitting <paramref name="problem"/> over threads pays (see <see cref="ThreadingBytes"/>).</summary>
+    public static bool PaysToSplit(ref GemmProblem<T> problem) =>
+        (double)problem.K * problem.N * Unsafe.SizeOf<T>() >= ThreadingBytes && problem.N >= 2 * Granule;
 
     /// <summary>Whether the few-rows path computes <paramref name="problem"/> (the executor and its thread parts must agree).</summary>
     public static bool Applies(ref GemmProblem<T> problem) =>
@@ -49,8 +60,12 @@ internal static class SmallRows<T, TVector, TSimd>
         ? rows switch { 1 => 16, 2 or 3 => 8, _ => 6 }
         : rows switch { 1 => 8, 2 => 4, 3 => 3, _ => 2 };
 
-    /// <summary>A thread part's columns come in multiples of this (whole strips, so no two threads share a cache line of C and the scalar tail, if any, is the global one).</summary>
-    public static int Granule(int rows) => ChunkVectors(rows) * TSimd.Count;
+    /// <summary>
+    /// A thread part's columns come in multiples of this: whole vectors (so the scalar tail of a width without masked
+    /// moves is the global one and every column is summed the same way) of at least 64 bytes (no two threads write
+    /// one cache line of C).
+    /// </summary>
+    public static int Granule => Math.Max(TSimd.Count, 64 / Unsafe.SizeOf<T>());
 
     /// <summary>Computes columns [<paramref name="columnStart"/>, <paramref name="columnEnd"/>) of every row of C.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
