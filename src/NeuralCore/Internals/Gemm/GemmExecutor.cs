@@ -65,9 +65,18 @@ internal static unsafe class GemmExecutor
         where TActivation : struct, IActivationOperator<T>
     {
         var parts = Math.Min(maxThreads, WorkerPool.MaxParts);
-        if (parts <= 1 || problem.Flops < ThreadingFlopThreshold)
+        var smallRows = SmallRows<T, TVector, TSimd>.Applies(ref problem);
+        if (parts <= 1 || (smallRows ? !SmallRows<T, TVector, TSimd>.PaysToSplit(ref problem) : problem.Flops < ThreadingFlopThreshold))
         {
-            GemmDriver<T, TVector, TSimd>.Run<TActivation>(ref problem, 0, problem.M, 0, problem.N);
+            if (smallRows)
+            {
+                SmallRows<T, TVector, TSimd>.Run<TActivation>(ref problem, 0, problem.N);
+            }
+            else
+            {
+                GemmDriver<T, TVector, TSimd>.Run<TActivation>(ref problem, 0, problem.M, 0, problem.N);
+            }
+
             return;
         }
 
@@ -133,6 +142,14 @@ internal static unsafe class GemmExecutor
                 N = job.N,
                 K = job.K,
             };
+
+            if (SmallRows<T, TVector, TSimd>.Applies(ref problem))
+            {
+                // The same path as on one thread, split into whole strips of columns.
+                var (first, last) = Split(job.N, SmallRows<T, TVector, TSimd>.Granule, part, parts);
+                SmallRows<T, TVector, TSimd>.Run<TActivation>(ref problem, first, last);
+                return;
+            }
 
             // A fixed partition: whole column panels when N is wide enough (each thread packs and keeps its own
             // B panels in its own L2, and no two threads write one cache line), else whole row tiles.

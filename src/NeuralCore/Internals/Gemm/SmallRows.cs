@@ -1,0 +1,289 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using NeuralCore.Internals.Operators;
+
+using NeuralCore.Internals.Simd;
+
+namespace NeuralCore.Internals.Gemm;
+
+/// <summary>
+/// The few-rows path (M ≤ <see cref="MaxRows"/>: single-sample inference, tiny batches): no K blocking, no packing,
+/// op(B) streamed once per strip of columns by <see cref="SmallRowsKernel"/>, or read along its rows by
+/// <see cref="SmallRowsDotKernel"/> when it is transposed. The store phase is the tile path's
+/// (<see cref="TileArguments{T}"/>): <c>v = α·acc (+ β·C when β ≠ 0); v += bias; Z = v; C = f(v)</c>.
+/// </summary>
+/// <remarks>
+/// <code>
+///   for each strip of ChunkVectors(M) vectors of columns   one pass over all of K, the strip in registers
+///     SmallRowsKernel (op(B) rows contiguous)               or, op(B) transposed: 4 outputs per SmallRowsDotKernel call
+///   then f over the rows just written (still in L1)
+/// </code>
+/// The activation is a second pass, as in <see cref="MicroKernel"/>: exp is a call, and a call with accumulators
+/// live makes the JIT spill them (x64 has no callee-saved vector registers).
+/// </remarks>
+/// <typeparam name="T">The element type.</typeparam>
+/// <typeparam name="TVector">The register type.</typeparam>
+/// <typeparam name="TSimd">The width.</typeparam>
+internal static class SmallRows<T, TVector, TSimd>
+    where T : unmanaged, IFloatingPointIeee754<T>
+    where TVector : struct
+    where TSimd : struct, ISimd<T, TVector>
+{
+    /// <summary>
+    /// The tallest product this path takes. The tile kernel keeps M × 2 FMA chains and re-reads each B panel per
+    /// row tile; measured on Zen 5 (float, 784 × 256 op(B) warm in L2, one thread, loaded machine), tile → this path:
+    /// M = 1 8.4 → 4.7 µs, M = 2 9.1 → 7.1, M = 3 12.0 → 7.6, M = 4 10.5 → 7.8; the tile path takes M = 5 in 10.1.
+    /// </summary>
+    public const int MaxRows = 4;
+
+    /// <summary>
+    /// Split over threads only when op(B) is at least this many bytes. The path is bound by streaming op(B) from L2,
+    /// so a second core halves the bytes each one reads (and each keeps its half warm in its own L2); the handoff
+    /// costs about a microsecond.
+    /// </summary>
+    public const int ThreadingBytes = 192 * 1024;
+
+    private static bool WideRegisterFile => TSimd.Count * Unsafe.SizeOf<T>() >= 64;
+
+    /// <summary>Whether splitting <paramref name="problem"/> over threads pays (see <see cref="ThreadingBytes"/>).</summary>
+    public static bool PaysToSplit(ref GemmProblem<T> problem) =>
+        (double)problem.K * problem.N * Unsafe.SizeOf<T>() >= ThreadingBytes && problem.N >= 2 * Granule;
+
+    /// <summary>Whether the few-rows path computes <paramref name="problem"/> (the executor and its thread parts must agree).</summary>
+    public static bool Applies(ref GemmProblem<T> problem) =>
+        problem.M <= MaxRows && (!problem.BTransposed || problem.AKStride == 1);
+
+    /// <summary>
+    /// Vectors of columns per strip for <paramref name="rows"/> rows: rows × vectors accumulators, plus the rows'
+    /// broadcasts and one B vector, within 32 registers (AVX-512) or 16 (AVX2/SSE, and the scalar path's xmm).
+    /// </summary>
+    public static int ChunkVectors(int rows) => WideRegisterFile
+        ? rows switch { 1 => 16, 2 or 3 => 8, _ => 6 }
+        : rows switch { 1 => 8, 2 => 4, 3 => 3, _ => 2 };
+
+    /// <summary>
+    /// A thread part's columns come in multiples of this: whole vectors (so the scalar tail of a width without masked
+    /// moves is the global one and every column is summed the same way) of at least 64 bytes (no two threads write
+    /// one cache line of C).
+    /// </summary>
+    public static int Granule => Math.Max(TSimd.Count, 64 / Unsafe.SizeOf<T>());
+
+    /// <summary>Computes columns [<paramref name="columnStart"/>, <paramref name="columnEnd"/>) of every row of C.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run<TActivation>(ref GemmProblem<T> problem, int columnStart, int columnEnd)
+        where TActivation : struct, IActivationOperator<T>
+    {
+        if (problem.BTransposed)
+        {
+            switch (problem.M)
+            {
+                case 1: RunDot<Int1>(ref problem, columnStart, columnEnd); break;
+                case 2: RunDot<Int2>(ref problem, columnStart, columnEnd); break;
+                case 3: RunDot<Int3>(ref problem, columnStart, columnEnd); break;
+                default: RunDot<Int4>(ref problem, columnStart, columnEnd); break;
+            }
+        }
+        else
+        {
+            switch (problem.M)
+            {
+                case 1: RunStrips<Int1>(ref problem, columnStart, columnEnd); break;
+                case 2: RunStrips<Int2>(ref problem, columnStart, columnEnd); break;
+                case 3: RunStrips<Int3>(ref problem, columnStart, columnEnd); break;
+                default: RunStrips<Int4>(ref problem, columnStart, columnEnd); break;
+            }
+        }
+
+        if (typeof(TActivation) != typeof(LinearOperator<T>))
+        {
+            Activate<TActivation>(ref problem, columnStart, columnEnd);
+        }
+    }
+
+    /// <summary>Whole strips, then one narrower (possibly masked) strip for the columns left.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void RunStrips<TRows>(ref GemmProblem<T> problem, int columnStart, int columnEnd)
+        where TRows : struct, IConstant
+    {
+        var vectors = ChunkVectors(TRows.Value);
+        var chunk = vectors * TSimd.Count;
+        var j = columnStart;
+        for (; j <= columnEnd - chunk; j += chunk)
+        {
+            Strip<TRows, No>(ref problem, j, chunk, vectors);
+        }
+
+        var left = columnEnd - j;
+        if (left == 0)
+        {
+            return;
+        }
+
+        var whole = left / TSimd.Count;
+        if (left % TSimd.Count == 0)
+        {
+            Strip<TRows, No>(ref problem, j, left, whole);
+            return;
+        }
+
+        if (TSimd.HasMaskedMemory)
+        {
+            Strip<TRows, Yes>(ref problem, j, left, whole + 1);
+            return;
+        }
+
+        // No masked moves: the whole vectors here, the last few columns on the scalar width.
+        if (whole > 0)
+        {
+            Strip<TRows, No>(ref problem, j, whole * TSimd.Count, whole);
+        }
+
+        SmallRows<T, T, SimdScalar<T>>.RunStrips<TRows>(ref problem, j + (whole * TSimd.Count), columnEnd);
+    }
+
+    private static void Strip<TRows, TPartial>(ref GemmProblem<T> problem, int column, int columns, int vectors)
+        where TRows : struct, IConstant
+        where TPartial : struct, IFlag
+    {
+        switch (vectors)
+        {
+            case 16: SmallRowsKernel.Run<T, TVector, TSimd, TRows, Vectors16, TPartial>(ref problem, column, columns); break;
+            case > 8:
+                // A tail of 9 … 15 vectors (one-row strips only): 8, then the rest, each column still one chain over k.
+                Strip<TRows, No>(ref problem, column, 8 * TSimd.Count, 8);
+                Strip<TRows, TPartial>(ref problem, column + (8 * TSimd.Count), columns - (8 * TSimd.Count), vectors - 8);
+                break;
+            case 8: SmallRowsKernel.Run<T, TVector, TSimd, TRows, Int8, TPartial>(ref problem, column, columns); break;
+            case 7: SmallRowsKernel.Run<T, TVector, TSimd, TRows, Int7, TPartial>(ref problem, column, columns); break;
+            case 6: SmallRowsKernel.Run<T, TVector, TSimd, TRows, Int6, TPartial>(ref problem, column, columns); break;
+            case 5: SmallRowsKernel.Run<T, TVector, TSimd, TRows, Int5, TPartial>(ref problem, column, columns); break;
+            case 4: SmallRowsKernel.Run<T, TVector, TSimd, TRows, Int4, TPartial>(ref problem, column, columns); break;
+            case 3: SmallRowsKernel.Run<T, TVector, TSimd, TRows, Int3, TPartial>(ref problem, column, columns); break;
+            case 2: SmallRowsKernel.Run<T, TVector, TSimd, TRows, Int2, TPartial>(ref problem, column, columns); break;
+            default: SmallRowsKernel.Run<T, TVector, TSimd, TRows, Int1, TPartial>(ref problem, column, columns); break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RunDot<TRows>(ref GemmProblem<T> problem, int columnStart, int columnEnd)
+        where TRows : struct, IConstant
+    {
+        var j = columnStart;
+        for (; j <= columnEnd - 4; j += 4)
+        {
+            SmallRowsDotKernel.Run<T, TVector, TSimd, TRows, Int4>(ref problem, j);
+        }
+
+        switch (columnEnd - j)
+        {
+            case 3: SmallRowsDotKernel.Run<T, TVector, TSimd, TRows, Int3>(ref problem, j); break;
+            case 2: SmallRowsDotKernel.Run<T, TVector, TSimd, TRows, Int2>(ref problem, j); break;
+            case 1: SmallRowsDotKernel.Run<T, TVector, TSimd, TRows, Int1>(ref problem, j); break;
+            default: break;
+        }
+    }
+
+    /// <summary>The store phase of one accumulator vector at (<paramref name="row"/>, <paramref name="column"/>); the first <paramref name="count"/> lanes only when <paramref name="partial"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Store(ref GemmProblem<T> problem, nint row, int column, TVector acc, bool partial, int count)
+    {
+        ref var c = ref Unsafe.Add(ref problem.C, (row * problem.CStride) + column);
+        var v = TSimd.Multiply(acc, TSimd.Broadcast(problem.Alpha));
+        if (problem.Beta != T.Zero)
+        {
+            var old = partial ? TSimd.LoadPartial(ref c, count) : TSimd.Load(ref c);
+            v = TSimd.MultiplyAdd(old, TSimd.Broadcast(problem.Beta), v);
+        }
+
+        if (problem.HasBias)
+        {
+            if (problem.BiasPerRow)
+            {
+                v = TSimd.Add(v, TSimd.Broadcast(Unsafe.Add(ref problem.Bias, row)));
+            }
+            else
+            {
+                ref var bias = ref Unsafe.Add(ref problem.Bias, column);
+                v = TSimd.Add(v, partial ? TSimd.LoadPartial(ref bias, count) : TSimd.Load(ref bias));
+            }
+        }
+
+        if (problem.StoreZ)
+        {
+            ref var z = ref Unsafe.Add(ref problem.Z, (row * problem.ZStride) + column);
+            if (partial)
+            {
+                TSimd.StorePartial(v, ref z, count);
+            }
+            else
+            {
+                TSimd.Store(v, ref z);
+            }
+        }
+
+        if (partial)
+        {
+            TSimd.StorePartial(v, ref c, count);
+        }
+        else
+        {
+            TSimd.Store(v, ref c);
+        }
+    }
+
+    /// <summary>The store phase of one element (the dot kernel's outputs).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void StoreScalar(ref GemmProblem<T> problem, nint row, int column, T sum)
+    {
+        ref var c = ref Unsafe.Add(ref problem.C, (row * problem.CStride) + column);
+        var v = sum * problem.Alpha;
+        if (problem.Beta != T.Zero)
+        {
+            v = (c * problem.Beta) + v;
+        }
+
+        if (problem.HasBias)
+        {
+            v += problem.BiasPerRow ? Unsafe.Add(ref problem.Bias, row) : Unsafe.Add(ref problem.Bias, column);
+        }
+
+        if (problem.StoreZ)
+        {
+            Unsafe.Add(ref problem.Z, (row * problem.ZStride) + column) = v;
+        }
+
+        c = v;
+    }
+
+    /// <summary>C = f(C) over the columns this call wrote.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void Activate<TActivation>(ref GemmProblem<T> problem, int columnStart, int columnEnd)
+        where TActivation : struct, IActivationOperator<T>
+    {
+        var width = TSimd.Count;
+        for (var r = 0; r < problem.M; r++)
+        {
+            ref var c = ref Unsafe.Add(ref problem.C, r * problem.CStride);
+            var j = columnStart;
+            for (; j <= columnEnd - width; j += width)
+            {
+                ref var cj = ref Unsafe.Add(ref c, j);
+                TSimd.Store(TSimd.Activate<TActivation>(TSimd.Load(ref cj)), ref cj);
+            }
+
+            var left = columnEnd - j;
+            if (left > 0 && TSimd.HasMaskedMemory)
+            {
+                ref var cj = ref Unsafe.Add(ref c, j);
+                TSimd.StorePartial(TSimd.Activate<TActivation>(TSimd.LoadPartial(ref cj, left)), ref cj, left);
+                continue;
+            }
+
+            for (; j < columnEnd; j++)
+            {
+                ref var cj = ref Unsafe.Add(ref c, j);
+                cj = TActivation.Invoke(cj);
+            }
+        }
+    }
+}

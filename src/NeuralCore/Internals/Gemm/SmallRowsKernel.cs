@@ -1,0 +1,240 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+using NeuralCore.Internals.Simd;
+
+namespace NeuralCore.Internals.Gemm;
+
+/// <summary>
+/// The few-rows kernel for a row-contiguous op(B): a <c>TRows × (TVectors·Count)</c> strip of C, summed over the
+/// whole of K in registers, with one broadcast of op(A) per row and one load of op(B) per vector per k.
+/// </summary>
+/// <remarks>
+/// <code>
+///            op(B) row k: TVectors vectors (contiguous), streamed row after row
+///            [b0 ...][b1 ...] … [b7 ...]
+///   a(r,k) ► [c(r,0)][c(r,1)] … [c(r,7)]     r &lt; TRows ≤ 4; a(r,k) broadcast from A (any strides)
+/// </code>
+/// With M = 1 the tile micro-kernel has 2 dependent FMA chains per k, so it runs at the FMA latency (4 cycles on
+/// Zen 5), a quarter of what the weights' stream from L2 allows. Here one row has up to 8 independent chains (2 FMA
+/// pipes × 4 cycles) and the loads run along the rows of op(B), so the kernel is bound by how fast B arrives. Each
+/// column is one FMA chain over k = 0 … K−1 whatever strip, tail or thread computes it, so results do not depend on
+/// the partition. The loop is written vector-major (load b_v, then its TRows FMAs) so at most one B vector is live
+/// beside the accumulators and the TRows broadcasts. The last vector is masked when <c>TPartial</c>.
+/// </remarks>
+internal static class SmallRowsKernel
+{
+    /// <summary>Computes the strip of C at columns [<paramref name="column"/>, <paramref name="column"/> + <paramref name="columns"/>) with the store phase of <see cref="SmallRows{T, TVector, TSimd}"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run<T, TVector, TSimd, TRows, TVectors, TPartial>(ref GemmProblem<T> problem, int column, int columns)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : struct, ISimd<T, TVector>
+        where TRows : struct, IConstant
+        where TVectors : struct, IConstant
+        where TPartial : struct, IFlag
+    {
+        // Locals, not fields: stores through C could alias the problem struct as far as the JIT knows.
+        nint width = TSimd.Count;
+        var k = (nint)problem.K;
+        var aKStride = problem.AKStride;
+        var bStride = problem.BStride;
+        var o1 = problem.ARowStride;
+        var o2 = 2 * o1;
+        var o3 = 3 * o1;
+        ref var a = ref problem.A;
+        ref var b = ref Unsafe.Add(ref problem.B, column);
+        var last = columns - ((TVectors.Value - 1) * TSimd.Count);
+        TVector c00 = TSimd.Zero, c01 = TSimd.Zero, c02 = TSimd.Zero, c03 = TSimd.Zero, c04 = TSimd.Zero, c05 = TSimd.Zero, c06 = TSimd.Zero, c07 = TSimd.Zero;
+        TVector c08 = TSimd.Zero, c09 = TSimd.Zero, c0A = TSimd.Zero, c0B = TSimd.Zero, c0C = TSimd.Zero, c0D = TSimd.Zero, c0E = TSimd.Zero, c0F = TSimd.Zero;
+        TVector c10 = TSimd.Zero, c11 = TSimd.Zero, c12 = TSimd.Zero, c13 = TSimd.Zero, c14 = TSimd.Zero, c15 = TSimd.Zero, c16 = TSimd.Zero, c17 = TSimd.Zero;
+        TVector c20 = TSimd.Zero, c21 = TSimd.Zero, c22 = TSimd.Zero, c23 = TSimd.Zero, c24 = TSimd.Zero, c25 = TSimd.Zero, c26 = TSimd.Zero, c27 = TSimd.Zero;
+        TVector c30 = TSimd.Zero, c31 = TSimd.Zero, c32 = TSimd.Zero, c33 = TSimd.Zero, c34 = TSimd.Zero, c35 = TSimd.Zero, c36 = TSimd.Zero, c37 = TSimd.Zero;
+
+        for (nint p = 0; p < k; p++)
+        {
+            var x0 = TSimd.Broadcast(a);
+            var x1 = TRows.Value > 1 ? TSimd.Broadcast(Unsafe.Add(ref a, o1)) : default;
+            var x2 = TRows.Value > 2 ? TSimd.Broadcast(Unsafe.Add(ref a, o2)) : default;
+            var x3 = TRows.Value > 3 ? TSimd.Broadcast(Unsafe.Add(ref a, o3)) : default;
+            Column<T, TVector, TSimd, TRows>(LoadB<T, TVector, TSimd, TVectors, TPartial>(ref b, 0, last), x0, x1, x2, x3, ref c00, ref c10, ref c20, ref c30);
+            if (TVectors.Value > 1)
+            {
+                Column<T, TVector, TSimd, TRows>(LoadB<T, TVector, TSimd, TVectors, TPartial>(ref b, 1, last), x0, x1, x2, x3, ref c01, ref c11, ref c21, ref c31);
+            }
+
+            if (TVectors.Value > 2)
+            {
+                Column<T, TVector, TSimd, TRows>(LoadB<T, TVector, TSimd, TVectors, TPartial>(ref b, 2, last), x0, x1, x2, x3, ref c02, ref c12, ref c22, ref c32);
+            }
+
+            if (TVectors.Value > 3)
+            {
+                Column<T, TVector, TSimd, TRows>(LoadB<T, TVector, TSimd, TVectors, TPartial>(ref b, 3, last), x0, x1, x2, x3, ref c03, ref c13, ref c23, ref c33);
+            }
+
+            if (TVectors.Value > 4)
+            {
+                Column<T, TVector, TSimd, TRows>(LoadB<T, TVector, TSimd, TVectors, TPartial>(ref b, 4, last), x0, x1, x2, x3, ref c04, ref c14, ref c24, ref c34);
+            }
+
+            if (TVectors.Value > 5)
+            {
+                Column<T, TVector, TSimd, TRows>(LoadB<T, TVector, TSimd, TVectors, TPartial>(ref b, 5, last), x0, x1, x2, x3, ref c05, ref c15, ref c25, ref c35);
+            }
+
+            if (TVectors.Value > 6)
+            {
+                Column<T, TVector, TSimd, TRows>(LoadB<T, TVector, TSimd, TVectors, TPartial>(ref b, 6, last), x0, x1, x2, x3, ref c06, ref c16, ref c26, ref c36);
+            }
+
+            if (TVectors.Value > 7)
+            {
+                Column<T, TVector, TSimd, TRows>(LoadB<T, TVector, TSimd, TVectors, TPartial>(ref b, 7, last), x0, x1, x2, x3, ref c07, ref c17, ref c27, ref c37);
+            }
+
+            if (TVectors.Value > 8)
+            {
+                // Vectors 8 … 15: the one-row strip only (the driver never pairs more than 8 vectors with TRows > 1).
+                c08 = TSimd.MultiplyAdd(x0, LoadB<T, TVector, TSimd, TVectors, TPartial>(ref b, 8, last), c08);
+                c09 = TSimd.MultiplyAdd(x0, LoadB<T, TVector, TSimd, TVectors, TPartial>(ref b, 9, last), c09);
+                c0A = TSimd.MultiplyAdd(x0, LoadB<T, TVector, TSimd, TVectors, TPartial>(ref b, 10, last), c0A);
+                c0B = TSimd.MultiplyAdd(x0, LoadB<T, TVector, TSimd, TVectors, TPartial>(ref b, 11, last), c0B);
+                c0C = TSimd.MultiplyAdd(x0, LoadB<T, TVector, TSimd, TVectors, TPartial>(ref b, 12, last), c0C);
+                c0D = TSimd.MultiplyAdd(x0, LoadB<T, TVector, TSimd, TVectors, TPartial>(ref b, 13, last), c0D);
+                c0E = TSimd.MultiplyAdd(x0, LoadB<T, TVector, TSimd, TVectors, TPartial>(ref b, 14, last), c0E);
+                c0F = TSimd.MultiplyAdd(x0, LoadB<T, TVector, TSimd, TVectors, TPartial>(ref b, 15, last), c0F);
+            }
+
+            a = ref Unsafe.Add(ref a, aKStride);
+            b = ref Unsafe.Add(ref b, bStride);
+        }
+
+        // Park the accumulators and store out of line: with the store phase inlined here, its temporaries on top of
+        // 24 live accumulators exceed the 32 registers and the JIT spills accumulators inside the k loop (measured
+        // at M = 3: a store after every FMA, half the speed).
+        Unsafe.SkipInit(out SmallRowsTile<TVector> parked);
+        var n = TVectors.Value;
+        Park<TVector, TVectors>(ref parked, 0, c00, c01, c02, c03, c04, c05, c06, c07);
+        if (TVectors.Value > 8)
+        {
+            Park<TVector, TVectors>(ref parked, 8, c08, c09, c0A, c0B, c0C, c0D, c0E, c0F);
+        }
+
+        if (TRows.Value > 1)
+        {
+            Park<TVector, TVectors>(ref parked, n, c10, c11, c12, c13, c14, c15, c16, c17);
+        }
+
+        if (TRows.Value > 2)
+        {
+            Park<TVector, TVectors>(ref parked, 2 * n, c20, c21, c22, c23, c24, c25, c26, c27);
+        }
+
+        if (TRows.Value > 3)
+        {
+            Park<TVector, TVectors>(ref parked, 3 * n, c30, c31, c32, c33, c34, c35, c36, c37);
+        }
+
+        StoreTile<T, TVector, TSimd>(ref problem, ref parked, TRows.Value, n, column, TPartial.Value ? last : TSimd.Count);
+    }
+
+    /// <summary>Vector <paramref name="v"/> of the current op(B) row; the last one masked to <paramref name="last"/> lanes when partial.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector LoadB<T, TVector, TSimd, TVectors, TPartial>(ref T b, int v, int last)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : struct, ISimd<T, TVector>
+        where TVectors : struct, IConstant
+        where TPartial : struct, IFlag
+    {
+        ref var source = ref Unsafe.Add(ref b, v * TSimd.Count);
+        return TPartial.Value && v == TVectors.Value - 1 ? TSimd.LoadPartial(ref source, last) : TSimd.Load(ref source);
+    }
+
+    /// <summary>One B vector times the TRows broadcasts of op(A), into that vector's column of accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Column<T, TVector, TSimd, TRows>(TVector b, TVector x0, TVector x1, TVector x2, TVector x3, ref TVector c0, ref TVector c1, ref TVector c2, ref TVector c3)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : struct, ISimd<T, TVector>
+        where TRows : struct, IConstant
+    {
+        c0 = TSimd.MultiplyAdd(x0, b, c0);
+        if (TRows.Value > 1)
+        {
+            c1 = TSimd.MultiplyAdd(x1, b, c1);
+        }
+
+        if (TRows.Value > 2)
+        {
+            c2 = TSimd.MultiplyAdd(x2, b, c2);
+        }
+
+        if (TRows.Value > 3)
+        {
+            c3 = TSimd.MultiplyAdd(x3, b, c3);
+        }
+    }
+
+    /// <summary>Up to 8 accumulators (one row, or vectors 8 … 15 of the one-row strip) into the parked tile from <paramref name="at"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Park<TVector, TVectors>(ref SmallRowsTile<TVector> parked, int at, TVector v0, TVector v1, TVector v2, TVector v3, TVector v4, TVector v5, TVector v6, TVector v7)
+        where TVector : struct
+        where TVectors : struct, IConstant
+    {
+        var n = Math.Min(TVectors.Value, 8);
+        parked[at] = v0;
+        if (n > 1)
+        {
+            parked[at + 1] = v1;
+        }
+
+        if (n > 2)
+        {
+            parked[at + 2] = v2;
+        }
+
+        if (n > 3)
+        {
+            parked[at + 3] = v3;
+        }
+
+        if (n > 4)
+        {
+            parked[at + 4] = v4;
+        }
+
+        if (n > 5)
+        {
+            parked[at + 5] = v5;
+        }
+
+        if (n > 6)
+        {
+            parked[at + 6] = v6;
+        }
+
+        if (n > 7)
+        {
+            parked[at + 7] = v7;
+        }
+    }
+
+    /// <summary>The store phase of a parked strip; the last vector of each row keeps <paramref name="last"/> lanes.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void StoreTile<T, TVector, TSimd>(ref GemmProblem<T> problem, ref SmallRowsTile<TVector> parked, int rows, int vectors, int column, int last)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : struct, ISimd<T, TVector>
+    {
+        var partial = last < TSimd.Count;
+        for (var r = 0; r < rows; r++)
+        {
+            for (var v = 0; v < vectors; v++)
+            {
+                SmallRows<T, TVector, TSimd>.Store(ref problem, r, column + (v * TSimd.Count), parked[(r * vectors) + v], partial && v == vectors - 1, last);
+            }
+        }
+    }
+}

@@ -1,0 +1,147 @@
+using System.Numerics;
+using NeuralCore.Internals.Gemm;
+using NeuralCore.Internals.Simd;
+
+namespace NeuralCore.Tests.Gemm;
+
+/// <summary>
+/// The few-rows path (M ≤ <see cref="SmallRows{T, TVector, TSimd}.MaxRows"/>: single-sample inference) against the
+/// double-accumulated oracle, on every path, around its strips (16 vectors for one row, 8 or 6 for more), its
+/// masked or scalar column tails, the dot kernel's K tails, and one row past the threshold (the tile path).
+/// </summary>
+[Trait("Category", "Kernels")]
+public sealed class GemmSmallRowsTests
+{
+    private static readonly int[] Sizes = [0, 1, 2, 3, 7, 15, 16, 17, 31, 33, 63, 64, 65, 127, 129, 257];
+
+    private static readonly MatrixOp[] Ops = [MatrixOp.None, MatrixOp.Transpose];
+
+    private const int Threshold = SmallRows<float, float, SimdScalar<float>>.MaxRows;
+
+    public static TheoryData<KernelPath> Paths => [.. Kernels.Available];
+
+    public static TheoryData<KernelPath> FastPaths => [.. Kernels.Available.Where(p => p != KernelPath.Reference)];
+
+    /// <summary>Every size on N with K fixed and on K with N fixed, more than one strip, and a seeded sample of pairs.</summary>
+    private static IEnumerable<(int N, int K)> Shapes(int m)
+    {
+        foreach (var s in Sizes)
+        {
+            yield return (s, 37);
+            yield return (45, s);
+        }
+
+        // Several one-row strips of 256 floats (or 128 doubles) plus tails of 1, 44 and 9 … 15 vectors.
+        yield return (300, 5);
+        yield return (513, 3);
+        yield return (480, 2);
+        var random = new Random(1000 + m);
+        for (var i = 0; i < 10; i++)
+        {
+            yield return (Sizes[random.Next(Sizes.Length)], Sizes[random.Next(Sizes.Length)]);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void Float_matches_oracle_for_few_rows_all_transposes(KernelPath path) => Sweep<float>(path);
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void Double_matches_oracle_for_few_rows_all_transposes(KernelPath path) => Sweep<double>(path);
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void Alpha_and_beta_scale_product_and_existing_C(KernelPath path)
+    {
+        var random = new Random(17);
+        foreach (var (alpha, beta) in new[] { (1.0, 0.0), (-0.5, 0.0), (1.5, 0.75), (0.0, -2.0), (2.0, 1.0) })
+        {
+            for (var m = 1; m <= Threshold + 1; m++)
+            {
+                foreach (var (n, k) in new[] { (33, 9), (257, 31), (5, 2), (17, 0) })
+                {
+                    var opA = Ops[random.Next(2)];
+                    var opB = Ops[random.Next(2)];
+                    GemmMultiplyTests.Check<float>(path, m, n, k, opA, opB, alpha, beta, random);
+                    GemmMultiplyTests.Check<double>(path, m, n, k, opA, opB, alpha, beta, random);
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void Fused_epilogue_matches_reference_for_every_activation(KernelPath path)
+    {
+        var random = new Random(23);
+        foreach (var activation in Enum.GetValues<Activation>())
+        {
+            for (var m = 1; m <= Threshold + 1; m++)
+            {
+                foreach (var (n, k) in new[] { (10, 128), (257, 20), (33, 7), (1, 1) })
+                {
+                    foreach (var storeZ in new[] { true, false })
+                    {
+                        var along = random.Next(2) == 0 ? BiasAlong.Columns : BiasAlong.Rows;
+                        var opA = Ops[random.Next(2)];
+                        var opB = Ops[random.Next(2)];
+                        GemmEpilogueTests.Check<float>(path, activation, m, n, k, opA, opB, storeZ, along, random, 1);
+                        GemmEpilogueTests.Check<double>(path, activation, m, n, k, opA, opB, storeZ, along, random, 1);
+                    }
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(FastPaths))]
+    public void Threaded_few_rows_are_bit_identical_to_single_threaded(KernelPath path)
+    {
+        // op(B) of 784 × 257 floats (≈ 800 KB) is past the few-rows threading threshold; tails on N and K.
+        foreach (var (m, opA, opB) in new[] { (1, MatrixOp.None, MatrixOp.None), (3, MatrixOp.Transpose, MatrixOp.None), (2, MatrixOp.None, MatrixOp.Transpose), (4, MatrixOp.None, MatrixOp.None) })
+        {
+            const int n = 257, k = 785;
+            var random = new Random(m);
+            var a = opA == MatrixOp.None ? new GuardedMatrix<float>(m, k, 1, float.NaN) : new GuardedMatrix<float>(k, m, 1, float.NaN);
+            var b = opB == MatrixOp.None ? new GuardedMatrix<float>(k, n, 3, float.NaN) : new GuardedMatrix<float>(n, k, 3, float.NaN);
+            a.FillRandom(random);
+            b.FillRandom(random);
+            var c = new GuardedMatrix<float>(m, n, 1, -5f);
+            c.FillRandom(random);
+            var c0 = c.Snapshot();
+            NeuralCore.Gemm.Multiply(a.View, opA, b.View, opB, 0.5f, 0.25f, c.View, new ComputeOptions(path, 1));
+            var single = c.Snapshot();
+            for (var run = 0; run < 3; run++)
+            {
+                c.Load(c0);
+                NeuralCore.Gemm.Multiply(a.View, opA, b.View, opB, 0.5f, 0.25f, c.View, new ComputeOptions(path, 2));
+                Assert.Equal(single, c.Snapshot());
+                c.AssertGuardIntact();
+            }
+
+            GemmMultiplyTests.Check<float>(path, m, n, k, opA, opB, 0.5, 0.25, random, 2);
+        }
+
+        GemmEpilogueTests.Check<float>(path, Activation.Relu, 1, 300, 784, MatrixOp.None, MatrixOp.None, true, BiasAlong.Columns, new Random(8), 2);
+    }
+
+    private static void Sweep<T>(KernelPath path)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var random = new Random(42);
+        for (var m = 1; m <= Threshold + 1; m++)
+        {
+            foreach (var (n, k) in Shapes(m))
+            {
+                foreach (var opA in Ops)
+                {
+                    foreach (var opB in Ops)
+                    {
+                        GemmMultiplyTests.Check<T>(path, m, n, k, opA, opB, 1.0, 0.0, random);
+                    }
+                }
+            }
+        }
+    }
+}
