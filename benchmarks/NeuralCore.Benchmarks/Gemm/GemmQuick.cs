@@ -16,7 +16,8 @@ public static class GemmQuick
         var peak512 = Best(() => FmaPeak.RunOnce<float>(KernelPath.Vector512), FmaPeak.FlopsPerRun<float>(KernelPath.Vector512));
         var peak256 = Best(() => FmaPeak.RunOnce<float>(KernelPath.Vector256), FmaPeak.FlopsPerRun<float>(KernelPath.Vector256));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak V512 float {peak512:F1} GFLOPS, V256 {peak256:F1}"));
-        var filter = args.Length > 1 ? args[1] : "";
+        // Any number of substring filters after --quick-gemm; a case runs when its name contains one of them.
+        var filter = args.Length > 1 ? args[1..] : [""];
         foreach (var path in new[] { KernelPath.Vector512, KernelPath.Vector256 })
         {
             foreach (var n in new[] { 16, 64, 128, 256, 391, 512, 1024 })
@@ -25,9 +26,14 @@ public static class GemmQuick
             }
         }
 
-        foreach (var n in new[] { 64, 256, 512, 1024 })
+        foreach (var n in new[] { 64, 256, 391, 512, 1024 })
         {
             Report<double>($"V512 double {n}³", KernelPath.Vector512, n, n, n, MatrixOp.None, MatrixOp.None, 1, filter);
+        }
+
+        foreach (var n in new[] { 512, 1024 })
+        {
+            Report<double>($"V512 double {n}³ 2 threads", KernelPath.Vector512, n, n, n, MatrixOp.None, MatrixOp.None, 2, filter);
         }
 
         foreach (var n in new[] { 128, 256, 512, 1024 })
@@ -40,6 +46,7 @@ public static class GemmQuick
             foreach (var (opA, opB) in new[] { (MatrixOp.None, MatrixOp.None), (MatrixOp.None, MatrixOp.Transpose), (MatrixOp.Transpose, MatrixOp.None) })
             {
                 Report<float>($"net {m}x{k}->{n} {opA}/{opB}", KernelPath.Vector512, m, n, k, opA, opB, 1, filter);
+                Report<double>($"net double {m}x{k}->{n} {opA}/{opB}", KernelPath.Vector512, m, n, k, opA, opB, 1, filter);
             }
         }
 
@@ -60,10 +67,10 @@ public static class GemmQuick
         }
     }
 
-    private static void Report<T>(string name, KernelPath path, int m, int n, int k, MatrixOp opA, MatrixOp opB, int threads, string filter)
+    private static void Report<T>(string name, KernelPath path, int m, int n, int k, MatrixOp opA, MatrixOp opB, int threads, string[] filter)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
-        if (!name.Contains(filter, StringComparison.Ordinal))
+        if (!filter.Any(f => name.Contains(f, StringComparison.Ordinal)))
         {
             return;
         }

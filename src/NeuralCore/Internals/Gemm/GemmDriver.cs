@@ -116,7 +116,7 @@ internal static class GemmDriver<T, TVector, TSimd>
                     }
                     else
                     {
-                        Packing.PackB(ref problem, k0, kBlock, j0, columns, panelWidth, pack);
+                        Packing.PackB<T, TVector, TSimd>(ref problem, k0, kBlock, j0, columns, panelWidth, pack);
                         tile.B = ref MemoryMarshal.GetReference(pack);
                         tile.BKStride = panelWidth;
                     }
