@@ -50,7 +50,7 @@ public static class GemmQuick
             }
         }
 
-        foreach (var (m, k, n) in new[] { (128, 128, 10), (128, 128, 16), (900, 2, 16), (900, 2, 4), (900, 2, 32), (128, 16, 10), (16, 128, 10) })
+        foreach (var (m, k, n) in new[] { (1024, 512, 1024), (512, 1024, 1024), (1024, 1024, 512), (1024, 1024, 1024), (128, 128, 10), (128, 128, 16), (900, 2, 16), (900, 2, 4), (900, 2, 32), (128, 16, 10), (16, 128, 10) })
         {
             Report<float>($"probe {m}x{k}->{n}", KernelPath.Vector512, m, n, k, MatrixOp.None, MatrixOp.None, 1, filter);
         }
@@ -93,7 +93,8 @@ public static class GemmQuick
     {
         var repeat = Math.Max(1, (int)(2e7 / Math.Max(flops, 1)));
         var best = double.MaxValue;
-        for (var trial = 0; trial < 15; trial++)
+        var trials = int.Parse(Environment.GetEnvironmentVariable("NC_TRIALS") ?? "15", CultureInfo.InvariantCulture);
+        for (var trial = 0; trial < trials; trial++)
         {
             var start = Stopwatch.GetTimestamp();
             for (var r = 0; r < repeat; r++)
