@@ -26,6 +26,11 @@ public static class GemmQuick
             }
         }
 
+        ReportPack<float, System.Runtime.Intrinsics.Vector512<float>, NeuralCore.Internals.Simd.Simd512<float>>("pack B float 512×1024", false, filter);
+        ReportPack<float, System.Runtime.Intrinsics.Vector512<float>, NeuralCore.Internals.Simd.Simd512<float>>("pack B float 512×1024 transposed", true, filter);
+        ReportPack<double, System.Runtime.Intrinsics.Vector512<double>, NeuralCore.Internals.Simd.Simd512<double>>("pack B double 512×1024", false, filter);
+        ReportPack<double, System.Runtime.Intrinsics.Vector512<double>, NeuralCore.Internals.Simd.Simd512<double>>("pack B double 512×1024 transposed", true, filter);
+
         foreach (var n in new[] { 64, 256, 391, 512, 1024 })
         {
             Report<double>($"V512 double {n}³", KernelPath.Vector512, n, n, n, MatrixOp.None, MatrixOp.None, 1, filter);
@@ -65,6 +70,38 @@ public static class GemmQuick
             Report<float>($"tiny feature-major {n}x{k}·{k}x900", KernelPath.Vector512, n, 900, k, MatrixOp.None, MatrixOp.None, 1, filter);
             Report<float>($"tiny ref 900x{k}->{n}", KernelPath.Reference, 900, n, k, MatrixOp.None, MatrixOp.None, 1, filter);
         }
+    }
+
+    /// <summary>The B pack alone: every 32-column panel of one 512-deep K block of a 1024 × 1024 B (2 MB packed).</summary>
+    private static void ReportPack<T, TVector, TSimd>(string name, bool transposed, string[] filter)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : struct, NeuralCore.Internals.Simd.ISimd<T, TVector>
+    {
+        if (!filter.Any(f => name.Contains(f, StringComparison.Ordinal)))
+        {
+            return;
+        }
+
+        const int N = 1024, KBlock = 512;
+        var panel = 2 * TSimd.Count;
+        using var b = new Matrix<T>(N, N);
+        b.DangerousGetStorage().Fill(T.One);
+        var packed = new T[KBlock * N];
+        var seconds = BestSeconds(
+            () =>
+            {
+                var problem = default(NeuralCore.Internals.Gemm.GemmProblem<T>);
+                problem.B = ref b.Span.DangerousGetReferenceAt(0, 0);
+                problem.BStride = b.Span.Stride;
+                problem.BTransposed = transposed;
+                for (var j0 = 0; j0 < N; j0 += panel)
+                {
+                    NeuralCore.Internals.Gemm.Packing.PackB<T, TVector, TSimd>(ref problem, 0, KBlock, j0, panel, panel, packed.AsSpan(j0 * KBlock, KBlock * panel));
+                }
+            },
+            1e7);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-40} {seconds * 1e6,10:F2} µs {seconds * 1e9 / (KBlock * N),8:F3} ns/element"));
     }
 
     private static void Report<T>(string name, KernelPath path, int m, int n, int k, MatrixOp opA, MatrixOp opB, int threads, string[] filter)

@@ -22,8 +22,9 @@ namespace NeuralCore.Internals.Gemm;
 /// op(B) is read in place ("sup" path, BLIS's name) when its rows are contiguous and close together (see
 /// <see cref="PackBStrideBytes"/>). A transposed B and N-tail panels are always packed. Packing used to happen per row
 /// block (five copies of B at 1024³); now each panel is packed once per K block into a per-thread buffer
-/// (<see cref="PackBuffers"/>): double 512³ 90 → 108 GFLOPS. A is not packed: an A pack into k-major micro-panels
-/// (a scalar copy) measured slower at 256³ and 512³ and no better at 1024³; the micro-kernel broadcasts A elements wherever they are.
+/// (<see cref="PackBuffers"/>): double 512³ 90 → 108 GFLOPS. A is not packed: k-major 8-row micro-panels (a scalar
+/// copy, then 8 × 8 register transposes) measured slower at 256³ and 512³ and no better at 1024³, even where the
+/// rows of a tile are 4 KB apart and share an L1 set; the micro-kernel broadcasts A elements wherever they are.
 /// Every element of C sees the same sequence of FMAs whatever tile, panel path or thread computes it, so results
 /// do not depend on the partition.
 /// </remarks>
@@ -43,8 +44,11 @@ internal static class GemmDriver<T, TVector, TSimd>
     /// </summary>
     public const int KBlock = 512;
 
-    /// <summary>Row block: a multiple of every tile height (8, 6, 4); 240 × 512 floats of A is 480 KB, half of L2 (a block half as tall for double measured no better).</summary>
-    public const int RowBlock = 240;
+    /// <summary>
+    /// Row block: 240 floats or 120 doubles, multiples of every tile height (8, 6, 4); 240 × 512 floats of A is
+    /// 480 KB, half of L2. 240 doubles filled all of L2 (double 1024³: 96 → 100 GFLOPS with 120).
+    /// </summary>
+    public static int RowBlock => 960 / Unsafe.SizeOf<T>();
 
     /// <summary>A contiguous op(B) is packed only for row blocks at least this tall (the copy is amortised over the tiles)…</summary>
     public const int PackRowThreshold = 64;

@@ -27,8 +27,25 @@ internal static class Packing
             return;
         }
 
-        // Rows of op(B) are rows of B: straight (vectorised) row copies.
+        // Rows of op(B) are rows of B: register copies for a full panel, span copies for an N tail.
         var stride = problem.BStride;
+        ref var packed = ref MemoryMarshal.GetReference(destination);
+        if (columns == panelWidth && panelWidth % TSimd.Count == 0)
+        {
+            var width = TSimd.Count;
+            for (var k = 0; k < kBlock; k++)
+            {
+                ref var source = ref Unsafe.Add(ref problem.B, ((k0 + k) * stride) + j0);
+                ref var target = ref Unsafe.Add(ref packed, k * panelWidth);
+                for (var j = 0; j < panelWidth; j += width)
+                {
+                    TSimd.Store(TSimd.Load(ref source, (nuint)j), ref target, (nuint)j);
+                }
+            }
+
+            return;
+        }
+
         for (var k = 0; k < kBlock; k++)
         {
             ref var source = ref Unsafe.Add(ref problem.B, ((k0 + k) * stride) + j0);
