@@ -68,7 +68,7 @@ internal static class GemmDriver<T, TVector, TSimd>
 
     /// <summary>Computes the block of C in rows [<paramref name="rowStart"/>, <paramref name="rowEnd"/>) and columns [<paramref name="columnStart"/>, <paramref name="columnEnd"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static unsafe void Run<TActivation>(ref GemmProblem<T> problem, int rowStart, int rowEnd, int columnStart, int columnEnd)
+    public static void Run<TActivation>(ref GemmProblem<T> problem, int rowStart, int rowEnd, int columnStart, int columnEnd)
         where TActivation : struct, IActivationOperator<T>
     {
         var panelWidth = PanelWidth(problem.N);
@@ -81,8 +81,8 @@ internal static class GemmDriver<T, TVector, TSimd>
         // Full panels of a contiguous op(B) are read in place unless its rows are far apart (see PackBStrideBytes);
         // a transposed B and N-tail panels are always packed, each panel once per column block and K block.
         var packFullPanels = problem.BTransposed || (problem.BStride * Unsafe.SizeOf<T>() >= PackBStrideBytes && rows >= PackRowThreshold);
-        var buffers = PackBuffers.Current;
-        var packB = buffers.B<T>(kBlockMax * Math.Min(columnBlock, RoundUp(columnEnd - columnStart, panelWidth)));
+        // Room for every panel of a column block, or, when full panels are read in place, for the one N-tail panel.
+        var packB = PackBuffers.Current.B<T>(kBlockMax * (packFullPanels ? Math.Min(columnBlock, RoundUp(columnEnd - columnStart, panelWidth)) : panelWidth));
 
         Span<T> cTile = stackalloc T[tileRows * panelWidth];
         Span<T> zTile = stackalloc T[tileRows * panelWidth];
@@ -125,7 +125,7 @@ internal static class GemmDriver<T, TVector, TSimd>
                         else
                         {
                             // Packed by the first row block, reused by the others.
-                            var panel = packB.Slice((j0 - jc) * kBlock, kBlock * panelWidth);
+                            var panel = packB.Slice(packFullPanels ? (j0 - jc) * kBlock : 0, kBlock * panelWidth);
                             if (i0 == rowStart)
                             {
                                 Packing.PackB<T, TVector, TSimd>(ref problem, k0, kBlock, j0, columns, panelWidth, panel);
