@@ -130,6 +130,7 @@ public static class GemmQuick
     {
         var repeat = Math.Max(1, (int)(2e7 / Math.Max(flops, 1)));
         var best = double.MaxValue;
+        // NC_TRIALS: more batches for a best-of on a busy machine (the large sizes run one product per batch).
         var trials = int.Parse(Environment.GetEnvironmentVariable("NC_TRIALS") ?? "15", CultureInfo.InvariantCulture);
         for (var trial = 0; trial < trials; trial++)
         {
