@@ -16,7 +16,8 @@ public static class GemmQuick
         var peak512 = Best(() => FmaPeak.RunOnce<float>(KernelPath.Vector512), FmaPeak.FlopsPerRun<float>(KernelPath.Vector512));
         var peak256 = Best(() => FmaPeak.RunOnce<float>(KernelPath.Vector256), FmaPeak.FlopsPerRun<float>(KernelPath.Vector256));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak V512 float {peak512:F1} GFLOPS, V256 {peak256:F1}"));
-        var filter = args.Length > 1 ? args[1] : "";
+        // Any number of substring filters after --quick-gemm; a case runs when its name contains one of them.
+        var filter = args.Length > 1 ? args[1..] : [""];
         foreach (var path in new[] { KernelPath.Vector512, KernelPath.Vector256 })
         {
             foreach (var n in new[] { 16, 64, 128, 256, 391, 512, 1024 })
@@ -25,9 +26,19 @@ public static class GemmQuick
             }
         }
 
-        foreach (var n in new[] { 64, 256, 512, 1024 })
+        ReportPack<float, System.Runtime.Intrinsics.Vector512<float>, NeuralCore.Internals.Simd.Simd512<float>>("pack B float 512×1024", false, filter);
+        ReportPack<float, System.Runtime.Intrinsics.Vector512<float>, NeuralCore.Internals.Simd.Simd512<float>>("pack B float 512×1024 transposed", true, filter);
+        ReportPack<double, System.Runtime.Intrinsics.Vector512<double>, NeuralCore.Internals.Simd.Simd512<double>>("pack B double 512×1024", false, filter);
+        ReportPack<double, System.Runtime.Intrinsics.Vector512<double>, NeuralCore.Internals.Simd.Simd512<double>>("pack B double 512×1024 transposed", true, filter);
+
+        foreach (var n in new[] { 64, 256, 391, 512, 1024 })
         {
             Report<double>($"V512 double {n}³", KernelPath.Vector512, n, n, n, MatrixOp.None, MatrixOp.None, 1, filter);
+        }
+
+        foreach (var n in new[] { 512, 1024 })
+        {
+            Report<double>($"V512 double {n}³ 2 threads", KernelPath.Vector512, n, n, n, MatrixOp.None, MatrixOp.None, 2, filter);
         }
 
         foreach (var n in new[] { 128, 256, 512, 1024 })
@@ -40,10 +51,11 @@ public static class GemmQuick
             foreach (var (opA, opB) in new[] { (MatrixOp.None, MatrixOp.None), (MatrixOp.None, MatrixOp.Transpose), (MatrixOp.Transpose, MatrixOp.None) })
             {
                 Report<float>($"net {m}x{k}->{n} {opA}/{opB}", KernelPath.Vector512, m, n, k, opA, opB, 1, filter);
+                Report<double>($"net double {m}x{k}->{n} {opA}/{opB}", KernelPath.Vector512, m, n, k, opA, opB, 1, filter);
             }
         }
 
-        foreach (var (m, k, n) in new[] { (128, 128, 10), (128, 128, 16), (900, 2, 16), (900, 2, 4), (900, 2, 32), (128, 16, 10), (16, 128, 10) })
+        foreach (var (m, k, n) in new[] { (1024, 512, 1024), (512, 1024, 1024), (1024, 1024, 512), (1024, 1024, 1024), (128, 128, 10), (128, 128, 16), (900, 2, 16), (900, 2, 4), (900, 2, 32), (128, 16, 10), (16, 128, 10) })
         {
             Report<float>($"probe {m}x{k}->{n}", KernelPath.Vector512, m, n, k, MatrixOp.None, MatrixOp.None, 1, filter);
         }
@@ -60,10 +72,42 @@ public static class GemmQuick
         }
     }
 
-    private static void Report<T>(string name, KernelPath path, int m, int n, int k, MatrixOp opA, MatrixOp opB, int threads, string filter)
+    /// <summary>The B pack alone: every 32-column panel of one 512-deep K block of a 1024 × 1024 B (2 MB packed).</summary>
+    private static void ReportPack<T, TVector, TSimd>(string name, bool transposed, string[] filter)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : struct, NeuralCore.Internals.Simd.ISimd<T, TVector>
+    {
+        if (!filter.Any(f => name.Contains(f, StringComparison.Ordinal)))
+        {
+            return;
+        }
+
+        const int N = 1024, KBlock = 512;
+        var panel = 2 * TSimd.Count;
+        using var b = new Matrix<T>(N, N);
+        b.DangerousGetStorage().Fill(T.One);
+        var packed = new T[KBlock * N];
+        var seconds = BestSeconds(
+            () =>
+            {
+                var problem = default(NeuralCore.Internals.Gemm.GemmProblem<T>);
+                problem.B = ref b.Span.DangerousGetReferenceAt(0, 0);
+                problem.BStride = b.Span.Stride;
+                problem.BTransposed = transposed;
+                for (var j0 = 0; j0 < N; j0 += panel)
+                {
+                    NeuralCore.Internals.Gemm.Packing.PackB<T, TVector, TSimd>(ref problem, 0, KBlock, j0, panel, panel, packed.AsSpan(j0 * KBlock, KBlock * panel));
+                }
+            },
+            1e7);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-40} {seconds * 1e6,10:F2} µs {seconds * 1e9 / (KBlock * N),8:F3} ns/element"));
+    }
+
+    private static void Report<T>(string name, KernelPath path, int m, int n, int k, MatrixOp opA, MatrixOp opB, int threads, string[] filter)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
-        if (!name.Contains(filter, StringComparison.Ordinal))
+        if (!filter.Any(f => name.Contains(f, StringComparison.Ordinal)))
         {
             return;
         }
@@ -86,7 +130,9 @@ public static class GemmQuick
     {
         var repeat = Math.Max(1, (int)(2e7 / Math.Max(flops, 1)));
         var best = double.MaxValue;
-        for (var trial = 0; trial < 15; trial++)
+        // NC_TRIALS: more batches for a best-of on a busy machine (the large sizes run one product per batch).
+        var trials = int.Parse(Environment.GetEnvironmentVariable("NC_TRIALS") ?? "15", CultureInfo.InvariantCulture);
+        for (var trial = 0; trial < trials; trial++)
         {
             var start = Stopwatch.GetTimestamp();
             for (var r = 0; r < repeat; r++)

@@ -8,19 +8,23 @@ using NeuralCore.Internals.Simd;
 namespace NeuralCore.Internals.Gemm;
 
 /// <summary>
-/// Cache blocking around <see cref="MicroKernel"/> for one SIMD width: K blocks of <see cref="KBlock"/>, row blocks
-/// of <see cref="RowBlock"/>, then column panels of NR = 1 or 2 vectors and row tiles of <see cref="TileRows"/>.
+/// Cache blocking around <see cref="MicroKernel"/> for one SIMD width: column blocks, K blocks of <see cref="KBlock"/>,
+/// row blocks of <see cref="RowBlock"/>, then column panels of NR = 1 or 2 vectors and row tiles of <see cref="TileRows"/>.
 /// </summary>
 /// <remarks>
 /// <code>
-///   for each K block (512)            the B panel (512 × NR) stays in L1/L2 across the row tiles below
-///     for each row block (240)        the A block (240 × 512) stays in L2 across the column panels
-///       for each column panel (NR)    op(B) read in place when it can be, else packed (zero-padded)
-///         for each row tile (MR)      micro-kernel; an N tail uses masked moves (a stack tile without them)
+///   for each column block (2 MB of packed B)   BLIS's NC loop; N ≤ 1024 floats is one block
+///     for each K block (512)                   packed B panels: written by the first row block, reused by the rest
+///       for each row block (240)               the A block (240 × 512) stays in L2 across the column panels
+///         for each column panel (NR)           op(B) read in place when it can be, else its packed panel
+///           for each row tile (MR)             micro-kernel; an N tail uses masked moves (a stack tile without them)
 /// </code>
-/// op(B) is read in place ("sup" path, BLIS's name) when its rows are contiguous: packing costs a copy of the
-/// panel per row block and measured slower up to 512³ (see <see cref="PackBStrideBytes"/>). A transposed B and an
-/// N-tail panel are always packed. A is never packed: a packed A measured 20% slower at 256³ and no better at 1024³.
+/// op(B) is read in place ("sup" path, BLIS's name) when its rows are contiguous and close together (see
+/// <see cref="PackBStrideBytes"/>). A transposed B and N-tail panels are always packed. Packing used to happen per row
+/// block (five copies of B at 1024³); now each panel is packed once per K block into a per-thread buffer
+/// (<see cref="PackBuffers"/>): double 512³ 90 → 108 GFLOPS. A is not packed: k-major 8-row micro-panels (a scalar
+/// copy, then 8 × 8 register transposes) measured slower at 256³ and 512³ and no better at 1024³, even where the
+/// rows of a tile are 4 KB apart and share an L1 set; the micro-kernel broadcasts A elements wherever they are.
 /// Every element of C sees the same sequence of FMAs whatever tile, panel path or thread computes it, so results
 /// do not depend on the partition.
 /// </remarks>
@@ -40,8 +44,11 @@ internal static class GemmDriver<T, TVector, TSimd>
     /// </summary>
     public const int KBlock = 512;
 
-    /// <summary>Row block: a multiple of every tile height (8, 6, 4); 240 × 512 floats of A is 480 KB, half of L2.</summary>
-    public const int RowBlock = 240;
+    /// <summary>
+    /// Row block: 240 floats or 120 doubles, multiples of every tile height (8, 6, 4); 240 × 512 floats of A is
+    /// 480 KB, half of L2. 240 doubles filled all of L2 (double 1024³: 96 → 100 GFLOPS with 120).
+    /// </summary>
+    public static int RowBlock => 960 / Unsafe.SizeOf<T>();
 
     /// <summary>A contiguous op(B) is packed only for row blocks at least this tall (the copy is amortised over the tiles)…</summary>
     public const int PackRowThreshold = 64;
@@ -53,8 +60,6 @@ internal static class GemmDriver<T, TVector, TSimd>
     /// </summary>
     public const int PackBStrideBytes = 4096;
 
-    private const int AlignmentBytes = 64;
-
     /// <summary>The tile height: 8 with 32 vector registers of 512 bits, 6 for the 16-register widths, 4 scalar.</summary>
     public static int TileRows => TSimd.Count == 1 ? 4 : TSimd.Count * Unsafe.SizeOf<T>() >= 64 ? 8 : 6;
 
@@ -63,25 +68,25 @@ internal static class GemmDriver<T, TVector, TSimd>
 
     /// <summary>Computes the block of C in rows [<paramref name="rowStart"/>, <paramref name="rowEnd"/>) and columns [<paramref name="columnStart"/>, <paramref name="columnEnd"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static unsafe void Run<TActivation>(ref GemmProblem<T> problem, int rowStart, int rowEnd, int columnStart, int columnEnd)
+    public static void Run<TActivation>(ref GemmProblem<T> problem, int rowStart, int rowEnd, int columnStart, int columnEnd)
         where TActivation : struct, IActivationOperator<T>
     {
         var panelWidth = PanelWidth(problem.N);
         var twoColumns = panelWidth > TSimd.Count;
         var tileRows = TileRows;
+        var kBlockMax = Math.Min(KBlock, problem.K);
+        var columnBlock = ColumnBlock(panelWidth);
+        var rows = rowEnd - rowStart;
 
-        // Scratch on the stack (no allocation, no shared state between threads); [SkipLocalsInit] keeps it unzeroed.
-        // The pack buffer is aligned to 64 bytes: unaligned 512-bit loads from L1 cost up to 40% (research notes §5).
-        var slack = AlignmentBytes / Unsafe.SizeOf<T>();
-        var packLength = Math.Min(KBlock, problem.K) * panelWidth;
-        Span<T> packRaw = stackalloc T[packLength + slack];
-        var misalignment = (int)((nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(packRaw)) & (AlignmentBytes - 1));
-        var pack = packRaw.Slice(misalignment == 0 ? 0 : (AlignmentBytes - misalignment) / Unsafe.SizeOf<T>(), packLength);
+        // Full panels of a contiguous op(B) are read in place unless its rows are far apart (see PackBStrideBytes);
+        // a transposed B and N-tail panels are always packed, each panel once per column block and K block.
+        var packFullPanels = problem.BTransposed || (problem.BStride * Unsafe.SizeOf<T>() >= PackBStrideBytes && rows >= PackRowThreshold);
+        // Room for every panel of a column block, or, when full panels are read in place, for the one N-tail panel.
+        var packB = PackBuffers.Current.B<T>(kBlockMax * (packFullPanels ? Math.Min(columnBlock, RoundUp(columnEnd - columnStart, panelWidth)) : panelWidth));
+
         Span<T> cTile = stackalloc T[tileRows * panelWidth];
         Span<T> zTile = stackalloc T[tileRows * panelWidth];
         Span<T> biasTile = stackalloc T[panelWidth];
-
-        var packLongStrideB = problem.BStride * Unsafe.SizeOf<T>() >= PackBStrideBytes;
 
         scoped var tile = default(TileArguments<T>);
         tile.ARowStride = problem.ARowStride;
@@ -91,119 +96,134 @@ internal static class GemmDriver<T, TVector, TSimd>
         tile.BiasPerRow = problem.BiasPerRow;
         tile.StoreZ = problem.StoreZ;
 
-        var k0 = 0;
-        do
+        for (var jc = columnStart; jc < columnEnd; jc += columnBlock)
         {
-            // K = 0 still runs one empty block: C = β·C (+ bias, activation).
-            var kBlock = Math.Min(KBlock, problem.K - k0);
-            var first = k0 == 0;
-            tile.KBlock = kBlock;
-            tile.Final = k0 + kBlock >= problem.K;
-            tile.LoadC = !first || problem.Beta != T.Zero;
-            tile.Beta = first ? problem.Beta : T.One;
-
-            for (var i0 = rowStart; i0 < rowEnd; i0 += RowBlock)
+            var jcEnd = Math.Min(columnEnd, jc + columnBlock);
+            var k0 = 0;
+            do
             {
-                var rowBlock = Math.Min(RowBlock, rowEnd - i0);
-                for (var j0 = columnStart; j0 < columnEnd; j0 += panelWidth)
-                {
-                    var columns = Math.Min(panelWidth, columnEnd - j0);
-                    var full = columns == panelWidth;
-                    if (full && !problem.BTransposed && !(packLongStrideB && rowBlock >= PackRowThreshold))
-                    {
-                        tile.B = ref Unsafe.Add(ref problem.B, (k0 * problem.BStride) + j0);
-                        tile.BKStride = problem.BStride;
-                    }
-                    else
-                    {
-                        Packing.PackB(ref problem, k0, kBlock, j0, columns, panelWidth, pack);
-                        tile.B = ref MemoryMarshal.GetReference(pack);
-                        tile.BKStride = panelWidth;
-                    }
+                // K = 0 still runs one empty block: C = β·C (+ bias, activation).
+                var kBlock = Math.Min(KBlock, problem.K - k0);
+                var first = k0 == 0;
+                tile.KBlock = kBlock;
+                tile.Final = k0 + kBlock >= problem.K;
+                tile.LoadC = !first || problem.Beta != T.Zero;
+                tile.Beta = first ? problem.Beta : T.One;
 
-                    if (problem.HasBias && !problem.BiasPerRow)
+                for (var i0 = rowStart; i0 < rowEnd; i0 += RowBlock)
+                {
+                    var rowBlock = Math.Min(RowBlock, rowEnd - i0);
+                    for (var j0 = jc; j0 < jcEnd; j0 += panelWidth)
                     {
-                        if (full || columns == TSimd.Count || TSimd.HasMaskedMemory)
+                        var columns = Math.Min(panelWidth, jcEnd - j0);
+                        var full = columns == panelWidth;
+                        if (full && !packFullPanels)
                         {
-                            tile.Bias = ref Unsafe.Add(ref problem.Bias, j0);
+                            tile.B = ref Unsafe.Add(ref problem.B, (k0 * problem.BStride) + j0);
+                            tile.BKStride = problem.BStride;
                         }
                         else
                         {
-                            biasTile.Clear();
-                            MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref problem.Bias, j0), columns).CopyTo(biasTile);
-                            tile.Bias = ref MemoryMarshal.GetReference(biasTile);
-                        }
-                    }
-
-                    for (var i = i0; i < i0 + rowBlock; i += tileRows)
-                    {
-                        var rows = Math.Min(tileRows, i0 + rowBlock - i);
-                        tile.A = ref Unsafe.Add(ref problem.A, (i * problem.ARowStride) + (k0 * problem.AKStride));
-                        if (problem.BiasPerRow)
-                        {
-                            tile.Bias = ref Unsafe.Add(ref problem.Bias, i);
-                        }
-
-                        if (full)
-                        {
-                            tile.C = ref Unsafe.Add(ref problem.C, (i * problem.CStride) + j0);
-                            tile.CStride = problem.CStride;
-                            tile.Z = ref Unsafe.Add(ref problem.Z, (i * problem.ZStride) + j0);
-                            tile.ZStride = problem.ZStride;
-                            RunTile<TActivation>(ref tile, rows, twoColumns);
-                            continue;
-                        }
-
-                        if (columns == TSimd.Count || TSimd.HasMaskedMemory)
-                        {
-                            // N tail of exactly one vector (a one-vector tile), or masked moves for the valid columns.
-                            tile.C = ref Unsafe.Add(ref problem.C, (i * problem.CStride) + j0);
-                            tile.CStride = problem.CStride;
-                            tile.Z = ref Unsafe.Add(ref problem.Z, (i * problem.ZStride) + j0);
-                            tile.ZStride = problem.ZStride;
-                            tile.Columns = columns;
-                            if (columns == TSimd.Count)
+                            // Packed by the first row block, reused by the others.
+                            var panel = packB.Slice(packFullPanels ? (j0 - jc) * kBlock : 0, kBlock * panelWidth);
+                            if (i0 == rowStart)
                             {
-                                RunTile<Int1, No, TActivation>(ref tile, rows);
+                                Packing.PackB<T, TVector, TSimd>(ref problem, k0, kBlock, j0, columns, panelWidth, panel);
                             }
-                            else if (columns > TSimd.Count)
+
+                            tile.B = ref MemoryMarshal.GetReference(panel);
+                            tile.BKStride = panelWidth;
+                        }
+
+                        if (problem.HasBias && !problem.BiasPerRow)
+                        {
+                            if (full || columns == TSimd.Count || TSimd.HasMaskedMemory)
                             {
-                                RunTile<Int2, Yes, TActivation>(ref tile, rows);
+                                tile.Bias = ref Unsafe.Add(ref problem.Bias, j0);
                             }
                             else
                             {
-                                RunTile<Int1, Yes, TActivation>(ref tile, rows);
+                                biasTile.Clear();
+                                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref problem.Bias, j0), columns).CopyTo(biasTile);
+                                tile.Bias = ref MemoryMarshal.GetReference(biasTile);
+                            }
+                        }
+
+                        for (var i = i0; i < i0 + rowBlock; i += tileRows)
+                        {
+                            var tileHeight = Math.Min(tileRows, i0 + rowBlock - i);
+                            tile.A = ref Unsafe.Add(ref problem.A, (i * problem.ARowStride) + (k0 * problem.AKStride));
+                            if (problem.BiasPerRow)
+                            {
+                                tile.Bias = ref Unsafe.Add(ref problem.Bias, i);
                             }
 
-                            continue;
-                        }
+                            if (full)
+                            {
+                                tile.C = ref Unsafe.Add(ref problem.C, (i * problem.CStride) + j0);
+                                tile.CStride = problem.CStride;
+                                tile.Z = ref Unsafe.Add(ref problem.Z, (i * problem.ZStride) + j0);
+                                tile.ZStride = problem.ZStride;
+                                RunTile<TActivation>(ref tile, tileHeight, twoColumns);
+                                continue;
+                            }
 
-                        // N tail without masked moves: run the kernel on a stack tile and copy the valid columns in
-                        // and out, so nothing outside the views is read or written.
-                        ref var c = ref Unsafe.Add(ref problem.C, (i * problem.CStride) + j0);
-                        if (tile.LoadC)
-                        {
-                            CopyTile(ref c, problem.CStride, ref MemoryMarshal.GetReference(cTile), panelWidth, rows, columns);
-                        }
+                            if (columns == TSimd.Count || TSimd.HasMaskedMemory)
+                            {
+                                // N tail of exactly one vector (a one-vector tile), or masked moves for the valid columns.
+                                tile.C = ref Unsafe.Add(ref problem.C, (i * problem.CStride) + j0);
+                                tile.CStride = problem.CStride;
+                                tile.Z = ref Unsafe.Add(ref problem.Z, (i * problem.ZStride) + j0);
+                                tile.ZStride = problem.ZStride;
+                                tile.Columns = columns;
+                                if (columns == TSimd.Count)
+                                {
+                                    RunTile<Int1, No, TActivation>(ref tile, tileHeight);
+                                }
+                                else if (columns > TSimd.Count)
+                                {
+                                    RunTile<Int2, Yes, TActivation>(ref tile, tileHeight);
+                                }
+                                else
+                                {
+                                    RunTile<Int1, Yes, TActivation>(ref tile, tileHeight);
+                                }
 
-                        tile.C = ref MemoryMarshal.GetReference(cTile);
-                        tile.CStride = panelWidth;
-                        tile.Z = ref MemoryMarshal.GetReference(zTile);
-                        tile.ZStride = panelWidth;
-                        RunTile<TActivation>(ref tile, rows, twoColumns);
-                        CopyTile(ref MemoryMarshal.GetReference(cTile), panelWidth, ref c, problem.CStride, rows, columns);
-                        if (tile.Final && problem.StoreZ)
-                        {
-                            CopyTile(ref MemoryMarshal.GetReference(zTile), panelWidth, ref Unsafe.Add(ref problem.Z, (i * problem.ZStride) + j0), problem.ZStride, rows, columns);
+                                continue;
+                            }
+
+                            // N tail without masked moves: run the kernel on a stack tile and copy the valid columns in and out, so
+                            // nothing outside the views is read or written.
+                            ref var c = ref Unsafe.Add(ref problem.C, (i * problem.CStride) + j0);
+                            if (tile.LoadC)
+                            {
+                                CopyTile(ref c, problem.CStride, ref MemoryMarshal.GetReference(cTile), panelWidth, tileHeight, columns);
+                            }
+
+                            tile.C = ref MemoryMarshal.GetReference(cTile);
+                            tile.CStride = panelWidth;
+                            tile.Z = ref MemoryMarshal.GetReference(zTile);
+                            tile.ZStride = panelWidth;
+                            RunTile<TActivation>(ref tile, tileHeight, twoColumns);
+                            CopyTile(ref MemoryMarshal.GetReference(cTile), panelWidth, ref c, problem.CStride, tileHeight, columns);
+                            if (tile.Final && problem.StoreZ)
+                            {
+                                CopyTile(ref MemoryMarshal.GetReference(zTile), panelWidth, ref Unsafe.Add(ref problem.Z, (i * problem.ZStride) + j0), problem.ZStride, tileHeight, columns);
+                            }
                         }
                     }
                 }
-            }
 
-            k0 += kBlock;
+                k0 += kBlock;
+            }
+            while (k0 < problem.K);
         }
-        while (k0 < problem.K);
     }
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    /// <summary>Columns per column block: the packed B block (K block × columns) stays within 2 MB (L3; one panel of it in L2).</summary>
+    private static int ColumnBlock(int panelWidth) => Math.Max(panelWidth, ((2 << 20) / (KBlock * Unsafe.SizeOf<T>())) / panelWidth * panelWidth);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void RunTile<TActivation>(ref TileArguments<T> tile, int rows, bool twoColumns)

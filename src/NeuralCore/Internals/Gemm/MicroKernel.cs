@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 using NeuralCore.Internals.Operators;
 
 using NeuralCore.Internals.Simd;
@@ -58,6 +59,11 @@ internal static class MicroKernel
         TVector c50 = TSimd.Zero, c51 = TSimd.Zero;
         TVector c60 = TSimd.Zero, c61 = TSimd.Zero;
         TVector c70 = TSimd.Zero, c71 = TSimd.Zero;
+
+        if (args.LoadC)
+        {
+            PrefetchTile<T, TVector, TSimd, TRows, TColumns>(ref args);
+        }
 
         for (nint k = 0; k < kBlock; k++)
         {
@@ -245,6 +251,33 @@ internal static class MicroKernel
             ActivateTile<T, TVector, TSimd, TColumns, TPartial, TActivation>(ref args, TRows.Value);
         }
 
+    }
+
+    /// <summary>
+    /// Asks for the C tile's cache lines before the k loop: the store phase reads them after thousands of FMAs, and
+    /// once C outgrows L2 (later K blocks of a large product re-read partial sums) each row would otherwise wait
+    /// on L3 there. A prefetch is only a hint and never faults, so the address need not stay pinned.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void PrefetchTile<T, TVector, TSimd, TRows, TColumns>(ref TileArguments<T> args)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : struct, ISimd<T, TVector>
+        where TRows : struct, IConstant
+        where TColumns : struct, IConstant
+    {
+        if (!Sse.IsSupported)
+        {
+            return;
+        }
+
+        var lastByte = (nint)(TColumns.Value * TSimd.Count * sizeof(T)) - 1;
+        for (var r = 0; r < TRows.Value; r++)
+        {
+            var row = (byte*)Unsafe.AsPointer(ref Unsafe.Add(ref args.C, r * args.CStride));
+            Sse.Prefetch0(row);
+            Sse.Prefetch0(row + lastByte);
+        }
     }
 
     /// <summary>The store phase of one tile row (see <see cref="TileArguments{T}"/>): scale, add β·C, bias, Z, activation.</summary>

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using NeuralCore.Internals.Simd;
 
 namespace NeuralCore.Internals.Gemm;
 
@@ -15,41 +16,84 @@ namespace NeuralCore.Internals.Gemm;
 internal static class Packing
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void PackB<T>(ref GemmProblem<T> problem, int k0, int kBlock, int j0, int columns, int panelWidth, scoped Span<T> destination)
+    public static void PackB<T, TVector, TSimd>(ref GemmProblem<T> problem, int k0, int kBlock, int j0, int columns, int panelWidth, scoped Span<T> destination)
         where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : struct, ISimd<T, TVector>
     {
+        if (problem.BTransposed)
+        {
+            PackTransposed<T, TVector, TSimd>(ref problem, k0, kBlock, j0, columns, panelWidth, destination);
+            return;
+        }
+
+        // Rows of op(B) are rows of B: register copies for a full panel, span copies for an N tail.
         var stride = problem.BStride;
         ref var packed = ref MemoryMarshal.GetReference(destination);
-        if (!problem.BTransposed)
+        if (columns == panelWidth && panelWidth % TSimd.Count == 0)
         {
-            // Rows of op(B) are rows of B: straight (vectorised) row copies.
+            var width = TSimd.Count;
             for (var k = 0; k < kBlock; k++)
             {
                 ref var source = ref Unsafe.Add(ref problem.B, ((k0 + k) * stride) + j0);
-                var row = destination.Slice(k * panelWidth, panelWidth);
-                MemoryMarshal.CreateReadOnlySpan(ref source, columns).CopyTo(row);
-                row[columns..].Clear();
+                ref var target = ref Unsafe.Add(ref packed, k * panelWidth);
+                for (var j = 0; j < panelWidth; j += width)
+                {
+                    TSimd.Store(TSimd.Load(ref source, (nuint)j), ref target, (nuint)j);
+                }
             }
 
             return;
         }
 
-        // B is stored [N, K]: read each of its rows (one column of op(B)) contiguously, write with the panel stride.
-        for (var j = 0; j < columns; j++)
-        {
-            ref var source = ref Unsafe.Add(ref problem.B, ((j0 + j) * stride) + k0);
-            ref var column = ref Unsafe.Add(ref packed, j);
-            for (var k = 0; k < kBlock; k++)
-            {
-                Unsafe.Add(ref column, k * panelWidth) = Unsafe.Add(ref source, k);
-            }
-        }
-
         for (var k = 0; k < kBlock; k++)
         {
-            for (var j = columns; j < panelWidth; j++)
+            ref var source = ref Unsafe.Add(ref problem.B, ((k0 + k) * stride) + j0);
+            var row = destination.Slice(k * panelWidth, panelWidth);
+            MemoryMarshal.CreateReadOnlySpan(ref source, columns).CopyTo(row);
+            row[columns..].Clear();
+        }
+    }
+
+    /// <summary>
+    /// B is stored [N, K], so each panel column is a contiguous row of B. Square blocks of W × W (W = lanes per
+    /// register) are loaded as W rows of B, transposed in registers and stored as W rows of the panel; the
+    /// remaining k (fewer than W) are copied one element at a time.
+    /// </summary>
+    /// <remarks>
+    /// <code>
+    ///   B rows j0+h … j0+h+W−1, k … k+W−1      ─ transpose ─►   panel rows k … k+W−1, columns h … h+W−1
+    /// </code>
+    /// Panel columns past <paramref name="columns"/> (an N tail) are zero registers, never loads, so nothing
+    /// outside B is read. The scalar element-at-a-time gather this replaces wrote each element to its own
+    /// cache line and cost a third of the time of a 128 × 784 → 256 X·Wᵀ product.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackTransposed<T, TVector, TSimd>(ref GemmProblem<T> problem, int k0, int kBlock, int j0, int columns, int panelWidth, scoped Span<T> destination)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : struct, ISimd<T, TVector>
+    {
+        var stride = problem.BStride;
+        var width = TSimd.Count;
+        ref var packed = ref MemoryMarshal.GetReference(destination);
+        for (var h = 0; h < panelWidth; h += width)
+        {
+            var valid = Math.Clamp(columns - h, 0, width);
+            ref var rows = ref Unsafe.Add(ref problem.B, ((j0 + h) * stride) + k0);
+            var k = 0;
+            for (; k + width <= kBlock; k += width)
             {
-                Unsafe.Add(ref packed, (k * panelWidth) + j) = T.Zero;
+                RegisterTranspose.Block<T, TVector, TSimd>(ref Unsafe.Add(ref rows, k), stride, valid, ref Unsafe.Add(ref packed, (k * panelWidth) + h), panelWidth);
+            }
+
+            for (; k < kBlock; k++)
+            {
+                ref var target = ref Unsafe.Add(ref packed, (k * panelWidth) + h);
+                for (var j = 0; j < width; j++)
+                {
+                    Unsafe.Add(ref target, j) = j < valid ? Unsafe.Add(ref rows, (j * stride) + k) : T.Zero;
+                }
             }
         }
     }
