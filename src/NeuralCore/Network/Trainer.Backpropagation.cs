@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using NeuralCore.Network.Internals;
 
 namespace NeuralCore;
@@ -84,6 +85,7 @@ public sealed partial class Trainer<T>
     }
 
     /// <summary>One optimizer step over the whole flat parameter vector (padding included: zero stays zero).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Update()
     {
         var parameters = _network.ParameterStorage;

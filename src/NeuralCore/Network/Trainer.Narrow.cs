@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NeuralCore.Network.Internals;
 using NeuralCore.Network.Internals.Narrow;
 
@@ -100,6 +101,7 @@ public sealed partial class Trainer<T>
         return featureMajor;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private T NarrowForward(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y, bool countCorrect, out int correct)
     {
         var columns = x.Columns;
@@ -123,6 +125,7 @@ public sealed partial class Trainer<T>
         return loss;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private T NarrowForwardBackward(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y, MatrixSpan<T> inputGradient, bool countCorrect, out int correct)
     {
         var columns = x.Columns;

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using NeuralCore.Internals;
 using NeuralCore.Network.Internals;
 
@@ -111,6 +112,7 @@ public sealed partial class Trainer<T> : IDisposable
     /// <param name="y">Shape: [m, OutputSize], finite.</param>
     /// <returns>The batch's mean loss, measured before the update.</returns>
     /// <exception cref="ArgumentException">A shape is wrong, the batch is empty, or a value is NaN/±∞ (nothing is changed).</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public T TrainStep(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y)
     {
         ValidateData(x, y, nameof(x), nameof(y));
@@ -254,6 +256,7 @@ public sealed partial class Trainer<T> : IDisposable
         DataValidation.RequireFinite(y, yName);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private MatrixSpan<T> WeightGradient(int layer)
     {
         var spec = _architecture[layer];
@@ -261,6 +264,7 @@ public sealed partial class Trainer<T> : IDisposable
         return new MatrixSpan<T>(_gradients.DangerousGetStorage().Slice(_network.Layout.WeightOffsets[layer], spec.InputDim * stride), spec.InputDim, spec.OutputDim, stride);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private Span<T> BiasGradient(int layer) =>
         _gradients.DangerousGetStorage().Slice(_network.Layout.BiasOffsets[layer], _architecture[layer].OutputDim);
 

@@ -23,6 +23,7 @@ namespace NeuralCore.Network.Internals.Narrow;
 internal static class NarrowKernels
 {
     /// <summary><c>Z[o, j] = b[o] + Σ_i W_int[i, o]·X[i, j]</c>, <c>A = f(Z)</c>; Z stored only when <paramref name="z"/> is not empty.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward<T>(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> weights, ReadOnlySpan<T> bias, Activation activation, MatrixSpan<T> z, MatrixSpan<T> a, KernelPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -48,6 +49,7 @@ internal static class NarrowKernels
     /// <c>δ_prev[i, j] = f′(A_prev[i, j]) · Σ_o W_int[i, o]·δ[o, j]</c>; with <see cref="Activation.Linear"/> and an empty
     /// <paramref name="previousActivation"/> it is the plain product (the gradient with respect to the input).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BackwardData<T>(ReadOnlyMatrixSpan<T> delta, ReadOnlyMatrixSpan<T> weights, Activation previous, ReadOnlyMatrixSpan<T> previousActivation, MatrixSpan<T> previousDelta, KernelPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -70,6 +72,7 @@ internal static class NarrowKernels
     }
 
     /// <summary><c>dW_int[i, o] = Σ_j δ[o, j]·A_prev[i, j]</c> and <c>db[o] = Σ_j δ[o, j]</c> (the 1/m is inside δ).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void WeightGradient<T>(ReadOnlyMatrixSpan<T> delta, ReadOnlyMatrixSpan<T> previousActivation, MatrixSpan<T> weightGradient, Span<T> biasGradient, KernelPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -96,7 +99,9 @@ internal static class NarrowKernels
         }
     }
 
-    // The width ladder, once per kernel: each rung takes the columns it can fill, the scalar rung the rest.
+    // The width ladder, once per kernel: each rung takes the columns it can fill, the scalar rung the rest. The
+    // dispatchers are AggressiveOptimization too: they run once per layer per step, and at Tier 0 in a fresh process.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Forward<T, TOperator>(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> weights, ReadOnlySpan<T> bias, MatrixSpan<T> z, MatrixSpan<T> a, KernelPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOperator : struct, IActivationOperator<T>
@@ -120,6 +125,7 @@ internal static class NarrowKernels
         ForwardColumns<T, T, SimdScalar<T>, TOperator>(input, weights, bias, z, a, j);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BackwardData<T, TOperator>(ReadOnlyMatrixSpan<T> delta, ReadOnlyMatrixSpan<T> weights, ReadOnlyMatrixSpan<T> previousActivation, MatrixSpan<T> previousDelta, KernelPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOperator : struct, IActivationOperator<T>
