@@ -54,6 +54,7 @@ public static class NarrowQuick
         using var a2 = new Matrix<float>(6, stride);
         using var z = new Matrix<float>(1, stride);
         using var d = new Matrix<float>(1, stride);
+        using var dp = new Matrix<float>(4, stride);
         using var gw = new Matrix<float>(6, 6);
         var gb = new float[6];
         var path = Kernels.Default;
@@ -62,6 +63,7 @@ public static class NarrowQuick
         Report("Forward 6→6 relu", () => NarrowKernels.Forward(NarrowEngine.View(a1, 6, 900, stride), network.WeightsInternal(2), network.BiasInternal(2), Activation.Relu, default, NarrowEngine.View(a2, 6, 900, stride), path));
         Report("Forward 4→1 sigmoid", () => NarrowKernels.Forward(NarrowEngine.View(a1, 4, 900, stride), network.WeightsInternal(4), network.BiasInternal(4), Activation.Sigmoid, NarrowEngine.View(z, 1, 900, stride), NarrowEngine.View(a2, 1, 900, stride), path));
         Report("BCE loss+grad 900", () => Losses.EvaluateWithOutputGradient(Loss.BinaryCrossEntropy, Activation.Sigmoid, NarrowEngine.Column(z, 900), NarrowEngine.Column(a2, 900), data.Targets.ReadOnlySpan, NarrowEngine.Column(d, 900)));
+        Report("Sigmoid+BCE head 4→1 (fused) 900", () => NarrowKernels.SigmoidCrossEntropyHead(NarrowEngine.View(a1, 4, 900, stride), network.WeightsInternal(4), network.BiasInternal(4)[0], data.Targets.ReadOnlySpan.DangerousGetSpan(), a2.DangerousGetStorage()[..900], d.DangerousGetStorage()[..900], Activation.Relu, NarrowEngine.View(dp, 4, 900, stride), path));
         Report("CountCorrect 900", () => Metrics.CountCorrect(NarrowEngine.Column(a2, 900), data.Targets.ReadOnlySpan, path));
         Report("BackwardData 6→6 relu", () => NarrowKernels.BackwardData(NarrowEngine.View(a1, 6, 900, stride), network.WeightsInternal(2), Activation.Relu, NarrowEngine.View(a2, 6, 900, stride), NarrowEngine.View(a1, 6, 900, stride), path));
         Report("WeightGradient 6×6", () => NarrowKernels.WeightGradient(NarrowEngine.View(a1, 6, 900, stride), NarrowEngine.View(a2, 6, 900, stride), gw.Span, gb, path));

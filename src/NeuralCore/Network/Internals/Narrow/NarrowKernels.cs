@@ -20,7 +20,7 @@ namespace NeuralCore.Network.Internals.Narrow;
 /// arithmetic-bound once the calls are fused), in the reference's order, so all non-reference paths agree bit for bit
 /// on the linear part and differ from the plain-arithmetic reference by at most one rounding per term.
 /// </remarks>
-internal static class NarrowKernels
+internal static partial class NarrowKernels
 {
     /// <summary><c>Z[o, j] = b[o] + Σ_i W_int[i, o]·X[i, j]</c>, <c>A = f(Z)</c>; Z stored only when <paramref name="z"/> is not empty.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
