@@ -44,6 +44,7 @@ public static class NarrowQuick
         using var output = new Matrix<float>(900, 1);
 
         Report("TrainStep (SGD, 900 full batch)", () => trainer.TrainStep(data.Features.ReadOnlySpan, data.Targets.ReadOnlySpan));
+        Report("TrainStep, 16 samples (per-call overhead)", () => trainer.TrainStep(data.Features.ReadOnlySpan.SliceRows(0, 16), data.Targets.ReadOnlySpan.SliceRows(0, 16)));
         Report("Fit, per epoch (1000 epochs)", () => trainer.Fit(data.Features.ReadOnlySpan, data.Targets.ReadOnlySpan), 1000, repeats: 5);
         Report("Predict batch 900", () => predictor.Predict(data.Features.ReadOnlySpan, output.Span));
 

@@ -112,17 +112,20 @@ internal static partial class NarrowKernels
             j = ForwardColumns<T, Vector512<T>, Simd512<T>, TOperator>(input, weights, bias, z, a, j);
         }
 
-        if (path >= KernelPath.Vector256 && Vector256.IsHardwareAccelerated)
+        if (path >= KernelPath.Vector256 && Vector256.IsHardwareAccelerated && j < a.Columns)
         {
             j = ForwardColumns<T, Vector256<T>, Simd256<T>, TOperator>(input, weights, bias, z, a, j);
         }
 
-        if (path >= KernelPath.Vector128 && Vector128.IsHardwareAccelerated)
+        if (path >= KernelPath.Vector128 && Vector128.IsHardwareAccelerated && j < a.Columns)
         {
             j = ForwardColumns<T, Vector128<T>, Simd128<T>, TOperator>(input, weights, bias, z, a, j);
         }
 
-        ForwardColumns<T, T, SimdScalar<T>, TOperator>(input, weights, bias, z, a, j);
+        if (j < a.Columns)
+        {
+            ForwardColumns<T, T, SimdScalar<T>, TOperator>(input, weights, bias, z, a, j);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -136,17 +139,20 @@ internal static partial class NarrowKernels
             j = BackwardColumns<T, Vector512<T>, Simd512<T>, TOperator>(delta, weights, previousActivation, previousDelta, j);
         }
 
-        if (path >= KernelPath.Vector256 && Vector256.IsHardwareAccelerated)
+        if (path >= KernelPath.Vector256 && Vector256.IsHardwareAccelerated && j < previousDelta.Columns)
         {
             j = BackwardColumns<T, Vector256<T>, Simd256<T>, TOperator>(delta, weights, previousActivation, previousDelta, j);
         }
 
-        if (path >= KernelPath.Vector128 && Vector128.IsHardwareAccelerated)
+        if (path >= KernelPath.Vector128 && Vector128.IsHardwareAccelerated && j < previousDelta.Columns)
         {
             j = BackwardColumns<T, Vector128<T>, Simd128<T>, TOperator>(delta, weights, previousActivation, previousDelta, j);
         }
 
-        BackwardColumns<T, T, SimdScalar<T>, TOperator>(delta, weights, previousActivation, previousDelta, j);
+        if (j < previousDelta.Columns)
+        {
+            BackwardColumns<T, T, SimdScalar<T>, TOperator>(delta, weights, previousActivation, previousDelta, j);
+        }
     }
 
     // Register tiles: forward and backward-data take 4 (then 2, then 1) rows × 2 (then 1) column vectors per pass, so
