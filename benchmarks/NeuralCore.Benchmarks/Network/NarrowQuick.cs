@@ -45,6 +45,7 @@ public static class NarrowQuick
 
         Report("TrainStep (SGD, 900 full batch)", () => trainer.TrainStep(data.Features.ReadOnlySpan, data.Targets.ReadOnlySpan));
         Report("TrainStep, 16 samples (per-call overhead)", () => trainer.TrainStep(data.Features.ReadOnlySpan.SliceRows(0, 16), data.Targets.ReadOnlySpan.SliceRows(0, 16)));
+        Report("Fit, per epoch, 16 samples (overhead)", () => trainer.Fit(data.Features.ReadOnlySpan.SliceRows(0, 16), data.Targets.ReadOnlySpan.SliceRows(0, 16)), 1000, repeats: 5);
         Report("Fit, per epoch (1000 epochs)", () => trainer.Fit(data.Features.ReadOnlySpan, data.Targets.ReadOnlySpan), 1000, repeats: 5);
         Report("Predict batch 900", () => predictor.Predict(data.Features.ReadOnlySpan, output.Span));
 
@@ -68,6 +69,7 @@ public static class NarrowQuick
         Report("CountCorrect 900", () => Metrics.CountCorrect(NarrowEngine.Column(a2, 900), data.Targets.ReadOnlySpan, path));
         Report("BackwardData 6→6 relu", () => NarrowKernels.BackwardData(NarrowEngine.View(a1, 6, 900, stride), network.WeightsInternal(2), Activation.Relu, NarrowEngine.View(a2, 6, 900, stride), NarrowEngine.View(a1, 6, 900, stride), path));
         Report("WeightGradient 6×6", () => NarrowKernels.WeightGradient(NarrowEngine.View(a1, 6, 900, stride), NarrowEngine.View(a2, 6, 900, stride), gw.Span, gb, path));
+        Report("WeightGradient 6×6, m = 896 (no tail)", () => NarrowKernels.WeightGradient(NarrowEngine.View(a1, 6, 896, stride), NarrowEngine.View(a2, 6, 896, stride), gw.Span, gb, path));
         Report("TrainStep again", () => trainer.TrainStep(data.Features.ReadOnlySpan, data.Targets.ReadOnlySpan));
         Report("Fit, per epoch, again", () => trainer.Fit(data.Features.ReadOnlySpan, data.Targets.ReadOnlySpan), 1000, repeats: 5);
         Report("Predict batch 900 again", () => predictor.Predict(data.Features.ReadOnlySpan, output.Span));
