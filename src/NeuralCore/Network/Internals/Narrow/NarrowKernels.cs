@@ -99,25 +99,26 @@ internal static partial class NarrowKernels
         }
     }
 
-    // The width ladder, once per kernel: each rung takes the columns it can fill, the scalar rung the rest. The
-    // dispatchers are AggressiveOptimization too: they run once per layer per step, and at Tier 0 in a fresh process.
+    // The width ladder, once per kernel: each rung takes the columns it can fill (a rung with no whole vector left is
+    // not called: single-sample inference goes straight to the scalar rung), the scalar rung the rest. The dispatchers
+    // are AggressiveOptimization too: they run once per layer per step, and at Tier 0 in a fresh process.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Forward<T, TOperator>(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> weights, ReadOnlySpan<T> bias, MatrixSpan<T> z, MatrixSpan<T> a, KernelPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOperator : struct, IActivationOperator<T>
     {
         var j = 0;
-        if (path >= KernelPath.Vector512 && Vector512.IsHardwareAccelerated)
+        if (path >= KernelPath.Vector512 && Vector512.IsHardwareAccelerated && a.Columns - j >= Vector512<T>.Count)
         {
             j = ForwardColumns<T, Vector512<T>, Simd512<T>, TOperator>(input, weights, bias, z, a, j);
         }
 
-        if (path >= KernelPath.Vector256 && Vector256.IsHardwareAccelerated && j < a.Columns)
+        if (path >= KernelPath.Vector256 && Vector256.IsHardwareAccelerated && a.Columns - j >= Vector256<T>.Count)
         {
             j = ForwardColumns<T, Vector256<T>, Simd256<T>, TOperator>(input, weights, bias, z, a, j);
         }
 
-        if (path >= KernelPath.Vector128 && Vector128.IsHardwareAccelerated && j < a.Columns)
+        if (path >= KernelPath.Vector128 && Vector128.IsHardwareAccelerated && a.Columns - j >= Vector128<T>.Count)
         {
             j = ForwardColumns<T, Vector128<T>, Simd128<T>, TOperator>(input, weights, bias, z, a, j);
         }
@@ -134,17 +135,17 @@ internal static partial class NarrowKernels
         where TOperator : struct, IActivationOperator<T>
     {
         var j = 0;
-        if (path >= KernelPath.Vector512 && Vector512.IsHardwareAccelerated)
+        if (path >= KernelPath.Vector512 && Vector512.IsHardwareAccelerated && previousDelta.Columns - j >= Vector512<T>.Count)
         {
             j = BackwardColumns<T, Vector512<T>, Simd512<T>, TOperator>(delta, weights, previousActivation, previousDelta, j);
         }
 
-        if (path >= KernelPath.Vector256 && Vector256.IsHardwareAccelerated && j < previousDelta.Columns)
+        if (path >= KernelPath.Vector256 && Vector256.IsHardwareAccelerated && previousDelta.Columns - j >= Vector256<T>.Count)
         {
             j = BackwardColumns<T, Vector256<T>, Simd256<T>, TOperator>(delta, weights, previousActivation, previousDelta, j);
         }
 
-        if (path >= KernelPath.Vector128 && Vector128.IsHardwareAccelerated && j < previousDelta.Columns)
+        if (path >= KernelPath.Vector128 && Vector128.IsHardwareAccelerated && previousDelta.Columns - j >= Vector128<T>.Count)
         {
             j = BackwardColumns<T, Vector128<T>, Simd128<T>, TOperator>(delta, weights, previousActivation, previousDelta, j);
         }
