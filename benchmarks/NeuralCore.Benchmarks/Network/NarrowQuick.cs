@@ -16,11 +16,11 @@ public static class NarrowQuick
     /// <c>--quick-narrow fit</c>: what <c>neuralcore bench train</c> does in a fresh process (TrainStep warmed for
     /// 250 ms, then one timed 10 000-epoch <c>Fit</c>), followed by two more timed <c>Fit</c> calls to show the warm state.
     /// </summary>
-    public static void RunFreshFit(double learningRate = 0.01, int epochs = 10_000)
+    public static void RunFreshFit(double learningRate = 0.01, int epochs = 10_000, int samples = 900)
     {
-        using var data = Datasets.MakeMoons<float>(900, 0.2, seed: 1);
+        using var data = Datasets.MakeMoons<float>(samples, 0.2, seed: 1);
         using var network = new NeuralNetwork<float>(NetworkBenchmarkData.Moons, Initialization.He(1));
-        using var trainer = new Trainer<float>(network, new TrainingOptions(Loss.BinaryCrossEntropy, Optimizer.Sgd(learningRate)) { BatchSize = 900, Epochs = epochs, Shuffle = false });
+        using var trainer = new Trainer<float>(network, new TrainingOptions(Loss.BinaryCrossEntropy, Optimizer.Sgd(learningRate)) { BatchSize = samples, Epochs = epochs, Shuffle = false });
         var warm = Stopwatch.StartNew();
         while (warm.ElapsedMilliseconds < 250)
         {
