@@ -89,6 +89,11 @@ public sealed partial class Trainer<T>
                         Gather(y, start, by);
                         loss = NarrowForwardBackward(NarrowGather(narrowData, start, count), by, default, countCorrect: true, out batchCorrect);
                     }
+                    else if (count == rows)
+                    {
+                        // Full batch: the views themselves (slicing is a checked call, and this runs every epoch).
+                        loss = NarrowForwardBackward(narrowData, y, default, countCorrect: true, out batchCorrect);
+                    }
                     else
                     {
                         loss = NarrowForwardBackward(narrowData.SliceColumns(start, count), y.SliceRows(start, count), default, countCorrect: true, out batchCorrect);
@@ -140,6 +145,7 @@ public sealed partial class Trainer<T>
     }
 
     /// <summary>The per-epoch divergence check over the flat parameter vector (see <see cref="FiniteKernel{T}"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool AllFinite(Span<T> values)
     {
         var kernel = new FiniteKernel<T>(ref MemoryMarshal.GetReference(values));

@@ -22,14 +22,19 @@ internal ref struct FiniteKernel<T> : IElementwiseKernel<T>
     private Vector128<T> _sum128;
     private T _sum;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public FiniteKernel(ref T x)
     {
         _x = ref x;
     }
 
     /// <summary>Whether every element processed was finite.</summary>
-    public readonly bool AllFinite =>
+    public readonly bool AllFinite
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get =>
         _sum512 == Vector512<T>.Zero && _sum256 == Vector256<T>.Zero && _sum128 == Vector128<T>.Zero && _sum == T.Zero;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Invoke(nint i) => _sum += Unsafe.Add(ref _x, i) * T.Zero;

@@ -53,6 +53,7 @@ internal ref struct SigmoidCrossEntropyHeadKernel<T, TPrevious> : IElementwiseKe
     /// Creates the kernel over X [inputs, m] (feature-major), W_int's column 0, y/a/δ contiguous [m], and δ_prev
     /// [inputs, m] (empty: not computed).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public SigmoidCrossEntropyHeadKernel(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> weights, T bias, ref T target, ref T a, ref T delta, MatrixSpan<T> previousDelta)
     {
         _x = ref input.DangerousGetReference();
