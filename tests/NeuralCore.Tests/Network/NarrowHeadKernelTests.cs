@@ -17,8 +17,9 @@ public sealed class NarrowHeadKernelTests
     // Every tile and width edge of the driver (16/8/4 floats, 8/4/2 doubles, the scalar tail) and the moons batch.
     private static readonly int[] Lengths = [0, 1, 2, 3, 7, 15, 16, 17, 31, 33, 63, 64, 65, 127, 129, 257, 900];
 
-    // Input widths 1…32, every remainder of 4.
-    private static readonly int[] Inputs = [1, 2, 3, 4, 5, 6, 7, 9, 13, 17, 31, 32];
+    // Every input width the narrow engine takes (1…32): each remainder of the 4-input logit unroll and the 2-input
+    // δ_prev unroll.
+    private static readonly int[] Inputs = [.. Enumerable.Range(1, 32)];
 
     private static readonly Activation[] Previous = [Activation.Linear, Activation.Sigmoid, Activation.Relu, Activation.LeakyRelu, Activation.Tanh];
 
