@@ -7,6 +7,15 @@ if (args is ["--quick-gemm", ..])
     return;
 }
 
+if (args is ["--quick-narrow", "fit", ..])
+{
+    NeuralCore.Benchmarks.Network.NarrowQuick.RunFreshFit(
+        args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 0.01,
+        args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 10_000,
+        args.Length > 4 ? int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture) : 900);
+    return;
+}
+
 if (args is ["--quick-narrow", ..])
 {
     NeuralCore.Benchmarks.Network.NarrowQuick.Run();

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using NeuralCore.Internals;
 using NeuralCore.Internals.Elementwise;
 using NeuralCore.Internals.Reference;
@@ -22,6 +23,7 @@ public static partial class Losses
     /// <param name="options">The kernel path.</param>
     /// <returns>The loss, averaged over the m rows.</returns>
     /// <exception cref="ArgumentException">The shapes differ, or the gradient overlaps an input.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T EvaluateWithOutputGradient<T>(
         Loss loss, Activation activation, ReadOnlyMatrixSpan<T> preActivation, ReadOnlyMatrixSpan<T> output, ReadOnlyMatrixSpan<T> target,
         MatrixSpan<T> gradZ, ComputeOptions options = default)

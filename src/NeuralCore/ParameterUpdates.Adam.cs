@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using NeuralCore.Internals;
 using NeuralCore.Internals.Elementwise;
@@ -25,6 +26,7 @@ public static partial class ParameterUpdates
     /// <param name="weightDecay">λ (0 for none).</param>
     /// <param name="options">The kernel path.</param>
     /// <exception cref="ArgumentException">The lengths differ, or two of the spans overlap.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Adam<T>(
         Span<T> parameters, ReadOnlySpan<T> gradient, Span<T> firstMoment, Span<T> secondMoment,
         T learningRate, T beta1, T beta2, T epsilon, int step, T weightDecay, ComputeOptions options = default)

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using NeuralCore.Internals;
 using NeuralCore.Internals.Elementwise;
@@ -16,6 +17,7 @@ public static partial class ParameterUpdates
     /// <param name="weightDecay">λ (0 for none).</param>
     /// <param name="options">The kernel path.</param>
     /// <exception cref="ArgumentException">The lengths differ, or two of the spans overlap.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Sgd<T>(Span<T> parameters, ReadOnlySpan<T> gradient, T learningRate, T weightDecay, ComputeOptions options = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

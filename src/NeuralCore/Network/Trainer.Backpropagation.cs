@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using NeuralCore.Internals.Elementwise;
 using NeuralCore.Network.Internals;
 
 namespace NeuralCore;
@@ -84,6 +87,7 @@ public sealed partial class Trainer<T>
     }
 
     /// <summary>One optimizer step over the whole flat parameter vector (padding included: zero stays zero).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Update()
     {
         var parameters = _network.ParameterStorage;
@@ -91,6 +95,12 @@ public sealed partial class Trainer<T>
         _step++;
         switch (Options.Optimizer.Kind)
         {
+            case OptimizerKind.Sgd when _path != KernelPath.Reference:
+                // The kernel behind ParameterUpdates.Sgd without its argument checks (one vector, one layout): they
+                // were Tier-0 calls in every epoch of a fresh process's Fit.
+                var kernel = new SgdKernel<T>(ref MemoryMarshal.GetReference(parameters), ref MemoryMarshal.GetReference(gradients), _learningRate, _weightDecay);
+                ElementwiseDriver.Run<T, SgdKernel<T>>(ref kernel, parameters.Length, _path);
+                break;
             case OptimizerKind.Sgd:
                 ParameterUpdates.Sgd(parameters, gradients, _learningRate, _weightDecay, _compute);
                 break;

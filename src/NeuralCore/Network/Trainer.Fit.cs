@@ -1,5 +1,7 @@
 using System.Globalization;
-using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using NeuralCore.Internals.Elementwise;
 
 namespace NeuralCore;
 
@@ -22,6 +24,7 @@ public sealed partial class Trainer<T>
     /// <exception cref="TrainingDivergedException">The loss or a parameter became NaN/±∞; the parameters from the start of that epoch are restored.</exception>
     /// <exception cref="OperationCanceledException">Cancellation was requested.</exception>
     /// <remarks>The epoch loop allocates nothing: the history is sized up front and batches are views or gathered into preallocated buffers.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public TrainingHistory Fit(
         ReadOnlyMatrixSpan<T> x,
         ReadOnlyMatrixSpan<T> y,
@@ -86,6 +89,11 @@ public sealed partial class Trainer<T>
                         Gather(y, start, by);
                         loss = NarrowForwardBackward(NarrowGather(narrowData, start, count), by, default, countCorrect: true, out batchCorrect);
                     }
+                    else if (count == rows)
+                    {
+                        // Full batch: the views themselves (slicing is a checked call, and this runs every epoch).
+                        loss = NarrowForwardBackward(narrowData, y, default, countCorrect: true, out batchCorrect);
+                    }
                     else
                     {
                         loss = NarrowForwardBackward(narrowData.SliceColumns(start, count), y.SliceRows(start, count), default, countCorrect: true, out batchCorrect);
@@ -110,7 +118,7 @@ public sealed partial class Trainer<T>
             }
 
             var epochLoss = lossSum / rows;
-            if (!double.IsFinite(epochLoss) || !TensorPrimitives.IsFiniteAll((ReadOnlySpan<T>)parameters))
+            if (!double.IsFinite(epochLoss) || !AllFinite(parameters))
             {
                 Diverged(epoch, epochLoss, lastGoodLoss);
             }
@@ -125,6 +133,7 @@ public sealed partial class Trainer<T>
         return history;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Shuffle(int[] permutation)
     {
         // Fisher–Yates with the trainer's own seeded generator: the order depends only on the seed.
@@ -133,6 +142,15 @@ public sealed partial class Trainer<T>
             var j = _random.NextInt32(i + 1);
             (permutation[i], permutation[j]) = (permutation[j], permutation[i]);
         }
+    }
+
+    /// <summary>The per-epoch divergence check over the flat parameter vector (see <see cref="FiniteKernel{T}"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool AllFinite(Span<T> values)
+    {
+        var kernel = new FiniteKernel<T>(ref MemoryMarshal.GetReference(values));
+        ElementwiseDriver.Run<T, FiniteKernel<T>>(ref kernel, values.Length, _path);
+        return kernel.AllFinite;
     }
 
     private void Gather(ReadOnlyMatrixSpan<T> source, int start, MatrixSpan<T> destination)

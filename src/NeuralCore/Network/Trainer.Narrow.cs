@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NeuralCore.Network.Internals;
 using NeuralCore.Network.Internals.Narrow;
 
@@ -100,18 +101,45 @@ public sealed partial class Trainer<T>
         return featureMajor;
     }
 
-    private T NarrowForward(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y, bool countCorrect, out int correct)
+    /// <summary>Whether the output layer, loss and last backward-data step run as one fused pass (see <see cref="NarrowForward"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool NarrowHead(ReadOnlyMatrixSpan<T> y) =>
+        Options.Loss == Loss.BinaryCrossEntropy && _architecture[_architecture.LayerCount - 1].Activation == Activation.Sigmoid
+        && _path != KernelPath.Reference && (y.Stride == 1 || y.Rows <= 1);
+
+    /// <summary>
+    /// Forward pass, loss and δ of the output layer; with the fused head (<see cref="NarrowHead"/>) also the previous
+    /// layer's δ into <paramref name="previousDelta"/> when it is not empty.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private T NarrowForward(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y, bool countCorrect, out int correct, MatrixSpan<T> previousDelta = default)
     {
         var columns = x.Columns;
         var last = _architecture.LayerCount - 1;
         var input = x;
-        for (var l = 0; l <= last; l++)
+
+        // Sigmoid + binary cross-entropy (the seed nets): the output layer, loss, gradient, accuracy and the previous
+        // layer's δ in one pass. The reference path keeps the separate kernels (they are the oracle), and a strided y
+        // takes them too.
+        var head = NarrowHead(y);
+        var hidden = head ? last - 1 : last;
+        for (var l = 0; l <= hidden; l++)
         {
             var spec = _architecture[l];
             var a = NarrowEngine.View(_narrowActivations[l], spec.OutputDim, columns, _narrowStride);
             var z = l == last && spec.Activation != Activation.Linear ? NarrowEngine.View(_narrowZ!, 1, columns, _narrowStride) : default;
-            NarrowKernels.Forward(input, _network.WeightsInternal(l), _network.BiasInternal(l), spec.Activation, z, a, _path);
+            NarrowKernels.Forward(input, Weights(l), Bias(l), spec.Activation, z, a, _path);
             input = a;
+        }
+
+        if (head)
+        {
+            var (sum, headCorrect) = NarrowKernels.SigmoidCrossEntropyHead(
+                input, Weights(last), Bias(last)[0], y.DangerousGetSpan(),
+                _narrowActivations[last].DangerousGetStorage()[..columns], _narrowDelta0!.DangerousGetStorage()[..columns],
+                last == 0 ? Activation.Linear : _architecture[last - 1].Activation, last == 0 ? default : previousDelta, _path);
+            correct = countCorrect ? headCorrect : 0;
+            return columns == 0 ? T.Zero : T.CreateTruncating(sum / columns);
         }
 
         // One output: the feature-major row [1, m] is the row-major column [m, 1] the fused loss takes.
@@ -123,11 +151,15 @@ public sealed partial class Trainer<T>
         return loss;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private T NarrowForwardBackward(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y, MatrixSpan<T> inputGradient, bool countCorrect, out int correct)
     {
         var columns = x.Columns;
         var last = _architecture.LayerCount - 1;
-        var loss = NarrowForward(x, y, countCorrect, out correct);
+        // With the fused head, the output layer's BP2 (δ_prev of layer last − 1, into δ′) happens in the forward pass.
+        var fused = last > 0 && NarrowHead(y);
+        var headDelta = fused ? NarrowEngine.View(_narrowDelta1!, _architecture[last].InputDim, columns, _narrowStride) : default;
+        var loss = NarrowForward(x, y, countCorrect, out correct, headDelta);
         var delta = NarrowEngine.View(_narrowDelta0!, 1, columns, _narrowStride);
         var spare = _narrowDelta1!;
         for (var l = last; l >= 0; l--)
@@ -137,18 +169,23 @@ public sealed partial class Trainer<T>
 
             // BP3 and BP4 in one pass over δ: dW_int[i, o] = Σ_j δ[o, j]·A_prev[i, j], db[o] = Σ_j δ[o, j].
             NarrowKernels.WeightGradient(delta, previous, WeightGradient(l), BiasGradient(l), _path);
-            if (l > 0)
+            if (l == last && fused)
+            {
+                delta = headDelta;
+                spare = _narrowDelta0!;
+            }
+            else if (l > 0)
             {
                 // BP2 fused: δ_prev = (W·δ) ⊙ f′(A_prev).
                 var next = NarrowEngine.View(spare, spec.InputDim, columns, _narrowStride);
-                NarrowKernels.BackwardData(delta, _network.WeightsInternal(l), _architecture[l - 1].Activation, previous, next, _path);
+                NarrowKernels.BackwardData(delta, Weights(l), _architecture[l - 1].Activation, previous, next, _path);
                 spare = ReferenceEquals(spare, _narrowDelta1) ? _narrowDelta0! : _narrowDelta1!;
                 delta = next;
             }
             else if (inputGradient.Rows != 0)
             {
                 var featureMajor = NarrowEngine.View(spare, spec.InputDim, columns, _narrowStride);
-                NarrowKernels.BackwardData(delta, _network.WeightsInternal(0), Activation.Linear, default, featureMajor, _path);
+                NarrowKernels.BackwardData(delta, Weights(0), Activation.Linear, default, featureMajor, _path);
                 NarrowEngine.ToRowMajor(featureMajor, inputGradient);
             }
         }

@@ -1,4 +1,7 @@
+using System.Diagnostics;
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using NeuralCore.Internals;
 using NeuralCore.Network.Internals;
 
@@ -111,6 +114,7 @@ public sealed partial class Trainer<T> : IDisposable
     /// <param name="y">Shape: [m, OutputSize], finite.</param>
     /// <returns>The batch's mean loss, measured before the update.</returns>
     /// <exception cref="ArgumentException">A shape is wrong, the batch is empty, or a value is NaN/±∞ (nothing is changed).</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public T TrainStep(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y)
     {
         ValidateData(x, y, nameof(x), nameof(y));
@@ -254,15 +258,34 @@ public sealed partial class Trainer<T> : IDisposable
         DataValidation.RequireFinite(y, yName);
     }
 
-    private MatrixSpan<T> WeightGradient(int layer)
-    {
-        var spec = _architecture[layer];
-        var stride = _network.Layout.WeightStrides[layer];
-        return new MatrixSpan<T>(_gradients.DangerousGetStorage().Slice(_network.Layout.WeightOffsets[layer], spec.InputDim * stride), spec.InputDim, spec.OutputDim, stride);
-    }
+    // Per-layer views of the flat parameter and gradient vectors, unchecked: the parameter layout sized both vectors for
+    // every layer, and these run a few times per layer per step (the validating constructor was a call each, and the
+    // network's accessors started as Tier-0 code in a fresh process).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private MatrixSpan<T> WeightGradient(int layer) => LayerWeights(_gradients.DangerousGetStorage(), layer);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private Span<T> BiasGradient(int layer) =>
         _gradients.DangerousGetStorage().Slice(_network.Layout.BiasOffsets[layer], _architecture[layer].OutputDim);
+
+    /// <summary>W_int of layer <paramref name="layer"/>, [InputDim, OutputDim] with the layout's stride.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ReadOnlyMatrixSpan<T> Weights(int layer) => LayerWeights(_network.ParameterStorage, layer);
+
+    /// <summary>b of layer <paramref name="layer"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ReadOnlySpan<T> Bias(int layer) => _network.ParameterStorage.Slice(_network.Layout.BiasOffsets[layer], _architecture[layer].OutputDim);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private MatrixSpan<T> LayerWeights(Span<T> storage, int layer)
+    {
+        var spec = _architecture[layer];
+        var layout = _network.Layout;
+        var offset = layout.WeightOffsets[layer];
+        var stride = layout.WeightStrides[layer];
+        Debug.Assert(offset + (spec.InputDim * stride) <= storage.Length);
+        return new MatrixSpan<T>(ref Unsafe.Add(ref MemoryMarshal.GetReference(storage), offset), spec.InputDim, spec.OutputDim, stride);
+    }
 
     private void EnsureCapacity(int rows)
     {

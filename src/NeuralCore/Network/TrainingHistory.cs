@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace NeuralCore;
 
 /// <summary>Per-epoch loss and accuracy (seed 003's <c>cost_history</c> and <c>accuracy_history</c>), plus validation figures.</summary>
@@ -36,6 +38,8 @@ public sealed class TrainingHistory
     /// <summary>The validation accuracy per epoch (empty without validation data).</summary>
     public IReadOnlyList<double> ValidationAccuracy => new ArraySegment<double>(_validationAccuracy, 0, _validationAccuracy.Length == 0 ? 0 : Count);
 
+    // Once per epoch inside Fit: optimized from the first call (see Trainer.Fit).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void Add(in EpochReport report)
     {
         _loss[Count] = report.Loss;

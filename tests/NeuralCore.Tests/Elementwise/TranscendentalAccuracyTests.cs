@@ -25,6 +25,8 @@ public sealed class TranscendentalAccuracyTests(ITestOutputHelper output)
     private const double ExpDoubleBound = 2;
     private const double SigmoidDoubleBound = 4;
     private const double TanhDoubleBound = 4;
+    private const double LogOnePlusSingleBound = 2.5; // measured 2.36 (u ≈ 0.126)
+    private const double LogOnePlusDoubleBound = 4;   // measured 3.0: the runtime's log in Goldberg's form
 
     public static TheoryData<int> Widths
     {
@@ -147,6 +149,36 @@ public sealed class TranscendentalAccuracyTests(ITestOutputHelper output)
     }
 
     private static double ExactSigmoid(double x) => x >= 0 ? 1 / (1 + Math.Exp(-x)) : Math.Exp(x) / (1 + Math.Exp(x));
+
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void LogOnePlusUnit_IsWithinBound_OnTheUnitInterval(int width)
+    {
+        // u = e^−|z| of sigmoid + BCE: a linear sweep of [0, 1] and a log sweep down through the subnormals, where
+        // log(1 + u) = u must keep its relative precision.
+        var tiny = Enumerable.Range(0, Points / 10).Select(i => (float)Math.Pow(10, -45 + (45.0 * i / (Points / 10))));
+        var x = Sweep(0, 1, Points).Select(v => (float)v).Concat(tiny).ToArray();
+        x = [.. x, .. Enumerable.Repeat(1f, (16 - (x.Length % 16)) % 16)];
+        var y = new float[x.Length];
+        Apply(x, y, width, static v => VectorMath.LogOnePlusUnit(v), static v => VectorMath.LogOnePlusUnit(v), static v => VectorMath.LogOnePlusUnit(v));
+        var max = MaxUlpError(y, x, ExactLogOnePlus);
+        var xd = Sweep(0, 1, Points).Concat(Enumerable.Range(0, Points / 10).Select(i => Math.Pow(10, -300 + (300.0 * i / (Points / 10))))).ToArray();
+        xd = [.. xd, .. Enumerable.Repeat(1.0, (8 - (xd.Length % 8)) % 8)];
+        var yd = new double[xd.Length];
+        Apply(xd, yd, width, static v => VectorMath.LogOnePlusUnit(v), static v => VectorMath.LogOnePlusUnit(v), static v => VectorMath.LogOnePlusUnit(v));
+        var maxDouble = MaxUlpError(yd, xd, ExactLogOnePlus);
+        output.WriteLine($"log1p on [0, 1], V{width}: max {max:F3} ulp (float, series), {maxDouble:F3} ulp (double, runtime log)");
+        Assert.True(max <= LogOnePlusSingleBound, $"float max ulp error {max}");
+        Assert.True(maxDouble <= LogOnePlusDoubleBound, $"double max ulp error {maxDouble}");
+    }
+
+    // log(1 + u) in double, Goldberg's form (w − 1 is exact, so log(w)·u/(w − 1) corrects w's rounding): ~1e-16
+    // relative, 2^-29 float ulps. For the double results it is the yardstick whose own error the bound includes.
+    private static double ExactLogOnePlus(double u)
+    {
+        var w = 1 + u;
+        return w == 1 ? u : Math.Log(w) * (u / (w - 1));
+    }
 
     private static double[] Sweep(double low, double high, int count) =>
         [.. Enumerable.Range(0, count).Select(i => low + ((high - low) * i / (count - 1)))];

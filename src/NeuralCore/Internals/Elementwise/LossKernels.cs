@@ -20,6 +20,7 @@ internal static class LossKernels
     };
 
     /// <summary>The summed loss through the output activation, and ∂L/∂Z (see <see cref="Losses.EvaluateWithOutputGradient{T}"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double EvaluateFused<T>(
         Loss loss, Activation activation, ReadOnlyMatrixSpan<T> z, ReadOnlyMatrixSpan<T> a, ReadOnlyMatrixSpan<T> target, MatrixSpan<T> gradZ, KernelPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -63,6 +64,7 @@ internal static class LossKernels
         return total;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Run<T, TTerm>(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> a, ReadOnlyMatrixSpan<T> target, MatrixSpan<T> gradient, KernelPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TTerm : ILossTerm<T>

@@ -5,7 +5,10 @@ using NeuralCore.Internals.Operators;
 
 namespace NeuralCore.Internals.Elementwise;
 
-/// <summary>Sigmoid + binary cross-entropy from the logit z: value max(z,0) − z·y + log(1 + e^−|z|), exact for any z; fused gradient a − y.</summary>
+/// <summary>
+/// Sigmoid + binary cross-entropy from the logit z: value max(z,0) − z·y + log(1 + e^−|z|), exact for any z; fused gradient a − y.
+/// The vector forms take log(1 + u) on u = e^−|z| ∈ (0, 1] from <see cref="VectorMath.LogOnePlusUnit{T}(Vector512{T})"/>.
+/// </summary>
 internal readonly struct SigmoidBinaryCrossEntropyTerm<T> : ILossTerm<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -16,7 +19,7 @@ internal readonly struct SigmoidBinaryCrossEntropyTerm<T> : ILossTerm<T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Value(Vector128<T> x, Vector128<T> target, Vector128<T> shift1, Vector128<T> shift2)
     {
-        return Vector128.Max(x, Vector128<T>.Zero) - (x * target) + VectorMath.LogOnePlus(VectorMath.Exp(-Vector128.Abs(x)));
+        return Vector128.Max(x, Vector128<T>.Zero) - (x * target) + VectorMath.LogOnePlusUnit(VectorMath.Exp(-Vector128.Abs(x)));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -28,7 +31,7 @@ internal readonly struct SigmoidBinaryCrossEntropyTerm<T> : ILossTerm<T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Value(Vector256<T> x, Vector256<T> target, Vector256<T> shift1, Vector256<T> shift2)
     {
-        return Vector256.Max(x, Vector256<T>.Zero) - (x * target) + VectorMath.LogOnePlus(VectorMath.Exp(-Vector256.Abs(x)));
+        return Vector256.Max(x, Vector256<T>.Zero) - (x * target) + VectorMath.LogOnePlusUnit(VectorMath.Exp(-Vector256.Abs(x)));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -40,7 +43,7 @@ internal readonly struct SigmoidBinaryCrossEntropyTerm<T> : ILossTerm<T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Value(Vector512<T> x, Vector512<T> target, Vector512<T> shift1, Vector512<T> shift2)
     {
-        return Vector512.Max(x, Vector512<T>.Zero) - (x * target) + VectorMath.LogOnePlus(VectorMath.Exp(-Vector512.Abs(x)));
+        return Vector512.Max(x, Vector512<T>.Zero) - (x * target) + VectorMath.LogOnePlusUnit(VectorMath.Exp(-Vector512.Abs(x)));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -13,6 +13,7 @@ internal static class Metrics
     /// The single-output case runs once per training step over the whole batch, so for tiny nets it is a visible
     /// share of an epoch; with contiguous columns it is vectorised (compare, xor, pop-count).
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int CountCorrect<T>(ReadOnlyMatrixSpan<T> prediction, ReadOnlyMatrixSpan<T> target, KernelPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -20,9 +20,10 @@ namespace NeuralCore.Network.Internals.Narrow;
 /// arithmetic-bound once the calls are fused), in the reference's order, so all non-reference paths agree bit for bit
 /// on the linear part and differ from the plain-arithmetic reference by at most one rounding per term.
 /// </remarks>
-internal static class NarrowKernels
+internal static partial class NarrowKernels
 {
     /// <summary><c>Z[o, j] = b[o] + Σ_i W_int[i, o]·X[i, j]</c>, <c>A = f(Z)</c>; Z stored only when <paramref name="z"/> is not empty.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward<T>(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> weights, ReadOnlySpan<T> bias, Activation activation, MatrixSpan<T> z, MatrixSpan<T> a, KernelPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -48,6 +49,7 @@ internal static class NarrowKernels
     /// <c>δ_prev[i, j] = f′(A_prev[i, j]) · Σ_o W_int[i, o]·δ[o, j]</c>; with <see cref="Activation.Linear"/> and an empty
     /// <paramref name="previousActivation"/> it is the plain product (the gradient with respect to the input).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BackwardData<T>(ReadOnlyMatrixSpan<T> delta, ReadOnlyMatrixSpan<T> weights, Activation previous, ReadOnlyMatrixSpan<T> previousActivation, MatrixSpan<T> previousDelta, KernelPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -70,6 +72,7 @@ internal static class NarrowKernels
     }
 
     /// <summary><c>dW_int[i, o] = Σ_j δ[o, j]·A_prev[i, j]</c> and <c>db[o] = Σ_j δ[o, j]</c> (the 1/m is inside δ).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void WeightGradient<T>(ReadOnlyMatrixSpan<T> delta, ReadOnlyMatrixSpan<T> previousActivation, MatrixSpan<T> weightGradient, Span<T> biasGradient, KernelPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -96,51 +99,61 @@ internal static class NarrowKernels
         }
     }
 
-    // The width ladder, once per kernel: each rung takes the columns it can fill, the scalar rung the rest.
+    // The width ladder, once per kernel: each rung takes the columns it can fill (a rung with no whole vector left is
+    // not called: single-sample inference goes straight to the scalar rung), the scalar rung the rest. The dispatchers
+    // are AggressiveOptimization too: they run once per layer per step, and at Tier 0 in a fresh process.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Forward<T, TOperator>(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> weights, ReadOnlySpan<T> bias, MatrixSpan<T> z, MatrixSpan<T> a, KernelPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOperator : struct, IActivationOperator<T>
     {
         var j = 0;
-        if (path >= KernelPath.Vector512 && Vector512.IsHardwareAccelerated)
+        if (path >= KernelPath.Vector512 && Vector512.IsHardwareAccelerated && a.Columns - j >= Vector512<T>.Count)
         {
             j = ForwardColumns<T, Vector512<T>, Simd512<T>, TOperator>(input, weights, bias, z, a, j);
         }
 
-        if (path >= KernelPath.Vector256 && Vector256.IsHardwareAccelerated)
+        if (path >= KernelPath.Vector256 && Vector256.IsHardwareAccelerated && a.Columns - j >= Vector256<T>.Count)
         {
             j = ForwardColumns<T, Vector256<T>, Simd256<T>, TOperator>(input, weights, bias, z, a, j);
         }
 
-        if (path >= KernelPath.Vector128 && Vector128.IsHardwareAccelerated)
+        if (path >= KernelPath.Vector128 && Vector128.IsHardwareAccelerated && a.Columns - j >= Vector128<T>.Count)
         {
             j = ForwardColumns<T, Vector128<T>, Simd128<T>, TOperator>(input, weights, bias, z, a, j);
         }
 
-        ForwardColumns<T, T, SimdScalar<T>, TOperator>(input, weights, bias, z, a, j);
+        if (j < a.Columns)
+        {
+            ForwardColumns<T, T, SimdScalar<T>, TOperator>(input, weights, bias, z, a, j);
+        }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BackwardData<T, TOperator>(ReadOnlyMatrixSpan<T> delta, ReadOnlyMatrixSpan<T> weights, ReadOnlyMatrixSpan<T> previousActivation, MatrixSpan<T> previousDelta, KernelPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOperator : struct, IActivationOperator<T>
     {
         var j = 0;
-        if (path >= KernelPath.Vector512 && Vector512.IsHardwareAccelerated)
+        if (path >= KernelPath.Vector512 && Vector512.IsHardwareAccelerated && previousDelta.Columns - j >= Vector512<T>.Count)
         {
             j = BackwardColumns<T, Vector512<T>, Simd512<T>, TOperator>(delta, weights, previousActivation, previousDelta, j);
         }
 
-        if (path >= KernelPath.Vector256 && Vector256.IsHardwareAccelerated)
+        if (path >= KernelPath.Vector256 && Vector256.IsHardwareAccelerated && previousDelta.Columns - j >= Vector256<T>.Count)
         {
             j = BackwardColumns<T, Vector256<T>, Simd256<T>, TOperator>(delta, weights, previousActivation, previousDelta, j);
         }
 
-        if (path >= KernelPath.Vector128 && Vector128.IsHardwareAccelerated)
+        if (path >= KernelPath.Vector128 && Vector128.IsHardwareAccelerated && previousDelta.Columns - j >= Vector128<T>.Count)
         {
             j = BackwardColumns<T, Vector128<T>, Simd128<T>, TOperator>(delta, weights, previousActivation, previousDelta, j);
         }
 
-        BackwardColumns<T, T, SimdScalar<T>, TOperator>(delta, weights, previousActivation, previousDelta, j);
+        if (j < previousDelta.Columns)
+        {
+            BackwardColumns<T, T, SimdScalar<T>, TOperator>(delta, weights, previousActivation, previousDelta, j);
+        }
     }
 
     // Register tiles: forward and backward-data take 4 (then 2, then 1) rows × 2 (then 1) column vectors per pass, so
@@ -155,83 +168,131 @@ internal static class NarrowKernels
         where TSimd : ISimd<T, TVector>
         where TOperator : struct, IActivationOperator<T>
     {
-        var columns = a.Columns;
+        var start = j;
+        var end = start + ((a.Columns - start) / TSimd.Count * TSimd.Count);
         var storeZ = !z.IsEmpty;
-        if (a.Rows == 1)
+        var full = a.Rows - (a.Rows % 4);
+        if (full > 0)
         {
-            // A one-output layer (every narrow net's last) has one row to tile: four column vectors instead, so four
-            // independent activations (the output sigmoid's exp and division) overlap.
-            for (; j <= columns - (4 * TSimd.Count); j += 4 * TSimd.Count)
+            for (j = start; j <= end - (2 * TSimd.Count); j += 2 * TSimd.Count)
             {
-                ForwardSingleRow<T, TVector, TSimd, TOperator>(input, weights, bias[0], z, a, (nuint)j, storeZ);
+                ForwardRows<T, TVector, TSimd, TOperator, Tile2>(input, weights, bias, z, a, full, (nuint)j, storeZ);
+            }
+
+            for (; j < end; j += TSimd.Count)
+            {
+                ForwardRows<T, TVector, TSimd, TOperator, Tile1>(input, weights, bias, z, a, full, (nuint)j, storeZ);
             }
         }
 
-        for (; j <= columns - (2 * TSimd.Count); j += 2 * TSimd.Count)
+        // The last 1–3 rows (a one-output layer, every narrow net's last, has nothing else) take four column vectors
+        // per tile instead of two, so a 2-row tile still carries 8 independent chains and a 1-row tile 4 (four output
+        // sigmoids overlap): 6-wide layers ran their 2-row remainder at half the FMA rate.
+        if (a.Rows - full >= 2)
         {
-            ForwardRows<T, TVector, TSimd, TOperator, Tile2>(input, weights, bias, z, a, (nuint)j, storeZ);
+            ForwardWideRows<T, TVector, TSimd, TOperator, Tile2>(input, weights, bias, z, a, full, start, end, storeZ);
+            full += 2;
         }
 
-        for (; j <= columns - TSimd.Count; j += TSimd.Count)
+        if (a.Rows - full >= 1)
         {
-            ForwardRows<T, TVector, TSimd, TOperator, Tile1>(input, weights, bias, z, a, (nuint)j, storeZ);
+            ForwardWideRows<T, TVector, TSimd, TOperator, Tile1>(input, weights, bias, z, a, full, start, end, storeZ);
         }
 
-        return j;
+        return end;
     }
 
-    /// <summary>Row 0 × column vectors [j, j + 4·Count) of a one-output layer.</summary>
+    /// <summary>Rows [o, o + TRows) over column vectors [start, end): four vectors per tile, then two, then one.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void ForwardSingleRow<T, TVector, TSimd, TOperator>(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> weights, T bias, MatrixSpan<T> z, MatrixSpan<T> a, nuint j, bool storeZ)
+    private static void ForwardWideRows<T, TVector, TSimd, TOperator, TRows>(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> weights, ReadOnlySpan<T> bias, MatrixSpan<T> z, MatrixSpan<T> a, int o, int start, int end, bool storeZ)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : ISimd<T, TVector>
         where TOperator : struct, IActivationOperator<T>
+        where TRows : ITileSize
     {
+        var j = start;
+        for (; j <= end - (4 * TSimd.Count); j += 4 * TSimd.Count)
+        {
+            ForwardWideTile<T, TVector, TSimd, TOperator, TRows>(input, weights, bias, z, a, o, (nuint)j, storeZ);
+        }
+
+        for (; j <= end - (2 * TSimd.Count); j += 2 * TSimd.Count)
+        {
+            ForwardTile<T, TVector, TSimd, TOperator, TRows, Tile2>(input, weights, bias, z, a, o, (nuint)j, storeZ);
+        }
+
+        for (; j < end; j += TSimd.Count)
+        {
+            ForwardTile<T, TVector, TSimd, TOperator, TRows, Tile1>(input, weights, bias, z, a, o, (nuint)j, storeZ);
+        }
+    }
+
+    /// <summary>Rows [o, o + TRows) (TRows ≤ 2) × column vectors [j, j + 4·Count) of <c>A = f(b + Wᵀ·X)</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void ForwardWideTile<T, TVector, TSimd, TOperator, TRows>(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> weights, ReadOnlySpan<T> bias, MatrixSpan<T> z, MatrixSpan<T> a, int o, nuint j, bool storeZ)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : ISimd<T, TVector>
+        where TOperator : struct, IActivationOperator<T>
+        where TRows : ITileSize
+    {
+        Debug.Assert(TRows.Value <= 2);
         var count = (nuint)TSimd.Count;
-        TVector s0 = TSimd.Broadcast(bias), s1 = s0, s2 = s0, s3 = s0;
+        ref var b = ref Unsafe.Add(ref MemoryMarshal.GetReference(bias), o);
+        TVector s00 = TSimd.Broadcast(b), s01 = s00, s02 = s00, s03 = s00, s10 = s00, s11 = s00, s12 = s00, s13 = s00;
+        if (TRows.Value > 1)
+        {
+            s10 = s11 = s12 = s13 = TSimd.Broadcast(Unsafe.Add(ref b, 1));
+        }
+
         ref var x = ref input.DangerousGetReferenceAt(0, 0);
-        ref var w = ref weights.DangerousGetReferenceAt(0, 0);
+        ref var w = ref weights.DangerousGetReferenceAt(0, o);
         var xStride = (nuint)input.Stride;
         var wStride = (nuint)weights.Stride;
         nuint xi = 0, wi = 0;
         for (var i = 0; i < input.Rows; i++, xi += xStride, wi += wStride)
         {
-            var wv = TSimd.Broadcast(Unsafe.Add(ref w, wi));
-            s0 = TSimd.FusedMultiplyAdd(wv, TSimd.Load(ref x, xi + j), s0);
-            s1 = TSimd.FusedMultiplyAdd(wv, TSimd.Load(ref x, xi + j + count), s1);
-            s2 = TSimd.FusedMultiplyAdd(wv, TSimd.Load(ref x, xi + j + (2 * count)), s2);
-            s3 = TSimd.FusedMultiplyAdd(wv, TSimd.Load(ref x, xi + j + (3 * count)), s3);
+            var x0 = TSimd.Load(ref x, xi + j);
+            var x1 = TSimd.Load(ref x, xi + j + count);
+            var x2 = TSimd.Load(ref x, xi + j + (2 * count));
+            var x3 = TSimd.Load(ref x, xi + j + (3 * count));
+            var w0 = TSimd.Broadcast(Unsafe.Add(ref w, wi));
+            s00 = TSimd.FusedMultiplyAdd(w0, x0, s00);
+            s01 = TSimd.FusedMultiplyAdd(w0, x1, s01);
+            s02 = TSimd.FusedMultiplyAdd(w0, x2, s02);
+            s03 = TSimd.FusedMultiplyAdd(w0, x3, s03);
+            if (TRows.Value > 1)
+            {
+                var w1 = TSimd.Broadcast(Unsafe.Add(ref w, wi + 1));
+                s10 = TSimd.FusedMultiplyAdd(w1, x0, s10);
+                s11 = TSimd.FusedMultiplyAdd(w1, x1, s11);
+                s12 = TSimd.FusedMultiplyAdd(w1, x2, s12);
+                s13 = TSimd.FusedMultiplyAdd(w1, x3, s13);
+            }
         }
 
-        StoreForward<T, TVector, TSimd, TOperator, Tile2>(s0, s1, z, a, 0, j, storeZ);
-        StoreForward<T, TVector, TSimd, TOperator, Tile2>(s2, s3, z, a, 0, j + (2 * count), storeZ);
+        StoreForward<T, TVector, TSimd, TOperator, Tile2>(s00, s01, z, a, o, j, storeZ);
+        StoreForward<T, TVector, TSimd, TOperator, Tile2>(s02, s03, z, a, o, j + (2 * count), storeZ);
+        if (TRows.Value > 1)
+        {
+            StoreForward<T, TVector, TSimd, TOperator, Tile2>(s10, s11, z, a, o + 1, j, storeZ);
+            StoreForward<T, TVector, TSimd, TOperator, Tile2>(s12, s13, z, a, o + 1, j + (2 * count), storeZ);
+        }
     }
 
+    /// <summary>The 4-row tiles of rows [0, full) × column vectors [j, j + TColumns·Count).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void ForwardRows<T, TVector, TSimd, TOperator, TColumns>(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> weights, ReadOnlySpan<T> bias, MatrixSpan<T> z, MatrixSpan<T> a, nuint j, bool storeZ)
+    private static void ForwardRows<T, TVector, TSimd, TOperator, TColumns>(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> weights, ReadOnlySpan<T> bias, MatrixSpan<T> z, MatrixSpan<T> a, int full, nuint j, bool storeZ)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : ISimd<T, TVector>
         where TOperator : struct, IActivationOperator<T>
         where TColumns : ITileSize
     {
-        var outputs = a.Rows;
-        var o = 0;
-        for (; o <= outputs - 4; o += 4)
+        for (var o = 0; o < full; o += 4)
         {
             ForwardTile<T, TVector, TSimd, TOperator, Tile4, TColumns>(input, weights, bias, z, a, o, j, storeZ);
-        }
-
-        if (o <= outputs - 2)
-        {
-            ForwardTile<T, TVector, TSimd, TOperator, Tile2, TColumns>(input, weights, bias, z, a, o, j, storeZ);
-            o += 2;
-        }
-
-        if (o < outputs)
-        {
-            ForwardTile<T, TVector, TSimd, TOperator, Tile1, TColumns>(input, weights, bias, z, a, o, j, storeZ);
         }
     }
 
@@ -345,44 +406,123 @@ internal static class NarrowKernels
         where TSimd : ISimd<T, TVector>
         where TOperator : struct, IActivationOperator<T>
     {
-        var columns = previousDelta.Columns;
-        for (; j <= columns - (2 * TSimd.Count); j += 2 * TSimd.Count)
+        var start = j;
+        var end = start + ((previousDelta.Columns - start) / TSimd.Count * TSimd.Count);
+        var rows = previousDelta.Rows;
+        var full = rows - (rows % 4);
+        if (full > 0)
         {
-            BackwardRows<T, TVector, TSimd, TOperator, Tile2>(delta, weights, previousActivation, previousDelta, (nuint)j);
+            for (j = start; j <= end - (2 * TSimd.Count); j += 2 * TSimd.Count)
+            {
+                BackwardRows<T, TVector, TSimd, TOperator, Tile2>(delta, weights, previousActivation, previousDelta, full, (nuint)j);
+            }
+
+            for (; j < end; j += TSimd.Count)
+            {
+                BackwardRows<T, TVector, TSimd, TOperator, Tile1>(delta, weights, previousActivation, previousDelta, full, (nuint)j);
+            }
         }
 
-        for (; j <= columns - TSimd.Count; j += TSimd.Count)
+        // The last 1–3 rows four column vectors at a time (as in the forward pass).
+        if (rows - full >= 2)
         {
-            BackwardRows<T, TVector, TSimd, TOperator, Tile1>(delta, weights, previousActivation, previousDelta, (nuint)j);
+            BackwardWideRows<T, TVector, TSimd, TOperator, Tile2>(delta, weights, previousActivation, previousDelta, full, start, end);
+            full += 2;
         }
 
-        return j;
+        if (rows - full >= 1)
+        {
+            BackwardWideRows<T, TVector, TSimd, TOperator, Tile1>(delta, weights, previousActivation, previousDelta, full, start, end);
+        }
+
+        return end;
     }
 
+    /// <summary>The 4-row tiles of rows [0, full) × column vectors [j, j + TColumns·Count).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void BackwardRows<T, TVector, TSimd, TOperator, TColumns>(ReadOnlyMatrixSpan<T> delta, ReadOnlyMatrixSpan<T> weights, ReadOnlyMatrixSpan<T> previousActivation, MatrixSpan<T> previousDelta, nuint j)
+    private static void BackwardRows<T, TVector, TSimd, TOperator, TColumns>(ReadOnlyMatrixSpan<T> delta, ReadOnlyMatrixSpan<T> weights, ReadOnlyMatrixSpan<T> previousActivation, MatrixSpan<T> previousDelta, int full, nuint j)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : ISimd<T, TVector>
         where TOperator : struct, IActivationOperator<T>
         where TColumns : ITileSize
     {
-        var inputs = previousDelta.Rows;
-        var i = 0;
-        for (; i <= inputs - 4; i += 4)
+        for (var i = 0; i < full; i += 4)
         {
             BackwardTile<T, TVector, TSimd, TOperator, Tile4, TColumns>(delta, weights, previousActivation, previousDelta, i, j);
         }
+    }
 
-        if (i <= inputs - 2)
+    /// <summary>Rows [i, i + TRows) over column vectors [start, end): four vectors per tile, then two, then one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void BackwardWideRows<T, TVector, TSimd, TOperator, TRows>(ReadOnlyMatrixSpan<T> delta, ReadOnlyMatrixSpan<T> weights, ReadOnlyMatrixSpan<T> previousActivation, MatrixSpan<T> previousDelta, int i, int start, int end)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : ISimd<T, TVector>
+        where TOperator : struct, IActivationOperator<T>
+        where TRows : ITileSize
+    {
+        var j = start;
+        for (; j <= end - (4 * TSimd.Count); j += 4 * TSimd.Count)
         {
-            BackwardTile<T, TVector, TSimd, TOperator, Tile2, TColumns>(delta, weights, previousActivation, previousDelta, i, j);
-            i += 2;
+            BackwardWideTile<T, TVector, TSimd, TOperator, TRows>(delta, weights, previousActivation, previousDelta, i, (nuint)j);
         }
 
-        if (i < inputs)
+        for (; j <= end - (2 * TSimd.Count); j += 2 * TSimd.Count)
         {
-            BackwardTile<T, TVector, TSimd, TOperator, Tile1, TColumns>(delta, weights, previousActivation, previousDelta, i, j);
+            BackwardTile<T, TVector, TSimd, TOperator, TRows, Tile2>(delta, weights, previousActivation, previousDelta, i, (nuint)j);
+        }
+
+        for (; j < end; j += TSimd.Count)
+        {
+            BackwardTile<T, TVector, TSimd, TOperator, TRows, Tile1>(delta, weights, previousActivation, previousDelta, i, (nuint)j);
+        }
+    }
+
+    /// <summary>Rows [i, i + TRows) (TRows ≤ 2) × column vectors [j, j + 4·Count) of <c>δ_prev = f′ ⊙ (W·δ)</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void BackwardWideTile<T, TVector, TSimd, TOperator, TRows>(ReadOnlyMatrixSpan<T> delta, ReadOnlyMatrixSpan<T> weights, ReadOnlyMatrixSpan<T> previousActivation, MatrixSpan<T> previousDelta, int i, nuint j)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : ISimd<T, TVector>
+        where TOperator : struct, IActivationOperator<T>
+        where TRows : ITileSize
+    {
+        Debug.Assert(TRows.Value <= 2);
+        var count = (nuint)TSimd.Count;
+        TVector s00 = TSimd.Zero, s01 = s00, s02 = s00, s03 = s00, s10 = s00, s11 = s00, s12 = s00, s13 = s00;
+        ref var d = ref delta.DangerousGetReferenceAt(0, 0);
+        ref var w = ref weights.DangerousGetReferenceAt(i, 0);
+        var dStride = (nuint)delta.Stride;
+        var wStride = (nuint)weights.Stride;
+        nuint di = 0;
+        for (nuint o = 0; o < (nuint)delta.Rows; o++, di += dStride)
+        {
+            var d0 = TSimd.Load(ref d, di + j);
+            var d1 = TSimd.Load(ref d, di + j + count);
+            var d2 = TSimd.Load(ref d, di + j + (2 * count));
+            var d3 = TSimd.Load(ref d, di + j + (3 * count));
+            var w0 = TSimd.Broadcast(Unsafe.Add(ref w, o));
+            s00 = TSimd.FusedMultiplyAdd(w0, d0, s00);
+            s01 = TSimd.FusedMultiplyAdd(w0, d1, s01);
+            s02 = TSimd.FusedMultiplyAdd(w0, d2, s02);
+            s03 = TSimd.FusedMultiplyAdd(w0, d3, s03);
+            if (TRows.Value > 1)
+            {
+                var w1 = TSimd.Broadcast(Unsafe.Add(ref w, wStride + o));
+                s10 = TSimd.FusedMultiplyAdd(w1, d0, s10);
+                s11 = TSimd.FusedMultiplyAdd(w1, d1, s11);
+                s12 = TSimd.FusedMultiplyAdd(w1, d2, s12);
+                s13 = TSimd.FusedMultiplyAdd(w1, d3, s13);
+            }
+        }
+
+        StoreBackward<T, TVector, TSimd, TOperator, Tile2>(s00, s01, previousActivation, previousDelta, i, j);
+        StoreBackward<T, TVector, TSimd, TOperator, Tile2>(s02, s03, previousActivation, previousDelta, i, j + (2 * count));
+        if (TRows.Value > 1)
+        {
+            StoreBackward<T, TVector, TSimd, TOperator, Tile2>(s10, s11, previousActivation, previousDelta, i + 1, j);
+            StoreBackward<T, TVector, TSimd, TOperator, Tile2>(s12, s13, previousActivation, previousDelta, i + 1, j + (2 * count));
         }
     }
 

@@ -86,4 +86,35 @@ internal static class NarrowKernelsReference
             }
         }
     }
+
+    /// <summary>
+    /// The one-output sigmoid + binary cross-entropy head: <c>z = b + Σ_i W_int[i, 0]·X[i, j]</c>, <c>a = σ(z)</c>,
+    /// <c>δ = (a − y)/m</c>, loss Σ max(z, 0) − z·y + log(1 + e^−|z|) (summed in double, not divided by m), and the
+    /// number of samples with <c>(a ≥ ½) == (y ≥ ½)</c>.
+    /// </summary>
+    public static (double Loss, int Correct) SigmoidCrossEntropyHead<T>(
+        ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> weights, T bias, ReadOnlySpan<T> target, Span<T> a, Span<T> delta)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var m = T.CreateTruncating(input.Columns);
+        var half = T.CreateTruncating(0.5);
+        var loss = 0.0;
+        var correct = 0;
+        for (var j = 0; j < input.Columns; j++)
+        {
+            var z = bias;
+            for (var i = 0; i < input.Rows; i++)
+            {
+                z = (weights[i, 0] * input[i, j]) + z;
+            }
+
+            var y = target[j];
+            a[j] = ActivationsReference.Sigmoid(z);
+            delta[j] = (a[j] - y) / m;
+            loss += double.CreateTruncating(T.Max(z, T.Zero) - (z * y) + T.LogP1(T.Exp(-T.Abs(z))));
+            correct += (a[j] >= half) == (y >= half) ? 1 : 0;
+        }
+
+        return (loss, correct);
+    }
 }

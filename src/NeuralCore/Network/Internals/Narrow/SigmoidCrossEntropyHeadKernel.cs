@@ -1,0 +1,218 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using NeuralCore.Internals.Elementwise;
+using NeuralCore.Internals.Operators;
+using NeuralCore.Internals.Simd;
+
+namespace NeuralCore.Network.Internals.Narrow;
+
+/// <summary>
+/// The output layer of a sigmoid + binary cross-entropy narrow net in one pass over the batch: per sample
+/// <c>z = b + Σ_i W_int[i, 0]·X[i, j]</c>, <c>a = σ(z)</c>, <c>δ = (a − y)/m</c>, the loss term
+/// <c>max(z, 0) − z·y + log(1 + e^−|z|)</c> summed in double, the count of <c>(a ≥ ½) == (y ≥ ½)</c>, and (when a
+/// destination is given) the previous layer's error <c>δ_prev[i, j] = f′(X[i, j])·(W_int[i, 0]·δ_j)</c>.
+/// </summary>
+/// <typeparam name="T">The element type.</typeparam>
+/// <typeparam name="TPrevious">The previous layer's activation (whose output X is), for f′.</typeparam>
+/// <remarks>
+/// The sigmoid and the loss share one <c>e = e^−|z|</c> (they are four passes otherwise: the forward kernel, the
+/// public fused loss reading Z and A back, the accuracy count). Every value is computed by the same operations as the
+/// kernels it replaces, so a, δ, the loss and the count are bit-identical to
+/// <c>NarrowKernels.Forward</c> + <c>Losses.EvaluateWithOutputGradient</c> + <c>Metrics.CountCorrect</c> on the
+/// same path: z sums the bias then each input with one fused multiply-add (as the forward tiles do), the vector
+/// sigmoid is <see cref="SigmoidOperator{T}"/>'s formula with its e shared, the loss is
+/// <see cref="SigmoidBinaryCrossEntropyTerm{T}"/>'s, δ is the same true division by m, and
+/// <see cref="ElementwiseDriver"/> splits the batch into the same widths as both; δ_prev is what
+/// <c>NarrowKernels.BackwardData</c> computes for a one-output layer (one fused multiply-add onto zero, then f′).
+/// </remarks>
+internal ref struct SigmoidCrossEntropyHeadKernel<T, TPrevious> : IElementwiseKernel<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+    where TPrevious : struct, IActivationOperator<T>
+{
+    private readonly ref T _x;
+    private readonly nuint _xStride;
+    private readonly int _inputs;
+    private readonly ref T _w;
+    private readonly nuint _wStride;
+    private readonly T _bias;
+    private readonly ref T _y;
+    private readonly ref T _a;
+    private readonly ref T _delta;
+    private readonly T _m;
+    private readonly ref T _previousDelta;
+    private readonly nuint _previousDeltaStride;
+    private readonly bool _backward;
+    private Vector512<double> _loss512;
+    private Vector256<double> _loss256;
+    private Vector128<double> _loss128;
+    private double _loss;
+    private int _disagree;
+
+    /// <summary>
+    /// Creates the kernel over X [inputs, m] (feature-major), W_int's column 0, y/a/δ contiguous [m], and δ_prev
+    /// [inputs, m] (empty: not computed).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public SigmoidCrossEntropyHeadKernel(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> weights, T bias, ref T target, ref T a, ref T delta, MatrixSpan<T> previousDelta)
+    {
+        _x = ref input.DangerousGetReference();
+        _xStride = (nuint)input.Stride;
+        _inputs = input.Rows;
+        _w = ref weights.DangerousGetReference();
+        _wStride = (nuint)weights.Stride;
+        _bias = bias;
+        _y = ref target;
+        _a = ref a;
+        _delta = ref delta;
+        _m = T.CreateTruncating(input.Columns);
+        _backward = !previousDelta.IsEmpty;
+        _previousDelta = ref previousDelta.DangerousGetReference();
+        _previousDeltaStride = (nuint)previousDelta.Stride;
+    }
+
+    /// <summary>The summed loss (not yet divided by m).</summary>
+    public readonly double Loss => DoubleSum.Total(_loss512, _loss256, _loss128, _loss);
+
+    /// <summary>The number of samples whose predicted class (a ≥ ½) disagrees with the target's (y ≥ ½).</summary>
+    public readonly int Disagreements => _disagree;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Invoke(nint i)
+    {
+        var z = Logit<T, SimdScalar<T>>(i);
+
+        var y = Unsafe.Add(ref _y, i);
+        var a = SigmoidOperator<T>.Invoke(z);
+        Unsafe.Add(ref _a, i) = a;
+        var delta = (a - y) / _m;
+        Unsafe.Add(ref _delta, i) = delta;
+        if (_backward)
+        {
+            Backward<T, SimdScalar<T>>(delta, i);
+        }
+
+        _loss = DoubleSum.Add(_loss, SigmoidBinaryCrossEntropyTerm<T>.Value(z, y, T.Zero, T.Zero));
+        var half = T.CreateTruncating(0.5);
+        _disagree += (a >= half) != (y >= half) ? 1 : 0;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Invoke128(nint i)
+    {
+        var z = Logit<Vector128<T>, Simd128<T>>(i);
+
+        var y = Vector128.LoadUnsafe(ref _y, (nuint)i);
+        var e = VectorMath.Exp(-Vector128.Abs(z));
+        var a = Vector128.ConditionalSelect(Vector128.GreaterThanOrEqual(z, Vector128<T>.Zero), Vector128<T>.One, e) / (Vector128<T>.One + e);
+        a.StoreUnsafe(ref _a, (nuint)i);
+        var delta = (a - y) / _m;
+        delta.StoreUnsafe(ref _delta, (nuint)i);
+        if (_backward)
+        {
+            Backward<Vector128<T>, Simd128<T>>(delta, i);
+        }
+
+        _loss128 = DoubleSum.Add(_loss128, Vector128.Max(z, Vector128<T>.Zero) - (z * y) + VectorMath.LogOnePlusUnit(e));
+        var half = Vector128.Create(T.CreateTruncating(0.5));
+        _disagree += BitOperations.PopCount((Vector128.GreaterThanOrEqual(a, half) ^ Vector128.GreaterThanOrEqual(y, half)).ExtractMostSignificantBits());
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Invoke256(nint i)
+    {
+        var z = Logit<Vector256<T>, Simd256<T>>(i);
+
+        var y = Vector256.LoadUnsafe(ref _y, (nuint)i);
+        var e = VectorMath.Exp(-Vector256.Abs(z));
+        var a = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(z, Vector256<T>.Zero), Vector256<T>.One, e) / (Vector256<T>.One + e);
+        a.StoreUnsafe(ref _a, (nuint)i);
+        var delta = (a - y) / _m;
+        delta.StoreUnsafe(ref _delta, (nuint)i);
+        if (_backward)
+        {
+            Backward<Vector256<T>, Simd256<T>>(delta, i);
+        }
+
+        _loss256 = DoubleSum.Add(_loss256, Vector256.Max(z, Vector256<T>.Zero) - (z * y) + VectorMath.LogOnePlusUnit(e));
+        var half = Vector256.Create(T.CreateTruncating(0.5));
+        _disagree += BitOperations.PopCount((Vector256.GreaterThanOrEqual(a, half) ^ Vector256.GreaterThanOrEqual(y, half)).ExtractMostSignificantBits());
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Invoke512(nint i)
+    {
+        var z = Logit<Vector512<T>, Simd512<T>>(i);
+
+        var y = Vector512.LoadUnsafe(ref _y, (nuint)i);
+        var e = VectorMath.Exp(-Vector512.Abs(z));
+        var a = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(z, Vector512<T>.Zero), Vector512<T>.One, e) / (Vector512<T>.One + e);
+        a.StoreUnsafe(ref _a, (nuint)i);
+        var delta = (a - y) / _m;
+        delta.StoreUnsafe(ref _delta, (nuint)i);
+        if (_backward)
+        {
+            Backward<Vector512<T>, Simd512<T>>(delta, i);
+        }
+
+        _loss512 = DoubleSum.Add(_loss512, Vector512.Max(z, Vector512<T>.Zero) - (z * y) + VectorMath.LogOnePlusUnit(e));
+        var half = Vector512.Create(T.CreateTruncating(0.5));
+        _disagree += BitOperations.PopCount((Vector512.GreaterThanOrEqual(a, half) ^ Vector512.GreaterThanOrEqual(y, half)).ExtractMostSignificantBits());
+    }
+
+    // z = b + Σ_k w_k·x_k, one fused multiply-add per input in k order (as the forward tiles), four inputs per trip:
+    // the loop bookkeeping was a third of the head's instructions at the seed's 4 inputs.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private readonly TVector Logit<TVector, TSimd>(nint i)
+        where TVector : struct
+        where TSimd : ISimd<T, TVector>
+    {
+        var z = TSimd.Broadcast(_bias);
+        ref var x = ref Unsafe.Add(ref _x, i);
+        ref var w = ref _w;
+        var k = 0;
+        for (; k <= _inputs - 4; k += 4)
+        {
+            z = TSimd.FusedMultiplyAdd(TSimd.Broadcast(w), TSimd.Load(ref x), z);
+            z = TSimd.FusedMultiplyAdd(TSimd.Broadcast(Unsafe.Add(ref w, _wStride)), TSimd.Load(ref x, _xStride), z);
+            z = TSimd.FusedMultiplyAdd(TSimd.Broadcast(Unsafe.Add(ref w, 2 * _wStride)), TSimd.Load(ref x, 2 * _xStride), z);
+            z = TSimd.FusedMultiplyAdd(TSimd.Broadcast(Unsafe.Add(ref w, 3 * _wStride)), TSimd.Load(ref x, 3 * _xStride), z);
+            x = ref Unsafe.Add(ref x, 4 * _xStride);
+            w = ref Unsafe.Add(ref w, 4 * _wStride);
+        }
+
+        for (; k < _inputs; k++)
+        {
+            z = TSimd.FusedMultiplyAdd(TSimd.Broadcast(w), TSimd.Load(ref x), z);
+            x = ref Unsafe.Add(ref x, _xStride);
+            w = ref Unsafe.Add(ref w, _wStride);
+        }
+
+        return z;
+    }
+
+    // δ_prev[k] = f′(x_k)·(w_k·δ + 0): BackwardData's one-output tile (one fused multiply-add onto zero, then f′).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private readonly void Backward<TVector, TSimd>(TVector delta, nint i)
+        where TVector : struct
+        where TSimd : ISimd<T, TVector>
+    {
+        ref var x = ref Unsafe.Add(ref _x, i);
+        ref var d = ref Unsafe.Add(ref _previousDelta, i);
+        ref var w = ref _w;
+        var k = 0;
+        for (; k <= _inputs - 2; k += 2)
+        {
+            TSimd.Store(TSimd.Derivative<TPrevious>(TSimd.Load(ref x), TSimd.FusedMultiplyAdd(TSimd.Broadcast(w), delta, TSimd.Zero)), ref d);
+            TSimd.Store(TSimd.Derivative<TPrevious>(TSimd.Load(ref x, _xStride), TSimd.FusedMultiplyAdd(TSimd.Broadcast(Unsafe.Add(ref w, _wStride)), delta, TSimd.Zero)), ref d, _previousDeltaStride);
+            x = ref Unsafe.Add(ref x, 2 * _xStride);
+            d = ref Unsafe.Add(ref d, 2 * _previousDeltaStride);
+            w = ref Unsafe.Add(ref w, 2 * _wStride);
+        }
+
+        if (k < _inputs)
+        {
+            TSimd.Store(TSimd.Derivative<TPrevious>(TSimd.Load(ref x), TSimd.FusedMultiplyAdd(TSimd.Broadcast(w), delta, TSimd.Zero)), ref d);
+        }
+    }
+}
