@@ -67,6 +67,16 @@ public static class GemmQuick
             ReportPadded<double>($"padded double 1024³ A+{padA} B+{padB} C+{padC}", 1024, padA, padB, padC, filter);
         }
 
+        // 4 KB pages against transparent huge pages for A, B and C (Linux only: madvise).
+        foreach (var huge in new[] { false, true, false, true })
+        {
+            if (OperatingSystem.IsLinux() && filter.Any(f => "huge pages".Contains(f, StringComparison.Ordinal)))
+            {
+                HugePageProbe.Run<float>($"huge pages {huge} float 1024³", 1024, huge);
+                HugePageProbe.Run<double>($"huge pages {huge} double 1024³", 1024, huge);
+            }
+        }
+
         foreach (var (k, n) in new[] { (2, 4), (4, 6), (6, 6), (6, 4), (4, 1), (8, 8) })
         {
             foreach (var (opA, opB) in new[] { (MatrixOp.None, MatrixOp.None), (MatrixOp.None, MatrixOp.Transpose), (MatrixOp.Transpose, MatrixOp.None) })
