@@ -60,6 +60,23 @@ public static class GemmQuick
             Report<float>($"probe {m}x{k}->{n}", KernelPath.Vector512, m, n, k, MatrixOp.None, MatrixOp.None, 1, filter);
         }
 
+        // Row strides padded by 16 elements (a page plus a line for 1024 floats): which operand's 4 KB stride costs.
+        foreach (var (padA, padB, padC) in new[] { (0, 0, 0), (16, 0, 0), (0, 16, 0), (0, 0, 16), (16, 16, 16) })
+        {
+            ReportPadded<float>($"padded float 1024³ A+{padA} B+{padB} C+{padC}", 1024, padA, padB, padC, filter);
+            ReportPadded<double>($"padded double 1024³ A+{padA} B+{padB} C+{padC}", 1024, padA, padB, padC, filter);
+        }
+
+        // 4 KB pages against transparent huge pages for A, B and C (Linux only: madvise).
+        foreach (var huge in new[] { false, true, false, true })
+        {
+            if (OperatingSystem.IsLinux() && filter.Any(f => "huge pages".Contains(f, StringComparison.Ordinal)))
+            {
+                HugePageProbe.Run<float>($"huge pages {huge} float 1024³", 1024, huge);
+                HugePageProbe.Run<double>($"huge pages {huge} double 1024³", 1024, huge);
+            }
+        }
+
         foreach (var (k, n) in new[] { (2, 4), (4, 6), (6, 6), (6, 4), (4, 1), (8, 8) })
         {
             foreach (var (opA, opB) in new[] { (MatrixOp.None, MatrixOp.None), (MatrixOp.None, MatrixOp.Transpose), (MatrixOp.Transpose, MatrixOp.None) })
@@ -121,6 +138,26 @@ public static class GemmQuick
         var options = new ComputeOptions(path, threads);
         var flops = 2.0 * m * n * k;
         var seconds = BestSeconds(() => NeuralCore.Gemm.Multiply(a.ReadOnlySpan, opA, b.ReadOnlySpan, opB, T.One, T.Zero, c.Span, options), flops);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-40} {seconds * 1e6,10:F2} µs {flops / seconds / 1e9,8:F1} GFLOPS"));
+    }
+
+    private static void ReportPadded<T>(string name, int n, int padA, int padB, int padC, string[] filter)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        if (!filter.Any(f => name.Contains(f, StringComparison.Ordinal)))
+        {
+            return;
+        }
+
+        using var a = new Matrix<T>(n, n + padA);
+        using var b = new Matrix<T>(n, n + padB);
+        using var c = new Matrix<T>(n, n + padC);
+        var random = new Random(1);
+        a.DangerousGetStorage().Fill(T.CreateTruncating(random.NextDouble()));
+        b.DangerousGetStorage().Fill(T.CreateTruncating(random.NextDouble()));
+        var options = new ComputeOptions(KernelPath.Vector512, 1);
+        var flops = 2.0 * n * n * n;
+        var seconds = BestSeconds(() => NeuralCore.Gemm.Multiply(a.ReadOnlySpan.Slice(0, n, 0, n), MatrixOp.None, b.ReadOnlySpan.Slice(0, n, 0, n), MatrixOp.None, T.One, T.Zero, c.Span.Slice(0, n, 0, n), options), flops);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-40} {seconds * 1e6,10:F2} µs {flops / seconds / 1e9,8:F1} GFLOPS"));
     }
 

@@ -25,6 +25,14 @@ namespace NeuralCore.Internals.Gemm;
 /// (<see cref="PackBuffers"/>): double 512³ 90 → 108 GFLOPS. A is not packed: k-major 8-row micro-panels (a scalar
 /// copy, then 8 × 8 register transposes) measured slower at 256³ and 512³ and no better at 1024³, even where the
 /// rows of a tile are 4 KB apart and share an L1 set; the micro-kernel broadcasts A elements wherever they are.
+/// Also measured at 1024³ and not kept (quick harness, busy machine, ±2–4% noise; float 1024³ 210–213 GFLOPS,
+/// double 102–104 as the base): copying A row blocks into rows a K block plus one cache line apart, so a tile's rows
+/// leave the shared L1 set (no gain; 1024 × 1024 → 512 lost 7%); the same with K block 256 so the B panel fits L1
+/// (float 205, double 96); 12-row tiles on V512, 24 accumulators, with 11 row offsets (more than the free general
+/// registers; float 193, double 94); software prefetch of the B panel 8 k ahead or of A two lines ahead (no gain);
+/// row blocks of 512–1536 bytes of rows and column blocks of 64 KB–2 MB of packed B (within noise). In a same-process
+/// A/B: 12-row tiles addressed from three row bases 4–5% slower at 1024³ and equal below; the next B panel prefetched into L2 and the C tile prefetched on the
+/// first K block, no gain (benchmarks/results/AMD-EPYC-Zen5-gemm.md).
 /// Every element of C sees the same sequence of FMAs whatever tile, panel path or thread computes it, so results
 /// do not depend on the partition.
 /// </remarks>
