@@ -1,5 +1,6 @@
 using System.Numerics;
 using NeuralCore.Internals;
+using NeuralCore.Internals.Elementwise;
 using NeuralCore.Internals.Gemm;
 using System.Runtime.CompilerServices;
 using NeuralCore.Internals.Reference;
@@ -133,7 +134,8 @@ public static partial class Gemm
         GemmExecutor.Execute(ref problem, activation == Activation.Softmax ? Activation.Linear : activation, path, options.MaxThreads);
         if (activation == Activation.Softmax)
         {
-            Activations.Forward(Activation.Softmax, output, output, options);
+            // In place on a view validated above: the kernel directly, not the public entry's checks again.
+            ActivationKernels.Forward<T>(Activation.Softmax, output, output, path);
         }
     }
 }
