@@ -56,20 +56,20 @@ internal static class SmallRowsDotKernel
             var x1 = TRows.Value > 1 ? TSimd.Load(ref Unsafe.Add(ref a1, p)) : default;
             var x2 = TRows.Value > 2 ? TSimd.Load(ref Unsafe.Add(ref a2, p)) : default;
             var x3 = TRows.Value > 3 ? TSimd.Load(ref Unsafe.Add(ref a3, p)) : default;
-            Output<T, TVector, TSimd, TRows>(TSimd.Load(ref Unsafe.Add(ref b0, p)), x0, x1, x2, x3, ref c00, ref c10, ref c20, ref c30);
+            SmallRowsKernel.Column<T, TVector, TSimd, TRows>(TSimd.Load(ref Unsafe.Add(ref b0, p)), x0, x1, x2, x3, ref c00, ref c10, ref c20, ref c30);
             if (TOutputs.Value > 1)
             {
-                Output<T, TVector, TSimd, TRows>(TSimd.Load(ref Unsafe.Add(ref b1, p)), x0, x1, x2, x3, ref c01, ref c11, ref c21, ref c31);
+                SmallRowsKernel.Column<T, TVector, TSimd, TRows>(TSimd.Load(ref Unsafe.Add(ref b1, p)), x0, x1, x2, x3, ref c01, ref c11, ref c21, ref c31);
             }
 
             if (TOutputs.Value > 2)
             {
-                Output<T, TVector, TSimd, TRows>(TSimd.Load(ref Unsafe.Add(ref b2, p)), x0, x1, x2, x3, ref c02, ref c12, ref c22, ref c32);
+                SmallRowsKernel.Column<T, TVector, TSimd, TRows>(TSimd.Load(ref Unsafe.Add(ref b2, p)), x0, x1, x2, x3, ref c02, ref c12, ref c22, ref c32);
             }
 
             if (TOutputs.Value > 3)
             {
-                Output<T, TVector, TSimd, TRows>(TSimd.Load(ref Unsafe.Add(ref b3, p)), x0, x1, x2, x3, ref c03, ref c13, ref c23, ref c33);
+                SmallRowsKernel.Column<T, TVector, TSimd, TRows>(TSimd.Load(ref Unsafe.Add(ref b3, p)), x0, x1, x2, x3, ref c03, ref c13, ref c23, ref c33);
             }
         }
 
@@ -82,20 +82,20 @@ internal static class SmallRowsDotKernel
             var x1 = TRows.Value > 1 ? TSimd.LoadPartial(ref Unsafe.Add(ref a1, p), tail) : default;
             var x2 = TRows.Value > 2 ? TSimd.LoadPartial(ref Unsafe.Add(ref a2, p), tail) : default;
             var x3 = TRows.Value > 3 ? TSimd.LoadPartial(ref Unsafe.Add(ref a3, p), tail) : default;
-            Output<T, TVector, TSimd, TRows>(TSimd.LoadPartial(ref Unsafe.Add(ref b0, p), tail), x0, x1, x2, x3, ref c00, ref c10, ref c20, ref c30);
+            SmallRowsKernel.Column<T, TVector, TSimd, TRows>(TSimd.LoadPartial(ref Unsafe.Add(ref b0, p), tail), x0, x1, x2, x3, ref c00, ref c10, ref c20, ref c30);
             if (TOutputs.Value > 1)
             {
-                Output<T, TVector, TSimd, TRows>(TSimd.LoadPartial(ref Unsafe.Add(ref b1, p), tail), x0, x1, x2, x3, ref c01, ref c11, ref c21, ref c31);
+                SmallRowsKernel.Column<T, TVector, TSimd, TRows>(TSimd.LoadPartial(ref Unsafe.Add(ref b1, p), tail), x0, x1, x2, x3, ref c01, ref c11, ref c21, ref c31);
             }
 
             if (TOutputs.Value > 2)
             {
-                Output<T, TVector, TSimd, TRows>(TSimd.LoadPartial(ref Unsafe.Add(ref b2, p), tail), x0, x1, x2, x3, ref c02, ref c12, ref c22, ref c32);
+                SmallRowsKernel.Column<T, TVector, TSimd, TRows>(TSimd.LoadPartial(ref Unsafe.Add(ref b2, p), tail), x0, x1, x2, x3, ref c02, ref c12, ref c22, ref c32);
             }
 
             if (TOutputs.Value > 3)
             {
-                Output<T, TVector, TSimd, TRows>(TSimd.LoadPartial(ref Unsafe.Add(ref b3, p), tail), x0, x1, x2, x3, ref c03, ref c13, ref c23, ref c33);
+                SmallRowsKernel.Column<T, TVector, TSimd, TRows>(TSimd.LoadPartial(ref Unsafe.Add(ref b3, p), tail), x0, x1, x2, x3, ref c03, ref c13, ref c23, ref c33);
             }
         }
 
@@ -148,31 +148,6 @@ internal static class SmallRowsDotKernel
 
                 SmallRows<T, TVector, TSimd>.StoreScalar(ref problem, r, column + j, sum);
             }
-        }
-    }
-
-    /// <summary>One B row's vector times the TRows op(A) vectors, into that output's accumulators.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Output<T, TVector, TSimd, TRows>(TVector b, TVector x0, TVector x1, TVector x2, TVector x3, ref TVector c0, ref TVector c1, ref TVector c2, ref TVector c3)
-        where T : unmanaged, IFloatingPointIeee754<T>
-        where TVector : struct
-        where TSimd : struct, ISimd<T, TVector>
-        where TRows : struct, IConstant
-    {
-        c0 = TSimd.MultiplyAdd(x0, b, c0);
-        if (TRows.Value > 1)
-        {
-            c1 = TSimd.MultiplyAdd(x1, b, c1);
-        }
-
-        if (TRows.Value > 2)
-        {
-            c2 = TSimd.MultiplyAdd(x2, b, c2);
-        }
-
-        if (TRows.Value > 3)
-        {
-            c3 = TSimd.MultiplyAdd(x3, b, c3);
         }
     }
 }

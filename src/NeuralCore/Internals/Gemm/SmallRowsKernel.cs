@@ -152,9 +152,12 @@ internal static class SmallRowsKernel
         return TPartial.Value && v == TVectors.Value - 1 ? TSimd.LoadPartial(ref source, last) : TSimd.Load(ref source);
     }
 
-    /// <summary>One B vector times the TRows broadcasts of op(A), into that vector's column of accumulators.</summary>
+    /// <summary>
+    /// <c>c_r += x_r · b</c> for the TRows rows: one B vector times the TRows broadcasts of op(A) here, one B row's
+    /// vector times the TRows op(A) vectors in <see cref="SmallRowsDotKernel"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Column<T, TVector, TSimd, TRows>(TVector b, TVector x0, TVector x1, TVector x2, TVector x3, ref TVector c0, ref TVector c1, ref TVector c2, ref TVector c3)
+    internal static void Column<T, TVector, TSimd, TRows>(TVector b, TVector x0, TVector x1, TVector x2, TVector x3, ref TVector c0, ref TVector c1, ref TVector c2, ref TVector c3)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : struct, ISimd<T, TVector>
