@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using NeuralCore.Internals;
 using NeuralCore.Internals.Operators;
 using NeuralCore.Internals.Simd;
 
@@ -176,12 +177,12 @@ internal static partial class NarrowKernels
         {
             for (j = start; j <= end - (2 * TSimd.Count); j += 2 * TSimd.Count)
             {
-                ForwardRows<T, TVector, TSimd, TOperator, Tile2>(input, weights, bias, z, a, full, (nuint)j, storeZ);
+                ForwardRows<T, TVector, TSimd, TOperator, Int2>(input, weights, bias, z, a, full, (nuint)j, storeZ);
             }
 
             for (; j < end; j += TSimd.Count)
             {
-                ForwardRows<T, TVector, TSimd, TOperator, Tile1>(input, weights, bias, z, a, full, (nuint)j, storeZ);
+                ForwardRows<T, TVector, TSimd, TOperator, Int1>(input, weights, bias, z, a, full, (nuint)j, storeZ);
             }
         }
 
@@ -190,13 +191,13 @@ internal static partial class NarrowKernels
         // sigmoids overlap): 6-wide layers ran their 2-row remainder at half the FMA rate.
         if (a.Rows - full >= 2)
         {
-            ForwardWideRows<T, TVector, TSimd, TOperator, Tile2>(input, weights, bias, z, a, full, start, end, storeZ);
+            ForwardWideRows<T, TVector, TSimd, TOperator, Int2>(input, weights, bias, z, a, full, start, end, storeZ);
             full += 2;
         }
 
         if (a.Rows - full >= 1)
         {
-            ForwardWideRows<T, TVector, TSimd, TOperator, Tile1>(input, weights, bias, z, a, full, start, end, storeZ);
+            ForwardWideRows<T, TVector, TSimd, TOperator, Int1>(input, weights, bias, z, a, full, start, end, storeZ);
         }
 
         return end;
@@ -209,7 +210,7 @@ internal static partial class NarrowKernels
         where TVector : struct
         where TSimd : ISimd<T, TVector>
         where TOperator : struct, IActivationOperator<T>
-        where TRows : ITileSize
+        where TRows : IConstant
     {
         var j = start;
         for (; j <= end - (4 * TSimd.Count); j += 4 * TSimd.Count)
@@ -219,12 +220,12 @@ internal static partial class NarrowKernels
 
         for (; j <= end - (2 * TSimd.Count); j += 2 * TSimd.Count)
         {
-            ForwardTile<T, TVector, TSimd, TOperator, TRows, Tile2>(input, weights, bias, z, a, o, (nuint)j, storeZ);
+            ForwardTile<T, TVector, TSimd, TOperator, TRows, Int2>(input, weights, bias, z, a, o, (nuint)j, storeZ);
         }
 
         for (; j < end; j += TSimd.Count)
         {
-            ForwardTile<T, TVector, TSimd, TOperator, TRows, Tile1>(input, weights, bias, z, a, o, (nuint)j, storeZ);
+            ForwardTile<T, TVector, TSimd, TOperator, TRows, Int1>(input, weights, bias, z, a, o, (nuint)j, storeZ);
         }
     }
 
@@ -235,7 +236,7 @@ internal static partial class NarrowKernels
         where TVector : struct
         where TSimd : ISimd<T, TVector>
         where TOperator : struct, IActivationOperator<T>
-        where TRows : ITileSize
+        where TRows : IConstant
     {
         Debug.Assert(TRows.Value <= 2);
         var count = (nuint)TSimd.Count;
@@ -272,12 +273,12 @@ internal static partial class NarrowKernels
             }
         }
 
-        StoreForward<T, TVector, TSimd, TOperator, Tile2>(s00, s01, z, a, o, j, storeZ);
-        StoreForward<T, TVector, TSimd, TOperator, Tile2>(s02, s03, z, a, o, j + (2 * count), storeZ);
+        StoreForward<T, TVector, TSimd, TOperator, Int2>(s00, s01, z, a, o, j, storeZ);
+        StoreForward<T, TVector, TSimd, TOperator, Int2>(s02, s03, z, a, o, j + (2 * count), storeZ);
         if (TRows.Value > 1)
         {
-            StoreForward<T, TVector, TSimd, TOperator, Tile2>(s10, s11, z, a, o + 1, j, storeZ);
-            StoreForward<T, TVector, TSimd, TOperator, Tile2>(s12, s13, z, a, o + 1, j + (2 * count), storeZ);
+            StoreForward<T, TVector, TSimd, TOperator, Int2>(s10, s11, z, a, o + 1, j, storeZ);
+            StoreForward<T, TVector, TSimd, TOperator, Int2>(s12, s13, z, a, o + 1, j + (2 * count), storeZ);
         }
     }
 
@@ -288,11 +289,11 @@ internal static partial class NarrowKernels
         where TVector : struct
         where TSimd : ISimd<T, TVector>
         where TOperator : struct, IActivationOperator<T>
-        where TColumns : ITileSize
+        where TColumns : IConstant
     {
         for (var o = 0; o < full; o += 4)
         {
-            ForwardTile<T, TVector, TSimd, TOperator, Tile4, TColumns>(input, weights, bias, z, a, o, j, storeZ);
+            ForwardTile<T, TVector, TSimd, TOperator, Int4, TColumns>(input, weights, bias, z, a, o, j, storeZ);
         }
     }
 
@@ -303,8 +304,8 @@ internal static partial class NarrowKernels
         where TVector : struct
         where TSimd : ISimd<T, TVector>
         where TOperator : struct, IActivationOperator<T>
-        where TRows : ITileSize
-        where TColumns : ITileSize
+        where TRows : IConstant
+        where TColumns : IConstant
     {
         var j1 = j + (nuint)TSimd.Count;
         ref var b = ref Unsafe.Add(ref MemoryMarshal.GetReference(bias), o);
@@ -379,7 +380,7 @@ internal static partial class NarrowKernels
         where TVector : struct
         where TSimd : ISimd<T, TVector>
         where TOperator : struct, IActivationOperator<T>
-        where TColumns : ITileSize
+        where TColumns : IConstant
     {
         if (storeZ)
         {
@@ -414,25 +415,25 @@ internal static partial class NarrowKernels
         {
             for (j = start; j <= end - (2 * TSimd.Count); j += 2 * TSimd.Count)
             {
-                BackwardRows<T, TVector, TSimd, TOperator, Tile2>(delta, weights, previousActivation, previousDelta, full, (nuint)j);
+                BackwardRows<T, TVector, TSimd, TOperator, Int2>(delta, weights, previousActivation, previousDelta, full, (nuint)j);
             }
 
             for (; j < end; j += TSimd.Count)
             {
-                BackwardRows<T, TVector, TSimd, TOperator, Tile1>(delta, weights, previousActivation, previousDelta, full, (nuint)j);
+                BackwardRows<T, TVector, TSimd, TOperator, Int1>(delta, weights, previousActivation, previousDelta, full, (nuint)j);
             }
         }
 
         // The last 1–3 rows four column vectors at a time (as in the forward pass).
         if (rows - full >= 2)
         {
-            BackwardWideRows<T, TVector, TSimd, TOperator, Tile2>(delta, weights, previousActivation, previousDelta, full, start, end);
+            BackwardWideRows<T, TVector, TSimd, TOperator, Int2>(delta, weights, previousActivation, previousDelta, full, start, end);
             full += 2;
         }
 
         if (rows - full >= 1)
         {
-            BackwardWideRows<T, TVector, TSimd, TOperator, Tile1>(delta, weights, previousActivation, previousDelta, full, start, end);
+            BackwardWideRows<T, TVector, TSimd, TOperator, Int1>(delta, weights, previousActivation, previousDelta, full, start, end);
         }
 
         return end;
@@ -445,11 +446,11 @@ internal static partial class NarrowKernels
         where TVector : struct
         where TSimd : ISimd<T, TVector>
         where TOperator : struct, IActivationOperator<T>
-        where TColumns : ITileSize
+        where TColumns : IConstant
     {
         for (var i = 0; i < full; i += 4)
         {
-            BackwardTile<T, TVector, TSimd, TOperator, Tile4, TColumns>(delta, weights, previousActivation, previousDelta, i, j);
+            BackwardTile<T, TVector, TSimd, TOperator, Int4, TColumns>(delta, weights, previousActivation, previousDelta, i, j);
         }
     }
 
@@ -460,7 +461,7 @@ internal static partial class NarrowKernels
         where TVector : struct
         where TSimd : ISimd<T, TVector>
         where TOperator : struct, IActivationOperator<T>
-        where TRows : ITileSize
+        where TRows : IConstant
     {
         var j = start;
         for (; j <= end - (4 * TSimd.Count); j += 4 * TSimd.Count)
@@ -470,12 +471,12 @@ internal static partial class NarrowKernels
 
         for (; j <= end - (2 * TSimd.Count); j += 2 * TSimd.Count)
         {
-            BackwardTile<T, TVector, TSimd, TOperator, TRows, Tile2>(delta, weights, previousActivation, previousDelta, i, (nuint)j);
+            BackwardTile<T, TVector, TSimd, TOperator, TRows, Int2>(delta, weights, previousActivation, previousDelta, i, (nuint)j);
         }
 
         for (; j < end; j += TSimd.Count)
         {
-            BackwardTile<T, TVector, TSimd, TOperator, TRows, Tile1>(delta, weights, previousActivation, previousDelta, i, (nuint)j);
+            BackwardTile<T, TVector, TSimd, TOperator, TRows, Int1>(delta, weights, previousActivation, previousDelta, i, (nuint)j);
         }
     }
 
@@ -486,7 +487,7 @@ internal static partial class NarrowKernels
         where TVector : struct
         where TSimd : ISimd<T, TVector>
         where TOperator : struct, IActivationOperator<T>
-        where TRows : ITileSize
+        where TRows : IConstant
     {
         Debug.Assert(TRows.Value <= 2);
         var count = (nuint)TSimd.Count;
@@ -517,12 +518,12 @@ internal static partial class NarrowKernels
             }
         }
 
-        StoreBackward<T, TVector, TSimd, TOperator, Tile2>(s00, s01, previousActivation, previousDelta, i, j);
-        StoreBackward<T, TVector, TSimd, TOperator, Tile2>(s02, s03, previousActivation, previousDelta, i, j + (2 * count));
+        StoreBackward<T, TVector, TSimd, TOperator, Int2>(s00, s01, previousActivation, previousDelta, i, j);
+        StoreBackward<T, TVector, TSimd, TOperator, Int2>(s02, s03, previousActivation, previousDelta, i, j + (2 * count));
         if (TRows.Value > 1)
         {
-            StoreBackward<T, TVector, TSimd, TOperator, Tile2>(s10, s11, previousActivation, previousDelta, i + 1, j);
-            StoreBackward<T, TVector, TSimd, TOperator, Tile2>(s12, s13, previousActivation, previousDelta, i + 1, j + (2 * count));
+            StoreBackward<T, TVector, TSimd, TOperator, Int2>(s10, s11, previousActivation, previousDelta, i + 1, j);
+            StoreBackward<T, TVector, TSimd, TOperator, Int2>(s12, s13, previousActivation, previousDelta, i + 1, j + (2 * count));
         }
     }
 
@@ -533,8 +534,8 @@ internal static partial class NarrowKernels
         where TVector : struct
         where TSimd : ISimd<T, TVector>
         where TOperator : struct, IActivationOperator<T>
-        where TRows : ITileSize
-        where TColumns : ITileSize
+        where TRows : IConstant
+        where TColumns : IConstant
     {
         var j1 = j + (nuint)TSimd.Count;
         TVector s00 = TSimd.Zero, s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00, s30 = s00, s31 = s00;
@@ -597,7 +598,7 @@ internal static partial class NarrowKernels
         where TVector : struct
         where TSimd : ISimd<T, TVector>
         where TOperator : struct, IActivationOperator<T>
-        where TColumns : ITileSize
+        where TColumns : IConstant
     {
         var j1 = j + (nuint)TSimd.Count;
         ref var destination = ref previousDelta.DangerousGetReferenceAt(row, 0);
@@ -639,18 +640,18 @@ internal static partial class NarrowKernels
         var o = 0;
         for (; o <= outputs - 4; o += 4)
         {
-            WeightGradientRows<T, TVector, TSimd, Tile4>(delta, previousActivation, weightGradient, biasGradient, o);
+            WeightGradientRows<T, TVector, TSimd, Int4>(delta, previousActivation, weightGradient, biasGradient, o);
         }
 
         if (o <= outputs - 2)
         {
-            WeightGradientRows<T, TVector, TSimd, Tile2>(delta, previousActivation, weightGradient, biasGradient, o);
+            WeightGradientRows<T, TVector, TSimd, Int2>(delta, previousActivation, weightGradient, biasGradient, o);
             o += 2;
         }
 
         if (o < outputs)
         {
-            WeightGradientRows<T, TVector, TSimd, Tile1>(delta, previousActivation, weightGradient, biasGradient, o);
+            WeightGradientRows<T, TVector, TSimd, Int1>(delta, previousActivation, weightGradient, biasGradient, o);
         }
     }
 
@@ -659,24 +660,24 @@ internal static partial class NarrowKernels
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : ISimd<T, TVector>
-        where TOutputs : ITileSize
+        where TOutputs : IConstant
     {
         var inputs = previousActivation.Rows;
         var i = 0;
         for (; i <= inputs - 4; i += 4)
         {
-            WeightGradientTile<T, TVector, TSimd, TOutputs, Tile4>(delta, previousActivation, weightGradient, biasGradient, o, i);
+            WeightGradientTile<T, TVector, TSimd, TOutputs, Int4>(delta, previousActivation, weightGradient, biasGradient, o, i);
         }
 
         if (i <= inputs - 2)
         {
-            WeightGradientTile<T, TVector, TSimd, TOutputs, Tile2>(delta, previousActivation, weightGradient, biasGradient, o, i);
+            WeightGradientTile<T, TVector, TSimd, TOutputs, Int2>(delta, previousActivation, weightGradient, biasGradient, o, i);
             i += 2;
         }
 
         if (i < inputs)
         {
-            WeightGradientTile<T, TVector, TSimd, TOutputs, Tile1>(delta, previousActivation, weightGradient, biasGradient, o, i);
+            WeightGradientTile<T, TVector, TSimd, TOutputs, Int1>(delta, previousActivation, weightGradient, biasGradient, o, i);
         }
     }
 
@@ -686,8 +687,8 @@ internal static partial class NarrowKernels
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : ISimd<T, TVector>
-        where TOutputs : ITileSize
-        where TInputs : ITileSize
+        where TOutputs : IConstant
+        where TInputs : IConstant
     {
         var columns = delta.Columns;
         var vectorEnd = columns - (columns % TSimd.Count);
@@ -807,7 +808,7 @@ internal static partial class NarrowKernels
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : ISimd<T, TVector>
-        where TInputs : ITileSize
+        where TInputs : IConstant
     {
         weightGradient.DangerousGetReferenceAt(i, o) = TailDot(TSimd.Sum(s0), ref d, ref a, vectorEnd, columns);
         if (TInputs.Value > 1)

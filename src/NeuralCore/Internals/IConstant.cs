@@ -1,4 +1,4 @@
-namespace NeuralCore.Internals.Gemm;
+namespace NeuralCore.Internals;
 
 /// <summary>
 /// A compile-time integer as a struct type argument: the micro-kernel tests <c>TRows.Value &gt; r</c> and the JIT
