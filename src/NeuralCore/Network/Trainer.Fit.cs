@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using NeuralCore.Internals.Elementwise;
 
 namespace NeuralCore;
@@ -118,7 +117,7 @@ public sealed partial class Trainer<T>
             }
 
             var epochLoss = lossSum / rows;
-            if (!double.IsFinite(epochLoss) || !AllFinite(parameters))
+            if (!double.IsFinite(epochLoss) || !FiniteKernel<T>.All(parameters, _path))
             {
                 Diverged(epoch, epochLoss, lastGoodLoss);
             }
@@ -142,15 +141,6 @@ public sealed partial class Trainer<T>
             var j = _random.NextInt32(i + 1);
             (permutation[i], permutation[j]) = (permutation[j], permutation[i]);
         }
-    }
-
-    /// <summary>The per-epoch divergence check over the flat parameter vector (see <see cref="FiniteKernel{T}"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool AllFinite(Span<T> values)
-    {
-        var kernel = new FiniteKernel<T>(ref MemoryMarshal.GetReference(values));
-        ElementwiseDriver.Run<T, FiniteKernel<T>>(ref kernel, values.Length, _path);
-        return kernel.AllFinite;
     }
 
     private void Gather(ReadOnlyMatrixSpan<T> source, int start, MatrixSpan<T> destination)

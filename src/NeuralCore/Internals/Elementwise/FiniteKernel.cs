@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace NeuralCore.Internals.Elementwise;
@@ -9,9 +10,10 @@ namespace NeuralCore.Internals.Elementwise;
 /// accumulator stays 0 exactly when all elements are finite.
 /// </summary>
 /// <remarks>
-/// Fit's per-epoch divergence check runs it over the flat parameter vector. <c>TensorPrimitives.IsFiniteAll</c> does
-/// the same, but its package code is jitted at Tier 0 in a fresh process and stays there for much of a short run;
-/// this kernel runs inside the AggressiveOptimization <see cref="ElementwiseDriver"/>.
+/// Fit's per-epoch divergence check runs it over the flat parameter vector, and the network's data validation over
+/// every training batch. <c>TensorPrimitives.IsFiniteAll</c> does the same, but its package code is jitted at Tier 0
+/// in a fresh process and stays there for much of a short run; this kernel runs inside the AggressiveOptimization
+/// <see cref="ElementwiseDriver"/>.
 /// </remarks>
 internal ref struct FiniteKernel<T> : IElementwiseKernel<T>
     where T : unmanaged, IFloatingPointIeee754<T>
@@ -21,6 +23,15 @@ internal ref struct FiniteKernel<T> : IElementwiseKernel<T>
     private Vector256<T> _sum256;
     private Vector128<T> _sum128;
     private T _sum;
+
+    /// <summary>Whether every element of <paramref name="values"/> is finite (neither NaN nor ±∞).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool All(ReadOnlySpan<T> values, KernelPath path)
+    {
+        var kernel = new FiniteKernel<T>(ref MemoryMarshal.GetReference(values));
+        ElementwiseDriver.Run<T, FiniteKernel<T>>(ref kernel, values.Length, path);
+        return kernel.AllFinite;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public FiniteKernel(ref T x)

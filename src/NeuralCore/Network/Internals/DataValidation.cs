@@ -1,5 +1,5 @@
 using System.Numerics;
-using System.Numerics.Tensors;
+using NeuralCore.Internals.Elementwise;
 
 namespace NeuralCore.Network.Internals;
 
@@ -10,9 +10,9 @@ internal static class DataValidation
     public static void RequireFinite<T>(ReadOnlyMatrixSpan<T> data, string paramName)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        // One vectorised scan over contiguous data: per-row calls on a [900, 2] batch would cost ~10 µs, twice a
+        // One vectorised scan over contiguous data (the kernel the per-epoch divergence check uses): per-row calls on a [900, 2] batch would cost ~10 µs, twice a
         // whole moons epoch's budget. The row/column search only runs to report a culprit.
-        if (data.IsContiguous && TensorPrimitives.IsFiniteAll(data.DangerousGetSpan()))
+        if (data.IsContiguous && FiniteKernel<T>.All(data.DangerousGetSpan(), Kernels.Default))
         {
             return;
         }
@@ -21,7 +21,7 @@ internal static class DataValidation
         {
             var row = data.GetRowSpan(r);
             // The vectorised "all finite" test is the fast path; the element loop only runs to report the culprit.
-            if (!TensorPrimitives.IsFiniteAll(row))
+            if (!FiniteKernel<T>.All(row, Kernels.Default))
             {
                 for (var c = 0; c < row.Length; c++)
                 {
@@ -39,7 +39,7 @@ internal static class DataValidation
     public static void RequireFinite<T>(ReadOnlySpan<T> data, string paramName)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (!TensorPrimitives.IsFiniteAll(data))
+        if (!FiniteKernel<T>.All(data, Kernels.Default))
         {
             for (var i = 0; i < data.Length; i++)
             {
