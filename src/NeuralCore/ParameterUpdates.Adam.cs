@@ -42,7 +42,16 @@ public static partial class ParameterUpdates
         ArgumentValidation.Disjoint<T>(gradient, firstMoment, nameof(gradient), nameof(firstMoment));
         ArgumentValidation.Disjoint<T>(gradient, secondMoment, nameof(gradient), nameof(secondMoment));
         ArgumentValidation.Disjoint<T>(firstMoment, secondMoment, nameof(firstMoment), nameof(secondMoment));
-        var path = options.ResolvePath();
+        AdamCore(parameters, gradient, firstMoment, secondMoment, learningRate, beta1, beta2, epsilon, step, weightDecay, options.ResolvePath());
+    }
+
+    /// <summary><see cref="Adam"/> on arguments already validated (the trainer's own buffers, every step).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void AdamCore<T>(
+        Span<T> parameters, ReadOnlySpan<T> gradient, Span<T> firstMoment, Span<T> secondMoment,
+        T learningRate, T beta1, T beta2, T epsilon, int step, T weightDecay, KernelPath path)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         if (path == KernelPath.Reference)
         {
             ParameterUpdatesReference.Adam(parameters, gradient, firstMoment, secondMoment, learningRate, beta1, beta2, epsilon, step, weightDecay);

@@ -32,7 +32,14 @@ public static partial class ParameterUpdates
         ArgumentValidation.Disjoint<T>(parameters, gradient, nameof(parameters), nameof(gradient));
         ArgumentValidation.Disjoint<T>(parameters, velocity, nameof(parameters), nameof(velocity));
         ArgumentValidation.Disjoint<T>(gradient, velocity, nameof(gradient), nameof(velocity));
-        var path = options.ResolvePath();
+        MomentumCore(parameters, gradient, velocity, learningRate, momentum, nesterov, weightDecay, options.ResolvePath());
+    }
+
+    /// <summary><see cref="Momentum"/> on arguments already validated (the trainer's own buffers, every step).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void MomentumCore<T>(Span<T> parameters, ReadOnlySpan<T> gradient, Span<T> velocity, T learningRate, T momentum, bool nesterov, T weightDecay, KernelPath path)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         if (path == KernelPath.Reference)
         {
             ParameterUpdatesReference.Momentum(parameters, gradient, velocity, learningRate, momentum, nesterov, weightDecay);

@@ -23,7 +23,14 @@ public static partial class ParameterUpdates
     {
         ArgumentValidation.SameLength<T>(parameters, gradient, nameof(parameters), nameof(gradient));
         ArgumentValidation.Disjoint<T>(parameters, gradient, nameof(parameters), nameof(gradient));
-        var path = options.ResolvePath();
+        SgdCore(parameters, gradient, learningRate, weightDecay, options.ResolvePath());
+    }
+
+    /// <summary><see cref="Sgd"/> on arguments already validated (the trainer's own buffers, every step).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void SgdCore<T>(Span<T> parameters, ReadOnlySpan<T> gradient, T learningRate, T weightDecay, KernelPath path)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         if (path == KernelPath.Reference)
         {
             ParameterUpdatesReference.Sgd(parameters, gradient, learningRate, weightDecay);

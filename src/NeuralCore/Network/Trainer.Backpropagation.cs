@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using NeuralCore.Internals.Elementwise;
 using NeuralCore.Network.Internals;
 
 namespace NeuralCore;
@@ -95,22 +93,18 @@ public sealed partial class Trainer<T>
         _step++;
         switch (Options.Optimizer.Kind)
         {
-            case OptimizerKind.Sgd when _path != KernelPath.Reference:
-                // The kernel behind ParameterUpdates.Sgd without its argument checks (one vector, one layout): they
-                // were Tier-0 calls in every epoch of a fresh process's Fit.
-                var kernel = new SgdKernel<T>(ref MemoryMarshal.GetReference(parameters), ref MemoryMarshal.GetReference(gradients), _learningRate, _weightDecay);
-                ElementwiseDriver.Run<T, SgdKernel<T>>(ref kernel, parameters.Length, _path);
-                break;
+            // The validated public entries' cores: the buffers are the trainer's own, sized and disjoint by construction,
+            // and the entries' argument checks were Tier-0 calls in every epoch of a fresh process's Fit.
             case OptimizerKind.Sgd:
-                ParameterUpdates.Sgd(parameters, gradients, _learningRate, _weightDecay, _compute);
+                ParameterUpdates.SgdCore(parameters, gradients, _learningRate, _weightDecay, _path);
                 break;
             case OptimizerKind.Momentum:
-                ParameterUpdates.Momentum(parameters, gradients, _state1!.DangerousGetStorage(), _learningRate, _momentum, Options.Optimizer.Nesterov, _weightDecay, _compute);
+                ParameterUpdates.MomentumCore(parameters, gradients, _state1!.DangerousGetStorage(), _learningRate, _momentum, Options.Optimizer.Nesterov, _weightDecay, _path);
                 break;
             default:
-                ParameterUpdates.Adam(
+                ParameterUpdates.AdamCore(
                     parameters, gradients, _state1!.DangerousGetStorage(), _state2!.DangerousGetStorage(),
-                    _learningRate, _beta1, _beta2, _epsilon, _step, _weightDecay, _compute);
+                    _learningRate, _beta1, _beta2, _epsilon, _step, _weightDecay, _path);
                 break;
         }
     }
