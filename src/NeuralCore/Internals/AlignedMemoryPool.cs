@@ -48,7 +48,8 @@ internal static class AlignedMemoryPool<T>
         }
     }
 
-    private static unsafe int AlignedOffset(T[] array)
+    /// <summary>The offset, in elements, of the first 64-byte-aligned element of a pinned array.</summary>
+    internal static unsafe int AlignedOffset(T[] array)
     {
         // The array is pinned (POH), so its address is stable for its lifetime.
         var address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));

@@ -58,7 +58,7 @@ internal static class GemmDriver<T, TVector, TSimd>
     /// </summary>
     public static int RowBlock => 960 / Unsafe.SizeOf<T>();
 
-    /// <summary>A contiguous op(B) is packed only for row blocks at least this tall (the copy is amortised over the tiles)…</summary>
+    /// <summary>A contiguous op(B) is packed only when the call's row range is at least this tall (the copy is amortised over the tiles)…</summary>
     public const int PackRowThreshold = 64;
 
     /// <summary>
@@ -89,8 +89,13 @@ internal static class GemmDriver<T, TVector, TSimd>
         // Full panels of a contiguous op(B) are read in place unless its rows are far apart (see PackBStrideBytes);
         // a transposed B and N-tail panels are always packed, each panel once per column block and K block.
         var packFullPanels = problem.BTransposed || (problem.BStride * Unsafe.SizeOf<T>() >= PackBStrideBytes && rows >= PackRowThreshold);
-        // Room for every panel of a column block, or, when full panels are read in place, for the one N-tail panel.
-        var packB = PackBuffers.Current.B<T>(kBlockMax * (packFullPanels ? Math.Min(columnBlock, RoundUp(columnEnd - columnStart, panelWidth)) : panelWidth));
+        // Room for every panel of a column block, or, when full panels are read in place, for the one N-tail panel;
+        // none (and no thread-static lookup) when nothing is packed: columnStart is panel-aligned, so only a range
+        // that is not a whole number of panels has a tail.
+        var packsTail = (columnEnd - columnStart) % panelWidth != 0;
+        var packB = packFullPanels || packsTail
+            ? PackBuffers.Current.B<T>(kBlockMax * (packFullPanels ? Math.Min(columnBlock, RoundUp(columnEnd - columnStart, panelWidth)) : panelWidth))
+            : default;
 
         Span<T> cTile = stackalloc T[tileRows * panelWidth];
         Span<T> zTile = stackalloc T[tileRows * panelWidth];

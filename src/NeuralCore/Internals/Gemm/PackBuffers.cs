@@ -15,8 +15,6 @@ namespace NeuralCore.Internals.Gemm;
 /// </remarks>
 internal sealed class PackBuffers
 {
-    private const int AlignmentBytes = 64;
-
     [ThreadStatic]
     private static PackBuffers? t_current;
 
@@ -28,19 +26,15 @@ internal sealed class PackBuffers
 
     /// <summary>Room for <paramref name="length"/> elements of packed B, aligned to 64 bytes.</summary>
     public Span<T> B<T>(int length)
-        where T : unmanaged => Slice<T>(ref _b, ref _bOffset, length);
-
-    private static unsafe Span<T> Slice<T>(ref byte[] storage, ref int offset, int length)
         where T : unmanaged
     {
         var bytes = length * Unsafe.SizeOf<T>();
-        if (storage.Length - offset < bytes)
+        if (_b.Length - _bOffset < bytes)
         {
-            storage = GC.AllocateUninitializedArray<byte>(bytes + AlignmentBytes, pinned: true);
-            var address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(storage));
-            offset = (int)((AlignmentBytes - (address & (AlignmentBytes - 1))) & (AlignmentBytes - 1));
+            _b = GC.AllocateUninitializedArray<byte>(bytes + AlignedMemoryPool<byte>.AlignmentBytes, pinned: true);
+            _bOffset = AlignedMemoryPool<byte>.AlignedOffset(_b);
         }
 
-        return MemoryMarshal.Cast<byte, T>(storage.AsSpan(offset, bytes));
+        return MemoryMarshal.Cast<byte, T>(_b.AsSpan(_bOffset, bytes));
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -21,6 +22,7 @@ internal static class Packing
         where TVector : struct
         where TSimd : struct, ISimd<T, TVector>
     {
+        Debug.Assert(panelWidth % TSimd.Count == 0, "A panel is one or two whole vectors (GemmDriver.PanelWidth).");
         if (problem.BTransposed)
         {
             PackTransposed<T, TVector, TSimd>(ref problem, k0, kBlock, j0, columns, panelWidth, destination);
@@ -30,7 +32,7 @@ internal static class Packing
         // Rows of op(B) are rows of B: register copies for a full panel, span copies for an N tail.
         var stride = problem.BStride;
         ref var packed = ref MemoryMarshal.GetReference(destination);
-        if (columns == panelWidth && panelWidth % TSimd.Count == 0)
+        if (columns == panelWidth)
         {
             var width = TSimd.Count;
             for (var k = 0; k < kBlock; k++)

@@ -56,50 +56,50 @@ internal static class RegisterTranspose
 
         if (w > 1)
         {
-            Exchange<T, TVector>(ref r0, ref r1, 1);
+            Exchange<TVector>(ref r0, ref r1, 1);
         }
 
         if (w > 2)
         {
-            Exchange<T, TVector>(ref r2, ref r3, 1);
-            Exchange<T, TVector>(ref r0, ref r2, 2);
-            Exchange<T, TVector>(ref r1, ref r3, 2);
+            Exchange<TVector>(ref r2, ref r3, 1);
+            Exchange<TVector>(ref r0, ref r2, 2);
+            Exchange<TVector>(ref r1, ref r3, 2);
         }
 
         if (w > 4)
         {
-            Exchange<T, TVector>(ref r4, ref r5, 1);
-            Exchange<T, TVector>(ref r6, ref r7, 1);
-            Exchange<T, TVector>(ref r4, ref r6, 2);
-            Exchange<T, TVector>(ref r5, ref r7, 2);
-            Exchange<T, TVector>(ref r0, ref r4, 4);
-            Exchange<T, TVector>(ref r1, ref r5, 4);
-            Exchange<T, TVector>(ref r2, ref r6, 4);
-            Exchange<T, TVector>(ref r3, ref r7, 4);
+            Exchange<TVector>(ref r4, ref r5, 1);
+            Exchange<TVector>(ref r6, ref r7, 1);
+            Exchange<TVector>(ref r4, ref r6, 2);
+            Exchange<TVector>(ref r5, ref r7, 2);
+            Exchange<TVector>(ref r0, ref r4, 4);
+            Exchange<TVector>(ref r1, ref r5, 4);
+            Exchange<TVector>(ref r2, ref r6, 4);
+            Exchange<TVector>(ref r3, ref r7, 4);
         }
 
         if (w > 8)
         {
-            Exchange<T, TVector>(ref r8, ref r9, 1);
-            Exchange<T, TVector>(ref r10, ref r11, 1);
-            Exchange<T, TVector>(ref r12, ref r13, 1);
-            Exchange<T, TVector>(ref r14, ref r15, 1);
-            Exchange<T, TVector>(ref r8, ref r10, 2);
-            Exchange<T, TVector>(ref r9, ref r11, 2);
-            Exchange<T, TVector>(ref r12, ref r14, 2);
-            Exchange<T, TVector>(ref r13, ref r15, 2);
-            Exchange<T, TVector>(ref r8, ref r12, 4);
-            Exchange<T, TVector>(ref r9, ref r13, 4);
-            Exchange<T, TVector>(ref r10, ref r14, 4);
-            Exchange<T, TVector>(ref r11, ref r15, 4);
-            Exchange<T, TVector>(ref r0, ref r8, 8);
-            Exchange<T, TVector>(ref r1, ref r9, 8);
-            Exchange<T, TVector>(ref r2, ref r10, 8);
-            Exchange<T, TVector>(ref r3, ref r11, 8);
-            Exchange<T, TVector>(ref r4, ref r12, 8);
-            Exchange<T, TVector>(ref r5, ref r13, 8);
-            Exchange<T, TVector>(ref r6, ref r14, 8);
-            Exchange<T, TVector>(ref r7, ref r15, 8);
+            Exchange<TVector>(ref r8, ref r9, 1);
+            Exchange<TVector>(ref r10, ref r11, 1);
+            Exchange<TVector>(ref r12, ref r13, 1);
+            Exchange<TVector>(ref r14, ref r15, 1);
+            Exchange<TVector>(ref r8, ref r10, 2);
+            Exchange<TVector>(ref r9, ref r11, 2);
+            Exchange<TVector>(ref r12, ref r14, 2);
+            Exchange<TVector>(ref r13, ref r15, 2);
+            Exchange<TVector>(ref r8, ref r12, 4);
+            Exchange<TVector>(ref r9, ref r13, 4);
+            Exchange<TVector>(ref r10, ref r14, 4);
+            Exchange<TVector>(ref r11, ref r15, 4);
+            Exchange<TVector>(ref r0, ref r8, 8);
+            Exchange<TVector>(ref r1, ref r9, 8);
+            Exchange<TVector>(ref r2, ref r10, 8);
+            Exchange<TVector>(ref r3, ref r11, 8);
+            Exchange<TVector>(ref r4, ref r12, 8);
+            Exchange<TVector>(ref r5, ref r13, 8);
+            Exchange<TVector>(ref r6, ref r14, 8);
+            Exchange<TVector>(ref r7, ref r15, 8);
         }
 
         TSimd.Store(r0, ref destination);
@@ -144,8 +144,7 @@ internal static class RegisterTranspose
 
     /// <summary>One butterfly exchange of stage <paramref name="s"/> (a constant at every call site) between a = row r and b = row r + s.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Exchange<T, TVector>(ref TVector a, ref TVector b, int s)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Exchange<TVector>(ref TVector a, ref TVector b, int s)
         where TVector : struct
     {
         if (typeof(TVector) == typeof(Vector512<float>))

@@ -39,7 +39,7 @@ internal static class SmallRows<T, TVector, TSimd>
     /// <summary>
     /// Split over threads only when op(B) is at least this many bytes. The path is bound by streaming op(B) from L2,
     /// so a second core halves the bytes each one reads (and each keeps its half warm in its own L2); the handoff
-    /// costs about a microsecond.
+    /// costs about a microsecond (see <see cref="GemmExecutor.ThreadingFlopThreshold"/>).
     /// </summary>
     public const int ThreadingBytes = 192 * 1024;
 

@@ -138,7 +138,7 @@ internal static class SmallRowsDotKernel
                 var sum = sums[(4 * r) + j];
                 if (tail > 0 && !maskedTail)
                 {
-                    // No masked moves (SSE only): the last K mod Count terms one by one, after the lane sum.
+                    // No masked moves (x86 without AVX, Arm64, the scalar path): the last K mod Count terms one by one, after the lane sum.
                     ref var bJ = ref Unsafe.Add(ref b0, j * bRow);
                     for (var q = p; q < k; q++)
                     {

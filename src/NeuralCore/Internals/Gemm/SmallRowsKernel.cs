@@ -35,7 +35,6 @@ internal static class SmallRowsKernel
         where TPartial : struct, IFlag
     {
         // Locals, not fields: stores through C could alias the problem struct as far as the JIT knows.
-        nint width = TSimd.Count;
         var k = (nint)problem.K;
         var aKStride = problem.AKStride;
         var bStride = problem.BStride;
