@@ -424,7 +424,7 @@ internal static class MicroKernel
     }
 
     /// <summary>Applies f in place to the tile's rows of C (the valid columns only, for a partial tile).</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ActivateTile<T, TVector, TSimd, TColumns, TPartial, TActivation>(ref TileArguments<T> args, int rows)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
@@ -432,24 +432,43 @@ internal static class MicroKernel
         where TColumns : struct, IConstant
         where TPartial : struct, IFlag
         where TActivation : struct, IActivationOperator<T>
+        => ActivateRows<T, TVector, TSimd, TActivation>(ref args.C, args.CStride, rows, 0, TPartial.Value ? args.Columns : TColumns.Value * TSimd.Count);
+
+    /// <summary>
+    /// <c>C = f(C)</c> in place over rows [0, <paramref name="rows"/>) and columns [<paramref name="columnStart"/>,
+    /// <paramref name="columnEnd"/>): the epilogue's second pass, shared by the tile path and the few-rows path. Out of
+    /// line: calling the activation while the accumulators are live made the JIT spill them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    internal static void ActivateRows<T, TVector, TSimd, TActivation>(ref T c, nint stride, int rows, int columnStart, int columnEnd)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : struct, ISimd<T, TVector>
+        where TActivation : struct, IActivationOperator<T>
     {
         var width = TSimd.Count;
-        var columns = TPartial.Value ? args.Columns : TColumns.Value * width;
         for (var r = 0; r < rows; r++)
         {
-            ref var c = ref Unsafe.Add(ref args.C, r * args.CStride);
-            for (var j = 0; j < columns; j += width)
+            ref var row = ref Unsafe.Add(ref c, r * stride);
+            var j = columnStart;
+            for (; j <= columnEnd - width; j += width)
             {
-                ref var cj = ref Unsafe.Add(ref c, j);
-                var count = columns - j;
-                if (count >= width)
-                {
-                    TSimd.Store(TSimd.Activate<TActivation>(TSimd.Load(ref cj)), ref cj);
-                }
-                else
-                {
-                    TSimd.StorePartial(TSimd.Activate<TActivation>(TSimd.LoadPartial(ref cj, count)), ref cj, count);
-                }
+                ref var cj = ref Unsafe.Add(ref row, j);
+                TSimd.Store(TSimd.Activate<TActivation>(TSimd.Load(ref cj)), ref cj);
+            }
+
+            var left = columnEnd - j;
+            if (left > 0 && TSimd.HasMaskedMemory)
+            {
+                ref var cj = ref Unsafe.Add(ref row, j);
+                TSimd.StorePartial(TSimd.Activate<TActivation>(TSimd.LoadPartial(ref cj, left)), ref cj, left);
+                continue;
+            }
+
+            for (; j < columnEnd; j++)
+            {
+                ref var cj = ref Unsafe.Add(ref row, j);
+                cj = TActivation.Invoke(cj);
             }
         }
     }

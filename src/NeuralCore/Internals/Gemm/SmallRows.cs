@@ -96,7 +96,7 @@ internal static class SmallRows<T, TVector, TSimd>
 
         if (typeof(TActivation) != typeof(LinearOperator<T>))
         {
-            Activate<TActivation>(ref problem, columnStart, columnEnd);
+            MicroKernel.ActivateRows<T, TVector, TSimd, TActivation>(ref problem.C, problem.CStride, problem.M, columnStart, columnEnd);
         }
     }
 
@@ -253,37 +253,5 @@ internal static class SmallRows<T, TVector, TSimd>
         }
 
         c = v;
-    }
-
-    /// <summary>C = f(C) over the columns this call wrote.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void Activate<TActivation>(ref GemmProblem<T> problem, int columnStart, int columnEnd)
-        where TActivation : struct, IActivationOperator<T>
-    {
-        var width = TSimd.Count;
-        for (var r = 0; r < problem.M; r++)
-        {
-            ref var c = ref Unsafe.Add(ref problem.C, r * problem.CStride);
-            var j = columnStart;
-            for (; j <= columnEnd - width; j += width)
-            {
-                ref var cj = ref Unsafe.Add(ref c, j);
-                TSimd.Store(TSimd.Activate<TActivation>(TSimd.Load(ref cj)), ref cj);
-            }
-
-            var left = columnEnd - j;
-            if (left > 0 && TSimd.HasMaskedMemory)
-            {
-                ref var cj = ref Unsafe.Add(ref c, j);
-                TSimd.StorePartial(TSimd.Activate<TActivation>(TSimd.LoadPartial(ref cj, left)), ref cj, left);
-                continue;
-            }
-
-            for (; j < columnEnd; j++)
-            {
-                ref var cj = ref Unsafe.Add(ref c, j);
-                cj = TActivation.Invoke(cj);
-            }
-        }
     }
 }
