@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using NeuralCore.Network.Internals;
 using NeuralCore.Network.Internals.Narrow;
 
@@ -159,18 +160,17 @@ public sealed partial class NeuralNetwork<T> : IDisposable
     public override string ToString() => $"NeuralNetwork<{typeof(T).Name}> {Architecture}";
 
     /// <summary>W_int[in, out] of layer <paramref name="layer"/>, read-only.</summary>
-    internal ReadOnlyMatrixSpan<T> WeightsInternal(int layer) => WritableWeightsInternal(layer);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal ReadOnlyMatrixSpan<T> WeightsInternal(int layer) => Layout.Weights(ParameterStorage, layer);
 
-    internal MatrixSpan<T> WritableWeightsInternal(int layer)
-    {
-        var spec = Architecture[layer];
-        var stride = Layout.WeightStrides[layer];
-        return new MatrixSpan<T>(ParameterStorage.Slice(Layout.WeightOffsets[layer], spec.InputDim * stride), spec.InputDim, spec.OutputDim, stride);
-    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal MatrixSpan<T> WritableWeightsInternal(int layer) => Layout.Weights(ParameterStorage, layer);
 
-    internal ReadOnlySpan<T> BiasInternal(int layer) => WritableBiasInternal(layer);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal ReadOnlySpan<T> BiasInternal(int layer) => Layout.Bias(ParameterStorage, layer);
 
-    internal Span<T> WritableBiasInternal(int layer) => ParameterStorage.Slice(Layout.BiasOffsets[layer], Architecture[layer].OutputDim);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal Span<T> WritableBiasInternal(int layer) => Layout.Bias(ParameterStorage, layer);
 
     internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_parameters.IsDisposed, this);
 

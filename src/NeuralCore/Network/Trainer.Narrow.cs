@@ -128,14 +128,14 @@ public sealed partial class Trainer<T>
             var spec = _architecture[l];
             var a = NarrowEngine.View(_narrowActivations[l], spec.OutputDim, columns, _narrowStride);
             var z = l == last && spec.Activation != Activation.Linear ? NarrowEngine.View(_narrowZ!, 1, columns, _narrowStride) : default;
-            NarrowKernels.Forward(input, Weights(l), Bias(l), spec.Activation, z, a, _path);
+            NarrowKernels.Forward(input, _network.WeightsInternal(l), _network.BiasInternal(l), spec.Activation, z, a, _path);
             input = a;
         }
 
         if (head)
         {
             var (sum, headCorrect) = NarrowKernels.SigmoidCrossEntropyHead(
-                input, Weights(last), Bias(last)[0], y.DangerousGetSpan(),
+                input, _network.WeightsInternal(last), _network.BiasInternal(last)[0], y.DangerousGetSpan(),
                 _narrowActivations[last].DangerousGetStorage()[..columns], _narrowDelta0!.DangerousGetStorage()[..columns],
                 last == 0 ? Activation.Linear : _architecture[last - 1].Activation, last == 0 ? default : previousDelta, _path);
             correct = countCorrect ? headCorrect : 0;
@@ -178,14 +178,14 @@ public sealed partial class Trainer<T>
             {
                 // BP2 fused: δ_prev = (W·δ) ⊙ f′(A_prev).
                 var next = NarrowEngine.View(spare, spec.InputDim, columns, _narrowStride);
-                NarrowKernels.BackwardData(delta, Weights(l), _architecture[l - 1].Activation, previous, next, _path);
+                NarrowKernels.BackwardData(delta, _network.WeightsInternal(l), _architecture[l - 1].Activation, previous, next, _path);
                 spare = ReferenceEquals(spare, _narrowDelta1) ? _narrowDelta0! : _narrowDelta1!;
                 delta = next;
             }
             else if (inputGradient.Rows != 0)
             {
                 var featureMajor = NarrowEngine.View(spare, spec.InputDim, columns, _narrowStride);
-                NarrowKernels.BackwardData(delta, Weights(0), Activation.Linear, default, featureMajor, _path);
+                NarrowKernels.BackwardData(delta, _network.WeightsInternal(0), Activation.Linear, default, featureMajor, _path);
                 NarrowEngine.ToRowMajor(featureMajor, inputGradient);
             }
         }

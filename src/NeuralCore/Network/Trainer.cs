@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using NeuralCore.Internals;
 using NeuralCore.Network.Internals;
 
@@ -258,34 +256,12 @@ public sealed partial class Trainer<T> : IDisposable
         DataValidation.RequireFinite(y, yName);
     }
 
-    // Per-layer views of the flat parameter and gradient vectors, unchecked: the parameter layout sized both vectors for
-    // every layer, and these run a few times per layer per step (the validating constructor was a call each, and the
-    // network's accessors started as Tier-0 code in a fresh process).
+    // Per-layer views of the flat gradient vector (ParameterLayout's unchecked views, as the network's own accessors).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private MatrixSpan<T> WeightGradient(int layer) => LayerWeights(_gradients.DangerousGetStorage(), layer);
+    private MatrixSpan<T> WeightGradient(int layer) => _network.Layout.Weights(_gradients.DangerousGetStorage(), layer);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private Span<T> BiasGradient(int layer) =>
-        _gradients.DangerousGetStorage().Slice(_network.Layout.BiasOffsets[layer], _architecture[layer].OutputDim);
-
-    /// <summary>W_int of layer <paramref name="layer"/>, [InputDim, OutputDim] with the layout's stride.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ReadOnlyMatrixSpan<T> Weights(int layer) => LayerWeights(_network.ParameterStorage, layer);
-
-    /// <summary>b of layer <paramref name="layer"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ReadOnlySpan<T> Bias(int layer) => _network.ParameterStorage.Slice(_network.Layout.BiasOffsets[layer], _architecture[layer].OutputDim);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private MatrixSpan<T> LayerWeights(Span<T> storage, int layer)
-    {
-        var spec = _architecture[layer];
-        var layout = _network.Layout;
-        var offset = layout.WeightOffsets[layer];
-        var stride = layout.WeightStrides[layer];
-        Debug.Assert(offset + (spec.InputDim * stride) <= storage.Length);
-        return new MatrixSpan<T>(ref Unsafe.Add(ref MemoryMarshal.GetReference(storage), offset), spec.InputDim, spec.OutputDim, stride);
-    }
+    private Span<T> BiasGradient(int layer) => _network.Layout.Bias(_gradients.DangerousGetStorage(), layer);
 
     private void EnsureCapacity(int rows)
     {

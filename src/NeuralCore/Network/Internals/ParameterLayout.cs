@@ -1,3 +1,7 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace NeuralCore.Network.Internals;
 
 /// <summary>
@@ -19,8 +23,11 @@ internal sealed class ParameterLayout
     /// <summary>Block starts are rounded up to this many elements (64 bytes of float).</summary>
     public const int BlockAlignment = 16;
 
+    private readonly NetworkArchitecture _architecture;
+
     public ParameterLayout(NetworkArchitecture architecture)
     {
+        _architecture = architecture;
         var count = architecture.LayerCount;
         WeightOffsets = new int[count];
         BiasOffsets = new int[count];
@@ -50,6 +57,26 @@ internal sealed class ParameterLayout
 
     /// <summary>The length of the flat vector, padding included.</summary>
     public int Length { get; }
+
+    /// <summary>
+    /// Layer <paramref name="layer"/>'s W_int[in, out] in <paramref name="storage"/> (the parameter vector or a gradient
+    /// vector of <see cref="Length"/>), unchecked: this layout sized the vector, and the trainer builds these views
+    /// several times per layer per step.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public MatrixSpan<T> Weights<T>(Span<T> storage, int layer)
+        where T : unmanaged
+    {
+        Debug.Assert(storage.Length >= Length);
+        var spec = _architecture[layer];
+        return new MatrixSpan<T>(ref Unsafe.Add(ref MemoryMarshal.GetReference(storage), WeightOffsets[layer]), spec.InputDim, spec.OutputDim, WeightStrides[layer]);
+    }
+
+    /// <summary>Layer <paramref name="layer"/>'s bias in <paramref name="storage"/> (see <see cref="Weights"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Span<T> Bias<T>(Span<T> storage, int layer)
+        where T : unmanaged
+        => storage.Slice(BiasOffsets[layer], _architecture[layer].OutputDim);
 
     private static long Align(long value) => (value + BlockAlignment - 1) / BlockAlignment * BlockAlignment;
 }
