@@ -105,14 +105,15 @@ public sealed partial class Trainer<T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool NarrowHead(ReadOnlyMatrixSpan<T> y) =>
         Options.Loss == Loss.BinaryCrossEntropy && _architecture[_architecture.LayerCount - 1].Activation == Activation.Sigmoid
-        && _path != KernelPath.Reference && (y.Stride == 1 || y.Rows <= 1);
+        && _path != KernelPath.Reference && y.IsContiguous;
 
     /// <summary>
-    /// Forward pass, loss and δ of the output layer; with the fused head (<see cref="NarrowHead"/>) also the previous
-    /// layer's δ into <paramref name="previousDelta"/> when it is not empty.
+    /// Forward pass, loss and δ of the output layer; with the fused head (<paramref name="head"/>: the caller's
+    /// <see cref="NarrowHead"/>, taken once per step) also the previous layer's δ into <paramref name="previousDelta"/>
+    /// when it is not empty.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private T NarrowForward(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y, bool countCorrect, out int correct, MatrixSpan<T> previousDelta = default)
+    private T NarrowForward(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y, bool head, bool countCorrect, out int correct, MatrixSpan<T> previousDelta = default)
     {
         var columns = x.Columns;
         var last = _architecture.LayerCount - 1;
@@ -121,7 +122,6 @@ public sealed partial class Trainer<T>
         // Sigmoid + binary cross-entropy (the seed nets): the output layer, loss, gradient, accuracy and the previous
         // layer's δ in one pass. The reference path keeps the separate kernels (they are the oracle), and a strided y
         // takes them too.
-        var head = NarrowHead(y);
         var hidden = head ? last - 1 : last;
         for (var l = 0; l <= hidden; l++)
         {
@@ -157,9 +157,10 @@ public sealed partial class Trainer<T>
         var columns = x.Columns;
         var last = _architecture.LayerCount - 1;
         // With the fused head, the output layer's BP2 (δ_prev of layer last − 1, into δ′) happens in the forward pass.
-        var fused = last > 0 && NarrowHead(y);
+        var head = NarrowHead(y);
+        var fused = last > 0 && head;
         var headDelta = fused ? NarrowEngine.View(_narrowDelta1!, _architecture[last].InputDim, columns, _narrowStride) : default;
-        var loss = NarrowForward(x, y, countCorrect, out correct, headDelta);
+        var loss = NarrowForward(x, y, head, countCorrect, out correct, headDelta);
         var delta = NarrowEngine.View(_narrowDelta0!, 1, columns, _narrowStride);
         var spare = _narrowDelta1!;
         for (var l = last; l >= 0; l--)

@@ -17,7 +17,7 @@ internal static class Metrics
     public static int CountCorrect<T>(ReadOnlyMatrixSpan<T> prediction, ReadOnlyMatrixSpan<T> target, KernelPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (prediction.Columns == 1 && path != KernelPath.Reference && IsColumnContiguous(prediction) && IsColumnContiguous(target))
+        if (prediction.Columns == 1 && path != KernelPath.Reference && prediction.IsContiguous && target.IsContiguous)
         {
             return CountThresholdAgreement(
                 MemoryMarshal.CreateReadOnlySpan(ref prediction.DangerousGetReference(), prediction.Rows),
@@ -99,8 +99,6 @@ internal static class Metrics
 
         return length - disagree;
     }
-
-    private static bool IsColumnContiguous<T>(ReadOnlyMatrixSpan<T> column) => column.Stride == 1 || column.Rows <= 1;
 
     private static int ArgMax<T>(ReadOnlySpan<T> values)
         where T : unmanaged, IFloatingPointIeee754<T>

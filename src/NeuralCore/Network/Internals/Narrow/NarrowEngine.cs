@@ -133,7 +133,7 @@ internal static class NarrowEngine
     /// </summary>
     public static MatrixSpan<T> AsRow<T>(MatrixSpan<T> column)
         where T : unmanaged =>
-        column.Columns == 1 && (column.Stride == 1 || column.Rows <= 1) && column.Rows > 0
+        column.Columns == 1 && column.IsContiguous && column.Rows > 0
             ? new MatrixSpan<T>(ref column.DangerousGetReferenceAt(0, 0), 1, column.Rows, column.Rows)
             : default;
 
