@@ -16,25 +16,34 @@ internal readonly struct SigmoidOperator<T> : IActivationOperator<T>
     public static T Invoke(T z) => Reference.ActivationsReference.Sigmoid(z);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<T> Invoke(Vector128<T> z)
+    public static Vector128<T> Invoke(Vector128<T> z) => FromExp(z, VectorMath.Exp(-Vector128.Abs(z)));
+
+    /// <summary>σ(z) from <paramref name="e"/> = e^−|z|, for a caller that needs e too (the fused sigmoid + BCE head).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> FromExp(Vector128<T> z, Vector128<T> e)
     {
-        var e = VectorMath.Exp(-Vector128.Abs(z));
         var numerator = Vector128.ConditionalSelect(Vector128.GreaterThanOrEqual(z, Vector128<T>.Zero), Vector128<T>.One, e);
         return numerator / (Vector128<T>.One + e);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> Invoke(Vector256<T> z)
+    public static Vector256<T> Invoke(Vector256<T> z) => FromExp(z, VectorMath.Exp(-Vector256.Abs(z)));
+
+    /// <summary>σ(z) from <paramref name="e"/> = e^−|z|, for a caller that needs e too (the fused sigmoid + BCE head).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> FromExp(Vector256<T> z, Vector256<T> e)
     {
-        var e = VectorMath.Exp(-Vector256.Abs(z));
         var numerator = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(z, Vector256<T>.Zero), Vector256<T>.One, e);
         return numerator / (Vector256<T>.One + e);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<T> Invoke(Vector512<T> z)
+    public static Vector512<T> Invoke(Vector512<T> z) => FromExp(z, VectorMath.Exp(-Vector512.Abs(z)));
+
+    /// <summary>σ(z) from <paramref name="e"/> = e^−|z|, for a caller that needs e too (the fused sigmoid + BCE head).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> FromExp(Vector512<T> z, Vector512<T> e)
     {
-        var e = VectorMath.Exp(-Vector512.Abs(z));
         var numerator = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(z, Vector512<T>.Zero), Vector512<T>.One, e);
         return numerator / (Vector512<T>.One + e);
     }

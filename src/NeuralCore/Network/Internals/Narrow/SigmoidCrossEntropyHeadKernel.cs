@@ -104,7 +104,7 @@ internal ref struct SigmoidCrossEntropyHeadKernel<T, TPrevious> : IElementwiseKe
 
         var y = Vector128.LoadUnsafe(ref _y, (nuint)i);
         var e = VectorMath.Exp(-Vector128.Abs(z));
-        var a = Vector128.ConditionalSelect(Vector128.GreaterThanOrEqual(z, Vector128<T>.Zero), Vector128<T>.One, e) / (Vector128<T>.One + e);
+        var a = SigmoidOperator<T>.FromExp(z, e);
         a.StoreUnsafe(ref _a, (nuint)i);
         var delta = (a - y) / _m;
         delta.StoreUnsafe(ref _delta, (nuint)i);
@@ -113,7 +113,7 @@ internal ref struct SigmoidCrossEntropyHeadKernel<T, TPrevious> : IElementwiseKe
             Backward<Vector128<T>, Simd128<T>>(delta, i);
         }
 
-        _loss128 = DoubleSum.Add(_loss128, Vector128.Max(z, Vector128<T>.Zero) - (z * y) + VectorMath.LogOnePlusUnit(e));
+        _loss128 = DoubleSum.Add(_loss128, SigmoidBinaryCrossEntropyTerm<T>.ValueFromExp(z, y, e));
         var half = Vector128.Create(T.CreateTruncating(0.5));
         _disagree += BitOperations.PopCount((Vector128.GreaterThanOrEqual(a, half) ^ Vector128.GreaterThanOrEqual(y, half)).ExtractMostSignificantBits());
     }
@@ -125,7 +125,7 @@ internal ref struct SigmoidCrossEntropyHeadKernel<T, TPrevious> : IElementwiseKe
 
         var y = Vector256.LoadUnsafe(ref _y, (nuint)i);
         var e = VectorMath.Exp(-Vector256.Abs(z));
-        var a = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(z, Vector256<T>.Zero), Vector256<T>.One, e) / (Vector256<T>.One + e);
+        var a = SigmoidOperator<T>.FromExp(z, e);
         a.StoreUnsafe(ref _a, (nuint)i);
         var delta = (a - y) / _m;
         delta.StoreUnsafe(ref _delta, (nuint)i);
@@ -134,7 +134,7 @@ internal ref struct SigmoidCrossEntropyHeadKernel<T, TPrevious> : IElementwiseKe
             Backward<Vector256<T>, Simd256<T>>(delta, i);
         }
 
-        _loss256 = DoubleSum.Add(_loss256, Vector256.Max(z, Vector256<T>.Zero) - (z * y) + VectorMath.LogOnePlusUnit(e));
+        _loss256 = DoubleSum.Add(_loss256, SigmoidBinaryCrossEntropyTerm<T>.ValueFromExp(z, y, e));
         var half = Vector256.Create(T.CreateTruncating(0.5));
         _disagree += BitOperations.PopCount((Vector256.GreaterThanOrEqual(a, half) ^ Vector256.GreaterThanOrEqual(y, half)).ExtractMostSignificantBits());
     }
@@ -146,7 +146,7 @@ internal ref struct SigmoidCrossEntropyHeadKernel<T, TPrevious> : IElementwiseKe
 
         var y = Vector512.LoadUnsafe(ref _y, (nuint)i);
         var e = VectorMath.Exp(-Vector512.Abs(z));
-        var a = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(z, Vector512<T>.Zero), Vector512<T>.One, e) / (Vector512<T>.One + e);
+        var a = SigmoidOperator<T>.FromExp(z, e);
         a.StoreUnsafe(ref _a, (nuint)i);
         var delta = (a - y) / _m;
         delta.StoreUnsafe(ref _delta, (nuint)i);
@@ -155,7 +155,7 @@ internal ref struct SigmoidCrossEntropyHeadKernel<T, TPrevious> : IElementwiseKe
             Backward<Vector512<T>, Simd512<T>>(delta, i);
         }
 
-        _loss512 = DoubleSum.Add(_loss512, Vector512.Max(z, Vector512<T>.Zero) - (z * y) + VectorMath.LogOnePlusUnit(e));
+        _loss512 = DoubleSum.Add(_loss512, SigmoidBinaryCrossEntropyTerm<T>.ValueFromExp(z, y, e));
         var half = Vector512.Create(T.CreateTruncating(0.5));
         _disagree += BitOperations.PopCount((Vector512.GreaterThanOrEqual(a, half) ^ Vector512.GreaterThanOrEqual(y, half)).ExtractMostSignificantBits());
     }
