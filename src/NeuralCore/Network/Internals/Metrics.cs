@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
+using NeuralCore.Internals.Elementwise;
 
 namespace NeuralCore.Network.Internals;
 
@@ -56,48 +56,9 @@ internal static class Metrics
     public static int CountThresholdAgreement<T>(ReadOnlySpan<T> p, ReadOnlySpan<T> t, KernelPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var half = T.CreateTruncating(0.5);
-        ref var pr = ref MemoryMarshal.GetReference(p);
-        ref var tr = ref MemoryMarshal.GetReference(t);
-        var length = p.Length;
-        var disagree = 0;
-        var i = 0;
-        if (path >= KernelPath.Vector512 && Vector512.IsHardwareAccelerated)
-        {
-            var h = Vector512.Create(half);
-            for (; i <= length - Vector512<T>.Count; i += Vector512<T>.Count)
-            {
-                var differ = Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref pr, (nuint)i), h) ^ Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref tr, (nuint)i), h);
-                disagree += BitOperations.PopCount(differ.ExtractMostSignificantBits());
-            }
-        }
-
-        if (path >= KernelPath.Vector256 && Vector256.IsHardwareAccelerated)
-        {
-            var h = Vector256.Create(half);
-            for (; i <= length - Vector256<T>.Count; i += Vector256<T>.Count)
-            {
-                var differ = Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref pr, (nuint)i), h) ^ Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref tr, (nuint)i), h);
-                disagree += BitOperations.PopCount(differ.ExtractMostSignificantBits());
-            }
-        }
-
-        if (path >= KernelPath.Vector128 && Vector128.IsHardwareAccelerated)
-        {
-            var h = Vector128.Create(half);
-            for (; i <= length - Vector128<T>.Count; i += Vector128<T>.Count)
-            {
-                var differ = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref pr, (nuint)i), h) ^ Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref tr, (nuint)i), h);
-                disagree += BitOperations.PopCount(differ.ExtractMostSignificantBits());
-            }
-        }
-
-        for (; i < length; i++)
-        {
-            disagree += (Unsafe.Add(ref pr, i) >= half) != (Unsafe.Add(ref tr, i) >= half) ? 1 : 0;
-        }
-
-        return length - disagree;
+        var kernel = new ThresholdDisagreementKernel<T>(ref MemoryMarshal.GetReference(p), ref MemoryMarshal.GetReference(t));
+        ElementwiseDriver.Run<T, ThresholdDisagreementKernel<T>>(ref kernel, p.Length, path);
+        return p.Length - kernel.Result;
     }
 
     private static int ArgMax<T>(ReadOnlySpan<T> values)

@@ -93,8 +93,7 @@ internal ref struct SigmoidCrossEntropyHeadKernel<T, TPrevious> : IElementwiseKe
         }
 
         _loss = DoubleSum.Add(_loss, SigmoidBinaryCrossEntropyTerm<T>.Value(z, y, T.Zero, T.Zero));
-        var half = T.CreateTruncating(0.5);
-        _disagree += (a >= half) != (y >= half) ? 1 : 0;
+        _disagree += ThresholdDisagreementKernel<T>.Count(a, y);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -114,8 +113,7 @@ internal ref struct SigmoidCrossEntropyHeadKernel<T, TPrevious> : IElementwiseKe
         }
 
         _loss128 = DoubleSum.Add(_loss128, SigmoidBinaryCrossEntropyTerm<T>.ValueFromExp(z, y, e));
-        var half = Vector128.Create(T.CreateTruncating(0.5));
-        _disagree += BitOperations.PopCount((Vector128.GreaterThanOrEqual(a, half) ^ Vector128.GreaterThanOrEqual(y, half)).ExtractMostSignificantBits());
+        _disagree += ThresholdDisagreementKernel<T>.Count(a, y);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -135,8 +133,7 @@ internal ref struct SigmoidCrossEntropyHeadKernel<T, TPrevious> : IElementwiseKe
         }
 
         _loss256 = DoubleSum.Add(_loss256, SigmoidBinaryCrossEntropyTerm<T>.ValueFromExp(z, y, e));
-        var half = Vector256.Create(T.CreateTruncating(0.5));
-        _disagree += BitOperations.PopCount((Vector256.GreaterThanOrEqual(a, half) ^ Vector256.GreaterThanOrEqual(y, half)).ExtractMostSignificantBits());
+        _disagree += ThresholdDisagreementKernel<T>.Count(a, y);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -156,8 +153,7 @@ internal ref struct SigmoidCrossEntropyHeadKernel<T, TPrevious> : IElementwiseKe
         }
 
         _loss512 = DoubleSum.Add(_loss512, SigmoidBinaryCrossEntropyTerm<T>.ValueFromExp(z, y, e));
-        var half = Vector512.Create(T.CreateTruncating(0.5));
-        _disagree += BitOperations.PopCount((Vector512.GreaterThanOrEqual(a, half) ^ Vector512.GreaterThanOrEqual(y, half)).ExtractMostSignificantBits());
+        _disagree += ThresholdDisagreementKernel<T>.Count(a, y);
     }
 
     // z = b + Σ_k w_k·x_k, one fused multiply-add per input in k order (as the forward tiles), four inputs per trip:
