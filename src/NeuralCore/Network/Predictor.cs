@@ -129,7 +129,7 @@ public sealed class Predictor<T> : IDisposable
                 NarrowEngine.Forward(_network, featureMajor, _buffer0, _buffer1, row, _narrowStride, _path);
                 if (direct.Rows == 0)
                 {
-                    NarrowEngine.ToRowMajor(row, chunk);
+                    row.TransposeTo(chunk);
                 }
 
                 continue;

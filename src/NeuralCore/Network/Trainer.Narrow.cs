@@ -187,7 +187,7 @@ public sealed partial class Trainer<T>
             {
                 var featureMajor = NarrowEngine.View(spare, spec.InputDim, columns, _narrowStride);
                 NarrowKernels.BackwardData(delta, _network.WeightsInternal(0), Activation.Linear, default, featureMajor, _path);
-                NarrowEngine.ToRowMajor(featureMajor, inputGradient);
+                featureMajor.TransposeTo(inputGradient);
             }
         }
 

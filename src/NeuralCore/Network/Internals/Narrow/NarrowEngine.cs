@@ -114,19 +114,6 @@ internal static class NarrowEngine
         return r;
     }
 
-    /// <summary>Feature-major [n, m] → row-major [m, n].</summary>
-    public static void ToRowMajor<T>(ReadOnlyMatrixSpan<T> featureMajor, MatrixSpan<T> rows)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        for (var r = 0; r < rows.Rows; r++)
-        {
-            for (var c = 0; c < rows.Columns; c++)
-            {
-                rows.DangerousGetReferenceAt(r, c) = featureMajor.DangerousGetReferenceAt(c, r);
-            }
-        }
-    }
-
     /// <summary>
     /// A row-major column [m, 1] seen as the feature-major row [1, m] over the same memory when its elements are
     /// adjacent (stride 1), so the last layer writes the caller's output directly; otherwise empty.
