@@ -21,24 +21,33 @@ public sealed class GemmThreadingTests
             (130, 250, 530, MatrixOp.None, MatrixOp.Transpose),
         })
         {
-            var random = new Random(m);
-            var a = opA == MatrixOp.None ? new GuardedMatrix<float>(m, k, 1, float.NaN) : new GuardedMatrix<float>(k, m, 1, float.NaN);
-            var b = opB == MatrixOp.None ? new GuardedMatrix<float>(k, n, 1, float.NaN) : new GuardedMatrix<float>(n, k, 1, float.NaN);
-            a.FillRandom(random);
-            b.FillRandom(random);
-            var c = new GuardedMatrix<float>(m, n, 1, -5f);
-            c.FillRandom(random);
-            var c0 = c.Snapshot();
+            AssertThreadedMatchesSingleThreaded(path, m, n, k, opA, opB, bGuard: 1, runs: 4);
+        }
+    }
 
-            NeuralCore.Gemm.Multiply(a.View, opA, b.View, opB, 0.5f, 0.25f, c.View, new ComputeOptions(path, 1));
-            var single = c.Snapshot();
-            for (var run = 0; run < 4; run++)
-            {
-                c.Load(c0);
-                NeuralCore.Gemm.Multiply(a.View, opA, b.View, opB, 0.5f, 0.25f, c.View, new ComputeOptions(path, 2));
-                Assert.Equal(single, c.Snapshot());
-                c.AssertGuardIntact();
-            }
+    /// <summary>
+    /// C = 0.5·op(A)·op(B) + 0.25·C on 2 threads, <paramref name="runs"/> times from the same C, each bit-identical to the
+    /// one-thread result, with every guard band (NaN around A and B, −5 around C) untouched.
+    /// </summary>
+    internal static void AssertThreadedMatchesSingleThreaded(KernelPath path, int m, int n, int k, MatrixOp opA, MatrixOp opB, int bGuard, int runs)
+    {
+        var random = new Random(m);
+        var a = opA == MatrixOp.None ? new GuardedMatrix<float>(m, k, 1, float.NaN) : new GuardedMatrix<float>(k, m, 1, float.NaN);
+        var b = opB == MatrixOp.None ? new GuardedMatrix<float>(k, n, bGuard, float.NaN) : new GuardedMatrix<float>(n, k, bGuard, float.NaN);
+        a.FillRandom(random);
+        b.FillRandom(random);
+        var c = new GuardedMatrix<float>(m, n, 1, -5f);
+        c.FillRandom(random);
+        var c0 = c.Snapshot();
+
+        NeuralCore.Gemm.Multiply(a.View, opA, b.View, opB, 0.5f, 0.25f, c.View, new ComputeOptions(path, 1));
+        var single = c.Snapshot();
+        for (var run = 0; run < runs; run++)
+        {
+            c.Load(c0);
+            NeuralCore.Gemm.Multiply(a.View, opA, b.View, opB, 0.5f, 0.25f, c.View, new ComputeOptions(path, 2));
+            Assert.Equal(single, c.Snapshot());
+            c.AssertGuardIntact();
         }
     }
 
