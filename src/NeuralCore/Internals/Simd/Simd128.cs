@@ -114,6 +114,30 @@ internal readonly struct Simd128<T> : ISimd<T, Vector128<T>>
     public static T Sum(Vector128<T> value) => Vector128.Sum(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Sum4(Vector128<T> a, Vector128<T> b, Vector128<T> c, Vector128<T> d, ref T destination)
+    {
+        if (Sse3.IsSupported && typeof(T) == typeof(float))
+        {
+            // [a0+a1, a2+a3, b0+b1, b2+b3] and the same for c, d; then one more pairwise add gives the four sums in order.
+            var ab = Sse3.HorizontalAdd(a.AsSingle(), b.AsSingle());
+            var cd = Sse3.HorizontalAdd(c.AsSingle(), d.AsSingle());
+            Sse3.HorizontalAdd(ab, cd).As<float, T>().StoreUnsafe(ref destination);
+        }
+        else if (Sse3.IsSupported && typeof(T) == typeof(double))
+        {
+            Sse3.HorizontalAdd(a.AsDouble(), b.AsDouble()).As<double, T>().StoreUnsafe(ref destination);
+            Sse3.HorizontalAdd(c.AsDouble(), d.AsDouble()).As<double, T>().StoreUnsafe(ref destination, 2);
+        }
+        else
+        {
+            destination = Vector128.Sum(a);
+            Unsafe.Add(ref destination, 1) = Vector128.Sum(b);
+            Unsafe.Add(ref destination, 2) = Vector128.Sum(c);
+            Unsafe.Add(ref destination, 3) = Vector128.Sum(d);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Derivative<TOperator>(Vector128<T> a, Vector128<T> gradA)
         where TOperator : struct, IActivationOperator<T> => TOperator.Derivative(a, gradA);
 }

@@ -114,6 +114,10 @@ internal readonly struct Simd256<T> : ISimd<T, Vector256<T>>
     public static T Sum(Vector256<T> value) => Vector256.Sum(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Sum4(Vector256<T> a, Vector256<T> b, Vector256<T> c, Vector256<T> d, ref T destination) =>
+        Simd128<T>.Sum4(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper(), ref destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Derivative<TOperator>(Vector256<T> a, Vector256<T> gradA)
         where TOperator : struct, IActivationOperator<T> => TOperator.Derivative(a, gradA);
 }

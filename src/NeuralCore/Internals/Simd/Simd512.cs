@@ -114,6 +114,10 @@ internal readonly struct Simd512<T> : ISimd<T, Vector512<T>>
     public static T Sum(Vector512<T> value) => Vector512.Sum(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Sum4(Vector512<T> a, Vector512<T> b, Vector512<T> c, Vector512<T> d, ref T destination) =>
+        Simd256<T>.Sum4(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper(), ref destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Derivative<TOperator>(Vector512<T> a, Vector512<T> gradA)
         where TOperator : struct, IActivationOperator<T> => TOperator.Derivative(a, gradA);
 }

@@ -67,6 +67,15 @@ internal readonly struct SimdScalar<T> : ISimd<T, T>
     public static T Sum(T value) => value;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Sum4(T a, T b, T c, T d, ref T destination)
+    {
+        destination = a;
+        Unsafe.Add(ref destination, 1) = b;
+        Unsafe.Add(ref destination, 2) = c;
+        Unsafe.Add(ref destination, 3) = d;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Derivative<TOperator>(T a, T gradA)
         where TOperator : struct, IActivationOperator<T> => TOperator.Derivative(a, gradA);
 }
