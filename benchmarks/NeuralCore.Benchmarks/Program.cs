@@ -16,6 +16,12 @@ if (args is ["--quick-narrow", "fit", ..])
     return;
 }
 
+if (args is ["--quick-infer", ..])
+{
+    NeuralCore.Benchmarks.Network.InferenceQuick.Run(args is [_, "predictor", ..]);
+    return;
+}
+
 if (args is ["--quick-narrow", ..])
 {
     NeuralCore.Benchmarks.Network.NarrowQuick.Run();
