@@ -38,9 +38,17 @@ public static class InferenceQuick
             }
 
             Report("layer 784 → 256 relu (X·W, M = 1)", () => NeuralCore.Gemm.MultiplyBiasActivate(batch.ReadOnlySpan, MatrixOp.None, w1.ReadOnlySpan, MatrixOp.None, b1, Activation.Relu, default, h1.Span));
+            Report("layer 784 → 256 relu, 2 threads", () => NeuralCore.Gemm.MultiplyBiasActivate(batch.ReadOnlySpan, MatrixOp.None, w1.ReadOnlySpan, MatrixOp.None, b1, Activation.Relu, default, h1.Span, new ComputeOptions(null, 2)));
+            Report("worker pool round trip, 2 parts, empty", EmptyPoolRun);
             Report("layer 256 → 128 relu", () => NeuralCore.Gemm.MultiplyBiasActivate(h1.ReadOnlySpan, MatrixOp.None, w2.ReadOnlySpan, MatrixOp.None, b2, Activation.Relu, default, h2.Span));
             Report("layer 128 → 10 softmax", () => NeuralCore.Gemm.MultiplyBiasActivate(h2.ReadOnlySpan, MatrixOp.None, w3.ReadOnlySpan, MatrixOp.None, b3, Activation.Softmax, default, o.Span));
         }
+    }
+
+    private static unsafe void EmptyPoolRun() => NeuralCore.Internals.Threading.WorkerPool.Run(&Nothing, 0, 2);
+
+    private static void Nothing(nint context, int part, int parts)
+    {
     }
 
     private static void Report(string what, Action action)
