@@ -101,6 +101,25 @@ public sealed partial class Trainer<T>
         return featureMajor;
     }
 
+    /// <summary>
+    /// The batch width the layer kernels run on: the samples rounded up to whole 16-element vectors when the
+    /// feature-major buffers have the room (the trainer's always do: their stride is <see cref="NarrowEngine.Stride"/>),
+    /// so no forward or backward-data layer runs a narrower-width tail after its 512-bit vectors. Every column is
+    /// computed on its own, so the extra columns (finite leftovers: the buffers start zeroed) never reach a real one;
+    /// the head, the loss, the metrics and dW/db read the real samples only.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Padded(ReadOnlyMatrixSpan<T> x)
+    {
+        var padded = NarrowEngine.Stride(x.Columns);
+        return padded <= _narrowStride && padded <= x.Stride ? padded : x.Columns;
+    }
+
+    /// <summary><paramref name="x"/> with <paramref name="columns"/> columns over the same rows and stride (<see cref="Padded"/> checked the room).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ReadOnlyMatrixSpan<T> Widen(ReadOnlyMatrixSpan<T> x, int columns) =>
+        columns == x.Columns || x.Rows == 0 ? x : new ReadOnlyMatrixSpan<T>(ref x.DangerousGetReferenceAt(0, 0), x.Rows, columns, x.Stride);
+
     /// <summary>Whether the output layer, loss and last backward-data step run as one fused pass (see <see cref="NarrowForward"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool NarrowHead(ReadOnlyMatrixSpan<T> y) =>
@@ -117,7 +136,8 @@ public sealed partial class Trainer<T>
     {
         var columns = x.Columns;
         var last = _architecture.LayerCount - 1;
-        var input = x;
+        var wide = Padded(x);
+        var input = Widen(x, wide);
 
         // Sigmoid + binary cross-entropy (the seed nets): the output layer, loss, gradient, accuracy and the previous
         // layer's δ in one pass. The reference path keeps the separate kernels (they are the oracle), and a strided y
@@ -126,8 +146,8 @@ public sealed partial class Trainer<T>
         for (var l = 0; l <= hidden; l++)
         {
             var spec = _architecture[l];
-            var a = NarrowEngine.View(_narrowActivations[l], spec.OutputDim, columns, _narrowStride);
-            var z = l == last && spec.Activation != Activation.Linear ? NarrowEngine.View(_narrowZ!, 1, columns, _narrowStride) : default;
+            var a = NarrowEngine.View(_narrowActivations[l], spec.OutputDim, wide, _narrowStride);
+            var z = l == last && spec.Activation != Activation.Linear ? NarrowEngine.View(_narrowZ!, 1, wide, _narrowStride) : default;
             NarrowKernels.Forward(input, _network.WeightsInternal(l), _network.BiasInternal(l), spec.Activation, z, a, _path);
             input = a;
         }
@@ -135,7 +155,7 @@ public sealed partial class Trainer<T>
         if (head)
         {
             var (sum, headCorrect) = NarrowKernels.SigmoidCrossEntropyHead(
-                input, _network.WeightsInternal(last), _network.BiasInternal(last)[0], y.DangerousGetSpan(),
+                input.SliceColumns(0, columns), _network.WeightsInternal(last), _network.BiasInternal(last)[0], y.DangerousGetSpan(),
                 _narrowActivations[last].DangerousGetStorage()[..columns], _narrowDelta0!.DangerousGetStorage()[..columns],
                 last == 0 ? Activation.Linear : _architecture[last - 1].Activation, last == 0 ? default : previousDelta, _path);
             correct = countCorrect ? headCorrect : 0;
@@ -161,24 +181,25 @@ public sealed partial class Trainer<T>
         var fused = last > 0 && head;
         var headDelta = fused ? NarrowEngine.View(_narrowDelta1!, _architecture[last].InputDim, columns, _narrowStride) : default;
         var loss = NarrowForward(x, y, head, countCorrect, out correct, headDelta);
-        var delta = NarrowEngine.View(_narrowDelta0!, 1, columns, _narrowStride);
+        var wide = Padded(x);
+        var delta = NarrowEngine.View(_narrowDelta0!, 1, wide, _narrowStride);
         var spare = _narrowDelta1!;
         for (var l = last; l >= 0; l--)
         {
             var spec = _architecture[l];
-            ReadOnlyMatrixSpan<T> previous = l == 0 ? x : NarrowEngine.View(_narrowActivations[l - 1], spec.InputDim, columns, _narrowStride);
+            ReadOnlyMatrixSpan<T> previous = l == 0 ? Widen(x, wide) : NarrowEngine.View(_narrowActivations[l - 1], spec.InputDim, wide, _narrowStride);
 
-            // BP3 and BP4 in one pass over δ: dW_int[i, o] = Σ_j δ[o, j]·A_prev[i, j], db[o] = Σ_j δ[o, j].
-            NarrowKernels.WeightGradient(delta, previous, WeightGradient(l), BiasGradient(l), _path);
+            // BP3 and BP4 in one pass over δ: dW_int[i, o] = Σ_j δ[o, j]·A_prev[i, j], db[o] = Σ_j δ[o, j]; real samples only.
+            NarrowKernels.WeightGradient(delta.SliceColumns(0, columns), previous.SliceColumns(0, columns), WeightGradient(l), BiasGradient(l), _path);
             if (l == last && fused)
             {
-                delta = headDelta;
+                delta = NarrowEngine.View(_narrowDelta1!, _architecture[last].InputDim, wide, _narrowStride);
                 spare = _narrowDelta0!;
             }
             else if (l > 0)
             {
                 // BP2 fused: δ_prev = (W·δ) ⊙ f′(A_prev).
-                var next = NarrowEngine.View(spare, spec.InputDim, columns, _narrowStride);
+                var next = NarrowEngine.View(spare, spec.InputDim, wide, _narrowStride);
                 NarrowKernels.BackwardData(delta, _network.WeightsInternal(l), _architecture[l - 1].Activation, previous, next, _path);
                 spare = ReferenceEquals(spare, _narrowDelta1) ? _narrowDelta0! : _narrowDelta1!;
                 delta = next;
@@ -186,7 +207,7 @@ public sealed partial class Trainer<T>
             else if (inputGradient.Rows != 0)
             {
                 var featureMajor = NarrowEngine.View(spare, spec.InputDim, columns, _narrowStride);
-                NarrowKernels.BackwardData(delta, _network.WeightsInternal(0), Activation.Linear, default, featureMajor, _path);
+                NarrowKernels.BackwardData(delta.SliceColumns(0, columns), _network.WeightsInternal(0), Activation.Linear, default, featureMajor, _path);
                 featureMajor.TransposeTo(inputGradient);
             }
         }

@@ -129,4 +129,49 @@ public sealed class NarrowEngineTests
             Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance * (1 + Math.Abs(expected[i])), $"[{i}] {actual[i]} vs {expected[i]}");
         }
     }
+
+    /// <summary>
+    /// The trainer runs the layer kernels over whole 16-sample vectors, past the batch into its buffers' padding;
+    /// those columns must never reach a real one. A step on 20 samples right after steps on 32 other samples (so the
+    /// padding holds their leftovers) gives bit for bit the parameters
+    /// and loss of the same step on a fresh trainer whose padding is zero.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void PaddedColumns_NeverReachTheRealSamples(KernelPath path)
+    {
+        var architecture = NetworkArchitecture.FromSizes([2, 4, 6, 6, 4, 1], [Activation.Relu, Activation.Tanh, Activation.LeakyRelu, Activation.Sigmoid, Activation.Sigmoid]);
+        var options = new TrainingOptions(Loss.BinaryCrossEntropy, Optimizer.Sgd(0.05)) { Compute = ComputeOptions.For(path), BatchSize = 32 };
+        using var data = Datasets.MakeMoons<float>(52, 0.2, seed: 9);
+        var large = data.Features.ReadOnlySpan.SliceRows(0, 32);
+        var largeY = data.Targets.ReadOnlySpan.SliceRows(0, 32);
+        var small = data.Features.ReadOnlySpan.SliceRows(32, 20);
+        var smallY = data.Targets.ReadOnlySpan.SliceRows(32, 20);
+
+        using var used = new NeuralNetwork<float>(architecture, Initialization.He(5), narrow: true);
+        using var fresh = new NeuralNetwork<float>(architecture, Initialization.He(5), narrow: true);
+        using (var warm = new Trainer<float>(used, options))
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                warm.TrainStep(large, largeY);
+            }
+        }
+
+        using var usedTrainer = new Trainer<float>(used, options);
+        using var freshTrainer = new Trainer<float>(fresh, options);
+        usedTrainer.TrainStep(large, largeY);
+        usedTrainer.TrainStep(large, largeY);
+        for (var l = 0; l < architecture.LayerCount; l++)
+        {
+            fresh.SetWeights(l, used.GetWeights(l));
+            fresh.SetBias(l, used.GetBias(l));
+        }
+
+        var usedLoss = usedTrainer.TrainStep(small, smallY);
+        var freshLoss = freshTrainer.TrainStep(small, smallY);
+
+        Assert.Equal(freshLoss, usedLoss);
+        Assert.Equal(fresh.GetParameters(), used.GetParameters());
+    }
 }
