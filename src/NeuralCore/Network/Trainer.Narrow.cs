@@ -155,7 +155,7 @@ public sealed partial class Trainer<T>
         if (head)
         {
             var (sum, headCorrect) = NarrowKernels.SigmoidCrossEntropyHead(
-                input.SliceColumns(0, columns), _network.WeightsInternal(last), _network.BiasInternal(last)[0], y.DangerousGetSpan(),
+                NarrowEngine.FirstColumns(input, columns), _network.WeightsInternal(last), _network.BiasInternal(last)[0], y.DangerousGetSpan(),
                 _narrowActivations[last].DangerousGetStorage()[..columns], _narrowDelta0!.DangerousGetStorage()[..columns],
                 last == 0 ? Activation.Linear : _architecture[last - 1].Activation, last == 0 ? default : previousDelta, _path);
             correct = countCorrect ? headCorrect : 0;
@@ -190,7 +190,7 @@ public sealed partial class Trainer<T>
             ReadOnlyMatrixSpan<T> previous = l == 0 ? Widen(x, wide) : NarrowEngine.View(_narrowActivations[l - 1], spec.InputDim, wide, _narrowStride);
 
             // BP3 and BP4 in one pass over δ: dW_int[i, o] = Σ_j δ[o, j]·A_prev[i, j], db[o] = Σ_j δ[o, j]; real samples only.
-            NarrowKernels.WeightGradient(delta.SliceColumns(0, columns), previous.SliceColumns(0, columns), WeightGradient(l), BiasGradient(l), _path);
+            NarrowKernels.WeightGradient(NarrowEngine.FirstColumns<T>(delta, columns), NarrowEngine.FirstColumns(previous, columns), WeightGradient(l), BiasGradient(l), _path);
             if (l == last && fused)
             {
                 delta = NarrowEngine.View(_narrowDelta1!, _architecture[last].InputDim, wide, _narrowStride);
@@ -207,7 +207,7 @@ public sealed partial class Trainer<T>
             else if (inputGradient.Rows != 0)
             {
                 var featureMajor = NarrowEngine.View(spare, spec.InputDim, columns, _narrowStride);
-                NarrowKernels.BackwardData(delta.SliceColumns(0, columns), _network.WeightsInternal(0), Activation.Linear, default, featureMajor, _path);
+                NarrowKernels.BackwardData(NarrowEngine.FirstColumns<T>(delta, columns), _network.WeightsInternal(0), Activation.Linear, default, featureMajor, _path);
                 featureMajor.TransposeTo(inputGradient);
             }
         }

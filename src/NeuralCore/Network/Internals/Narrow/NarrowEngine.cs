@@ -142,6 +142,15 @@ internal static class NarrowEngine
         return new(ref MemoryMarshal.GetReference(storage), features, columns, stride);
     }
 
+    /// <summary>The first <paramref name="columns"/> columns of <paramref name="view"/>, unchecked (a training step narrows a dozen padded views back to the real samples; see <see cref="View"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ReadOnlyMatrixSpan<T> FirstColumns<T>(ReadOnlyMatrixSpan<T> view, int columns)
+        where T : unmanaged
+    {
+        Debug.Assert(columns >= 0 && columns <= view.Columns);
+        return view.Rows == 0 ? view : new(ref view.DangerousGetReferenceAt(0, 0), view.Rows, columns, view.Stride);
+    }
+
     /// <summary>Runs the network forward on a feature-major input into a feature-major output row (inference).</summary>
     public static void Forward<T>(NeuralNetwork<T> network, ReadOnlyMatrixSpan<T> input, Matrix<T> buffer0, Matrix<T> buffer1, MatrixSpan<T> output, int stride, KernelPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
