@@ -15,9 +15,12 @@ public static class InferenceQuick
         using var mlp = new NeuralNetwork<float>(NetworkBenchmarkData.Mlp, Initialization.He(1));
         using var predictor = mlp.CreatePredictor(1);
         using var predictor2 = mlp.CreatePredictor(1, new ComputeOptions(null, 2));
+        using var small = new NeuralNetwork<float>(NetworkArchitecture.FromSizes([16, 16, 16, 10], [Activation.Relu, Activation.Relu, Activation.Softmax]), Initialization.He(2));
+        using var smallPredictor = small.CreatePredictor(1);
         using var batch = NetworkBenchmarkData.Uniform(1, 784, 3);
         var input = batch.ReadOnlySpan.GetRowSpan(0).ToArray();
         var output = new float[10];
+        var smallInput = input.AsSpan(0, 16).ToArray();
         using var w1 = NetworkBenchmarkData.Uniform(784, 256, 4);
         using var w2 = NetworkBenchmarkData.Uniform(256, 128, 5);
         using var w3 = NetworkBenchmarkData.Uniform(128, 10, 6);
@@ -32,6 +35,7 @@ public static class InferenceQuick
         {
             Report("predictor 784-256-128-10, one sample", () => predictor.Predict(input, output));
             Report("the same, 2 threads", () => predictor2.Predict(input, output));
+            Report("predictor 16-16-16-10 (per-call overhead)", () => smallPredictor.Predict(smallInput, output));
             if (predictorOnly)
             {
                 continue;

@@ -25,7 +25,7 @@ public sealed partial class Trainer<T>
             // Hidden Z are not needed (f′ comes from A); the output Z is, for the losses computed from the logits.
             // A linear output has Z = A, so nothing extra is stored.
             var z = l == last && spec.Activation != Activation.Linear ? Rows(_outputZ!, rows, spec.OutputDim) : default;
-            Gemm.MultiplyBiasActivate(input, MatrixOp.None, _network.WeightsInternal(l), MatrixOp.None, _network.BiasInternal(l), spec.Activation, z, a, _compute);
+            Gemm.MultiplyBiasActivateCore(input, MatrixOp.None, _network.WeightsInternal(l), MatrixOp.None, _network.BiasInternal(l), BiasAlong.Columns, spec.Activation, z, a, storeZ: !z.IsEmpty, _path, _compute.MaxThreads);
             input = a;
         }
 

@@ -14,6 +14,7 @@ internal static class DenseForward
     {
         var architecture = network.Architecture;
         var last = architecture.LayerCount - 1;
+        var path = options.ResolvePath();
         var rows = x.Rows;
         var input = x;
         for (var l = 0; l <= last; l++)
@@ -22,7 +23,8 @@ internal static class DenseForward
             var destination = l == last
                 ? output
                 : RowStride.View((l & 1) == 0 ? buffer0 : buffer1, rows, layer.OutputDim);
-            Gemm.MultiplyBiasActivate(input, MatrixOp.None, network.WeightsInternal(l), MatrixOp.None, network.BiasInternal(l), layer.Activation, default, destination, options);
+            // The predictor validated the sample at its edge; weights, bias and buffers are sized by the network.
+            Gemm.MultiplyBiasActivateCore(input, MatrixOp.None, network.WeightsInternal(l), MatrixOp.None, network.BiasInternal(l), BiasAlong.Columns, layer.Activation, default, destination, storeZ: false, path, options.MaxThreads);
             input = destination;
         }
     }
