@@ -110,6 +110,46 @@ public sealed class GemmSmallRowsTests
         GemmEpilogueTests.Check<float>(path, Activation.Relu, 1, 300, 784, MatrixOp.None, MatrixOp.None, true, BiasAlong.Columns, new Random(8), 2);
     }
 
+    /// <summary>
+    /// An op(B) of at least <see cref="SmallRowsKernel.ChunkBytes"/> is summed in K-chunks whose visiting order flips
+    /// on every call (so each call starts on what the previous one read last); the partial sums are added in chunk
+    /// order, so consecutive calls, which read the chunks in both orders, give the same bits, for every row count and
+    /// an odd K, and agree with the oracle.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(FastPaths))]
+    public void Large_op_B_gives_the_same_bits_whichever_order_its_chunks_are_read(KernelPath path)
+    {
+        const int n = 300, k = 791;
+        Assert.True((long)k * n * sizeof(float) >= SmallRowsKernel.ChunkBytes);
+        var random = new Random(77);
+        for (var m = 1; m <= Threshold; m++)
+        {
+            var a = new float[m * k];
+            var b = new float[k * n];
+            for (var i = 0; i < a.Length; i++)
+            {
+                a[i] = (float)((random.NextDouble() * 2) - 1);
+            }
+
+            for (var i = 0; i < b.Length; i++)
+            {
+                b[i] = (float)((random.NextDouble() * 2) - 1);
+            }
+
+            var results = new float[3][];
+            for (var call = 0; call < results.Length; call++)
+            {
+                results[call] = new float[m * n];
+                NeuralCore.Gemm.Multiply(new ReadOnlyMatrixSpan<float>(a, m, k), MatrixOp.None, new ReadOnlyMatrixSpan<float>(b, k, n), MatrixOp.None, 1f, 0f, new MatrixSpan<float>(results[call], m, n), new ComputeOptions(path, 1));
+            }
+
+            Assert.Equal(results[0], results[1]);
+            Assert.Equal(results[0], results[2]);
+            GemmMultiplyTests.Check<float>(path, m, n, k, MatrixOp.None, MatrixOp.None, 1.0, 0.0, random);
+        }
+    }
+
     private static void Sweep<T>(KernelPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
