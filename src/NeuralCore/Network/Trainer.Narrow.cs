@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using NeuralCore.Network.Internals;
 using NeuralCore.Network.Internals.Narrow;
 
@@ -102,18 +103,30 @@ public sealed partial class Trainer<T>
     }
 
     /// <summary>
-    /// The batch width the layer kernels run on: the samples rounded up to whole 16-element vectors when the
-    /// feature-major buffers have the room (the trainer's always do: their stride is <see cref="NarrowEngine.Stride"/>),
-    /// so no forward or backward-data layer runs a narrower-width tail after its 512-bit vectors. Every column is
-    /// computed on its own, so the extra columns (finite leftovers: the buffers start zeroed) never reach a real one;
-    /// the head, the loss, the metrics and dW/db read the real samples only.
+    /// The batch width the layer kernels run on: the samples rounded up to whole 16-element vectors when
+    /// <paramref name="x"/> starts at column 0 of one of the trainer's own feature-major buffers (the input or the
+    /// transposed data set, whose stride is <see cref="NarrowEngine.Stride"/>), so no forward or backward-data layer
+    /// runs a narrower-width tail after its 512-bit vectors. Every column is computed on its own, so the extra columns
+    /// (finite leftovers: the buffers start zeroed) never reach a real one; the head, the loss, the metrics and dW/db
+    /// read the real samples only. A batch that is a column slice of the data set (Fit without shuffling, batch &lt;
+    /// m) keeps its own width: its rounded-up end could pass the end of the buffer's last row.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Padded(ReadOnlyMatrixSpan<T> x)
     {
         var padded = NarrowEngine.Stride(x.Columns);
-        return padded <= _narrowStride && padded <= x.Stride ? padded : x.Columns;
+        if (padded == x.Columns || padded > _narrowStride || x.Rows == 0)
+        {
+            return x.Columns;
+        }
+
+        ref var first = ref x.DangerousGetReferenceAt(0, 0);
+        var room = StartsAt(_narrowInput, ref first) ? _narrowStride : StartsAt(_narrowData, ref first) ? _narrowDataStride : 0;
+        return padded <= room && x.Stride == room ? padded : x.Columns;
     }
+
+    private static bool StartsAt(Matrix<T>? buffer, ref T first) =>
+        buffer is not null && Unsafe.AreSame(ref MemoryMarshal.GetReference(buffer.DangerousGetStorage()), ref first);
 
     /// <summary><paramref name="x"/> with <paramref name="columns"/> columns over the same rows and stride (<see cref="Padded"/> checked the room).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -121,6 +121,26 @@ public sealed class NarrowEngineTests
         AssertClose(Train(false), Train(true), 1e-9);
     }
 
+    /// <summary>
+    /// Fit without shuffling and a batch smaller than the data set hands the narrow engine column slices of the
+    /// transposed data (the last one a single sample here, so it cannot be widened to 16 columns in place); both engines
+    /// still train to the same parameters.
+    /// </summary>
+    [Fact]
+    public void BothEngines_AgreeOnUnshuffledMiniBatches_EndingInOneSample()
+    {
+        var architecture = NetworkArchitecture.FromSizes([2, 4, 6, 6, 4, 1], [Activation.Relu, Activation.Relu, Activation.Relu, Activation.Relu, Activation.Sigmoid]);
+        using var data = Datasets.MakeMoons<double>(98, 0.2, seed: 6);
+        double[] Train(bool narrow)
+        {
+            using var network = new NeuralNetwork<double>(architecture, Initialization.He(7), narrow);
+            network.Train(data.Features.ReadOnlySpan, data.Targets.ReadOnlySpan, new TrainingOptions(Loss.BinaryCrossEntropy, Optimizer.Sgd(0.1)) { Epochs = 5, BatchSize = 97, Shuffle = false });
+            return network.GetParameters();
+        }
+
+        AssertClose(Train(false), Train(true), 1e-11);
+    }
+
     private static void AssertClose(double[] expected, double[] actual, double tolerance = 1e-12)
     {
         Assert.Equal(expected.Length, actual.Length);
