@@ -6,8 +6,8 @@ namespace NeuralCore.Tests.Core;
 
 /// <summary>
 /// <see cref="ISimd{T, TVector}.Sum4"/> (the dW tile's batched lane sums) against its definition: the lane sums of
-/// four registers, accumulated in double, into exactly four adjacent elements, on every width this process runs
-/// (the ISA-off reruns of the Kernels category cover the narrower register files and the no-SSE3 fallback).
+/// four registers, accumulated in double, into exactly four adjacent elements, on every width (the rerun of the
+/// Kernels category with all intrinsics off takes the fallback used where SSE3 is missing).
 /// </summary>
 [Trait("Category", "Kernels")]
 public sealed class SimdSum4Tests
@@ -22,21 +22,11 @@ public sealed class SimdSum4Tests
     private static void Check<T>()
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (Vector512.IsHardwareAccelerated)
-        {
-            Check<T, Vector512<T>, Simd512<T>>();
-        }
-
-        if (Vector256.IsHardwareAccelerated)
-        {
-            Check<T, Vector256<T>, Simd256<T>>();
-        }
-
-        if (Vector128.IsHardwareAccelerated)
-        {
-            Check<T, Vector128<T>, Simd128<T>>();
-        }
-
+        // Every width, accelerated or not: Sum4 is built from portable Vector operations plus SSE3 when present, so
+        // the run with all intrinsics off takes the portable fallback of the last step.
+        Check<T, Vector512<T>, Simd512<T>>();
+        Check<T, Vector256<T>, Simd256<T>>();
+        Check<T, Vector128<T>, Simd128<T>>();
         Check<T, T, SimdScalar<T>>();
     }
 

@@ -55,6 +55,13 @@ internal ref struct GemmProblem<T>
 
     public int K;
 
+    /// <summary>
+    /// Few-rows path only: read the K-chunks of a large op(B) last to first (see <see cref="SmallRowsKernel.ChunkBytes"/>).
+    /// Set once per call and thread part by <see cref="SmallRows{T, TVector, TSimd}.Run"/>, so every strip of a call
+    /// reads in the same direction and consecutive calls alternate; it never changes a result.
+    /// </summary>
+    public bool ReverseChunks;
+
     /// <summary>2·M·N·K, the flop count used to decide on threading.</summary>
     public readonly double Flops => 2.0 * M * N * K;
 }

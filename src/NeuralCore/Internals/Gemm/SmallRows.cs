@@ -7,14 +7,14 @@ using NeuralCore.Internals.Simd;
 namespace NeuralCore.Internals.Gemm;
 
 /// <summary>
-/// The few-rows path (M ≤ <see cref="MaxRows"/>: single-sample inference, tiny batches): no K blocking, no packing,
+/// The few-rows path (M ≤ <see cref="MaxRows"/>: single-sample inference, tiny batches): no cache blocking, no packing,
 /// op(B) streamed once per strip of columns by <see cref="SmallRowsKernel"/>, or read along its rows by
 /// <see cref="SmallRowsDotKernel"/> when it is transposed. The store phase is the tile path's
 /// (<see cref="TileArguments{T}"/>): <c>v = α·acc (+ β·C when β ≠ 0); v += bias; Z = v; C = f(v)</c>.
 /// </summary>
 /// <remarks>
 /// <code>
-///   for each strip of ChunkVectors(M) vectors of columns   one pass over all of K, the strip in registers
+///   for each strip of ChunkVectors(M) vectors of columns   one pass over K (4 K-chunks when op(B) ≥ 256 KB), the strip in registers
 ///     SmallRowsKernel (op(B) rows contiguous)               or, op(B) transposed: 4 outputs per SmallRowsDotKernel call
 ///   then f over the rows just written (still in L1)
 /// </code>
@@ -73,6 +73,7 @@ internal static class SmallRows<T, TVector, TSimd>
     public static void Run<TActivation>(ref GemmProblem<T> problem, int columnStart, int columnEnd)
         where TActivation : struct, IActivationOperator<T>
     {
+        problem.ReverseChunks = SmallRowsKernel.NextDirection();
         if (problem.BTransposed)
         {
             switch (problem.M)
@@ -149,7 +150,7 @@ internal static class SmallRows<T, TVector, TSimd>
         {
             case 16: SmallRowsKernel.Run<T, TVector, TSimd, TRows, Vectors16, TPartial>(ref problem, column, columns); break;
             case > 8:
-                // A tail of 9 … 15 vectors (one-row strips only): 8, then the rest, each column still one chain over k.
+                // A tail of 9 … 15 vectors (one-row strips only): 8, then the rest, each column summed over k the same way.
                 Strip<TRows, No>(ref problem, column, 8 * TSimd.Count, 8);
                 Strip<TRows, TPartial>(ref problem, column + (8 * TSimd.Count), columns - (8 * TSimd.Count), vectors - 8);
                 break;

@@ -18,8 +18,9 @@ namespace NeuralCore.Internals.Gemm;
 /// With M = 1 the tile micro-kernel has 2 dependent FMA chains per k, so it runs at the FMA latency (4 cycles on
 /// Zen 5), a quarter of what the weights' stream from L2 allows. Here one row has up to 8 independent chains (2 FMA
 /// pipes × 4 cycles) and the loads run along the rows of op(B), so the kernel is bound by how fast B arrives. Each
-/// column is one FMA chain over k = 0 … K−1 whatever strip, tail or thread computes it, so results do not depend on
-/// the partition. The loop is written vector-major (load b_v, then its TRows FMAs) so at most one B vector is live
+/// column is one FMA chain over k = 0 … K−1 (over each of the 4 K-chunks of a large op(B), then the chunks in order:
+/// see <see cref="ChunkBytes"/>) whatever strip, tail or thread computes it, so results do not depend on the
+/// partition. The loop is written vector-major (load b_v, then its TRows FMAs) so at most one B vector is live
 /// beside the accumulators and the TRows broadcasts. The last vector is masked when <c>TPartial</c>.
 /// </remarks>
 [SkipLocalsInit]
@@ -42,11 +43,19 @@ internal static class SmallRowsKernel
     [ThreadStatic]
     private static bool t_reverse;
 
+    /// <summary>The direction for this call's K-chunks on this thread; the next call gets the other one.</summary>
+    public static bool NextDirection()
+    {
+        var reverse = t_reverse;
+        t_reverse = !reverse;
+        return reverse;
+    }
+
     /// <summary>Computes the strip of C at columns [<paramref name="column"/>, <paramref name="column"/> + <paramref name="columns"/>) with the store phase of <see cref="SmallRows{T, TVector, TSimd}"/>.</summary>
     /// <remarks>
     /// With K-chunks, each chunk is summed from zero and the partial sums are added in chunk order,
-    /// <c>((p₀ + p₁) + p₂) + p₃</c>, whichever order the chunks were read in: the result depends only on K, never on
-    /// the call, the direction or the thread.
+    /// <c>((p₀ + p₁) + p₂) + p₃</c>, whichever order the chunks were read in: the result depends only on the shape
+    /// (whether op(B) reaches <see cref="ChunkBytes"/>, and K), never on the call, the direction or the thread.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<T, TVector, TSimd, TRows, TVectors, TPartial>(ref GemmProblem<T> problem, int column, int columns)
@@ -70,9 +79,7 @@ internal static class SmallRowsKernel
             Unsafe.SkipInit(out SmallRowsTile<TVector> p2);
             Unsafe.SkipInit(out SmallRowsTile<TVector> p3);
             int k1 = k / 4, k2 = k / 2, k3 = k - (k / 4);
-            var reverse = t_reverse;
-            t_reverse = !reverse;
-            if (reverse)
+            if (problem.ReverseChunks)
             {
                 Accumulate<T, TVector, TSimd, TRows, TVectors, TPartial>(ref problem, column, last, k3, k, ref p3);
                 Accumulate<T, TVector, TSimd, TRows, TVectors, TPartial>(ref problem, column, last, k2, k3, ref p2);
@@ -208,7 +215,6 @@ internal static class SmallRowsKernel
         {
             Park<TVector, TVectors>(ref parked, 3 * n, c30, c31, c32, c33, c34, c35, c36, c37);
         }
-
     }
 
     /// <summary>Vector <paramref name="v"/> of the current op(B) row; the last one masked to <paramref name="last"/> lanes when partial.</summary>

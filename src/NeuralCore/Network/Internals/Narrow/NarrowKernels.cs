@@ -19,7 +19,9 @@ namespace NeuralCore.Network.Internals.Narrow;
 /// Weights are read from the network's W_int[in, out] (scalars broadcast), so both engines share one parameter layout.
 /// Every width does <c>a·b + c</c> as one fused multiply-add (half the arithmetic of multiply-then-add; the epoch is
 /// arithmetic-bound once the calls are fused), in the reference's order, so all non-reference paths agree bit for bit
-/// on the linear part and differ from the plain-arithmetic reference by at most one rounding per term.
+/// on the linear part of the forward and backward-data passes and differ from the plain-arithmetic reference by at
+/// most one rounding per term. The dW/db sums run across SIMD lanes, so their order depends on the width (see
+/// <see cref="WeightGradient{T}"/>'s tiles).
 /// </remarks>
 internal static partial class NarrowKernels
 {
@@ -629,9 +631,12 @@ internal static partial class NarrowKernels
     // dW and db in register tiles of 4 (then 2, 1) outputs × 4 (then 2, 1) inputs: per column vector, 8 loads feed
     // 16 independent FMA chains (the untiled loop reloaded δ for every input and A for every output), and the bias
     // sums ride along in the first input tile, so δ is read once for both. Each weight sums its lanes in column order;
-    // where the width has masked moves the partial last vector is one more (masked) step and a 4-output tile reduces
-    // four registers at once (Sum4): moons dW 6×6 0.45–0.52 → 0.40–0.41 µs, the Fit epoch's fixed cost 0.72 → 0.63 µs.
-    // Otherwise each lane sum is followed by the scalar tail columns.
+    // where the width has masked moves the partial last vector is one more (masked) step, and a 4-output tile reduces
+    // four registers at once (Sum4: halves folded, then horizontal adds) while 1- and 2-output tiles use Sum; otherwise
+    // each lane sum is followed by the scalar tail columns. So a weight's last bits depend on the width and on which
+    // tile it falls in (deterministically), unlike the forward and backward-data sums. Measured on moons: dW 6×6
+    // 0.45–0.52 → 0.40–0.41 µs, the Fit epoch's fixed cost 0.72 → 0.63 µs (runs of the same afternoon ranged
+    // 0.63–0.68 µs afterwards).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WeightGradient<T, TVector, TSimd>(ReadOnlyMatrixSpan<T> delta, ReadOnlyMatrixSpan<T> previousActivation, MatrixSpan<T> weightGradient, Span<T> biasGradient)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -683,7 +688,7 @@ internal static partial class NarrowKernels
         }
     }
 
-    /// <summary>dW_int[i.., o..] for a TInputs × TOutputs tile over the whole column vectors; the tile at i = 0 also writes db[o..]. </summary>
+    /// <summary>dW_int[i.., o..] for a TInputs × TOutputs tile; the tile at i = 0 also writes db[o..].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void WeightGradientTile<T, TVector, TSimd, TOutputs, TInputs>(ReadOnlyMatrixSpan<T> delta, ReadOnlyMatrixSpan<T> previousActivation, MatrixSpan<T> weightGradient, Span<T> biasGradient, int o, int i)
         where T : unmanaged, IFloatingPointIeee754<T>
