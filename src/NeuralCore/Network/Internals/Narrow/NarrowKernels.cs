@@ -689,6 +689,12 @@ internal static partial class NarrowKernels
     }
 
     /// <summary>dW_int[i.., o..] for a TInputs × TOutputs tile; the tile at i = 0 also writes db[o..].</summary>
+    /// <remarks>
+    /// The columns past the last whole vector (900 = 56·16 + 4 for the seed's batch) take one more trip through the
+    /// same loop body, reading zero-padded copies of the tile's rows (<see cref="WeightGradientTailRows{TVector}"/>):
+    /// absent lanes add exact zeros, so no column is summed in scalar code and the body exists once (a second inlined
+    /// copy overflowed the JIT's inlining budget, and the copy it then called ran at Tier 0: 11 µs moons epochs).
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void WeightGradientTile<T, TVector, TSimd, TOutputs, TInputs>(ReadOnlyMatrixSpan<T> delta, ReadOnlyMatrixSpan<T> previousActivation, MatrixSpan<T> weightGradient, Span<T> biasGradient, int o, int i)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -698,10 +704,12 @@ internal static partial class NarrowKernels
         where TInputs : IConstant
     {
         var columns = delta.Columns;
-        var vectorEnd = columns - (columns % TSimd.Count);
+        var tail = columns % TSimd.Count;
+        var end = (nuint)(columns - tail);
         var withBias = i == 0;
-        ref var d = ref delta.DangerousGetReferenceAt(o, 0);
-        ref var a = ref previousActivation.DangerousGetReferenceAt(i, 0);
+        Unsafe.SkipInit(out WeightGradientTailRows<TVector> tailRows);
+        scoped ref var d = ref delta.DangerousGetReferenceAt(o, 0);
+        scoped ref var a = ref previousActivation.DangerousGetReferenceAt(i, 0);
         var dStride = (nuint)delta.Stride;
         var aStride = (nuint)previousActivation.Stride;
 
@@ -709,92 +717,106 @@ internal static partial class NarrowKernels
         TVector s00 = TSimd.Zero, s01 = s00, s02 = s00, s03 = s00, s10 = s00, s11 = s00, s12 = s00, s13 = s00;
         TVector s20 = s00, s21 = s00, s22 = s00, s23 = s00, s30 = s00, s31 = s00, s32 = s00, s33 = s00;
         TVector b0 = s00, b1 = s00, b2 = s00, b3 = s00;
-
-        // The loop body is WeightGradientStep written out: passing the 20 accumulators by reference made the JIT
-        // keep them in memory here (the epoch went from 5.4 to 10 µs).
-        for (nuint j = 0; j < (nuint)vectorEnd; j += (nuint)TSimd.Count)
+        nuint j = 0;
+        while (true)
         {
-            var d0 = TSimd.Load(ref d, j);
-            var d1 = TOutputs.Value > 1 ? TSimd.Load(ref d, dStride + j) : d0;
-            var d2 = TOutputs.Value > 2 ? TSimd.Load(ref d, (2 * dStride) + j) : d0;
-            var d3 = TOutputs.Value > 2 ? TSimd.Load(ref d, (3 * dStride) + j) : d0;
-            if (withBias)
+            for (; j < end; j += (nuint)TSimd.Count)
             {
-                b0 = TSimd.Add(b0, d0);
+                var d0 = TSimd.Load(ref d, j);
+                var d1 = TOutputs.Value > 1 ? TSimd.Load(ref d, dStride + j) : d0;
+                var d2 = TOutputs.Value > 2 ? TSimd.Load(ref d, (2 * dStride) + j) : d0;
+                var d3 = TOutputs.Value > 2 ? TSimd.Load(ref d, (3 * dStride) + j) : d0;
+                if (withBias)
+                {
+                    b0 = TSimd.Add(b0, d0);
+                    if (TOutputs.Value > 1)
+                    {
+                        b1 = TSimd.Add(b1, d1);
+                    }
+
+                    if (TOutputs.Value > 2)
+                    {
+                        b2 = TSimd.Add(b2, d2);
+                        b3 = TSimd.Add(b3, d3);
+                    }
+                }
+
+                var a0 = TSimd.Load(ref a, j);
+                s00 = TSimd.FusedMultiplyAdd(d0, a0, s00);
                 if (TOutputs.Value > 1)
                 {
-                    b1 = TSimd.Add(b1, d1);
+                    s10 = TSimd.FusedMultiplyAdd(d1, a0, s10);
                 }
 
                 if (TOutputs.Value > 2)
                 {
-                    b2 = TSimd.Add(b2, d2);
-                    b3 = TSimd.Add(b3, d3);
+                    s20 = TSimd.FusedMultiplyAdd(d2, a0, s20);
+                    s30 = TSimd.FusedMultiplyAdd(d3, a0, s30);
                 }
-            }
 
-            var a0 = TSimd.Load(ref a, j);
-            s00 = TSimd.FusedMultiplyAdd(d0, a0, s00);
-            if (TOutputs.Value > 1)
-            {
-                s10 = TSimd.FusedMultiplyAdd(d1, a0, s10);
-            }
-
-            if (TOutputs.Value > 2)
-            {
-                s20 = TSimd.FusedMultiplyAdd(d2, a0, s20);
-                s30 = TSimd.FusedMultiplyAdd(d3, a0, s30);
-            }
-
-            if (TInputs.Value > 1)
-            {
-                var a1 = TSimd.Load(ref a, aStride + j);
-                s01 = TSimd.FusedMultiplyAdd(d0, a1, s01);
-                if (TOutputs.Value > 1)
+                if (TInputs.Value > 1)
                 {
-                    s11 = TSimd.FusedMultiplyAdd(d1, a1, s11);
+                    var a1 = TSimd.Load(ref a, aStride + j);
+                    s01 = TSimd.FusedMultiplyAdd(d0, a1, s01);
+                    if (TOutputs.Value > 1)
+                    {
+                        s11 = TSimd.FusedMultiplyAdd(d1, a1, s11);
+                    }
+
+                    if (TOutputs.Value > 2)
+                    {
+                        s21 = TSimd.FusedMultiplyAdd(d2, a1, s21);
+                        s31 = TSimd.FusedMultiplyAdd(d3, a1, s31);
+                    }
                 }
 
-                if (TOutputs.Value > 2)
+                if (TInputs.Value > 2)
                 {
-                    s21 = TSimd.FusedMultiplyAdd(d2, a1, s21);
-                    s31 = TSimd.FusedMultiplyAdd(d3, a1, s31);
+                    var a2 = TSimd.Load(ref a, (2 * aStride) + j);
+                    var a3 = TSimd.Load(ref a, (3 * aStride) + j);
+                    s02 = TSimd.FusedMultiplyAdd(d0, a2, s02);
+                    s03 = TSimd.FusedMultiplyAdd(d0, a3, s03);
+                    if (TOutputs.Value > 1)
+                    {
+                        s12 = TSimd.FusedMultiplyAdd(d1, a2, s12);
+                        s13 = TSimd.FusedMultiplyAdd(d1, a3, s13);
+                    }
+
+                    if (TOutputs.Value > 2)
+                    {
+                        s22 = TSimd.FusedMultiplyAdd(d2, a2, s22);
+                        s23 = TSimd.FusedMultiplyAdd(d2, a3, s23);
+                        s32 = TSimd.FusedMultiplyAdd(d3, a2, s32);
+                        s33 = TSimd.FusedMultiplyAdd(d3, a3, s33);
+                    }
                 }
             }
 
-            if (TInputs.Value > 2)
+            if (tail == 0)
             {
-                var a2 = TSimd.Load(ref a, (2 * aStride) + j);
-                var a3 = TSimd.Load(ref a, (3 * aStride) + j);
-                s02 = TSimd.FusedMultiplyAdd(d0, a2, s02);
-                s03 = TSimd.FusedMultiplyAdd(d0, a3, s03);
-                if (TOutputs.Value > 1)
-                {
-                    s12 = TSimd.FusedMultiplyAdd(d1, a2, s12);
-                    s13 = TSimd.FusedMultiplyAdd(d1, a3, s13);
-                }
-
-                if (TOutputs.Value > 2)
-                {
-                    s22 = TSimd.FusedMultiplyAdd(d2, a2, s22);
-                    s23 = TSimd.FusedMultiplyAdd(d2, a3, s23);
-                    s32 = TSimd.FusedMultiplyAdd(d3, a2, s32);
-                    s33 = TSimd.FusedMultiplyAdd(d3, a3, s33);
-                }
+                break;
             }
+
+            // The tail: copy it into zero-padded rows and run the body once more over them.
+            for (var r = 0; r < TOutputs.Value; r++)
+            {
+                tailRows[r] = LoadTail<T, TVector, TSimd>(ref Unsafe.Add(ref d, ((nuint)r * dStride) + end), tail);
+            }
+
+            for (var r = 0; r < TInputs.Value; r++)
+            {
+                tailRows[TOutputs.Value + r] = LoadTail<T, TVector, TSimd>(ref Unsafe.Add(ref a, ((nuint)r * aStride) + end), tail);
+            }
+
+            d = ref Unsafe.As<TVector, T>(ref tailRows[0]);
+            a = ref Unsafe.As<TVector, T>(ref tailRows[TOutputs.Value]);
+            dStride = aStride = (nuint)TSimd.Count;
+            j = 0;
+            end = (nuint)TSimd.Count;
+            tail = 0;
         }
 
-        if (TSimd.HasMaskedMemory && vectorEnd < columns)
-        {
-            // The partial last vector: absent lanes load as zeros and add exact zeros, so no column is summed in scalar code.
-            WeightGradientStep<T, TVector, TSimd, TOutputs, TInputs, Yes>(
-                ref d, dStride, ref a, aStride, (nuint)vectorEnd, columns - vectorEnd, withBias,
-                ref s00, ref s01, ref s02, ref s03, ref s10, ref s11, ref s12, ref s13,
-                ref s20, ref s21, ref s22, ref s23, ref s30, ref s31, ref s32, ref s33, ref b0, ref b1, ref b2, ref b3);
-            vectorEnd = columns;
-        }
-
-        if (TOutputs.Value > 2 && vectorEnd == columns)
+        if (TOutputs.Value > 2)
         {
             // Four outputs: their sums four at a time straight into the adjacent dW_int[i, o..o+3] and db[o..o+3].
             TSimd.Sum4(s00, s10, s20, s30, ref weightGradient.DangerousGetReferenceAt(i, o));
@@ -817,176 +839,62 @@ internal static partial class NarrowKernels
             return;
         }
 
-        FinishWeightGradient<T, TVector, TSimd, TInputs>(s00, s01, s02, s03, ref d, ref a, aStride, vectorEnd, columns, weightGradient, o, i);
-        if (TOutputs.Value > 1)
-        {
-            FinishWeightGradient<T, TVector, TSimd, TInputs>(s10, s11, s12, s13, ref Unsafe.Add(ref d, dStride), ref a, aStride, vectorEnd, columns, weightGradient, o + 1, i);
-        }
-
-        if (TOutputs.Value > 2)
-        {
-            FinishWeightGradient<T, TVector, TSimd, TInputs>(s20, s21, s22, s23, ref Unsafe.Add(ref d, 2 * dStride), ref a, aStride, vectorEnd, columns, weightGradient, o + 2, i);
-            FinishWeightGradient<T, TVector, TSimd, TInputs>(s30, s31, s32, s33, ref Unsafe.Add(ref d, 3 * dStride), ref a, aStride, vectorEnd, columns, weightGradient, o + 3, i);
-        }
-
+        StoreWeightGradientRow<T, TVector, TSimd, TInputs>(s00, s01, s02, s03, weightGradient, o, i);
         if (withBias)
         {
-            FinishBiasGradient<T, TVector, TSimd>(b0, ref d, vectorEnd, columns, biasGradient, o);
-            if (TOutputs.Value > 1)
-            {
-                FinishBiasGradient<T, TVector, TSimd>(b1, ref Unsafe.Add(ref d, dStride), vectorEnd, columns, biasGradient, o + 1);
-            }
+            biasGradient[o] = TSimd.Sum(b0);
+        }
 
-            if (TOutputs.Value > 2)
+        if (TOutputs.Value > 1)
+        {
+            StoreWeightGradientRow<T, TVector, TSimd, TInputs>(s10, s11, s12, s13, weightGradient, o + 1, i);
+            if (withBias)
             {
-                FinishBiasGradient<T, TVector, TSimd>(b2, ref Unsafe.Add(ref d, 2 * dStride), vectorEnd, columns, biasGradient, o + 2);
-                FinishBiasGradient<T, TVector, TSimd>(b3, ref Unsafe.Add(ref d, 3 * dStride), vectorEnd, columns, biasGradient, o + 3);
+                biasGradient[o + 1] = TSimd.Sum(b1);
             }
         }
     }
 
-    /// <summary>
-    /// One column vector of a dW tile: TOutputs δ rows and TInputs A rows loaded once, their TOutputs × TInputs
-    /// products accumulated (8 loads feed 16 independent FMA chains), and δ added to the bias sums when
-    /// <paramref name="withBias"/>. <typeparamref name="TPartial"/>: the last vector, <paramref name="count"/> lanes.
-    /// </summary>
+    /// <summary>One output's TInputs lane sums into dW_int[i.., o].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void WeightGradientStep<T, TVector, TSimd, TOutputs, TInputs, TPartial>(
-        ref T d, nuint dStride, ref T a, nuint aStride, nuint j, int count, bool withBias,
-        ref TVector s00, ref TVector s01, ref TVector s02, ref TVector s03, ref TVector s10, ref TVector s11, ref TVector s12, ref TVector s13,
-        ref TVector s20, ref TVector s21, ref TVector s22, ref TVector s23, ref TVector s30, ref TVector s31, ref TVector s32, ref TVector s33,
-        ref TVector b0, ref TVector b1, ref TVector b2, ref TVector b3)
-        where T : unmanaged, IFloatingPointIeee754<T>
-        where TVector : struct
-        where TSimd : ISimd<T, TVector>
-        where TOutputs : IConstant
-        where TInputs : IConstant
-        where TPartial : IFlag
-    {
-        var d0 = LoadColumn<T, TVector, TSimd, TPartial>(ref d, j, count);
-        var d1 = TOutputs.Value > 1 ? LoadColumn<T, TVector, TSimd, TPartial>(ref d, dStride + j, count) : d0;
-        var d2 = TOutputs.Value > 2 ? LoadColumn<T, TVector, TSimd, TPartial>(ref d, (2 * dStride) + j, count) : d0;
-        var d3 = TOutputs.Value > 2 ? LoadColumn<T, TVector, TSimd, TPartial>(ref d, (3 * dStride) + j, count) : d0;
-        if (withBias)
-        {
-            b0 = TSimd.Add(b0, d0);
-            if (TOutputs.Value > 1)
-            {
-                b1 = TSimd.Add(b1, d1);
-            }
-
-            if (TOutputs.Value > 2)
-            {
-                b2 = TSimd.Add(b2, d2);
-                b3 = TSimd.Add(b3, d3);
-            }
-        }
-
-        var a0 = LoadColumn<T, TVector, TSimd, TPartial>(ref a, j, count);
-        s00 = TSimd.FusedMultiplyAdd(d0, a0, s00);
-        if (TOutputs.Value > 1)
-        {
-            s10 = TSimd.FusedMultiplyAdd(d1, a0, s10);
-        }
-
-        if (TOutputs.Value > 2)
-        {
-            s20 = TSimd.FusedMultiplyAdd(d2, a0, s20);
-            s30 = TSimd.FusedMultiplyAdd(d3, a0, s30);
-        }
-
-        if (TInputs.Value > 1)
-        {
-            var a1 = LoadColumn<T, TVector, TSimd, TPartial>(ref a, aStride + j, count);
-            s01 = TSimd.FusedMultiplyAdd(d0, a1, s01);
-            if (TOutputs.Value > 1)
-            {
-                s11 = TSimd.FusedMultiplyAdd(d1, a1, s11);
-            }
-
-            if (TOutputs.Value > 2)
-            {
-                s21 = TSimd.FusedMultiplyAdd(d2, a1, s21);
-                s31 = TSimd.FusedMultiplyAdd(d3, a1, s31);
-            }
-        }
-
-        if (TInputs.Value > 2)
-        {
-            var a2 = LoadColumn<T, TVector, TSimd, TPartial>(ref a, (2 * aStride) + j, count);
-            var a3 = LoadColumn<T, TVector, TSimd, TPartial>(ref a, (3 * aStride) + j, count);
-            s02 = TSimd.FusedMultiplyAdd(d0, a2, s02);
-            s03 = TSimd.FusedMultiplyAdd(d0, a3, s03);
-            if (TOutputs.Value > 1)
-            {
-                s12 = TSimd.FusedMultiplyAdd(d1, a2, s12);
-                s13 = TSimd.FusedMultiplyAdd(d1, a3, s13);
-            }
-
-            if (TOutputs.Value > 2)
-            {
-                s22 = TSimd.FusedMultiplyAdd(d2, a2, s22);
-                s23 = TSimd.FusedMultiplyAdd(d2, a3, s23);
-                s32 = TSimd.FusedMultiplyAdd(d3, a2, s32);
-                s33 = TSimd.FusedMultiplyAdd(d3, a3, s33);
-            }
-        }
-    }
-
-    /// <summary>The vector at <paramref name="offset"/>; when <typeparamref name="TPartial"/>, only its first <paramref name="count"/> lanes (the rest zero).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVector LoadColumn<T, TVector, TSimd, TPartial>(ref T source, nuint offset, int count)
-        where T : unmanaged, IFloatingPointIeee754<T>
-        where TVector : struct
-        where TSimd : ISimd<T, TVector>
-        where TPartial : IFlag =>
-        TPartial.Value ? TSimd.LoadPartial(ref Unsafe.Add(ref source, offset), count) : TSimd.Load(ref source, offset);
-
-    /// <summary>One output's row of a tile: the lanes summed, then the scalar tail columns in order.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void FinishWeightGradient<T, TVector, TSimd, TInputs>(TVector s0, TVector s1, TVector s2, TVector s3, ref T d, ref T a, nuint aStride, int vectorEnd, int columns, MatrixSpan<T> weightGradient, int o, int i)
+    private static void StoreWeightGradientRow<T, TVector, TSimd, TInputs>(TVector s0, TVector s1, TVector s2, TVector s3, MatrixSpan<T> weightGradient, int o, int i)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : ISimd<T, TVector>
         where TInputs : IConstant
     {
-        weightGradient.DangerousGetReferenceAt(i, o) = TailDot(TSimd.Sum(s0), ref d, ref a, vectorEnd, columns);
+        weightGradient.DangerousGetReferenceAt(i, o) = TSimd.Sum(s0);
         if (TInputs.Value > 1)
         {
-            weightGradient.DangerousGetReferenceAt(i + 1, o) = TailDot(TSimd.Sum(s1), ref d, ref Unsafe.Add(ref a, aStride), vectorEnd, columns);
+            weightGradient.DangerousGetReferenceAt(i + 1, o) = TSimd.Sum(s1);
         }
 
         if (TInputs.Value > 2)
         {
-            weightGradient.DangerousGetReferenceAt(i + 2, o) = TailDot(TSimd.Sum(s2), ref d, ref Unsafe.Add(ref a, 2 * aStride), vectorEnd, columns);
-            weightGradient.DangerousGetReferenceAt(i + 3, o) = TailDot(TSimd.Sum(s3), ref d, ref Unsafe.Add(ref a, 3 * aStride), vectorEnd, columns);
+            weightGradient.DangerousGetReferenceAt(i + 2, o) = TSimd.Sum(s2);
+            weightGradient.DangerousGetReferenceAt(i + 3, o) = TSimd.Sum(s3);
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    private static T TailDot<T>(T sum, ref T d, ref T a, int start, int end)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        for (var j = start; j < end; j++)
-        {
-            sum += Unsafe.Add(ref d, j) * Unsafe.Add(ref a, j);
-        }
-
-        return sum;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void FinishBiasGradient<T, TVector, TSimd>(TVector sum, ref T d, int vectorEnd, int columns, Span<T> biasGradient, int o)
+    /// <summary>The first <paramref name="count"/> (&lt; Count) elements at <paramref name="source"/> in a register, the other lanes zero; nothing past them is read.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector LoadTail<T, TVector, TSimd>(ref T source, int count)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : ISimd<T, TVector>
     {
-        var total = TSimd.Sum(sum);
-        for (var j = vectorEnd; j < columns; j++)
+        if (TSimd.HasMaskedMemory)
         {
-            total += Unsafe.Add(ref d, j);
+            return TSimd.LoadPartial(ref source, count);
         }
 
-        biasGradient[o] = total;
+        var lanes = TSimd.Zero;
+        ref var lane = ref Unsafe.As<TVector, T>(ref lanes);
+        for (var e = 0; e < count; e++)
+        {
+            Unsafe.Add(ref lane, e) = Unsafe.Add(ref source, e);
+        }
+
+        return lanes;
     }
 }
