@@ -136,7 +136,7 @@ public sealed partial class Trainer<T>
     /// <summary>The loss (and accuracy count) of a row-major batch within the capacity, on either engine; δ is scratch.</summary>
     private T ForwardOnly(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y, bool countCorrect, out int correct) =>
         _network.IsNarrow
-            ? NarrowForward(NarrowInput(x), y, NarrowHead(y), countCorrect, out correct)
+            ? NarrowForwardOnly(NarrowInput(x), y, countCorrect, out correct)
             : Forward(x, y, Rows(_delta0!, x.Rows, _network.OutputSize), countCorrect, out correct);
 
     /// <summary>A contiguous [rows, columns] view over the start of a buffer (a partial batch is just fewer rows).</summary>

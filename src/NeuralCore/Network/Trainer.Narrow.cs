@@ -128,11 +128,6 @@ public sealed partial class Trainer<T>
     private static bool StartsAt(Matrix<T>? buffer, ref T first) =>
         buffer is not null && Unsafe.AreSame(ref MemoryMarshal.GetReference(buffer.DangerousGetStorage()), ref first);
 
-    /// <summary><paramref name="x"/> with <paramref name="columns"/> columns over the same rows and stride (<see cref="Padded"/> checked the room).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ReadOnlyMatrixSpan<T> Widen(ReadOnlyMatrixSpan<T> x, int columns) =>
-        columns == x.Columns || x.Rows == 0 ? x : new ReadOnlyMatrixSpan<T>(ref x.DangerousGetReferenceAt(0, 0), x.Rows, columns, x.Stride);
-
     /// <summary>Whether the output layer, loss and last backward-data step run as one fused pass (see <see cref="NarrowForward"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool NarrowHead(ReadOnlyMatrixSpan<T> y) =>
@@ -140,17 +135,16 @@ public sealed partial class Trainer<T>
         && _path != KernelPath.Reference && y.IsContiguous;
 
     /// <summary>
-    /// Forward pass, loss and δ of the output layer; with the fused head (<paramref name="head"/>: the caller's
-    /// <see cref="NarrowHead"/>, taken once per step) also the previous layer's δ into <paramref name="previousDelta"/>
-    /// when it is not empty.
+    /// Forward pass, loss and δ of the output layer over <paramref name="wide"/> columns (the caller's
+    /// <see cref="Padded"/>); with the fused head (<paramref name="head"/>: the caller's <see cref="NarrowHead"/>)
+    /// also the previous layer's δ into <paramref name="previousDelta"/> when it is not empty. Both are taken once per step.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private T NarrowForward(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y, bool head, bool countCorrect, out int correct, MatrixSpan<T> previousDelta = default)
+    private T NarrowForward(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y, int wide, bool head, bool countCorrect, out int correct, MatrixSpan<T> previousDelta = default)
     {
         var columns = x.Columns;
         var last = _architecture.LayerCount - 1;
-        var wide = Padded(x);
-        var input = Widen(x, wide);
+        var input = NarrowEngine.WithColumns(x, wide);
 
         // Sigmoid + binary cross-entropy (the seed nets): the output layer, loss, gradient, accuracy and the previous
         // layer's δ in one pass. The reference path keeps the separate kernels (they are the oracle), and a strided y
@@ -168,7 +162,7 @@ public sealed partial class Trainer<T>
         if (head)
         {
             var (sum, headCorrect) = NarrowKernels.SigmoidCrossEntropyHead(
-                NarrowEngine.FirstColumns(input, columns), _network.WeightsInternal(last), _network.BiasInternal(last)[0], y.DangerousGetSpan(),
+                NarrowEngine.WithColumns(input, columns), _network.WeightsInternal(last), _network.BiasInternal(last)[0], y.DangerousGetSpan(),
                 _narrowActivations[last].DangerousGetStorage()[..columns], _narrowDelta0!.DangerousGetStorage()[..columns],
                 last == 0 ? Activation.Linear : _architecture[last - 1].Activation, last == 0 ? default : previousDelta, _path);
             correct = countCorrect ? headCorrect : 0;
@@ -184,6 +178,10 @@ public sealed partial class Trainer<T>
         return loss;
     }
 
+    /// <summary>The forward pass and loss of a batch (evaluation): <see cref="NarrowForward"/> with this batch's width and head.</summary>
+    private T NarrowForwardOnly(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y, bool countCorrect, out int correct) =>
+        NarrowForward(x, y, Padded(x), NarrowHead(y), countCorrect, out correct);
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private T NarrowForwardBackward(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y, MatrixSpan<T> inputGradient, bool countCorrect, out int correct)
     {
@@ -193,17 +191,17 @@ public sealed partial class Trainer<T>
         var head = NarrowHead(y);
         var fused = last > 0 && head;
         var headDelta = fused ? NarrowEngine.View(_narrowDelta1!, _architecture[last].InputDim, columns, _narrowStride) : default;
-        var loss = NarrowForward(x, y, head, countCorrect, out correct, headDelta);
         var wide = Padded(x);
+        var loss = NarrowForward(x, y, wide, head, countCorrect, out correct, headDelta);
         var delta = NarrowEngine.View(_narrowDelta0!, 1, wide, _narrowStride);
         var spare = _narrowDelta1!;
         for (var l = last; l >= 0; l--)
         {
             var spec = _architecture[l];
-            ReadOnlyMatrixSpan<T> previous = l == 0 ? Widen(x, wide) : NarrowEngine.View(_narrowActivations[l - 1], spec.InputDim, wide, _narrowStride);
+            ReadOnlyMatrixSpan<T> previous = l == 0 ? NarrowEngine.WithColumns(x, wide) : NarrowEngine.View(_narrowActivations[l - 1], spec.InputDim, wide, _narrowStride);
 
             // BP3 and BP4 in one pass over δ: dW_int[i, o] = Σ_j δ[o, j]·A_prev[i, j], db[o] = Σ_j δ[o, j]; real samples only.
-            NarrowKernels.WeightGradient(NarrowEngine.FirstColumns<T>(delta, columns), NarrowEngine.FirstColumns(previous, columns), WeightGradient(l), BiasGradient(l), _path);
+            NarrowKernels.WeightGradient(NarrowEngine.WithColumns<T>(delta, columns), NarrowEngine.WithColumns(previous, columns), WeightGradient(l), BiasGradient(l), _path);
             if (l == last && fused)
             {
                 delta = NarrowEngine.View(_narrowDelta1!, _architecture[last].InputDim, wide, _narrowStride);
@@ -220,7 +218,7 @@ public sealed partial class Trainer<T>
             else if (inputGradient.Rows != 0)
             {
                 var featureMajor = NarrowEngine.View(spare, spec.InputDim, columns, _narrowStride);
-                NarrowKernels.BackwardData(NarrowEngine.FirstColumns<T>(delta, columns), _network.WeightsInternal(0), Activation.Linear, default, featureMajor, _path);
+                NarrowKernels.BackwardData(NarrowEngine.WithColumns<T>(delta, columns), _network.WeightsInternal(0), Activation.Linear, default, featureMajor, _path);
                 featureMajor.TransposeTo(inputGradient);
             }
         }

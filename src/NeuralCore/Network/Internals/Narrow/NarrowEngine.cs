@@ -142,13 +142,17 @@ internal static class NarrowEngine
         return new(ref MemoryMarshal.GetReference(storage), features, columns, stride);
     }
 
-    /// <summary>The first <paramref name="columns"/> columns of <paramref name="view"/>, unchecked (a training step narrows a dozen padded views back to the real samples; see <see cref="View"/>).</summary>
+    /// <summary>
+    /// <paramref name="view"/> with <paramref name="columns"/> columns over the same rows and stride, unchecked: a
+    /// training step narrows a dozen views between the padded batch and the real samples (see <see cref="View"/>).
+    /// Widening is the caller's promise that every row has the room (the trainer's <c>Padded</c> checks it).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ReadOnlyMatrixSpan<T> FirstColumns<T>(ReadOnlyMatrixSpan<T> view, int columns)
+    public static ReadOnlyMatrixSpan<T> WithColumns<T>(ReadOnlyMatrixSpan<T> view, int columns)
         where T : unmanaged
     {
-        Debug.Assert(columns >= 0 && columns <= view.Columns);
-        return view.Rows == 0 ? view : new(ref view.DangerousGetReferenceAt(0, 0), view.Rows, columns, view.Stride);
+        Debug.Assert(columns >= 0 && (columns <= view.Columns || columns <= view.Stride));
+        return columns == view.Columns || view.Rows == 0 ? view : new(ref view.DangerousGetReferenceAt(0, 0), view.Rows, columns, view.Stride);
     }
 
     /// <summary>Runs the network forward on a feature-major input into a feature-major output row (inference).</summary>
