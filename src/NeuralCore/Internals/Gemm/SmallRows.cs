@@ -73,7 +73,7 @@ internal static class SmallRows<T, TVector, TSimd>
     public static void Run<TActivation>(ref GemmProblem<T> problem, int columnStart, int columnEnd)
         where TActivation : struct, IActivationOperator<T>
     {
-        problem.ReverseChunks = SmallRowsKernel.NextDirection();
+        problem.ReverseChunks = SmallRowsKernel.Chunked(ref problem) && SmallRowsKernel.NextDirection();
         if (problem.BTransposed)
         {
             switch (problem.M)

@@ -43,6 +43,11 @@ internal static class SmallRowsKernel
     [ThreadStatic]
     private static bool t_reverse;
 
+    /// <summary>Whether <paramref name="problem"/>'s op(B) is summed in K-chunks (see <see cref="ChunkBytes"/>).</summary>
+    public static bool Chunked<T>(ref GemmProblem<T> problem)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        (double)problem.K * problem.N * Unsafe.SizeOf<T>() >= ChunkBytes && problem.K >= Chunks;
+
     /// <summary>The direction for this call's K-chunks on this thread; the next call gets the other one.</summary>
     public static bool NextDirection()
     {
@@ -68,35 +73,24 @@ internal static class SmallRowsKernel
     {
         var k = problem.K;
         var last = columns - ((TVectors.Value - 1) * TSimd.Count);
-        Unsafe.SkipInit(out SmallRowsTile<TVector> parked);
-        if ((double)k * problem.N * Unsafe.SizeOf<T>() < ChunkBytes || k < Chunks)
+        Unsafe.SkipInit(out SmallRowsChunkTiles<TVector> chunks);
+        ref var parked = ref chunks[0];
+        if (!Chunked(ref problem))
         {
             Accumulate<T, TVector, TSimd, TRows, TVectors, TPartial>(ref problem, column, last, 0, k, ref parked);
         }
         else
         {
-            Unsafe.SkipInit(out SmallRowsTile<TVector> p1);
-            Unsafe.SkipInit(out SmallRowsTile<TVector> p2);
-            Unsafe.SkipInit(out SmallRowsTile<TVector> p3);
-            int k1 = k / 4, k2 = k / 2, k3 = k - (k / 4);
-            if (problem.ReverseChunks)
+            // Chunk c covers k in [c·K/4, (c+1)·K/4), read in the call's direction.
+            for (var q = 0; q < Chunks; q++)
             {
-                Accumulate<T, TVector, TSimd, TRows, TVectors, TPartial>(ref problem, column, last, k3, k, ref p3);
-                Accumulate<T, TVector, TSimd, TRows, TVectors, TPartial>(ref problem, column, last, k2, k3, ref p2);
-                Accumulate<T, TVector, TSimd, TRows, TVectors, TPartial>(ref problem, column, last, k1, k2, ref p1);
-                Accumulate<T, TVector, TSimd, TRows, TVectors, TPartial>(ref problem, column, last, 0, k1, ref parked);
-            }
-            else
-            {
-                Accumulate<T, TVector, TSimd, TRows, TVectors, TPartial>(ref problem, column, last, 0, k1, ref parked);
-                Accumulate<T, TVector, TSimd, TRows, TVectors, TPartial>(ref problem, column, last, k1, k2, ref p1);
-                Accumulate<T, TVector, TSimd, TRows, TVectors, TPartial>(ref problem, column, last, k2, k3, ref p2);
-                Accumulate<T, TVector, TSimd, TRows, TVectors, TPartial>(ref problem, column, last, k3, k, ref p3);
+                var c = problem.ReverseChunks ? Chunks - 1 - q : q;
+                Accumulate<T, TVector, TSimd, TRows, TVectors, TPartial>(ref problem, column, last, (int)((long)c * k / Chunks), (int)((long)(c + 1) * k / Chunks), ref chunks[c]);
             }
 
             for (var i = 0; i < TRows.Value * TVectors.Value; i++)
             {
-                parked[i] = TSimd.Add(TSimd.Add(TSimd.Add(parked[i], p1[i]), p2[i]), p3[i]);
+                parked[i] = TSimd.Add(TSimd.Add(TSimd.Add(parked[i], chunks[1][i]), chunks[2][i]), chunks[3][i]);
             }
         }
 

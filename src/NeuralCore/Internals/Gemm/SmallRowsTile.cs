@@ -13,3 +13,12 @@ internal struct SmallRowsTile<TVector>
 {
     private TVector _element0;
 }
+
+/// <summary>One <see cref="SmallRowsTile{TVector}"/> per K-chunk of a large op(B) (<see cref="SmallRowsKernel.Chunks"/>); chunk 0 also receives the sum.</summary>
+/// <typeparam name="TVector">The register type.</typeparam>
+[InlineArray(SmallRowsKernel.Chunks)]
+internal struct SmallRowsChunkTiles<TVector>
+    where TVector : struct
+{
+    private SmallRowsTile<TVector> _element0;
+}
