@@ -99,35 +99,24 @@ internal static class SmallRowsDotKernel
             }
         }
 
-        // Horizontal sums into a 4 × 4 scratch tile (row r, output j at [4r + j]); the vector accumulators are dead
-        // after this, so the scalar tail and the store phase below run with no vector state live.
+        // Horizontal sums, a row's four outputs at once (Sum4), into a 4 × 4 scratch tile (row r, output j at [4r + j]);
+        // the vector accumulators are dead after this, so the scalar tail and the store phase below run with no vector
+        // state live.
         Span<T> sums = stackalloc T[16];
-        sums[0] = TSimd.Sum(c00);
-        sums[1] = TSimd.Sum(c01);
-        sums[2] = TSimd.Sum(c02);
-        sums[3] = TSimd.Sum(c03);
+        TSimd.Sum4(c00, c01, c02, c03, ref sums[0]);
         if (TRows.Value > 1)
         {
-            sums[4] = TSimd.Sum(c10);
-            sums[5] = TSimd.Sum(c11);
-            sums[6] = TSimd.Sum(c12);
-            sums[7] = TSimd.Sum(c13);
+            TSimd.Sum4(c10, c11, c12, c13, ref sums[4]);
         }
 
         if (TRows.Value > 2)
         {
-            sums[8] = TSimd.Sum(c20);
-            sums[9] = TSimd.Sum(c21);
-            sums[10] = TSimd.Sum(c22);
-            sums[11] = TSimd.Sum(c23);
+            TSimd.Sum4(c20, c21, c22, c23, ref sums[8]);
         }
 
         if (TRows.Value > 3)
         {
-            sums[12] = TSimd.Sum(c30);
-            sums[13] = TSimd.Sum(c31);
-            sums[14] = TSimd.Sum(c32);
-            sums[15] = TSimd.Sum(c33);
+            TSimd.Sum4(c30, c31, c32, c33, ref sums[12]);
         }
 
         for (var r = 0; r < TRows.Value; r++)
