@@ -20,7 +20,10 @@ public readonly record struct ComputeOptions
     /// <summary>The implementation to run, or <see langword="null"/> for <see cref="Kernels.Default"/>.</summary>
     public KernelPath? Path { get; init; }
 
-    /// <summary>The most threads a large product may use; 0 (the default) and 1 mean the calling thread only.</summary>
+    /// <summary>
+    /// The most threads a large product (or a large narrow-network training batch, see
+    /// <see cref="TrainingOptions.Compute"/>) may use; 0 (the default) and 1 mean the calling thread only.
+    /// </summary>
     public int MaxThreads { get; init; }
 
     /// <summary>Options that force <paramref name="path"/> on one thread.</summary>

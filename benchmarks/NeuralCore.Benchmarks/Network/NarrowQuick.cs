@@ -20,7 +20,9 @@ public static class NarrowQuick
     {
         using var data = Datasets.MakeMoons<float>(samples, 0.2, seed: 1);
         using var network = new NeuralNetwork<float>(NetworkBenchmarkData.Moons, Initialization.He(1));
-        using var trainer = new Trainer<float>(network, new TrainingOptions(Loss.BinaryCrossEntropy, Optimizer.Sgd(learningRate)) { BatchSize = samples, Epochs = epochs, Shuffle = false });
+        // NC_THREADS=2: the two-thread narrow step (ComputeOptions.MaxThreads).
+        var threads = int.Parse(Environment.GetEnvironmentVariable("NC_THREADS") ?? "1", CultureInfo.InvariantCulture);
+        using var trainer = new Trainer<float>(network, new TrainingOptions(Loss.BinaryCrossEntropy, Optimizer.Sgd(learningRate)) { BatchSize = samples, Epochs = epochs, Shuffle = false, Compute = new ComputeOptions(null, threads) });
         var warm = Stopwatch.StartNew();
         while (warm.ElapsedMilliseconds < 250)
         {
@@ -40,7 +42,7 @@ public static class NarrowQuick
         {
             var sw = Stopwatch.StartNew();
             trainer.Fit(data.Features.ReadOnlySpan, data.Targets.ReadOnlySpan);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Fit {epochs} epochs (SGD {learningRate}), call {i + 1}: {sw.Elapsed.TotalSeconds:F4} s = {sw.Elapsed.TotalMicroseconds / epochs:F2} µs/epoch"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Fit {epochs} epochs (SGD {learningRate}, {threads} thread(s)), call {i + 1}: {sw.Elapsed.TotalSeconds:F4} s = {sw.Elapsed.TotalMicroseconds / epochs:F2} µs/epoch"));
         }
     }
 
@@ -58,6 +60,19 @@ public static class NarrowQuick
         Report("Fit, per epoch (1000 epochs)", () => trainer.Fit(data.Features.ReadOnlySpan, data.Targets.ReadOnlySpan), 1000, repeats: 5);
         Report("Predict batch 900", () => predictor.Predict(data.Features.ReadOnlySpan, output.Span));
 
+        // Two threads (the narrow step splits batches of Trainer.NarrowSplitColumns or more), against one, by batch size.
+        using (var network2 = new NeuralNetwork<float>(NetworkBenchmarkData.Moons, Initialization.He(1)))
+        {
+            using var trainer2 = new Trainer<float>(network2, new TrainingOptions(Loss.BinaryCrossEntropy, Optimizer.Sgd(1e-4)) { BatchSize = 900, Epochs = 1000, Shuffle = false, Compute = new ComputeOptions(null, 2) });
+            foreach (var m in new[] { 256, 384, 512, 900 })
+            {
+                Report($"TrainStep {m}, 1 thread", () => trainer.TrainStep(data.Features.ReadOnlySpan.SliceRows(0, m), data.Targets.ReadOnlySpan.SliceRows(0, m)));
+                Report($"TrainStep {m}, 2 threads", () => trainer2.TrainStep(data.Features.ReadOnlySpan.SliceRows(0, m), data.Targets.ReadOnlySpan.SliceRows(0, m)));
+            }
+
+            Report("Fit, per epoch, 2 threads", () => trainer2.Fit(data.Features.ReadOnlySpan, data.Targets.ReadOnlySpan), 1000, repeats: 5);
+        }
+
         // Phases on feature-major layer buffers (stride 912).
         var stride = NarrowEngine.Stride(900);
         using var xf = new Matrix<float>(2, stride);
@@ -74,7 +89,7 @@ public static class NarrowQuick
         Report("Forward 6→6 relu", () => NarrowKernels.Forward(NarrowEngine.View(a1, 6, 900, stride), network.WeightsInternal(2), network.BiasInternal(2), Activation.Relu, default, NarrowEngine.View(a2, 6, 900, stride), path));
         Report("Forward 4→1 sigmoid", () => NarrowKernels.Forward(NarrowEngine.View(a1, 4, 900, stride), network.WeightsInternal(4), network.BiasInternal(4), Activation.Sigmoid, NarrowEngine.View(z, 1, 900, stride), NarrowEngine.View(a2, 1, 900, stride), path));
         Report("BCE loss+grad 900", () => Losses.EvaluateWithOutputGradient(Loss.BinaryCrossEntropy, Activation.Sigmoid, NarrowEngine.Column(z, 900), NarrowEngine.Column(a2, 900), data.Targets.ReadOnlySpan, NarrowEngine.Column(d, 900)));
-        Report("Sigmoid+BCE head 4→1 (fused) 900", () => NarrowKernels.SigmoidCrossEntropyHead(NarrowEngine.View(a1, 4, 900, stride), network.WeightsInternal(4), network.BiasInternal(4)[0], data.Targets.ReadOnlySpan.DangerousGetSpan(), a2.DangerousGetStorage()[..900], d.DangerousGetStorage()[..900], Activation.Relu, NarrowEngine.View(dp, 4, 900, stride), path));
+        Report("Sigmoid+BCE head 4→1 (fused) 900", () => NarrowKernels.SigmoidCrossEntropyHead(NarrowEngine.View(a1, 4, 900, stride), network.WeightsInternal(4), network.BiasInternal(4)[0], data.Targets.ReadOnlySpan.DangerousGetSpan(), a2.DangerousGetStorage()[..900], d.DangerousGetStorage()[..900], Activation.Relu, NarrowEngine.View(dp, 4, 900, stride), 900, path));
         Report("CountCorrect 900", () => Metrics.CountCorrect(NarrowEngine.Column(a2, 900), data.Targets.ReadOnlySpan, path));
         Report("BackwardData 6→6 relu", () => NarrowKernels.BackwardData(NarrowEngine.View(a1, 6, 900, stride), network.WeightsInternal(2), Activation.Relu, NarrowEngine.View(a2, 6, 900, stride), NarrowEngine.View(a1, 6, 900, stride), path));
         Report("WeightGradient 6×6", () => NarrowKernels.WeightGradient(NarrowEngine.View(a1, 6, 900, stride), NarrowEngine.View(a2, 6, 900, stride), gw.Span, gb, path));

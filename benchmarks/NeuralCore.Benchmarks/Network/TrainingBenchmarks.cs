@@ -8,7 +8,8 @@ namespace NeuralCore.Benchmarks.Network;
 /// (Adam), and the MLP 784-256-128-10 on one batch of 128 (SGD; <c>OperationsPerInvoke = 128</c>, so the mean is per
 /// sample and samples/s = 1e9 / mean-ns). Reference = the scalar reference kernels (baseline). The moons net also runs
 /// seed 003's own loop: full-batch SGD, one <c>TrainStep</c> per epoch, and <c>Fit</c> over 100 epochs
-/// (<c>OperationsPerInvoke = 100</c>: the mean is per epoch, with everything Fit does per epoch).
+/// (<c>OperationsPerInvoke = 100</c>: the mean is per epoch, with everything Fit does per epoch), and that
+/// <c>Fit</c> again with <c>ComputeOptions.MaxThreads = 2</c> (each epoch's batch split across two threads).
 /// </summary>
 [MemoryDiagnoser]
 public class TrainingBenchmarks
@@ -18,6 +19,8 @@ public class TrainingBenchmarks
     private Dataset<float> _moonsData = null!;
     private NeuralNetwork<float> _moonsSgd = null!;
     private Trainer<float> _moonsSgdTrainer = null!;
+    private NeuralNetwork<float> _moonsSgd2 = null!;
+    private Trainer<float> _moonsSgdTrainer2 = null!;
     private NeuralNetwork<float> _autoencoder = null!;
     private Trainer<float> _autoencoderTrainer = null!;
     private Matrix<float> _autoencoderX = null!;
@@ -42,6 +45,9 @@ public class TrainingBenchmarks
         _moonsSgd = new NeuralNetwork<float>(NetworkBenchmarkData.Moons, Initialization.He(1));
         _moonsSgdTrainer = new Trainer<float>(_moonsSgd, new TrainingOptions(Loss.BinaryCrossEntropy, Optimizer.Sgd(1e-4)) { BatchSize = 900, Epochs = 100, Shuffle = false, Compute = compute });
 
+        _moonsSgd2 = new NeuralNetwork<float>(NetworkBenchmarkData.Moons, Initialization.He(1));
+        _moonsSgdTrainer2 = new Trainer<float>(_moonsSgd2, new TrainingOptions(Loss.BinaryCrossEntropy, Optimizer.Sgd(1e-4)) { BatchSize = 900, Epochs = 100, Shuffle = false, Compute = compute with { MaxThreads = 2 } });
+
         _autoencoderX = NetworkBenchmarkData.Uniform(256, 64, 2);
         _autoencoder = new NeuralNetwork<float>(NetworkBenchmarkData.Autoencoder, Initialization.Xavier(2));
         _autoencoderTrainer = new Trainer<float>(_autoencoder, new TrainingOptions(Loss.MeanSquaredError, Optimizer.Adam(1e-4)) { BatchSize = 256, Compute = compute });
@@ -60,6 +66,8 @@ public class TrainingBenchmarks
         _moonsData.Dispose();
         _moonsSgdTrainer.Dispose();
         _moonsSgd.Dispose();
+        _moonsSgdTrainer2.Dispose();
+        _moonsSgd2.Dispose();
         _autoencoderTrainer.Dispose();
         _autoencoder.Dispose();
         _autoencoderX.Dispose();
@@ -77,6 +85,9 @@ public class TrainingBenchmarks
 
     [Benchmark(OperationsPerInvoke = 100)]
     public TrainingHistory MoonsFit_PerEpoch_Sgd() => _moonsSgdTrainer.Fit(_moonsData.Features.ReadOnlySpan, _moonsData.Targets.ReadOnlySpan);
+
+    [Benchmark(OperationsPerInvoke = 100)]
+    public TrainingHistory MoonsFit_PerEpoch_Sgd_2Threads() => _moonsSgdTrainer2.Fit(_moonsData.Features.ReadOnlySpan, _moonsData.Targets.ReadOnlySpan);
 
     [Benchmark]
     public float AutoencoderEpoch_256FullBatch() => _autoencoderTrainer.TrainStep(_autoencoderX.ReadOnlySpan, _autoencoderX.ReadOnlySpan);

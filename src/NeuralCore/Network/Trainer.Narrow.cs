@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using NeuralCore.Internals.Threading;
 using NeuralCore.Network.Internals;
 using NeuralCore.Network.Internals.Narrow;
 
@@ -12,8 +13,8 @@ namespace NeuralCore;
 /// <remarks>
 /// <code>
 /// X_fm     [in, S]             the batch, transposed (Fit transposes the whole data set once instead)
-/// A_l      [out_l, S]          activations;  Z_L [1, S] the output logits
-/// δ, δ′    [max width, S]      errors, ping-pong
+/// A_l      [out_l, S]          activations;  Z_L [1, S] the output logits      } a NarrowWorkspace: a two-thread
+/// δ, δ′    [max width, S]      errors, ping-pong                               } step gives its second half its own
 /// </code>
 /// S is the capacity rounded up to 16, so every feature row starts 64-byte aligned. The output row [1, m] is also a
 /// row-major column [m, 1], so the public fused losses run on it unchanged.
@@ -21,10 +22,8 @@ namespace NeuralCore;
 public sealed partial class Trainer<T>
 {
     private Matrix<T>? _narrowInput;
-    private Matrix<T>[] _narrowActivations = [];
-    private Matrix<T>? _narrowZ;
-    private Matrix<T>? _narrowDelta0;
-    private Matrix<T>? _narrowDelta1;
+    private NarrowWorkspace? _narrow;
+    private NarrowWorkspace? _narrowSecondHalf;
     private Matrix<T>? _narrowData;
     private int _narrowStride;
     private int _narrowDataStride;
@@ -32,33 +31,18 @@ public sealed partial class Trainer<T>
     private void AllocateNarrowBuffers(int rows)
     {
         _narrowStride = NarrowEngine.Stride(rows);
-        var widest = _network.InputSize;
-        _narrowActivations = new Matrix<T>[_architecture.LayerCount];
-        for (var l = 0; l < _narrowActivations.Length; l++)
-        {
-            _narrowActivations[l] = new Matrix<T>(_architecture[l].OutputDim, _narrowStride);
-            widest = Math.Max(widest, _architecture[l].OutputDim);
-        }
-
+        _narrow = new NarrowWorkspace(_architecture, _narrowStride);
         _narrowInput = new Matrix<T>(_network.InputSize, _narrowStride);
-        _narrowZ = new Matrix<T>(1, _narrowStride);
-        _narrowDelta0 = new Matrix<T>(widest, _narrowStride);
-        _narrowDelta1 = new Matrix<T>(widest, _narrowStride);
         _batchY = new Matrix<T>(rows, 1);
     }
 
     private void ReleaseNarrowBuffers()
     {
-        foreach (var matrix in _narrowActivations)
-        {
-            matrix.Dispose();
-        }
-
-        _narrowActivations = [];
+        _narrow?.Dispose();
+        _narrow = null;
+        _narrowSecondHalf?.Dispose();
+        _narrowSecondHalf = null;
         _narrowInput?.Dispose();
-        _narrowZ?.Dispose();
-        _narrowDelta0?.Dispose();
-        _narrowDelta1?.Dispose();
     }
 
     /// <summary>Transposes a row-major batch into the feature-major input buffer.</summary>
@@ -144,38 +128,66 @@ public sealed partial class Trainer<T>
     {
         var columns = x.Columns;
         var last = _architecture.LayerCount - 1;
-        var input = NarrowEngine.WithColumns(x, wide);
+        var work = _narrow!;
 
         // Sigmoid + binary cross-entropy (the seed nets): the output layer, loss, gradient, accuracy and the previous
         // layer's δ in one pass. The reference path keeps the separate kernels (they are the oracle), and a strided y
         // takes them too.
-        var hidden = head ? last - 1 : last;
-        for (var l = 0; l <= hidden; l++)
-        {
-            var spec = _architecture[l];
-            var a = NarrowEngine.View(_narrowActivations[l], spec.OutputDim, wide, _narrowStride);
-            var z = l == last && spec.Activation != Activation.Linear ? NarrowEngine.View(_narrowZ!, 1, wide, _narrowStride) : default;
-            NarrowKernels.Forward(input, _network.WeightsInternal(l), _network.BiasInternal(l), spec.Activation, z, a, _path);
-            input = a;
-        }
-
         if (head)
         {
-            var (sum, headCorrect) = NarrowKernels.SigmoidCrossEntropyHead(
-                NarrowEngine.WithColumns(input, columns), _network.WeightsInternal(last), _network.BiasInternal(last)[0], y.DangerousGetSpan(),
-                _narrowActivations[last].DangerousGetStorage()[..columns], _narrowDelta0!.DangerousGetStorage()[..columns],
-                last == 0 ? Activation.Linear : _architecture[last - 1].Activation, last == 0 ? default : previousDelta, _path);
+            var input = NarrowLayers(x, work, wide, last);
+            var (sum, headCorrect) = NarrowHeadPass(NarrowEngine.WithColumns(input, columns), y.DangerousGetSpan(), work, columns, previousDelta);
             correct = countCorrect ? headCorrect : 0;
             return columns == 0 ? T.Zero : T.CreateTruncating(sum / columns);
         }
 
+        NarrowLayers(x, work, wide, last + 1);
+
         // One output: the feature-major row [1, m] is the row-major column [m, 1] the fused loss takes.
         var activation = _architecture[last].Activation;
-        ReadOnlyMatrixSpan<T> output = NarrowEngine.Column(_narrowActivations[last], columns);
-        var logits = activation == Activation.Linear ? output : NarrowEngine.Column(_narrowZ!, columns);
-        var loss = Losses.EvaluateWithOutputGradient(Options.Loss, activation, logits, output, y, NarrowEngine.Column(_narrowDelta0!, columns), _compute);
+        ReadOnlyMatrixSpan<T> output = NarrowEngine.Column(work.Activations[last], columns);
+        var logits = activation == Activation.Linear ? output : NarrowEngine.Column(work.Z, columns);
+        var loss = Losses.EvaluateWithOutputGradient(Options.Loss, activation, logits, output, y, NarrowEngine.Column(work.Delta0, columns), _compute);
         correct = countCorrect ? Metrics.CountCorrect(output, y, _path) : 0;
         return loss;
+    }
+
+    /// <summary>
+    /// Layers [0, <paramref name="count"/>) forward over <paramref name="wide"/> columns of <paramref name="x"/> into
+    /// <paramref name="work"/>; returns the last activation (<paramref name="x"/> when <paramref name="count"/> is 0).
+    /// The output layer also stores Z.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private ReadOnlyMatrixSpan<T> NarrowLayers(ReadOnlyMatrixSpan<T> x, NarrowWorkspace work, int wide, int count)
+    {
+        var last = _architecture.LayerCount - 1;
+        var input = NarrowEngine.WithColumns(x, wide);
+        for (var l = 0; l < count; l++)
+        {
+            var spec = _architecture[l];
+            var a = NarrowEngine.View(work.Activations[l], spec.OutputDim, wide, _narrowStride);
+            var z = l == last && spec.Activation != Activation.Linear ? NarrowEngine.View(work.Z, 1, wide, _narrowStride) : default;
+            NarrowKernels.Forward(input, _network.WeightsInternal(l), _network.BiasInternal(l), spec.Activation, z, a, _path);
+            input = a;
+        }
+
+        return input;
+    }
+
+    /// <summary>
+    /// The fused sigmoid + BCE output layer over <paramref name="input"/> (the last hidden activation, real samples
+    /// only) into <paramref name="work"/>, with δ = (a − y)/<paramref name="batch"/>; returns the summed loss and the
+    /// correct count.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private (double Sum, int Correct) NarrowHeadPass(ReadOnlyMatrixSpan<T> input, ReadOnlySpan<T> y, NarrowWorkspace work, int batch, MatrixSpan<T> previousDelta)
+    {
+        var last = _architecture.LayerCount - 1;
+        var columns = input.Columns;
+        return NarrowKernels.SigmoidCrossEntropyHead(
+            input, _network.WeightsInternal(last), _network.BiasInternal(last)[0], y,
+            work.Activations[last].DangerousGetStorage()[..columns], work.Delta0.DangerousGetStorage()[..columns],
+            last == 0 ? Activation.Linear : _architecture[last - 1].Activation, last == 0 ? default : previousDelta, batch, _path);
     }
 
     /// <summary>The forward pass and loss of a batch (evaluation): <see cref="NarrowForward"/> with this batch's width and head.</summary>
@@ -187,32 +199,54 @@ public sealed partial class Trainer<T>
     {
         var columns = x.Columns;
         var last = _architecture.LayerCount - 1;
-        // With the fused head, the output layer's BP2 (δ_prev of layer last − 1, into δ′) happens in the forward pass.
         var head = NarrowHead(y);
-        var fused = last > 0 && head;
-        var headDelta = fused ? NarrowEngine.View(_narrowDelta1!, _architecture[last].InputDim, columns, _narrowStride) : default;
         var wide = Padded(x);
+        if (head && inputGradient.Rows == 0 && columns >= NarrowSplitColumns && _compute.MaxThreads >= 2 && WorkerPool.MaxParts >= 2)
+        {
+            var mean = NarrowForwardBackwardInParts(x, y.DangerousGetSpan(), wide, out var partsCorrect);
+            correct = countCorrect ? partsCorrect : 0;
+            return mean;
+        }
+
+        // With the fused head, the output layer's BP2 (δ_prev of layer last − 1, into δ′) happens in the forward pass.
+        var fused = last > 0 && head;
+        var headDelta = fused ? NarrowEngine.View(_narrow!.Delta1, _architecture[last].InputDim, columns, _narrowStride) : default;
         var loss = NarrowForward(x, y, wide, head, countCorrect, out correct, headDelta);
-        var delta = NarrowEngine.View(_narrowDelta0!, 1, wide, _narrowStride);
-        var spare = _narrowDelta1!;
+        NarrowBackward(x, _narrow!, wide, fused, _gradients.DangerousGetStorage(), inputGradient);
+        return loss;
+    }
+
+    /// <summary>
+    /// BP3/BP4 of every layer into <paramref name="gradients"/> (the parameter layout) and BP2 below the output
+    /// layer (already done by the head when <paramref name="fused"/>), over <paramref name="x"/>'s real columns and
+    /// the forward pass in <paramref name="work"/>; the data layers run <paramref name="wide"/> columns.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void NarrowBackward(ReadOnlyMatrixSpan<T> x, NarrowWorkspace work, int wide, bool fused, Span<T> gradients, MatrixSpan<T> inputGradient)
+    {
+        var columns = x.Columns;
+        var last = _architecture.LayerCount - 1;
+        var delta = NarrowEngine.View(work.Delta0, 1, wide, _narrowStride);
+        var spare = work.Delta1;
         for (var l = last; l >= 0; l--)
         {
             var spec = _architecture[l];
-            ReadOnlyMatrixSpan<T> previous = l == 0 ? NarrowEngine.WithColumns(x, wide) : NarrowEngine.View(_narrowActivations[l - 1], spec.InputDim, wide, _narrowStride);
+            ReadOnlyMatrixSpan<T> previous = l == 0 ? NarrowEngine.WithColumns(x, wide) : NarrowEngine.View(work.Activations[l - 1], spec.InputDim, wide, _narrowStride);
 
             // BP3 and BP4 in one pass over δ: dW_int[i, o] = Σ_j δ[o, j]·A_prev[i, j], db[o] = Σ_j δ[o, j]; real samples only.
-            NarrowKernels.WeightGradient(NarrowEngine.WithColumns<T>(delta, columns), NarrowEngine.WithColumns(previous, columns), WeightGradient(l), BiasGradient(l), _path);
+            NarrowKernels.WeightGradient(
+                NarrowEngine.WithColumns<T>(delta, columns), NarrowEngine.WithColumns(previous, columns), _network.Layout.Weights(gradients, l), _network.Layout.Bias(gradients, l), _path);
             if (l == last && fused)
             {
-                delta = NarrowEngine.View(_narrowDelta1!, _architecture[last].InputDim, wide, _narrowStride);
-                spare = _narrowDelta0!;
+                delta = NarrowEngine.View(work.Delta1, _architecture[last].InputDim, wide, _narrowStride);
+                spare = work.Delta0;
             }
             else if (l > 0)
             {
                 // BP2 fused: δ_prev = (W·δ) ⊙ f′(A_prev).
                 var next = NarrowEngine.View(spare, spec.InputDim, wide, _narrowStride);
                 NarrowKernels.BackwardData(delta, _network.WeightsInternal(l), _architecture[l - 1].Activation, previous, next, _path);
-                spare = ReferenceEquals(spare, _narrowDelta1) ? _narrowDelta0! : _narrowDelta1!;
+                spare = ReferenceEquals(spare, work.Delta1) ? work.Delta0 : work.Delta1;
                 delta = next;
             }
             else if (inputGradient.Rows != 0)
@@ -222,7 +256,44 @@ public sealed partial class Trainer<T>
                 featureMajor.TransposeTo(inputGradient);
             }
         }
+    }
 
-        return loss;
+    /// <summary>The buffers one half of a step writes: activations, the output Z and the two δ, [features, stride] each.</summary>
+    private sealed class NarrowWorkspace : IDisposable
+    {
+        public NarrowWorkspace(NetworkArchitecture architecture, int stride)
+        {
+            var widest = architecture[0].InputDim;
+            Activations = new Matrix<T>[architecture.LayerCount];
+            for (var l = 0; l < Activations.Length; l++)
+            {
+                Activations[l] = new Matrix<T>(architecture[l].OutputDim, stride);
+                widest = Math.Max(widest, architecture[l].OutputDim);
+            }
+
+            Z = new Matrix<T>(1, stride);
+            Delta0 = new Matrix<T>(widest, stride);
+            Delta1 = new Matrix<T>(widest, stride);
+        }
+
+        public Matrix<T>[] Activations { get; }
+
+        public Matrix<T> Z { get; }
+
+        public Matrix<T> Delta0 { get; }
+
+        public Matrix<T> Delta1 { get; }
+
+        public void Dispose()
+        {
+            foreach (var matrix in Activations)
+            {
+                matrix.Dispose();
+            }
+
+            Z.Dispose();
+            Delta0.Dispose();
+            Delta1.Dispose();
+        }
     }
 }

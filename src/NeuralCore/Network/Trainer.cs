@@ -208,6 +208,7 @@ public sealed partial class Trainer<T> : IDisposable
         _disposed = true;
         ReleaseBatchBuffers();
         _narrowData?.Dispose();
+        _partGradients?.Dispose();
         _gradients.Dispose();
         _snapshot.Dispose();
         _state1?.Dispose();

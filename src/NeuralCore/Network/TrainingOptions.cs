@@ -17,7 +17,13 @@ public sealed record TrainingOptions(Loss Loss, Optimizer Optimizer)
     /// <summary>The seed of the shuffling order.</summary>
     public ulong Seed { get; init; }
 
-    /// <summary>The kernel path and thread count passed to every product (results are deterministic for a given value).</summary>
+    /// <summary>
+    /// The kernel path and thread count passed to every product (results are deterministic for a given value). With
+    /// <see cref="ComputeOptions.MaxThreads"/> ≥ 2, a narrow network (the seed nets) with a sigmoid + binary
+    /// cross-entropy output also splits each batch of 384 samples or more across two threads; its sums over samples
+    /// are then added in a different order than on one thread, so the parameters can differ in the last bits from a
+    /// one-thread training (not between runs).
+    /// </summary>
     public ComputeOptions Compute { get; init; }
 
     /// <summary>Checks the values; called by the trainer before it changes anything.</summary>

@@ -142,6 +142,15 @@ internal static class NarrowEngine
         return new(ref MemoryMarshal.GetReference(storage), features, columns, stride);
     }
 
+    /// <summary>The columns [<paramref name="start"/>, <paramref name="start"/> + <paramref name="columns"/>) of <paramref name="view"/>, unchecked (see <see cref="View"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ReadOnlyMatrixSpan<T> Columns<T>(ReadOnlyMatrixSpan<T> view, int start, int columns)
+        where T : unmanaged
+    {
+        Debug.Assert(start >= 0 && start + columns <= view.Stride && view.Rows > 0);
+        return new(ref view.DangerousGetReferenceAt(0, start), view.Rows, columns, view.Stride);
+    }
+
     /// <summary>
     /// <paramref name="view"/> with <paramref name="columns"/> columns over the same rows and stride, unchecked: a
     /// training step narrows a dozen views between the padded batch and the real samples (see <see cref="View"/>).

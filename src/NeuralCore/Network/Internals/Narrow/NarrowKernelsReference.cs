@@ -90,13 +90,13 @@ internal static class NarrowKernelsReference
     /// <summary>
     /// The one-output sigmoid + binary cross-entropy head: <c>z = b + Σ_i W_int[i, 0]·X[i, j]</c>, <c>a = σ(z)</c>,
     /// <c>δ = (a − y)/m</c>, loss Σ max(z, 0) − z·y + log(1 + e^−|z|) (summed in double, not divided by m), and the
-    /// number of samples with <c>(a ≥ ½) == (y ≥ ½)</c>.
+    /// number of samples with <c>(a ≥ ½) == (y ≥ ½)</c>; m is <paramref name="batch"/> (these columns may be part of a batch).
     /// </summary>
     public static (double Loss, int Correct) SigmoidCrossEntropyHead<T>(
-        ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> weights, T bias, ReadOnlySpan<T> target, Span<T> a, Span<T> delta)
+        ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> weights, T bias, ReadOnlySpan<T> target, Span<T> a, Span<T> delta, int batch)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var m = T.CreateTruncating(input.Columns);
+        var m = T.CreateTruncating(batch);
         var half = T.CreateTruncating(0.5);
         var loss = 0.0;
         var correct = 0;

@@ -50,11 +50,11 @@ internal ref struct SigmoidCrossEntropyHeadKernel<T, TPrevious> : IElementwiseKe
     private int _disagree;
 
     /// <summary>
-    /// Creates the kernel over X [inputs, m] (feature-major), W_int's column 0, y/a/δ contiguous [m], and δ_prev
-    /// [inputs, m] (empty: not computed).
+    /// Creates the kernel over X [inputs, n] (feature-major; n samples, a part of a batch of <paramref name="batch"/>),
+    /// W_int's column 0, y/a/δ contiguous [n], and δ_prev [inputs, n] (empty: not computed).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public SigmoidCrossEntropyHeadKernel(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> weights, T bias, ref T target, ref T a, ref T delta, MatrixSpan<T> previousDelta)
+    public SigmoidCrossEntropyHeadKernel(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> weights, T bias, ref T target, ref T a, ref T delta, MatrixSpan<T> previousDelta, int batch)
     {
         _x = ref input.DangerousGetReference();
         _xStride = (nuint)input.Stride;
@@ -65,7 +65,7 @@ internal ref struct SigmoidCrossEntropyHeadKernel<T, TPrevious> : IElementwiseKe
         _y = ref target;
         _a = ref a;
         _delta = ref delta;
-        _m = T.CreateTruncating(input.Columns);
+        _m = T.CreateTruncating(batch);
         _backward = !previousDelta.IsEmpty;
         _previousDelta = ref previousDelta.DangerousGetReference();
         _previousDeltaStride = (nuint)previousDelta.Stride;
