@@ -20,6 +20,9 @@ internal static unsafe class WorkerPool
     /// <summary>How long an idle worker spins before parking.</summary>
     public const int SpinMicroseconds = 200;
 
+    /// <summary>How many times the caller polls for the other parts, one pause apart, before backing off (≈ 10–20 µs).</summary>
+    private const int TightPolls = 512;
+
     private static readonly Lock s_gate = new();
     private static Worker[] s_workers = [];
     private static delegate*<nint, int, int, void> s_body;
@@ -65,10 +68,18 @@ internal static unsafe class WorkerPool
 
             body(context, 0, parts);
 
+            // Poll every pause at first (a part of a training step ends within microseconds of ours), then back off.
             var spinner = default(SpinWait);
-            while (Volatile.Read(ref s_pending) != 0)
+            for (var polls = 0; Volatile.Read(ref s_pending) != 0; polls++)
             {
-                spinner.SpinOnce(sleep1Threshold: -1);
+                if (polls < TightPolls)
+                {
+                    Thread.SpinWait(1);
+                }
+                else
+                {
+                    spinner.SpinOnce(sleep1Threshold: -1);
+                }
             }
         }
         finally
@@ -150,7 +161,7 @@ internal static unsafe class WorkerPool
 
                 if (Stopwatch.GetTimestamp() < spinUntil)
                 {
-                    Thread.SpinWait(20);
+                    Thread.SpinWait(1);
                     continue;
                 }
 
