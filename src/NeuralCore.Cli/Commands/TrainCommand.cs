@@ -34,9 +34,14 @@ internal static class TrainCommand
         var output = CliOptions.RequiredPath("--out", "Where to write the trained model (.npz).");
         var history = CliOptions.OptionalPath("--history", "Write the per-epoch loss and accuracy as CSV.");
         var plot = CliOptions.OptionalPath("--plot", "Write the loss and accuracy curves as SVG.");
+        var threads = new Option<int>("--threads")
+        {
+            Description = "Most threads per step (≥ 1): large products, and large batches of the seed-sized nets, split across them. Deterministic for a given value.",
+            DefaultValueFactory = _ => 1,
+        };
         var command = new Command("train", "Train a network on X/Y files and write the model file.")
         {
-            arch, x, y, init, loss, optimizer, lr, momentum, weightDecay, epochs, batchSize, seed, dtype, shuffle, columnMajor, output, history, plot,
+            arch, x, y, init, loss, optimizer, lr, momentum, weightDecay, epochs, batchSize, seed, dtype, shuffle, columnMajor, output, history, plot, threads,
         };
         command.SetAction(parse =>
         {
@@ -44,7 +49,7 @@ internal static class TrainCommand
                 parse.GetValue(arch)!, parse.GetValue(x)!, parse.GetValue(y)!, parse.GetValue(init), CliOptions.ParseLoss(parse.GetValue(loss)!),
                 parse.GetValue(optimizer)!, parse.GetValue(lr), parse.GetValue(momentum), parse.GetValue(weightDecay), parse.GetValue(epochs),
                 parse.GetValue(batchSize), parse.GetValue(seed), parse.GetValue(shuffle), parse.GetValue(columnMajor), parse.GetValue(output)!,
-                parse.GetValue(history), parse.GetValue(plot));
+                parse.GetValue(history), parse.GetValue(plot), parse.GetValue(threads));
             request.Validate();
             return parse.GetValue(dtype) == "float64" ? Run<double>(context, request) : Run<float>(context, request);
         });
@@ -73,6 +78,7 @@ internal static class TrainCommand
             BatchSize = request.BatchSize == 0 ? x.Rows : request.BatchSize,
             Shuffle = request.Shuffle,
             Seed = request.Seed,
+            Compute = new ComputeOptions(null, request.Threads),
         };
 
         Trainer<T> trainer;
@@ -179,7 +185,7 @@ internal static class TrainCommand
 
     private sealed record Request(
         string Arch, string X, string Y, string? Init, Loss Loss, string Optimizer, double LearningRate, double Momentum, double WeightDecay,
-        int Epochs, int BatchSize, ulong Seed, bool Shuffle, bool ColumnMajor, string Out, string? History, string? Plot)
+        int Epochs, int BatchSize, ulong Seed, bool Shuffle, bool ColumnMajor, string Out, string? History, string? Plot, int Threads)
     {
         public void Validate()
         {
@@ -196,6 +202,11 @@ internal static class TrainCommand
             if (BatchSize < 0)
             {
                 throw new CliException($"--batch-size must be ≥ 1 (or 0 for the whole data set); got {BatchSize}.", CliApplication.BadArguments);
+            }
+
+            if (Threads < 1)
+            {
+                throw new CliException($"--threads must be ≥ 1; got {Threads}.", CliApplication.BadArguments);
             }
 
             if (!string.Equals(Path.GetExtension(Out), ".npz", StringComparison.OrdinalIgnoreCase))

@@ -66,6 +66,42 @@ public sealed class CommandTests : IDisposable
         Assert.Equal(direct.ToArray(), predictions.ToArray());
     }
 
+    /// <summary>
+    /// <c>--threads 2</c> reaches the trainer: on 500 samples, full batch, each step splits in two halves whose sums are
+    /// added in another order, so the model is close to the one-thread model but not the same bytes; and it is the
+    /// same bytes on every run.
+    /// </summary>
+    [Fact]
+    public async Task Train_TwoThreads_IsDeterministic_AndCloseToOneThread()
+    {
+        using (var data = Datasets.MakeMoons<double>(500, 0.1, 6))
+        {
+            Npy.Write(PathOf("X500.npy"), data.Features.ReadOnlySpan);
+            Npy.Write(PathOf("y500.npy"), data.Targets.ReadOnlySpan);
+        }
+
+        async Task<double[]> Train(int threads, string name)
+        {
+            var (code, _, error) = await Run(
+                "train", "--arch", PathOf("arch.json"), "--x", PathOf("X500.npy"), "--y", PathOf("y500.npy"), "--loss", "bce", "--optimizer", "sgd",
+                "--lr", "0.5", "--epochs", "40", "--seed", "3", "--out", PathOf(name), "--threads", $"{threads}");
+            Assert.True(code == 0, error);
+            using var model = ModelFile.Load<float>(PathOf(name));
+            return model.GetParameters().Select(p => (double)p).ToArray();
+        }
+
+        var one = await Train(1, "one.npz");
+        var two = await Train(2, "two.npz");
+        var again = await Train(2, "again.npz");
+
+        Assert.Equal(two, again);
+        Assert.NotEqual(one, two);
+        for (var i = 0; i < one.Length; i++)
+        {
+            Assert.True(Math.Abs(one[i] - two[i]) <= 1e-4 * (1 + Math.Abs(one[i])), $"parameter [{i}]: {two[i]} vs {one[i]}");
+        }
+    }
+
     [Fact]
     public async Task Train_FullBatchSgdFromInit_FollowsTheSeedEquationsExactly()
     {
@@ -136,9 +172,10 @@ public sealed class CommandTests : IDisposable
     [InlineData("--loss", "ce", "softmax")]
     [InlineData("--optimizer", "rmsprop", "rmsprop")]
     [InlineData("--out", "model.bin", "--out must name a .npz model file")]
+    [InlineData("--threads", "0", "--threads must be ≥ 1; got 0.")]
     public async Task Train_BadArguments_Exit2WithTheArgumentNamed(string option, string value, string expected)
     {
-        var args = new List<string> { "train", "--arch", PathOf("arch.json"), "--x", PathOf("X.npy"), "--y", PathOf("y.npy"), "--loss", "bce", "--optimizer", "sgd", "--lr", "0.1", "--epochs", "1", "--out", PathOf("m.npz") };
+        var args = new List<string> { "train", "--arch", PathOf("arch.json"), "--x", PathOf("X.npy"), "--y", PathOf("y.npy"), "--loss", "bce", "--optimizer", "sgd", "--lr", "0.1", "--epochs", "1", "--out", PathOf("m.npz"), "--threads", "1" };
         var index = args.IndexOf(option);
         args[index + 1] = value;
         var (code, _, error) = await Run([.. args]);
