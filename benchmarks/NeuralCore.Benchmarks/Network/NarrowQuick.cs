@@ -30,18 +30,27 @@ public static class NarrowQuick
         }
 
         // NC_PREPARE_FIT=1: compile Fit before the first timed call, to show how much of that call is its JIT
-        // (measured: PrepareMethod 6.9–8.7 ms, then the first 1-epoch Fit 1.0–1.3 ms instead of 7.0–7.8 ms).
+        // (measured: PrepareMethod 5.5–6.4 ms, 3.0–3.6 with DOTNET_JitNoInline=1; then the first 1-epoch Fit 1.0–1.4 ms
+        // instead of 6.8–7.3 ms). NC_STAMPS=1 prints each call's Stopwatch window, to cut a
+        // `perf record -k CLOCK_MONOTONIC` profile to it (79% of the first call's samples were in libclrjit).
         if (Environment.GetEnvironmentVariable("NC_PREPARE_FIT") == "1")
         {
+            var handle = typeof(Trainer<float>).GetMethod("Fit")!.MethodHandle;
             var sw0 = Stopwatch.StartNew();
-            System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(typeof(Trainer<float>).GetMethod("Fit")!.MethodHandle, [typeof(float).TypeHandle]);
+            System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(handle, [typeof(float).TypeHandle]);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"PrepareMethod(Fit): {sw0.Elapsed.TotalMilliseconds:F2} ms"));
         }
 
         for (var i = 0; i < 3; i++)
         {
             var sw = Stopwatch.StartNew();
+            var t0 = Stopwatch.GetTimestamp();
             trainer.Fit(data.Features.ReadOnlySpan, data.Targets.ReadOnlySpan);
+            if (Environment.GetEnvironmentVariable("NC_STAMPS") == "1")
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"window {t0} {Stopwatch.GetTimestamp()}"));
+            }
+
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Fit {epochs} epochs (SGD {learningRate}, {threads} thread(s)), call {i + 1}: {sw.Elapsed.TotalSeconds:F4} s = {sw.Elapsed.TotalMicroseconds / epochs:F2} µs/epoch"));
         }
     }

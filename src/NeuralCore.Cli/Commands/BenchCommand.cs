@@ -62,7 +62,7 @@ internal static class BenchCommand
             var peak = r.PercentOfPeak is { } p ? p.ToString("F1", CultureInfo.InvariantCulture) : "-";
             output.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{r.Section,-7} {r.Name,-52} {r.Value,12:F2} {r.Unit,-10} {peak,7} {(double.IsNaN(r.BytesAllocatedPerCall) ? "-" : r.BytesAllocatedPerCall.ToString("F0", CultureInfo.InvariantCulture)),8}"));
+                $"{r.Section,-7} {r.Name,-52} {r.Value.ToString(r.Value < 1 ? "F4" : "F2", CultureInfo.InvariantCulture),12} {r.Unit,-10} {peak,7} {(double.IsNaN(r.BytesAllocatedPerCall) ? "-" : r.BytesAllocatedPerCall.ToString("F0", CultureInfo.InvariantCulture)),8}"));
         }
     }
 
