@@ -41,12 +41,14 @@ public static class NarrowQuick
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"PrepareMethod(Fit): {sw0.Elapsed.TotalMilliseconds:F2} ms"));
         }
 
+        var stamps = Environment.GetEnvironmentVariable("NC_STAMPS") == "1";
         for (var i = 0; i < 3; i++)
         {
-            var sw = Stopwatch.StartNew();
             var t0 = Stopwatch.GetTimestamp();
+            var sw = Stopwatch.StartNew();
             trainer.Fit(data.Features.ReadOnlySpan, data.Targets.ReadOnlySpan);
-            if (Environment.GetEnvironmentVariable("NC_STAMPS") == "1")
+            sw.Stop();
+            if (stamps)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"window {t0} {Stopwatch.GetTimestamp()}"));
             }

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using NeuralCore.Internals.Threading;
 using NeuralCore.Network.Internals;
 using NeuralCore.Network.Internals.Narrow;
 
@@ -201,7 +200,7 @@ public sealed partial class Trainer<T>
         var last = _architecture.LayerCount - 1;
         var head = NarrowHead(y);
         var wide = Padded(x);
-        if (head && inputGradient.Rows == 0 && columns >= NarrowSplitColumns && _compute.MaxThreads >= 2 && WorkerPool.MaxParts >= 2)
+        if (head && inputGradient.Rows == 0 && columns >= NarrowSplitColumns && _compute.MaxThreads >= 2)
         {
             var mean = NarrowForwardBackwardInParts(x, y.DangerousGetSpan(), wide, out var partsCorrect);
             correct = countCorrect ? partsCorrect : 0;

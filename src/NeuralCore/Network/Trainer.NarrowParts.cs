@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using NeuralCore.Internals.Threading;
 using NeuralCore.Network.Internals.Narrow;
 
@@ -14,8 +15,8 @@ namespace NeuralCore;
 /// the sums over samples change: each half sums its own dW/db (the first into the gradient vector, the second into
 /// a second one) and its own loss, and the halves are added after both finish. The split point depends only on the
 /// batch size, so a two-thread training is deterministic (same seed, same bytes), though its sums are rounded in a
-/// different order than a one-thread training's. When the worker pool is busy (another thread is using it) the
-/// calling thread runs both halves itself, with the same result.
+/// different order than a one-thread training's. When the worker pool is busy (another thread is using it) or the
+/// machine has one CPU, the calling thread runs both halves itself, with the same result.
 /// </para>
 /// <para>
 /// Only the fused sigmoid + binary cross-entropy head splits (the seed nets): its δ = (a − y)/m takes the whole
@@ -37,6 +38,12 @@ public sealed partial class Trainer<T>
     internal bool HasSplitSteps => _partGradients is not null;
 
     /// <summary>
+    /// Tests: run both halves on the calling thread, as a one-CPU machine or a busy worker pool does (the bytes must
+    /// not change). It only moves work between threads, so a test setting it cannot change another test's results.
+    /// </summary>
+    internal static bool RunHalvesOnCaller { get; set; }
+
+    /// <summary>
     /// The loss and gradients of one batch on two threads (see the type remarks); returns the mean loss and
     /// the correct count in <paramref name="correct"/>.
     /// </summary>
@@ -53,9 +60,12 @@ public sealed partial class Trainer<T>
 
         // The first half ends on a whole 16-sample vector, so neither half runs a tail before the other's columns.
         var split = (columns + 31) / 32 * 16;
+        // The worker reaches this trainer through a handle (the job must be unmanaged, see WorkerPool); a handle
+        // costs tens of nanoseconds and lives only as long as the step.
+        var self = GCHandle.Alloc(this);
         var job = new NarrowJob
         {
-            Trainer = this,
+            Trainer = GCHandle.ToIntPtr(self),
             Features = x.Rows,
             Stride = x.Stride,
             Columns = columns,
@@ -63,16 +73,32 @@ public sealed partial class Trainer<T>
             Wide = wide,
         };
 
-        // x is one of the trainer's own buffers or a view of the caller's data, y the caller's targets: pin both
-        // for the workers (the job is on this stack, and this thread waits for every part).
-        fixed (T* pinnedX = &x.DangerousGetReferenceAt(0, 0), pinnedY = y)
+        // x views the trainer's own buffers (pinned pool arrays); y may be the caller's memory, so it is pinned for
+        // the worker. The job is on this stack, and this thread waits for both parts.
+        try
         {
-            job.X = pinnedX;
-            job.Y = pinnedY;
-            WorkerPool.Run(&NarrowPart, (nint)Unsafe.AsPointer(ref job), 2);
+            fixed (T* pinnedY = y)
+            {
+                job.X = (T*)Unsafe.AsPointer(ref x.DangerousGetReferenceAt(0, 0));
+                job.Y = pinnedY;
+                if (WorkerPool.MaxParts >= 2 && !RunHalvesOnCaller)
+                {
+                    WorkerPool.Run(&NarrowPart, (nint)Unsafe.AsPointer(ref job), 2);
+                }
+                else
+                {
+                    // One CPU: the same two halves, one after the other, so the bytes do not depend on the machine.
+                    NarrowPart((nint)Unsafe.AsPointer(ref job), 0, 2);
+                    NarrowPart((nint)Unsafe.AsPointer(ref job), 1, 2);
+                }
+            }
+        }
+        finally
+        {
+            self.Free();
         }
 
-        // The second half's sums onto the first's, in this fixed order.
+        // The second half's sums onto the first's, in this fixed order (a scalar loop: ~100 parameters on the seed nets).
         var gradients = _gradients.DangerousGetStorage();
         var second = _partGradients.DangerousGetStorage();
         for (var i = 0; i < gradients.Length; i++)
@@ -88,16 +114,16 @@ public sealed partial class Trainer<T>
     private static unsafe void NarrowPart(nint context, int part, int parts)
     {
         ref var job = ref Unsafe.AsRef<NarrowJob>((void*)context);
-        var trainer = job.Trainer;
+        var trainer = Unsafe.As<Trainer<T>>(GCHandle.FromIntPtr(job.Trainer).Target)!;
         var x = new ReadOnlyMatrixSpan<T>(ref Unsafe.AsRef<T>(job.X), job.Features, job.Columns, job.Stride);
         var y = new ReadOnlySpan<T>(job.Y, job.Columns);
         if (part == 0)
         {
-            (job.Loss0, job.Correct0) = trainer.NarrowHalf(x, y, 0, job.Split, job.Split, trainer._narrow!, trainer._gradients);
+            (job.Loss0, job.Correct0) = trainer.NarrowHalf(x, y, 0, job.Split, job.Split, trainer._narrow!, trainer._gradients.DangerousGetStorage());
         }
         else
         {
-            (job.Loss1, job.Correct1) = trainer.NarrowHalf(x, y, job.Split, job.Columns, job.Wide, trainer._narrowSecondHalf!, trainer._partGradients!);
+            (job.Loss1, job.Correct1) = trainer.NarrowHalf(x, y, job.Split, job.Columns, job.Wide, trainer._narrowSecondHalf!, trainer._partGradients!.DangerousGetStorage());
         }
     }
 
@@ -107,7 +133,7 @@ public sealed partial class Trainer<T>
     /// <paramref name="work"/>; the gradients of these samples, with the whole batch's 1/m, into <paramref name="gradients"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private (double Sum, int Correct) NarrowHalf(ReadOnlyMatrixSpan<T> x, ReadOnlySpan<T> y, int start, int end, int wideEnd, NarrowWorkspace work, Matrix<T> gradients)
+    private (double Sum, int Correct) NarrowHalf(ReadOnlyMatrixSpan<T> x, ReadOnlySpan<T> y, int start, int end, int wideEnd, NarrowWorkspace work, Span<T> gradients)
     {
         var last = _architecture.LayerCount - 1;
         var columns = end - start;
@@ -116,14 +142,14 @@ public sealed partial class Trainer<T>
         var headDelta = last > 0 ? NarrowEngine.View(work.Delta1, _architecture[last].InputDim, columns, _narrowStride) : default;
         var input = NarrowLayers(half, work, wide, last);
         var result = NarrowHeadPass(NarrowEngine.WithColumns(input, columns), y[start..end], work, x.Columns, headDelta);
-        NarrowBackward(half, work, wide, last > 0, gradients.DangerousGetStorage(), default);
+        NarrowBackward(half, work, wide, last > 0, gradients, default);
         return result;
     }
 
     /// <summary>One two-thread step's arguments and results, on the calling thread's stack.</summary>
     private unsafe struct NarrowJob
     {
-        public Trainer<T> Trainer;
+        public nint Trainer;
         public T* X;
         public int Features;
         public int Stride;

@@ -147,7 +147,7 @@ internal static class NarrowEngine
     public static ReadOnlyMatrixSpan<T> Columns<T>(ReadOnlyMatrixSpan<T> view, int start, int columns)
         where T : unmanaged
     {
-        Debug.Assert(start >= 0 && start + columns <= view.Stride && view.Rows > 0);
+        Debug.Assert(start >= 0 && start + columns <= view.Columns && view.Rows > 0);
         return new(ref view.DangerousGetReferenceAt(0, start), view.Rows, columns, view.Stride);
     }
 
