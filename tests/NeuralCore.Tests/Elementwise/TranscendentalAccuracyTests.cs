@@ -172,6 +172,25 @@ public sealed class TranscendentalAccuracyTests(ITestOutputHelper output)
         Assert.True(maxDouble <= LogOnePlusDoubleBound, $"double max ulp error {maxDouble}");
     }
 
+    /// <summary>
+    /// Below 2^−29, log(1 + u) rounds to u: the float series returns u itself on both sides of its 2^−40 switch (the
+    /// lanes below it skip the arithmetic, which would square t into the subnormals), for zero and subnormals too, and
+    /// passes NaN through.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void LogOnePlusUnit_ReturnsTinyArgumentsExactly(int width)
+    {
+        float[] tiny = [0f, float.Epsilon, 1e-40f, 1e-38f, 1e-30f, 1e-20f, 1e-19f, MathF.ScaleB(1, -41), MathF.ScaleB(1, -40), MathF.BitIncrement(MathF.ScaleB(1, -40)), MathF.ScaleB(1, -39), 1e-10f, 1e-9f, float.NaN];
+        var x = Enumerable.Range(0, 32).Select(i => tiny[i % tiny.Length]).ToArray();
+        var y = new float[x.Length];
+        Apply(x, y, width, static v => VectorMath.LogOnePlusUnit(v), static v => VectorMath.LogOnePlusUnit(v), static v => VectorMath.LogOnePlusUnit(v));
+        for (var i = 0; i < x.Length; i++)
+        {
+            Assert.True(BitConverter.SingleToInt32Bits(x[i]) == BitConverter.SingleToInt32Bits(y[i]) || (float.IsNaN(x[i]) && float.IsNaN(y[i])), $"log1p({x[i]:R}) = {y[i]:R}, V{width}");
+        }
+    }
+
     // log(1 + u) in double, Goldberg's form (w − 1 is exact, so log(w)·u/(w − 1) corrects w's rounding): ~1e-16
     // relative, 2^-29 float ulps. For the double results it is the yardstick whose own error the bound includes.
     private static double ExactLogOnePlus(double u)
