@@ -15,11 +15,12 @@ namespace NeuralCore.Internals.Gemm;
 internal static unsafe class GemmExecutor
 {
     /// <summary>
-    /// Below this many flops (2·M·N·K) a product runs on the calling thread: handing off costs about 1 µs of
-    /// round trip and the split halves the work per core, so it pays only when the single-threaded time is well
-    /// above that (4 MFLOP ≈ 20 µs at 200 GFLOPS; research notes §6.6 found 2 threads slower at 64³).
+    /// Below this many flops (2·M·N·K) a product runs on the calling thread. The worker pool's round trip is
+    /// ≈ 0.2 µs (it was ≈ 1 µs when this was 4 MFLOP), so two threads pay from about a microsecond of work. Measured
+    /// one thread → two (Stopwatch, float): 32³ 0.45–0.53 → 0.58–0.64 µs, 48³ (0.22 MFLOP) 1.44 → 1.15–1.74,
+    /// 128×32→32 (0.26 MFLOP) 1.30 → 0.98, 64³ 2.44–2.50 → 1.59–1.60, 256×64→64 9.1 → 4.9.
     /// </summary>
-    public const double ThreadingFlopThreshold = 4e6;
+    public const double ThreadingFlopThreshold = 2.5e5;
 
     /// <summary>Runs <paramref name="problem"/> on <paramref name="path"/> (not the reference) with element-wise <paramref name="activation"/>.</summary>
     /// <remarks>Softmax is row-wise: the caller passes <see cref="Activation.Linear"/> and applies it afterwards.</remarks>
