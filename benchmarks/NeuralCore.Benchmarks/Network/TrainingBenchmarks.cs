@@ -9,7 +9,8 @@ namespace NeuralCore.Benchmarks.Network;
 /// sample and samples/s = 1e9 / mean-ns). Reference = the scalar reference kernels (baseline). The moons net also runs
 /// seed 003's own loop: full-batch SGD, one <c>TrainStep</c> per epoch, and <c>Fit</c> over 100 epochs
 /// (<c>OperationsPerInvoke = 100</c>: the mean is per epoch, with everything Fit does per epoch), and that
-/// <c>Fit</c> again with <c>ComputeOptions.MaxThreads = 2</c> (each epoch's batch split across two threads).
+/// <c>Fit</c> again with <c>ComputeOptions.MaxThreads = 2</c> (each epoch's batch split across two threads). The
+/// autoencoder and the MLP also run with <c>MaxThreads = 2</c> (their products split across two threads).
 /// </summary>
 [MemoryDiagnoser]
 public class TrainingBenchmarks
@@ -24,6 +25,10 @@ public class TrainingBenchmarks
     private NeuralNetwork<float> _autoencoder = null!;
     private Trainer<float> _autoencoderTrainer = null!;
     private Matrix<float> _autoencoderX = null!;
+    private NeuralNetwork<float> _autoencoder2 = null!;
+    private Trainer<float> _autoencoderTrainer2 = null!;
+    private NeuralNetwork<float> _mlp2 = null!;
+    private Trainer<float> _mlpTrainer2 = null!;
     private NeuralNetwork<float> _mlp = null!;
     private Trainer<float> _mlpTrainer = null!;
     private Matrix<float> _mlpX = null!;
@@ -52,10 +57,15 @@ public class TrainingBenchmarks
         _autoencoder = new NeuralNetwork<float>(NetworkBenchmarkData.Autoencoder, Initialization.Xavier(2));
         _autoencoderTrainer = new Trainer<float>(_autoencoder, new TrainingOptions(Loss.MeanSquaredError, Optimizer.Adam(1e-4)) { BatchSize = 256, Compute = compute });
 
+        _autoencoder2 = new NeuralNetwork<float>(NetworkBenchmarkData.Autoencoder, Initialization.Xavier(2));
+        _autoencoderTrainer2 = new Trainer<float>(_autoencoder2, new TrainingOptions(Loss.MeanSquaredError, Optimizer.Adam(1e-4)) { BatchSize = 256, Compute = compute with { MaxThreads = 2 } });
+
         _mlpX = NetworkBenchmarkData.Uniform(128, 784, 3);
         _mlpY = NetworkBenchmarkData.OneHot(128, 10, 4);
         _mlp = new NeuralNetwork<float>(NetworkBenchmarkData.Mlp, Initialization.He(3));
         _mlpTrainer = new Trainer<float>(_mlp, new TrainingOptions(Loss.CrossEntropy, Optimizer.Sgd(1e-4)) { BatchSize = 128, Compute = compute });
+        _mlp2 = new NeuralNetwork<float>(NetworkBenchmarkData.Mlp, Initialization.He(3));
+        _mlpTrainer2 = new Trainer<float>(_mlp2, new TrainingOptions(Loss.CrossEntropy, Optimizer.Sgd(1e-4)) { BatchSize = 128, Compute = compute with { MaxThreads = 2 } });
     }
 
     [GlobalCleanup]
@@ -71,6 +81,10 @@ public class TrainingBenchmarks
         _autoencoderTrainer.Dispose();
         _autoencoder.Dispose();
         _autoencoderX.Dispose();
+        _autoencoderTrainer2.Dispose();
+        _autoencoder2.Dispose();
+        _mlpTrainer2.Dispose();
+        _mlp2.Dispose();
         _mlpTrainer.Dispose();
         _mlp.Dispose();
         _mlpX.Dispose();
@@ -92,6 +106,12 @@ public class TrainingBenchmarks
     [Benchmark]
     public float AutoencoderEpoch_256FullBatch() => _autoencoderTrainer.TrainStep(_autoencoderX.ReadOnlySpan, _autoencoderX.ReadOnlySpan);
 
+    [Benchmark]
+    public float AutoencoderEpoch_256FullBatch_2Threads() => _autoencoderTrainer2.TrainStep(_autoencoderX.ReadOnlySpan, _autoencoderX.ReadOnlySpan);
+
     [Benchmark(OperationsPerInvoke = 128)]
     public float MlpStep_PerSample_Batch128() => _mlpTrainer.TrainStep(_mlpX.ReadOnlySpan, _mlpY.ReadOnlySpan);
+
+    [Benchmark(OperationsPerInvoke = 128)]
+    public float MlpStep_PerSample_Batch128_2Threads() => _mlpTrainer2.TrainStep(_mlpX.ReadOnlySpan, _mlpY.ReadOnlySpan);
 }
