@@ -16,6 +16,12 @@ if (args is ["--quick-narrow", "fit", ..])
     return;
 }
 
+if (args is ["--quick-narrow", "saturation", ..])
+{
+    NeuralCore.Benchmarks.Network.NarrowQuick.RunSaturation(args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1_500_000);
+    return;
+}
+
 if (args is ["--quick-infer", ..])
 {
     NeuralCore.Benchmarks.Network.InferenceQuick.Run(args is [_, "predictor", ..]);

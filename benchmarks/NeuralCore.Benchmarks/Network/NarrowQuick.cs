@@ -57,6 +57,68 @@ public static class NarrowQuick
         }
     }
 
+    /// <summary>
+    /// <c>--quick-narrow saturation [steps]</c>: trains the moons net with Adam (lr 1e-4, full batch, as
+    /// <c>TrainingBenchmarks.MoonsEpoch_900FullBatch</c> does for millions of steps) and reports, at intervals, the step
+    /// time, how many outputs are subnormal (z &lt; −87.3), 0 or 1, and the step time of the same weights and of the
+    /// initial weights under SGD with lr 1e-30 (same code, nothing moves): a slower step on the trained weights is
+    /// data-dependent, i.e. subnormal arithmetic.
+    /// </summary>
+    public static void RunSaturation(int steps)
+    {
+        using var data = Datasets.MakeMoons<float>(900, 0.2, seed: 1);
+        using var network = new NeuralNetwork<float>(NetworkBenchmarkData.Moons, Initialization.He(1));
+        using var adam = new Trainer<float>(network, new TrainingOptions(Loss.BinaryCrossEntropy, Optimizer.Adam(1e-4)) { BatchSize = 900 });
+        var x = data.Features.ReadOnlySpan;
+        var y = data.Targets.ReadOnlySpan;
+        double Step(NeuralNetwork<float> weights)
+        {
+            using var copy = new NeuralNetwork<float>(NetworkBenchmarkData.Moons, Initialization.He(1));
+            for (var l = 0; l < weights.Architecture.LayerCount; l++)
+            {
+                copy.SetWeights(l, weights.GetWeights(l));
+                copy.SetBias(l, weights.GetBias(l));
+            }
+
+            using var frozen = new Trainer<float>(copy, new TrainingOptions(Loss.BinaryCrossEntropy, Optimizer.Sgd(1e-30)) { BatchSize = 900 });
+            return BestStep(frozen, data);
+        }
+
+        using var initial = new NeuralNetwork<float>(NetworkBenchmarkData.Moons, Initialization.He(1));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"initial weights, SGD lr 1e-30: {Step(initial):F2} µs/step"));
+        var done = 0;
+        foreach (var target in new[] { 50_000, steps / 3, steps })
+        {
+            for (; done < target; done++)
+            {
+                adam.TrainStep(x, y);
+            }
+
+            using var output = network.Predict(x);
+            var values = output.ToArray();
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"after {done} Adam steps: Adam {BestStep(adam, data):F2} µs/step, these weights under SGD lr 1e-30 {Step(network):F2} µs/step; outputs subnormal {values.Count(v => v != 0 && float.IsSubnormal(v))}, 0 {values.Count(v => v == 0)}, 1 {values.Count(v => v == 1)} of 900"));
+        }
+    }
+
+    private static double BestStep(Trainer<float> trainer, Dataset<float> data)
+    {
+        var best = double.MaxValue;
+        for (var r = 0; r < 8; r++)
+        {
+            var sw = Stopwatch.StartNew();
+            for (var i = 0; i < 2000; i++)
+            {
+                trainer.TrainStep(data.Features.ReadOnlySpan, data.Targets.ReadOnlySpan);
+            }
+
+            best = Math.Min(best, sw.Elapsed.TotalMicroseconds / 2000);
+        }
+
+        return best;
+    }
+
     public static void Run()
     {
         using var data = Datasets.MakeMoons<float>(900, 0.2, seed: 1);
