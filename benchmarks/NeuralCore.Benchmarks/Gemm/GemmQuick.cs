@@ -46,6 +46,16 @@ public static class GemmQuick
             Report<float>($"V512 float {n}³ 2 threads", KernelPath.Vector512, n, n, n, MatrixOp.None, MatrixOp.None, 2, filter);
         }
 
+        // Small products on one and two threads, around GemmExecutor.ThreadingFlopThreshold (the 2-thread rows split
+        // only at or above it).
+        foreach (var (m, k, n) in new[] { (32, 32, 32), (48, 48, 48), (128, 32, 32), (64, 64, 64), (256, 64, 64) })
+        {
+            foreach (var threads in new[] { 1, 2 })
+            {
+                Report<float>($"small {m}x{k}->{n} {threads} thread(s)", KernelPath.Vector512, m, n, k, MatrixOp.None, MatrixOp.None, threads, filter);
+            }
+        }
+
         foreach (var (m, k, n) in new[] { (128, 784, 256), (128, 256, 128), (128, 128, 10) })
         {
             foreach (var (opA, opB) in new[] { (MatrixOp.None, MatrixOp.None), (MatrixOp.None, MatrixOp.Transpose), (MatrixOp.Transpose, MatrixOp.None) })

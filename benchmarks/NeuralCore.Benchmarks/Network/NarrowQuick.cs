@@ -84,6 +84,16 @@ public static class NarrowQuick
             return BestStep(frozen, data);
         }
 
+        // The element-wise cost of subnormal results: sigmoid of 1024 equal values, −80 (normal result) against −88
+        // (subnormal), and tanh at 5 against 45 (where e^−2|x| is subnormal but the result is 1).
+        foreach (var (activation, value) in new[] { (Activation.Sigmoid, -80f), (Activation.Sigmoid, -88f), (Activation.Tanh, 5f), (Activation.Tanh, 45f) })
+        {
+            using var z = new Matrix<float>(1, 1024);
+            using var a = new Matrix<float>(1, 1024);
+            z.DangerousGetStorage().Fill(value);
+            Report($"{activation}({value}) × 1024", () => Activations.Forward(activation, z.ReadOnlySpan, a.Span));
+        }
+
         using var initial = new NeuralNetwork<float>(NetworkBenchmarkData.Moons, Initialization.He(1));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"initial weights, SGD lr 1e-30: {Step(initial):F2} µs/step"));
         var done = 0;
