@@ -19,7 +19,7 @@ public sealed class Predictor<T> : IDisposable
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly NeuralNetwork<T> _network;
-    private readonly ComputeOptions _options;
+    private readonly int _maxThreads;
     private readonly Matrix<T> _buffer0;
     private readonly Matrix<T> _buffer1;
     private readonly Matrix<T>? _narrowInput;
@@ -30,7 +30,7 @@ public sealed class Predictor<T> : IDisposable
     internal Predictor(NeuralNetwork<T> network, int capacity, ComputeOptions options)
     {
         _network = network;
-        _options = options;
+        _maxThreads = options.MaxThreads;
         Capacity = capacity;
         var hidden = 1;
         for (var l = 0; l < network.LayerCount - 1; l++)
@@ -98,7 +98,8 @@ public sealed class Predictor<T> : IDisposable
             _buffer0.DangerousGetStorage(),
             _buffer1.DangerousGetStorage(),
             new MatrixSpan<T>(output, 1, output.Length),
-            _options);
+            _path,
+            _maxThreads);
     }
 
     /// <summary>Predicts a batch, one sample per row, in chunks of <see cref="Capacity"/> rows.</summary>
@@ -135,7 +136,7 @@ public sealed class Predictor<T> : IDisposable
                 continue;
             }
 
-            DenseForward.Run(_network, inputs.SliceRows(start, count), buffer0, buffer1, outputs.SliceRows(start, count), _options);
+            DenseForward.Run(_network, inputs.SliceRows(start, count), buffer0, buffer1, outputs.SliceRows(start, count), _path, _maxThreads);
         }
     }
 

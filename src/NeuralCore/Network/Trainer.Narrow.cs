@@ -22,7 +22,6 @@ public sealed partial class Trainer<T>
 {
     private Matrix<T>? _narrowInput;
     private NarrowWorkspace? _narrow;
-    private NarrowWorkspace? _narrowSecondHalf;
     private Matrix<T>? _narrowData;
     private int _narrowStride;
     private int _narrowDataStride;
@@ -119,11 +118,12 @@ public sealed partial class Trainer<T>
 
     /// <summary>
     /// Forward pass, loss and δ of the output layer over <paramref name="wide"/> columns (the caller's
-    /// <see cref="Padded"/>); with the fused head (<paramref name="head"/>: the caller's <see cref="NarrowHead"/>)
-    /// also the previous layer's δ into <paramref name="previousDelta"/> when it is not empty. Both are taken once per step.
+    /// <see cref="Padded"/>), through the fused head when <paramref name="head"/> (the caller's <see cref="NarrowHead"/>).
+    /// A training step with the fused head goes through <see cref="NarrowHalf"/> instead, which also takes the previous
+    /// layer's δ in the head's pass.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private T NarrowForward(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y, int wide, bool head, bool countCorrect, out int correct, MatrixSpan<T> previousDelta = default)
+    private T NarrowForward(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y, int wide, bool head, bool countCorrect, out int correct)
     {
         var columns = x.Columns;
         var last = _architecture.LayerCount - 1;
@@ -135,7 +135,7 @@ public sealed partial class Trainer<T>
         if (head)
         {
             var input = NarrowLayers(x, work, wide, last);
-            var (sum, headCorrect) = NarrowHeadPass(NarrowEngine.WithColumns(input, columns), y.DangerousGetSpan(), work, columns, previousDelta);
+            var (sum, headCorrect) = NarrowHeadPass(NarrowEngine.WithColumns(input, columns), y.DangerousGetSpan(), work, columns, previousDelta: default);
             correct = countCorrect ? headCorrect : 0;
             return columns == 0 ? T.Zero : T.CreateTruncating(sum / columns);
         }
@@ -207,11 +207,16 @@ public sealed partial class Trainer<T>
             return mean;
         }
 
-        // With the fused head, the output layer's BP2 (δ_prev of layer last − 1, into δ′) happens in the forward pass.
-        var fused = last > 0 && head;
-        var headDelta = fused ? NarrowEngine.View(_narrow!.Delta1, _architecture[last].InputDim, columns, _narrowStride) : default;
-        var loss = NarrowForward(x, y, wide, head, countCorrect, out correct, headDelta);
-        NarrowBackward(x, _narrow!, wide, fused, _gradients.DangerousGetStorage(), inputGradient);
+        if (head)
+        {
+            // The fused head on one thread: the whole batch as a single "half".
+            var (sum, headCorrect) = NarrowHalf(x, y.DangerousGetSpan(), 0, columns, wide, _narrow!, _gradients.DangerousGetStorage(), inputGradient);
+            correct = countCorrect ? headCorrect : 0;
+            return columns == 0 ? T.Zero : T.CreateTruncating(sum / columns);
+        }
+
+        var loss = NarrowForward(x, y, wide, head: false, countCorrect, out correct);
+        NarrowBackward(x, _narrow!, wide, fused: false, _gradients.DangerousGetStorage(), inputGradient);
         return loss;
     }
 

@@ -32,6 +32,9 @@ public sealed partial class Trainer<T>
     /// </summary>
     internal const int NarrowSplitColumns = 384;
 
+    // The second half's buffers: the workspace depends on the stride, so it is released with the batch buffers
+    // (ReleaseNarrowBuffers); the gradient vector depends only on the parameter layout and lives as long as the trainer.
+    private NarrowWorkspace? _narrowSecondHalf;
     private Matrix<T>? _partGradients;
 
     /// <summary>Whether a step has been split across two threads (for tests: the split is otherwise invisible).</summary>
@@ -119,30 +122,32 @@ public sealed partial class Trainer<T>
         var y = new ReadOnlySpan<T>(job.Y, job.Columns);
         if (part == 0)
         {
-            (job.Loss0, job.Correct0) = trainer.NarrowHalf(x, y, 0, job.Split, job.Split, trainer._narrow!, trainer._gradients.DangerousGetStorage());
+            (job.Loss0, job.Correct0) = trainer.NarrowHalf(x, y, 0, job.Split, job.Split, trainer._narrow!, trainer._gradients.DangerousGetStorage(), default);
         }
         else
         {
-            (job.Loss1, job.Correct1) = trainer.NarrowHalf(x, y, job.Split, job.Columns, job.Wide, trainer._narrowSecondHalf!, trainer._partGradients!.DangerousGetStorage());
+            (job.Loss1, job.Correct1) = trainer.NarrowHalf(x, y, job.Split, job.Columns, job.Wide, trainer._narrowSecondHalf!, trainer._partGradients!.DangerousGetStorage(), default);
         }
     }
 
     /// <summary>
     /// Forward, fused head and backward over the samples [<paramref name="start"/>, <paramref name="end"/>) of the
     /// batch (the data layers over [<paramref name="start"/>, <paramref name="wideEnd"/>)) into
-    /// <paramref name="work"/>; the gradients of these samples, with the whole batch's 1/m, into <paramref name="gradients"/>.
+    /// <paramref name="work"/>; the gradients of these samples, with the whole batch's 1/m, into <paramref name="gradients"/>,
+    /// and ∂L/∂X into <paramref name="inputGradient"/> unless it is empty (one thread only). Returns the summed loss and
+    /// the correct count. A one-thread step with the fused head is this over the whole batch.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private (double Sum, int Correct) NarrowHalf(ReadOnlyMatrixSpan<T> x, ReadOnlySpan<T> y, int start, int end, int wideEnd, NarrowWorkspace work, Span<T> gradients)
+    private (double Sum, int Correct) NarrowHalf(ReadOnlyMatrixSpan<T> x, ReadOnlySpan<T> y, int start, int end, int wideEnd, NarrowWorkspace work, Span<T> gradients, MatrixSpan<T> inputGradient)
     {
         var last = _architecture.LayerCount - 1;
         var columns = end - start;
         var wide = wideEnd - start;
-        var half = NarrowEngine.Columns(x, start, columns);
+        var half = NarrowEngine.SliceColumnsUnchecked(x, start, columns);
         var headDelta = last > 0 ? NarrowEngine.View(work.Delta1, _architecture[last].InputDim, columns, _narrowStride) : default;
         var input = NarrowLayers(half, work, wide, last);
         var result = NarrowHeadPass(NarrowEngine.WithColumns(input, columns), y[start..end], work, x.Columns, headDelta);
-        NarrowBackward(half, work, wide, last > 0, gradients, default);
+        NarrowBackward(half, work, wide, last > 0, gradients, inputGradient);
         return result;
     }
 

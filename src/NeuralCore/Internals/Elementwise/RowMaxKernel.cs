@@ -32,14 +32,21 @@ internal ref struct RowMaxKernel<T> : IElementwiseKernel<T>
             var max = Vector128.Max(Vector128.Max(_max256.GetLower(), _max256.GetUpper()), _max128);
             max = Vector128.Max(max, Vector128.Max(_max512.GetLower().GetLower(), _max512.GetLower().GetUpper()));
             max = Vector128.Max(max, Vector128.Max(_max512.GetUpper().GetLower(), _max512.GetUpper().GetUpper()));
-            var result = _max;
-            for (var i = 0; i < Vector128<T>.Count; i++)
-            {
-                result = T.Max(result, max[i]);
-            }
-
-            return result;
+            return Max(max, _max);
         }
+    }
+
+    /// <summary>The maximum of <paramref name="seed"/> and the lanes of <paramref name="lanes"/>, by T.Max (NaN propagates).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Max(Vector128<T> lanes, T seed)
+    {
+        var result = seed;
+        for (var i = 0; i < Vector128<T>.Count; i++)
+        {
+            result = T.Max(result, lanes[i]);
+        }
+
+        return result;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

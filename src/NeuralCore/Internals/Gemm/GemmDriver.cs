@@ -68,8 +68,11 @@ internal static class GemmDriver<T, TVector, TSimd>
     /// </summary>
     public const int PackBStrideBytes = 4096;
 
+    /// <summary>Whether this width has 32 vector registers (AVX-512) rather than 16 (AVX2, SSE, and the scalar path's xmm).</summary>
+    public static bool WideRegisterFile => TSimd.Count * Unsafe.SizeOf<T>() >= 64;
+
     /// <summary>The tile height: 8 with 32 vector registers of 512 bits, 6 for the 16-register widths, 4 scalar.</summary>
-    public static int TileRows => TSimd.Count == 1 ? 4 : TSimd.Count * Unsafe.SizeOf<T>() >= 64 ? 8 : 6;
+    public static int TileRows => TSimd.Count == 1 ? 4 : WideRegisterFile ? 8 : 6;
 
     /// <summary>The panel width: two vectors, or one when all of N fits in one (a narrow layer wastes fewer lanes).</summary>
     public static int PanelWidth(int n) => n > TSimd.Count ? 2 * TSimd.Count : TSimd.Count;

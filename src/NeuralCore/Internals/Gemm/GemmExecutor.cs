@@ -106,6 +106,7 @@ internal static unsafe class GemmExecutor
                 M = problem.M,
                 N = problem.N,
                 K = problem.K,
+                SmallRows = smallRows,
             };
             WorkerPool.Run(&GemmPart<T, TVector, TSimd, TActivation>.Run, (nint)(&job), parts);
         }
@@ -144,7 +145,7 @@ internal static unsafe class GemmExecutor
                 K = job.K,
             };
 
-            if (SmallRows<T, TVector, TSimd>.Applies(ref problem))
+            if (job.SmallRows)
             {
                 // The same path as on one thread, split into whole strips of columns.
                 var (first, last) = Split(job.N, SmallRows<T, TVector, TSimd>.Granule, part, parts);
@@ -200,5 +201,8 @@ internal static unsafe class GemmExecutor
         public int M;
         public int N;
         public int K;
+
+        /// <summary>The executor's one path decision (<see cref="SmallRows{T, TVector, TSimd}.Applies"/>), for every part.</summary>
+        public bool SmallRows;
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 
 namespace NeuralCore.Internals.Gemm;
@@ -64,4 +65,7 @@ internal ref struct GemmProblem<T>
 
     /// <summary>2·M·N·K, the flop count used to decide on threading.</summary>
     public readonly double Flops => 2.0 * M * N * K;
+
+    /// <summary>The bytes of op(B), K·N elements: what the few-rows path streams (its threading and K-chunk decisions).</summary>
+    public readonly double BBytes => (double)K * N * Unsafe.SizeOf<T>();
 }

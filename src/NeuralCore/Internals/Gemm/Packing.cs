@@ -29,7 +29,8 @@ internal static class Packing
             return;
         }
 
-        // Rows of op(B) are rows of B: register copies for a full panel, span copies for an N tail.
+        // Rows of op(B) are rows of B: register copies for a full panel (74 → 60 µs per 512 × 1024 float block against
+        // span copies, --quick-gemm "pack B"), span copies for an N tail.
         var stride = problem.BStride;
         ref var packed = ref MemoryMarshal.GetReference(destination);
         if (columns == panelWidth)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
@@ -151,37 +152,21 @@ internal static class RegisterTranspose
         {
             var x = Unsafe.BitCast<TVector, Vector512<float>>(a);
             var y = Unsafe.BitCast<TVector, Vector512<float>>(b);
-            if (Avx512F.IsSupported)
-            {
-                a = Unsafe.BitCast<Vector512<float>, TVector>(Avx512F.PermuteVar16x32x2(x, LowerSingle512(s), y));
-                b = Unsafe.BitCast<Vector512<float>, TVector>(Avx512F.PermuteVar16x32x2(x, UpperSingle512(s), y));
-            }
-            else
-            {
-                var lanes = Vector512<int>.Indices;
-                var swapped = lanes ^ Vector512.Create(s);
-                var mask = Vector512.Equals(lanes & Vector512.Create(s), Vector512<int>.Zero).AsSingle();
-                a = Unsafe.BitCast<Vector512<float>, TVector>(Vector512.ConditionalSelect(mask, x, Vector512.Shuffle(y, swapped)));
-                b = Unsafe.BitCast<Vector512<float>, TVector>(Vector512.ConditionalSelect(mask, Vector512.Shuffle(x, swapped), y));
-            }
+
+            // The 512-bit path runs only where Vector512 is accelerated, which on .NET 10 means AVX-512F.
+            Debug.Assert(Avx512F.IsSupported);
+            a = Unsafe.BitCast<Vector512<float>, TVector>(Avx512F.PermuteVar16x32x2(x, LowerSingle512(s), y));
+            b = Unsafe.BitCast<Vector512<float>, TVector>(Avx512F.PermuteVar16x32x2(x, UpperSingle512(s), y));
         }
         else if (typeof(TVector) == typeof(Vector512<double>))
         {
             var x = Unsafe.BitCast<TVector, Vector512<double>>(a);
             var y = Unsafe.BitCast<TVector, Vector512<double>>(b);
-            if (Avx512F.IsSupported)
-            {
-                a = Unsafe.BitCast<Vector512<double>, TVector>(Avx512F.PermuteVar8x64x2(x, LowerDouble512(s), y));
-                b = Unsafe.BitCast<Vector512<double>, TVector>(Avx512F.PermuteVar8x64x2(x, UpperDouble512(s), y));
-            }
-            else
-            {
-                var lanes = Vector512<long>.Indices;
-                var swapped = lanes ^ Vector512.Create((long)s);
-                var mask = Vector512.Equals(lanes & Vector512.Create((long)s), Vector512<long>.Zero).AsDouble();
-                a = Unsafe.BitCast<Vector512<double>, TVector>(Vector512.ConditionalSelect(mask, x, Vector512.Shuffle(y, swapped)));
-                b = Unsafe.BitCast<Vector512<double>, TVector>(Vector512.ConditionalSelect(mask, Vector512.Shuffle(x, swapped), y));
-            }
+
+            // The 512-bit path runs only where Vector512 is accelerated, which on .NET 10 means AVX-512F.
+            Debug.Assert(Avx512F.IsSupported);
+            a = Unsafe.BitCast<Vector512<double>, TVector>(Avx512F.PermuteVar8x64x2(x, LowerDouble512(s), y));
+            b = Unsafe.BitCast<Vector512<double>, TVector>(Avx512F.PermuteVar8x64x2(x, UpperDouble512(s), y));
         }
         else if (typeof(TVector) == typeof(Vector256<float>))
         {

@@ -45,13 +45,11 @@ internal static class SmallRows<T, TVector, TSimd>
     /// </summary>
     public const int ThreadingBytes = 192 * 1024;
 
-    private static bool WideRegisterFile => TSimd.Count * Unsafe.SizeOf<T>() >= 64;
-
     /// <summary>Whether splitting <paramref name="problem"/> over threads pays (see <see cref="ThreadingBytes"/>).</summary>
     public static bool PaysToSplit(ref GemmProblem<T> problem) =>
-        (double)problem.K * problem.N * Unsafe.SizeOf<T>() >= ThreadingBytes && problem.N >= 2 * Granule;
+        problem.BBytes >= ThreadingBytes && problem.N >= 2 * Granule;
 
-    /// <summary>Whether the few-rows path computes <paramref name="problem"/> (the executor and its thread parts must agree).</summary>
+    /// <summary>Whether the few-rows path computes <paramref name="problem"/> (decided once per call by the executor, which hands the decision to its thread parts).</summary>
     public static bool Applies(ref GemmProblem<T> problem) =>
         problem.M <= MaxRows && (!problem.BTransposed || problem.AKStride == 1);
 
@@ -59,7 +57,7 @@ internal static class SmallRows<T, TVector, TSimd>
     /// Vectors of columns per strip for <paramref name="rows"/> rows: rows × vectors accumulators, plus the rows'
     /// broadcasts and one B vector, within 32 registers (AVX-512) or 16 (AVX2/SSE, and the scalar path's xmm).
     /// </summary>
-    public static int ChunkVectors(int rows) => WideRegisterFile
+    public static int ChunkVectors(int rows) => GemmDriver<T, TVector, TSimd>.WideRegisterFile
         ? rows switch { 1 => 16, 2 or 3 => 8, _ => 6 }
         : rows switch { 1 => 8, 2 => 4, 3 => 3, _ => 2 };
 
@@ -76,30 +74,32 @@ internal static class SmallRows<T, TVector, TSimd>
         where TActivation : struct, IActivationOperator<T>
     {
         problem.ReverseChunks = SmallRowsKernel.Chunked(ref problem) && SmallRowsKernel.NextDirection();
-        if (problem.BTransposed)
+        switch (problem.M)
         {
-            switch (problem.M)
-            {
-                case 1: RunDot<Int1>(ref problem, columnStart, columnEnd); break;
-                case 2: RunDot<Int2>(ref problem, columnStart, columnEnd); break;
-                case 3: RunDot<Int3>(ref problem, columnStart, columnEnd); break;
-                default: RunDot<Int4>(ref problem, columnStart, columnEnd); break;
-            }
-        }
-        else
-        {
-            switch (problem.M)
-            {
-                case 1: RunStrips<Int1>(ref problem, columnStart, columnEnd); break;
-                case 2: RunStrips<Int2>(ref problem, columnStart, columnEnd); break;
-                case 3: RunStrips<Int3>(ref problem, columnStart, columnEnd); break;
-                default: RunStrips<Int4>(ref problem, columnStart, columnEnd); break;
-            }
+            case 1: RunRows<Int1>(ref problem, columnStart, columnEnd); break;
+            case 2: RunRows<Int2>(ref problem, columnStart, columnEnd); break;
+            case 3: RunRows<Int3>(ref problem, columnStart, columnEnd); break;
+            default: RunRows<Int4>(ref problem, columnStart, columnEnd); break;
         }
 
         if (typeof(TActivation) != typeof(LinearOperator<T>))
         {
             MicroKernel.ActivateRows<T, TVector, TSimd, TActivation>(ref problem.C, problem.CStride, problem.M, columnStart, columnEnd);
+        }
+    }
+
+    /// <summary>A transposed op(B) by row dot products, otherwise by column strips.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RunRows<TRows>(ref GemmProblem<T> problem, int columnStart, int columnEnd)
+        where TRows : struct, IConstant
+    {
+        if (problem.BTransposed)
+        {
+            RunDot<TRows>(ref problem, columnStart, columnEnd);
+        }
+        else
+        {
+            RunStrips<TRows>(ref problem, columnStart, columnEnd);
         }
     }
 

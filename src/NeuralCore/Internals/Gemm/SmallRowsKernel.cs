@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
@@ -46,7 +47,7 @@ internal static class SmallRowsKernel
     /// <summary>Whether <paramref name="problem"/>'s op(B) is summed in K-chunks (see <see cref="ChunkBytes"/>).</summary>
     public static bool Chunked<T>(ref GemmProblem<T> problem)
         where T : unmanaged, IFloatingPointIeee754<T> =>
-        (double)problem.K * problem.N * Unsafe.SizeOf<T>() >= ChunkBytes && problem.K >= Chunks;
+        problem.BBytes >= ChunkBytes && problem.K >= Chunks;
 
     /// <summary>The direction for this call's K-chunks on this thread; the next call gets the other one.</summary>
     public static bool NextDirection()
@@ -171,6 +172,7 @@ internal static class SmallRowsKernel
             if (TVectors.Value > 8)
             {
                 // Vectors 8 … 15: the one-row strip only (the driver never pairs more than 8 vectors with TRows > 1).
+                Debug.Assert(TRows.Value == 1, "More than 8 vectors only in the one-row strip: rows 1-3 have no accumulators past c?7.");
                 c08 = TSimd.MultiplyAdd(x0, LoadB<T, TVector, TSimd, TVectors, TPartial>(ref b, 8, last), c08);
                 c09 = TSimd.MultiplyAdd(x0, LoadB<T, TVector, TSimd, TVectors, TPartial>(ref b, 9, last), c09);
                 c0A = TSimd.MultiplyAdd(x0, LoadB<T, TVector, TSimd, TVectors, TPartial>(ref b, 10, last), c0A);

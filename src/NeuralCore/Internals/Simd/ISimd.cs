@@ -67,7 +67,8 @@ internal interface ISimd<T, TVector>
     /// <summary>
     /// The lane sums of four registers into <c>destination[0..4)</c>: one reduction tree for all four (halves added
     /// register by register, then horizontal adds that pair the registers), about a third of the instructions of four
-    /// <see cref="Sum"/>s; a 4-output weight-gradient tile ends with up to five of them.
+    /// <see cref="Sum"/>s; a 4-output weight-gradient tile ends with up to five of them, and the few-rows dot kernel
+    /// reduces a row's four outputs with one.
     /// </summary>
     static abstract void Sum4(TVector a, TVector b, TVector c, TVector d, ref T destination);
 

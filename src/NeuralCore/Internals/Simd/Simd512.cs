@@ -86,8 +86,9 @@ internal readonly struct Simd512<T> : ISimd<T, Vector512<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Add(Vector512<T> a, Vector512<T> b) => a + b;
 
+    /// <summary>All-ones in the first <paramref name="count"/> lanes, zero in the rest.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<T> Mask(int count) => Vector512.LessThan(Vector512<T>.Indices, Vector512.Create(T.CreateTruncating(count)));
+    internal static Vector512<T> Mask(int count) => Vector512.LessThan(Vector512<T>.Indices, Vector512.Create(T.CreateTruncating(count)));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Activate<TActivation>(Vector512<T> z)

@@ -20,7 +20,11 @@ internal static unsafe class WorkerPool
     /// <summary>How long an idle worker spins before parking.</summary>
     public const int SpinMicroseconds = 200;
 
-    /// <summary>How many times the caller polls for the other parts, one pause apart, before backing off (≈ 10–20 µs).</summary>
+    /// <summary>
+    /// How many times the caller polls for the other parts, one pause apart, before backing off (≈ 10–20 µs). With this
+    /// and the worker polling every pause, an empty two-part round trip went from 0.63–0.68 to 0.11–0.19 µs
+    /// (--quick-infer, interleaved builds); SpinOnce's growing spins and yields had made a µs-scale join wait up to a µs more.
+    /// </summary>
     private const int TightPolls = 512;
 
     private static readonly Lock s_gate = new();

@@ -7,14 +7,14 @@ internal static class DenseForward
 {
     /// <summary>
     /// Runs the network on <paramref name="x"/> ([m, in]) into <paramref name="output"/> ([m, out]); hidden activations
-    /// ping-pong between <paramref name="buffer0"/> and <paramref name="buffer1"/> (each ≥ m·stride(maxHiddenWidth)).
+    /// ping-pong between <paramref name="buffer0"/> and <paramref name="buffer1"/> (each ≥ m·stride(maxHiddenWidth)), on
+    /// <paramref name="path"/> (the predictor's resolved path) with up to <paramref name="maxThreads"/> threads per product.
     /// </summary>
-    public static void Run<T>(NeuralNetwork<T> network, ReadOnlyMatrixSpan<T> x, Span<T> buffer0, Span<T> buffer1, MatrixSpan<T> output, ComputeOptions options)
+    public static void Run<T>(NeuralNetwork<T> network, ReadOnlyMatrixSpan<T> x, Span<T> buffer0, Span<T> buffer1, MatrixSpan<T> output, KernelPath path, int maxThreads)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var architecture = network.Architecture;
         var last = architecture.LayerCount - 1;
-        var path = options.ResolvePath();
         var rows = x.Rows;
         var input = x;
         for (var l = 0; l <= last; l++)
@@ -24,7 +24,7 @@ internal static class DenseForward
                 ? output
                 : RowStride.View((l & 1) == 0 ? buffer0 : buffer1, rows, layer.OutputDim);
             // The predictor validated the sample at its edge; weights, bias and buffers are sized by the network.
-            Gemm.MultiplyBiasActivateCore(input, MatrixOp.None, network.WeightsInternal(l), MatrixOp.None, network.BiasInternal(l), BiasAlong.Columns, layer.Activation, default, destination, storeZ: false, path, options.MaxThreads);
+            Gemm.MultiplyBiasActivateCore(input, MatrixOp.None, network.WeightsInternal(l), MatrixOp.None, network.BiasInternal(l), BiasAlong.Columns, layer.Activation, default, destination, storeZ: false, path, maxThreads);
             input = destination;
         }
     }

@@ -144,7 +144,7 @@ internal static class NarrowEngine
 
     /// <summary>The columns [<paramref name="start"/>, <paramref name="start"/> + <paramref name="columns"/>) of <paramref name="view"/>, unchecked (see <see cref="View"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ReadOnlyMatrixSpan<T> Columns<T>(ReadOnlyMatrixSpan<T> view, int start, int columns)
+    public static ReadOnlyMatrixSpan<T> SliceColumnsUnchecked<T>(ReadOnlyMatrixSpan<T> view, int start, int columns)
         where T : unmanaged
     {
         Debug.Assert(start >= 0 && start + columns <= view.Columns && view.Rows > 0);

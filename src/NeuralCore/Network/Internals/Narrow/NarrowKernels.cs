@@ -631,10 +631,10 @@ internal static partial class NarrowKernels
     // dW and db in register tiles of 4 (then 2, 1) outputs × 4 (then 2, 1) inputs: per column vector, 8 loads feed
     // 16 independent FMA chains (the untiled loop reloaded δ for every input and A for every output), and the bias
     // sums ride along in the first input tile, so δ is read once for both. Each weight sums its lanes in column order;
-    // where the width has masked moves the partial last vector is one more (masked) step, and a 4-output tile reduces
-    // four registers at once (Sum4: halves folded, then horizontal adds) while 1- and 2-output tiles use Sum; otherwise
-    // each lane sum is followed by the scalar tail columns. So a weight's last bits depend on the width and on which
-    // tile it falls in (deterministically), unlike the forward and backward-data sums. Measured on moons: dW 6×6
+    // the partial last vector is one more step through the same body over zero-padded rows (masked loads where the
+    // width has them, a copy into a zeroed register otherwise), and a 4-output tile reduces four registers at once
+    // (Sum4: halves folded, then horizontal adds) while 1- and 2-output tiles use Sum. So a weight's last bits depend
+    // on the width and on which tile it falls in (deterministically), unlike the forward and backward-data sums. Measured on moons: dW 6×6
     // 0.45–0.52 → 0.40–0.41 µs, the Fit epoch's fixed cost 0.72 → 0.63 µs (runs of the same afternoon ranged
     // 0.63–0.68 µs afterwards).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
