@@ -165,8 +165,23 @@ internal static class GemmDriver<T, TVector, TSimd>
                             }
                         }
 
+                        // First row block of a packed B in place: while this panel's tiles run, each asks for a share of the
+                        // next panel's rows of B in L2, so that pack reads L2 instead of waiting on rows a page apart one
+                        // miss at a time (see Packing.PrefetchDistance; the two together: float 1024³ 225.5 → 234.8 GFLOPS
+                        // median, double 108.5 → 113.5, in-process A/B).
+                        var prefetchNext = i0 == rowStart && packFullPanels && !problem.BTransposed && j0 + (2 * panelWidth) <= jcEnd;
+                        var tiles = (rowBlock + tileRows - 1) / tileRows;
+                        var rowsPerTile = (kBlock + tiles - 1) / tiles;
+                        var prefetched = 0;
                         for (var i = i0; i < i0 + rowBlock; i += tileRows)
                         {
+                            if (prefetchNext)
+                            {
+                                var until = Math.Min(kBlock, prefetched + rowsPerTile);
+                                Packing.PrefetchPanel(ref Unsafe.Add(ref problem.B, (k0 * problem.BStride) + j0 + panelWidth), problem.BStride, prefetched, until, panelWidth);
+                                prefetched = until;
+                            }
+
                             var tileHeight = Math.Min(tileRows, i0 + rowBlock - i);
                             tile.A = ref Unsafe.Add(ref problem.A, (i * problem.ARowStride) + (k0 * problem.AKStride));
                             if (problem.BiasPerRow)

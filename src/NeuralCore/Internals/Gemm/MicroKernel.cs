@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics.X86;
 using NeuralCore.Internals.Operators;
 
 using NeuralCore.Internals.Simd;
@@ -250,7 +249,6 @@ internal static class MicroKernel
         {
             ActivateTile<T, TVector, TSimd, TColumns, TPartial, TActivation>(ref args, TRows.Value);
         }
-
     }
 
     /// <summary>
@@ -261,24 +259,17 @@ internal static class MicroKernel
     /// never faults, so the address need not stay pinned.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void PrefetchTile<T, TVector, TSimd, TRows, TColumns>(ref TileArguments<T> args)
+    private static void PrefetchTile<T, TVector, TSimd, TRows, TColumns>(ref TileArguments<T> args)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : struct, ISimd<T, TVector>
         where TRows : struct, IConstant
         where TColumns : struct, IConstant
     {
-        if (!Sse.IsSupported)
-        {
-            return;
-        }
-
-        var lastByte = (nint)(TColumns.Value * TSimd.Count * sizeof(T)) - 1;
+        var rowBytes = (nint)(TColumns.Value * TSimd.Count * Unsafe.SizeOf<T>());
         for (var r = 0; r < TRows.Value; r++)
         {
-            var row = (byte*)Unsafe.AsPointer(ref Unsafe.Add(ref args.C, r * args.CStride));
-            Sse.Prefetch0(row);
-            Sse.Prefetch0(row + lastByte);
+            Prefetch.ToL1(ref Unsafe.Add(ref args.C, r * args.CStride), rowBytes);
         }
     }
 

@@ -1,0 +1,38 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
+
+namespace NeuralCore.Internals.Gemm;
+
+/// <summary>
+/// Software prefetch of short spans (one panel row or tile row, at most 128 bytes: two or three cache lines). A no-op
+/// where x86 prefetch is not available. A prefetch is only a hint and never faults, so the address may lie past the
+/// end of a buffer or belong to an array that has since moved.
+/// </summary>
+internal static class Prefetch
+{
+    /// <summary>Asks for the lines of <c>[first, first + bytes)</c> in L1 (and L2).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void ToL1<T>(ref T first, nint bytes)
+    {
+        if (Sse.IsSupported)
+        {
+            var start = (byte*)Unsafe.AsPointer(ref first);
+            Sse.Prefetch0(start);
+            Sse.Prefetch0(start + Math.Min(64, bytes - 1));
+            Sse.Prefetch0(start + bytes - 1);
+        }
+    }
+
+    /// <summary>Asks for the lines of <c>[first, first + bytes)</c> in L2, leaving L1 to the data in use.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void ToL2<T>(ref T first, nint bytes)
+    {
+        if (Sse.IsSupported)
+        {
+            var start = (byte*)Unsafe.AsPointer(ref first);
+            Sse.Prefetch1(start);
+            Sse.Prefetch1(start + Math.Min(64, bytes - 1));
+            Sse.Prefetch1(start + bytes - 1);
+        }
+    }
+}
