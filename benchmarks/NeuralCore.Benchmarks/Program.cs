@@ -1,6 +1,12 @@
 using BenchmarkDotNet.Running;
 
 // Hidden: a Stopwatch harness for iterating on the GEMM kernels; the published numbers come from BenchmarkDotNet.
+if (args is ["--quick-gemm-shapes", ..])
+{
+    NeuralCore.Benchmarks.Gemm.GemmShapesQuick.Run(args[1..]);
+    return;
+}
+
 if (args is ["--quick-gemm", ..])
 {
     NeuralCore.Benchmarks.Gemm.GemmQuick.Run(args);

@@ -17,7 +17,9 @@ namespace NeuralCore.Internals.Gemm;
 ///     for each K block (512)                   packed B panels: written by the first row block, reused by the rest
 ///       for each row block (240)               the A block (240 × 512) stays in L2 across the column panels
 ///         for each column panel (NR)           op(B) read in place when it can be, else its packed panel
-///           for each row tile (MR)             micro-kernel; an N tail uses masked moves (a stack tile without them)
+///           for each row tile (MR)             micro-kernel; an N tail uses masked moves (a stack tile without them);
+///                                              in the first row block each tile also prefetches a share of the
+///                                              next panel's source rows (their pack then reads L2, not memory)
 /// </code>
 /// op(B) is read in place ("sup" path, BLIS's name) when its rows are contiguous and close together (see
 /// <see cref="PackBStrideBytes"/>). A transposed B and N-tail panels are always packed. Packing used to happen per row
@@ -31,8 +33,11 @@ namespace NeuralCore.Internals.Gemm;
 /// (float 205, double 96); 12-row tiles on V512, 24 accumulators, with 11 row offsets (more than the free general
 /// registers; float 193, double 94); software prefetch of the B panel 8 k ahead or of A two lines ahead (no gain);
 /// row blocks of 512–1536 bytes of rows and column blocks of 64 KB–2 MB of packed B (within noise). In a same-process
-/// A/B: 12-row tiles addressed from three row bases 4–5% slower at 1024³ and equal below; the next B panel prefetched into L2 and the C tile prefetched on the
-/// first K block, no gain (benchmarks/results/AMD-EPYC-Zen5-gemm.md).
+/// A/B: 12-row tiles addressed from three row bases 4–5% slower at 1024³ and equal below; the next packed B panel
+/// prefetched into L2 and the C tile prefetched on the first K block, no gain (benchmarks/results/AMD-EPYC-Zen5-gemm.md).
+/// What did pay at 1024³ (session 5, timestamps around the tiles and the pack): the tiles themselves ran at ≈ 93% of
+/// peak, and the pack of B's page-apart rows took 6% of the time waiting on memory; prefetching those rows (see
+/// <see cref="Packing.PrefetchDistance"/>) lifted float 1024³ from 225.5 to 234.8 GFLOPS and double from 108.5 to 113.5.
 /// Every element of C sees the same sequence of FMAs whatever tile, panel path or thread computes it, so results
 /// do not depend on the partition.
 /// </remarks>
@@ -165,10 +170,9 @@ internal static class GemmDriver<T, TVector, TSimd>
                             }
                         }
 
-                        // First row block of a packed B in place: while this panel's tiles run, each asks for a share of the
-                        // next panel's rows of B in L2, so that pack reads L2 instead of waiting on rows a page apart one
-                        // miss at a time (see Packing.PrefetchDistance; the two together: float 1024³ 225.5 → 234.8 GFLOPS
-                        // median, double 108.5 → 113.5, in-process A/B).
+                        // First row block, full panels packed from B's rows (not transposed): while this panel's tiles run,
+                        // each asks for a share of the next panel's rows of B in L2, so that pack reads L2 instead of waiting
+                        // on rows a page apart one miss at a time (Packing.PrefetchDistance; figures in the remarks above).
                         var prefetchNext = i0 == rowStart && packFullPanels && !problem.BTransposed && j0 + (2 * panelWidth) <= jcEnd;
                         var tiles = (rowBlock + tileRows - 1) / tileRows;
                         var rowsPerTile = (kBlock + tiles - 1) / tiles;
