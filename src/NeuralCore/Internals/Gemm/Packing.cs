@@ -53,7 +53,12 @@ internal static class Packing
             {
                 ref var source = ref Unsafe.Add(ref problem.B, ((k0 + k) * stride) + j0);
                 ref var target = ref Unsafe.Add(ref packed, k * panelWidth);
-                Prefetch.ToL1(ref Unsafe.Add(ref source, PrefetchDistance * stride), rowBytes);
+                if (k + PrefetchDistance < kBlock)
+                {
+                    // Only rows inside B: a managed ref past the end of an array must not exist even briefly.
+                    Prefetch.ToL1(ref Unsafe.Add(ref source, PrefetchDistance * stride), rowBytes);
+                }
+
                 for (var j = 0; j < panelWidth; j += width)
                 {
                     TSimd.Store(TSimd.Load(ref source, (nuint)j), ref target, (nuint)j);

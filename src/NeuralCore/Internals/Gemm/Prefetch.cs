@@ -5,8 +5,9 @@ namespace NeuralCore.Internals.Gemm;
 
 /// <summary>
 /// Software prefetch of short spans (one panel row or tile row, at most 128 bytes: two or three cache lines). A no-op
-/// where x86 prefetch is not available. A prefetch is only a hint and never faults, so the address may lie past the
-/// end of a buffer or belong to an array that has since moved.
+/// where x86 prefetch is not available. A prefetch is only a hint and never faults, so the span's last byte may lie
+/// past the end of a buffer, and the address may belong to an array that has since moved; the ref passed in must still
+/// point inside its buffer (the GC may see a managed ref, and one outside its object is not allowed).
 /// </summary>
 internal static class Prefetch
 {
