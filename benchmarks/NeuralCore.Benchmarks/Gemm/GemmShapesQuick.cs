@@ -7,11 +7,12 @@ namespace NeuralCore.Benchmarks.Gemm;
 /// <summary>
 /// A Stopwatch harness for any shapes (<c>--quick-gemm-shapes f391 d1024 f384x384x391</c>: f/d for float/double, then n
 /// or M×K×N): each round times every shape once (best of 4 batches of ≈ 10 MFLOP), so a slow phase of the VM hits all
-/// shapes alike; prints the best and the median over <c>NC_ROUNDS</c> rounds (5). <c>NC_OPB=T</c> transposes B.
+/// shapes alike; prints the best and the median over <c>NC_ROUNDS</c> rounds (5). <c>NC_OPA=T</c> / <c>NC_OPB=T</c> transpose A / B.
 /// Vector512 path, one thread.
 /// </summary>
 public static class GemmShapesQuick
 {
+    private static readonly MatrixOp s_opA = Environment.GetEnvironmentVariable("NC_OPA") == "T" ? MatrixOp.Transpose : MatrixOp.None;
     private static readonly MatrixOp s_opB = Environment.GetEnvironmentVariable("NC_OPB") == "T" ? MatrixOp.Transpose : MatrixOp.None;
 
     public static void Run(string[] shapes)
@@ -57,7 +58,7 @@ public static class GemmShapesQuick
         {
             var dims = shape[1..].Split('x').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray();
             var (m, k, n) = dims.Length == 1 ? (dims[0], dims[0], dims[0]) : (dims[0], dims[1], dims[2]);
-            _a = new Matrix<T>(m, k);
+            _a = s_opA == MatrixOp.None ? new Matrix<T>(m, k) : new Matrix<T>(k, m);
             _b = s_opB == MatrixOp.None ? new Matrix<T>(k, n) : new Matrix<T>(n, k);
             _c = new Matrix<T>(m, n);
             var random = new Random(1);
@@ -84,7 +85,7 @@ public static class GemmShapesQuick
                 var start = Stopwatch.GetTimestamp();
                 for (var i = 0; i < repeat; i++)
                 {
-                    NeuralCore.Gemm.Multiply(_a.ReadOnlySpan, MatrixOp.None, _b.ReadOnlySpan, s_opB, T.One, T.Zero, _c.Span, options);
+                    NeuralCore.Gemm.Multiply(_a.ReadOnlySpan, s_opA, _b.ReadOnlySpan, s_opB, T.One, T.Zero, _c.Span, options);
                 }
 
                 best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalSeconds / repeat);
