@@ -184,7 +184,7 @@ public sealed partial class DemoCommandTests : IDisposable
         Assert.Equal(CliApplication.BadArguments, code);
         Assert.Contains(message, stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("training", stdout, StringComparison.Ordinal);
-        Assert.False(File.Exists(Path.Combine(_folder, "moons.svg")));
+        Assert.False(Directory.Exists(_folder) && Directory.EnumerateFileSystemEntries(_folder).Any(), "a rejected command wrote to its output folder");
     }
 
     [Fact]

@@ -79,7 +79,7 @@ public sealed class GemmSmallRowsTests
         {
             for (var m = 1; m <= Threshold + 1; m++)
             {
-                foreach (var (n, k) in new[] { (10, 128), (257, 20), (33, 7), (1, 1) })
+                foreach (var (n, k) in new[] { (10, 128), (257, 20), (33, 7), (1, 1), (40, 0) })
                 {
                     foreach (var storeZ in new[] { true, false })
                     {

@@ -4,7 +4,9 @@ public sealed class DeterminismAndThreadingTests
 {
     private static byte[] TrainOnce(int threads, OptimizerKind kind)
     {
-        using var data = Datasets.MakeMoons<float>(300, 0.2, seed: 9);
+        // 900 = 2·400 + 100: two batches of at least Trainer.NarrowSplitColumns samples, which two threads split
+        // between them, and a partial last batch every epoch, which they do not.
+        using var data = Datasets.MakeMoons<float>(900, 0.2, seed: 9);
         var architecture = NetworkArchitecture.FromSizes([2, 16, 8, 1], [Activation.Relu, Activation.Tanh, Activation.Sigmoid]);
         using var network = new NeuralNetwork<float>(architecture, Initialization.He(4));
         var optimizer = kind switch
@@ -16,11 +18,15 @@ public sealed class DeterminismAndThreadingTests
         var options = new TrainingOptions(Loss.BinaryCrossEntropy, optimizer)
         {
             Epochs = 5,
-            BatchSize = 37, // 300 = 8·37 + 4: a partial last batch every epoch
+            BatchSize = 400,
             Seed = 12,
             Compute = new ComputeOptions(null, threads),
         };
-        network.Train(data.Features.ReadOnlySpan, data.Targets.ReadOnlySpan, options);
+        using var trainer = new Trainer<float>(network, options);
+        trainer.Fit(data.Features.ReadOnlySpan, data.Targets.ReadOnlySpan);
+
+        // The two-thread rows must really have run split steps (the reference path never splits).
+        Assert.Equal(threads > 1 && Kernels.Default != KernelPath.Reference, trainer.HasSplitSteps);
         return NetworkTestHelpers.ParameterBytes(network);
     }
 

@@ -20,6 +20,24 @@ internal static class NetworkTestHelpers
         return data;
     }
 
+    /// <summary>
+    /// Every path but the scalar reference, for tests whose oracle is that reference (on the reference path such a
+    /// test would compare the code with itself).
+    /// </summary>
+    public static TheoryData<KernelPath> FastPaths()
+    {
+        var data = new TheoryData<KernelPath>();
+        foreach (var path in Kernels.Available)
+        {
+            if (path != KernelPath.Reference)
+            {
+                data.Add(path);
+            }
+        }
+
+        return data;
+    }
+
     /// <summary>Forward pass in double, straight from the definitions and the public [out, in] weights.</summary>
     public static double[,] ReferenceForward<T>(NeuralNetwork<T> network, double[,] x)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -2,6 +2,8 @@ using System.Numerics;
 
 namespace NeuralCore.Tests.Network;
 
+/// <remarks>In the kernel category, so the ISA-off runs of .ci/run measure the narrower paths' code too.</remarks>
+[Trait("Category", "Kernels")]
 public sealed class ZeroAllocationTests
 {
     /// <summary>
