@@ -34,8 +34,15 @@ public sealed class GemmMultiplyTests
         yield return (900, 1, 4);
         yield return (900, 8, 8);
 
-        // More than one K block (256) and row block (240), with tails on every axis.
+        // More than one K block (512) and row block (240), with tails on every axis.
         yield return (250, 70, 600);
+
+        // One-vector panels (N ≤ 16 floats or 8 doubles) on 16-row tiles (TallMicroKernel) and their 8-row rest: full and
+        // partial vectors, exact multiples of 16 rows and not, and a second K block that reads C back.
+        yield return (16, 16, 9);
+        yield return (32, 1, 5);
+        yield return (47, 8, 600);
+        yield return (241, 10, 33);
     }
 
     [Theory]

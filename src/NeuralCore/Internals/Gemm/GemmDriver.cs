@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -76,7 +77,7 @@ internal static class GemmDriver<T, TVector, TSimd>
     /// <summary>Whether this width has 32 vector registers (AVX-512) rather than 16 (AVX2, SSE, and the scalar path's xmm).</summary>
     public static bool WideRegisterFile => TSimd.Count * Unsafe.SizeOf<T>() >= 64;
 
-    /// <summary>The tile height: 8 with 32 vector registers of 512 bits, 6 for the 16-register widths, 4 scalar.</summary>
+    /// <summary>The tile height: 8 with 32 vector registers of 512 bits (16 for a one-vector panel: <see cref="TallMicroKernel"/>), 6 for the 16-register widths, 4 scalar.</summary>
     public static int TileRows => TSimd.Count == 1 ? 4 : WideRegisterFile ? 8 : 6;
 
     /// <summary>The panel width: two vectors, or one when all of N fits in one (a narrow layer wastes fewer lanes).</summary>
@@ -177,8 +178,14 @@ internal static class GemmDriver<T, TVector, TSimd>
                         var tiles = (rowBlock + tileRows - 1) / tileRows;
                         var rowsPerTile = (kBlock + tiles - 1) / tiles;
                         var prefetched = 0;
-                        for (var i = i0; i < i0 + rowBlock; i += tileRows)
+
+                        // A panel of one vector or less gets 16-row tiles on 32-register widths (TallMicroKernel); the row
+                        // block's last rows, fewer than 16, take the 8-row kernel.
+                        var tall = WideRegisterFile && columns <= TSimd.Count;
+                        int tileHeight;
+                        for (var i = i0; i < i0 + rowBlock; i += tileHeight)
                         {
+                            tileHeight = tall && i0 + rowBlock - i >= TallMicroKernel.Rows ? TallMicroKernel.Rows : Math.Min(tileRows, i0 + rowBlock - i);
                             if (prefetchNext)
                             {
                                 var until = Math.Min(kBlock, prefetched + rowsPerTile);
@@ -186,7 +193,6 @@ internal static class GemmDriver<T, TVector, TSimd>
                                 prefetched = until;
                             }
 
-                            var tileHeight = Math.Min(tileRows, i0 + rowBlock - i);
                             tile.A = ref Unsafe.Add(ref problem.A, (i * problem.ARowStride) + (k0 * problem.AKStride));
                             if (problem.BiasPerRow)
                             {
@@ -282,6 +288,10 @@ internal static class GemmDriver<T, TVector, TSimd>
     {
         switch (rows)
         {
+            case TallMicroKernel.Rows:
+                Debug.Assert(TColumns.Value == 1 && WideRegisterFile, "16-row tiles are for one-vector panels on 32 registers.");
+                TallMicroKernel.Run<T, TVector, TSimd, TPartial, TActivation>(ref tile);
+                break;
             case 8: MicroKernel.Run<T, TVector, TSimd, Int8, TColumns, TPartial, TActivation>(ref tile); break;
             case 7: MicroKernel.Run<T, TVector, TSimd, Int7, TColumns, TPartial, TActivation>(ref tile); break;
             case 6: MicroKernel.Run<T, TVector, TSimd, Int6, TColumns, TPartial, TActivation>(ref tile); break;

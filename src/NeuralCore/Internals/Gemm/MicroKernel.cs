@@ -275,7 +275,7 @@ internal static class MicroKernel
 
     /// <summary>The store phase of one tile row (see <see cref="TileArguments{T}"/>): scale, add β·C, bias, Z, activation.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreRow<T, TVector, TSimd, TColumns>(ref TileArguments<T> args, nint row, TVector acc0, TVector acc1)
+    internal static void StoreRow<T, TVector, TSimd, TColumns>(ref TileArguments<T> args, nint row, TVector acc0, TVector acc1)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : struct, ISimd<T, TVector>
@@ -353,7 +353,7 @@ internal static class MicroKernel
     /// only the valid columns of C, Z and the bias are touched.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreRowPartial<T, TVector, TSimd, TColumns>(ref TileArguments<T> args, nint row, TVector acc0, TVector acc1)
+    internal static void StoreRowPartial<T, TVector, TSimd, TColumns>(ref TileArguments<T> args, nint row, TVector acc0, TVector acc1)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : struct, ISimd<T, TVector>
