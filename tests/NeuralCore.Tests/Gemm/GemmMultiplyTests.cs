@@ -43,6 +43,10 @@ public sealed class GemmMultiplyTests
         yield return (32, 1, 5);
         yield return (47, 8, 600);
         yield return (241, 10, 33);
+        yield return (241, 8, 33);
+
+        // K = 0 with B rows 4 KB apart (a packed B, were there anything to pack): C = β·C only.
+        yield return (64, 1024, 0);
     }
 
     [Theory]
@@ -60,7 +64,7 @@ public sealed class GemmMultiplyTests
         var random = new Random(7);
         foreach (var (alpha, beta) in new[] { (1.0, 0.0), (-0.5, 0.0), (1.5, 0.75), (0.0, -2.0), (2.0, 1.0) })
         {
-            foreach (var (m, n, k) in new[] { (17, 33, 9), (8, 32, 300), (5, 3, 2), (65, 17, 31) })
+            foreach (var (m, n, k) in new[] { (17, 33, 9), (8, 32, 300), (5, 3, 2), (65, 17, 31), (47, 16, 600) })
             {
                 Check<float>(path, m, n, k, MatrixOp.None, MatrixOp.Transpose, alpha, beta, random);
                 Check<double>(path, m, n, k, MatrixOp.Transpose, MatrixOp.None, alpha, beta, random);

@@ -19,6 +19,10 @@ public sealed class GemmThreadingTests
             (301, 203, 100, MatrixOp.None, MatrixOp.None),
             (1000, 20, 200, MatrixOp.Transpose, MatrixOp.None),
             (130, 250, 530, MatrixOp.None, MatrixOp.Transpose),
+
+            // One-vector panels on 16-row tiles, split by rows, one full and one partial vector, two K blocks.
+            (1016, 16, 600, MatrixOp.None, MatrixOp.None),
+            (1016, 10, 600, MatrixOp.Transpose, MatrixOp.Transpose),
         })
         {
             AssertThreadedMatchesSingleThreaded(path, m, n, k, opA, opB, bGuard: 1, runs: 4);
@@ -59,6 +63,7 @@ public sealed class GemmThreadingTests
         GemmEpilogueTests.Check<float>(path, Activation.Tanh, 300, 200, 70, MatrixOp.None, MatrixOp.Transpose, true, BiasAlong.Columns, random, 2);
         GemmEpilogueTests.Check<double>(path, Activation.Softmax, 1200, 10, 200, MatrixOp.None, MatrixOp.None, true, BiasAlong.Columns, random, 2);
         GemmEpilogueTests.Check<float>(path, Activation.Relu, 100, 900, 50, MatrixOp.None, MatrixOp.None, false, BiasAlong.Rows, random, 2);
+        GemmEpilogueTests.Check<float>(path, Activation.Sigmoid, 1016, 16, 600, MatrixOp.Transpose, MatrixOp.None, true, BiasAlong.Rows, random, 2);
     }
 
     [Fact]

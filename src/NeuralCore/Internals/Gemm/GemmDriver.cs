@@ -174,14 +174,15 @@ internal static class GemmDriver<T, TVector, TSimd>
                         // First row block, full panels packed from B's rows (not transposed): while this panel's tiles run,
                         // each asks for a share of the next panel's rows of B in L2, so that pack reads L2 instead of waiting
                         // on rows a page apart one miss at a time (Packing.PrefetchDistance; figures in the remarks above).
-                        var prefetchNext = i0 == rowStart && packFullPanels && !problem.BTransposed && j0 + (2 * panelWidth) <= jcEnd;
+                        var prefetchNext = i0 == rowStart && packFullPanels && !problem.BTransposed && kBlock > 0 && j0 + (2 * panelWidth) <= jcEnd;
                         var tiles = (rowBlock + tileRows - 1) / tileRows;
                         var rowsPerTile = (kBlock + tiles - 1) / tiles;
                         var prefetched = 0;
 
                         // A panel of one vector or less gets 16-row tiles on 32-register widths (TallMicroKernel); the row
-                        // block's last rows, fewer than 16, take the 8-row kernel.
-                        var tall = WideRegisterFile && columns <= TSimd.Count;
+                        // block's last rows, fewer than 16, take the 8-row kernel. Not where the tail needs the 8-row stack
+                        // tile below (no masked moves: never so on AVX-512 today).
+                        var tall = WideRegisterFile && columns <= TSimd.Count && (columns == TSimd.Count || TSimd.HasMaskedMemory);
                         int tileHeight;
                         for (var i = i0; i < i0 + rowBlock; i += tileHeight)
                         {

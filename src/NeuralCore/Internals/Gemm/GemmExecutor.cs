@@ -27,6 +27,19 @@ internal static unsafe class GemmExecutor
     public static void Execute<T>(ref GemmProblem<T> problem, Activation activation, KernelPath path, int maxThreads)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (problem.K == 0)
+        {
+            // C = β·C (+ bias, f): nothing of A or B is read. They may be empty arrays, where even the tile's starting
+            // refs (row i, column j) would lie outside the object, which a ref must not do even briefly (the GC may see
+            // it); so both point at C with zero strides, whose first row holds every column a tile starts at.
+            problem.A = ref problem.C;
+            problem.ARowStride = 0;
+            problem.AKStride = 0;
+            problem.B = ref problem.C;
+            problem.BStride = 0;
+            problem.BTransposed = false;
+        }
+
         switch (path)
         {
             case KernelPath.Vector512 when Vector512.IsHardwareAccelerated:

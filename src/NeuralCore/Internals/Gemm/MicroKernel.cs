@@ -66,6 +66,14 @@ internal static class MicroKernel
 
         for (nint k = 0; k < kBlock; k++)
         {
+            if (k != 0)
+            {
+                // Step between k, not after the last one: that would leave the refs past the end of A or B, and a ref
+                // outside its object must not exist even briefly (the GC may see it at the loop's back edge).
+                a = ref Unsafe.Add(ref a, aKStride);
+                b = ref Unsafe.Add(ref b, bKStride);
+            }
+
             var b0 = TSimd.Load(ref b);
             var b1 = two ? TSimd.Load(ref Unsafe.Add(ref b, width)) : default;
             {
@@ -147,8 +155,6 @@ internal static class MicroKernel
                 }
             }
 
-            a = ref Unsafe.Add(ref a, aKStride);
-            b = ref Unsafe.Add(ref b, bKStride);
         }
 
         if (TPartial.Value)

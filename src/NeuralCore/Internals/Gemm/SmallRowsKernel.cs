@@ -129,6 +129,13 @@ internal static class SmallRowsKernel
 
         for (nint p = 0; p < k; p++)
         {
+            if (p != 0)
+            {
+                // Step between k, not after the last one (see MicroKernel.Run: no ref past the end of A or B).
+                a = ref Unsafe.Add(ref a, aKStride);
+                b = ref Unsafe.Add(ref b, bStride);
+            }
+
             var x0 = TSimd.Broadcast(a);
             var x1 = TRows.Value > 1 ? TSimd.Broadcast(Unsafe.Add(ref a, o1)) : default;
             var x2 = TRows.Value > 2 ? TSimd.Broadcast(Unsafe.Add(ref a, o2)) : default;
@@ -183,8 +190,6 @@ internal static class SmallRowsKernel
                 c0F = TSimd.MultiplyAdd(x0, LoadB<T, TVector, TSimd, TVectors, TPartial>(ref b, 15, last), c0F);
             }
 
-            a = ref Unsafe.Add(ref a, aKStride);
-            b = ref Unsafe.Add(ref b, bStride);
         }
 
         // Park the accumulators; the store phase runs out of line: inlined here, its temporaries on top of 24 live

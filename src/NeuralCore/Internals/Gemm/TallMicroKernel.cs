@@ -65,6 +65,14 @@ internal static class TallMicroKernel
 
         for (nint k = 0; k < kBlock; k++)
         {
+            if (k != 0)
+            {
+                // Step between k, not after the last one: that would leave the refs past the end of A or B, and a ref
+                // outside its object must not exist even briefly (the GC may see it at the loop's back edge).
+                a = ref Unsafe.Add(ref a, aKStride);
+                b = ref Unsafe.Add(ref b, bKStride);
+            }
+
             var bk = TSimd.Load(ref b);
             ref var a8 = ref Unsafe.Add(ref a, o8);
             c0 = TSimd.MultiplyAdd(TSimd.Broadcast(a), bk, c0);
@@ -83,8 +91,6 @@ internal static class TallMicroKernel
             c13 = TSimd.MultiplyAdd(TSimd.Broadcast(Unsafe.Add(ref a8, o5)), bk, c13);
             c14 = TSimd.MultiplyAdd(TSimd.Broadcast(Unsafe.Add(ref a8, o6)), bk, c14);
             c15 = TSimd.MultiplyAdd(TSimd.Broadcast(Unsafe.Add(ref a8, o7)), bk, c15);
-            a = ref Unsafe.Add(ref a, aKStride);
-            b = ref Unsafe.Add(ref b, bKStride);
         }
 
         if (TPartial.Value)

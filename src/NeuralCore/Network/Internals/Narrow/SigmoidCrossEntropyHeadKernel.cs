@@ -173,15 +173,23 @@ internal ref struct SigmoidCrossEntropyHeadKernel<T, TPrevious> : IElementwiseKe
             z = TSimd.FusedMultiplyAdd(TSimd.Broadcast(Unsafe.Add(ref w, _wStride)), TSimd.Load(ref x, _xStride), z);
             z = TSimd.FusedMultiplyAdd(TSimd.Broadcast(Unsafe.Add(ref w, 2 * _wStride)), TSimd.Load(ref x, 2 * _xStride), z);
             z = TSimd.FusedMultiplyAdd(TSimd.Broadcast(Unsafe.Add(ref w, 3 * _wStride)), TSimd.Load(ref x, 3 * _xStride), z);
-            x = ref Unsafe.Add(ref x, 4 * _xStride);
-            w = ref Unsafe.Add(ref w, 4 * _wStride);
+            if (k + 4 < _inputs)
+            {
+                // Only onto an input that exists: a ref past the last row could lie outside the buffer, which a ref must
+                // not do even briefly (the GC may see it).
+                x = ref Unsafe.Add(ref x, 4 * _xStride);
+                w = ref Unsafe.Add(ref w, 4 * _wStride);
+            }
         }
 
         for (; k < _inputs; k++)
         {
             z = TSimd.FusedMultiplyAdd(TSimd.Broadcast(w), TSimd.Load(ref x), z);
-            x = ref Unsafe.Add(ref x, _xStride);
-            w = ref Unsafe.Add(ref w, _wStride);
+            if (k + 1 < _inputs)
+            {
+                x = ref Unsafe.Add(ref x, _xStride);
+                w = ref Unsafe.Add(ref w, _wStride);
+            }
         }
 
         return z;
@@ -201,9 +209,13 @@ internal ref struct SigmoidCrossEntropyHeadKernel<T, TPrevious> : IElementwiseKe
         {
             TSimd.Store(TSimd.Derivative<TPrevious>(TSimd.Load(ref x), TSimd.FusedMultiplyAdd(TSimd.Broadcast(w), delta, TSimd.Zero)), ref d);
             TSimd.Store(TSimd.Derivative<TPrevious>(TSimd.Load(ref x, _xStride), TSimd.FusedMultiplyAdd(TSimd.Broadcast(Unsafe.Add(ref w, _wStride)), delta, TSimd.Zero)), ref d, _previousDeltaStride);
-            x = ref Unsafe.Add(ref x, 2 * _xStride);
-            d = ref Unsafe.Add(ref d, 2 * _previousDeltaStride);
-            w = ref Unsafe.Add(ref w, 2 * _wStride);
+            if (k + 2 < _inputs)
+            {
+                // Only onto an input that exists (see Logit).
+                x = ref Unsafe.Add(ref x, 2 * _xStride);
+                d = ref Unsafe.Add(ref d, 2 * _previousDeltaStride);
+                w = ref Unsafe.Add(ref w, 2 * _wStride);
+            }
         }
 
         if (k < _inputs)
