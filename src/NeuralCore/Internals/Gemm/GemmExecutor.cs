@@ -40,6 +40,13 @@ internal static unsafe class GemmExecutor
             problem.BTransposed = false;
         }
 
+        if (!problem.StoreZ)
+        {
+            // Z is never written then, but the tiles still form their Z refs: on C, not at offsets from a null ref.
+            problem.Z = ref problem.C;
+            problem.ZStride = problem.CStride;
+        }
+
         switch (path)
         {
             case KernelPath.Vector512 when Vector512.IsHardwareAccelerated:

@@ -113,7 +113,9 @@ internal static class Packing
         for (var h = 0; h < panelWidth; h += width)
         {
             var valid = Math.Clamp(columns - h, 0, width);
-            ref var rows = ref Unsafe.Add(ref problem.B, ((j0 + h) * stride) + k0);
+            // A register of columns past the N tail (valid = 0) reads nothing; its rows of B need not exist, so its ref
+            // stays on B's first row rather than pointing past the end of B.
+            ref var rows = ref Unsafe.Add(ref problem.B, ((valid > 0 ? j0 + h : 0) * stride) + k0);
             var k = 0;
             for (; k + width <= kBlock; k += width)
             {
