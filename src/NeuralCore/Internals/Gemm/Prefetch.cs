@@ -13,27 +13,35 @@ internal static class Prefetch
 {
     /// <summary>Asks for the lines of <c>[first, first + bytes)</c> in L1 (and L2).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static unsafe void ToL1<T>(ref T first, nint bytes)
-    {
-        if (Sse.IsSupported)
-        {
-            var start = (byte*)Unsafe.AsPointer(ref first);
-            Sse.Prefetch0(start);
-            Sse.Prefetch0(start + Math.Min(64, bytes - 1));
-            Sse.Prefetch0(start + bytes - 1);
-        }
-    }
+    public static void ToL1<T>(ref T first, nint bytes) => Lines(ref first, bytes, toL1: true);
 
     /// <summary>Asks for the lines of <c>[first, first + bytes)</c> in L2, leaving L1 to the data in use.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static unsafe void ToL2<T>(ref T first, nint bytes)
+    public static void ToL2<T>(ref T first, nint bytes) => Lines(ref first, bytes, toL1: false);
+
+    // The first, second and last line of the span (the JIT folds toL1, a constant at every call).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Lines<T>(ref T first, nint bytes, bool toL1)
     {
         if (Sse.IsSupported)
         {
             var start = (byte*)Unsafe.AsPointer(ref first);
-            Sse.Prefetch1(start);
-            Sse.Prefetch1(start + Math.Min(64, bytes - 1));
-            Sse.Prefetch1(start + bytes - 1);
+            Line(start, toL1);
+            Line(start + Math.Min(64, bytes - 1), toL1);
+            Line(start + bytes - 1, toL1);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Line(byte* address, bool toL1)
+    {
+        if (toL1)
+        {
+            Sse.Prefetch0(address);
+        }
+        else
+        {
+            Sse.Prefetch1(address);
         }
     }
 }
