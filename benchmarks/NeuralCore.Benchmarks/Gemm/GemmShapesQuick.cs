@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Numerics;
 
@@ -6,7 +5,7 @@ namespace NeuralCore.Benchmarks.Gemm;
 
 /// <summary>
 /// A Stopwatch harness for any shapes (<c>--quick-gemm-shapes f391 d1024 f384x384x391</c>: f/d for float/double, then n
-/// or M×K×N): each round times every shape once (best of 4 batches of ≈ 10 MFLOP), so a slow phase of the VM hits all
+/// or M×K×N): each round times every shape once (best of 4 batches of ≈ 20 MFLOP or one call), so a slow phase of the VM hits all
 /// shapes alike; prints the best and the median over <c>NC_ROUNDS</c> rounds (5). <c>NC_OPA=T</c> / <c>NC_OPB=T</c> transpose A / B.
 /// Vector512 path, one thread.
 /// </summary>
@@ -75,24 +74,10 @@ public static class GemmShapesQuick
             _flops = 2.0 * m * n * k;
         }
 
-        public double Gflops()
-        {
-            var options = new ComputeOptions(KernelPath.Vector512, 1);
-            var repeat = Math.Max(1, (int)(1e7 / _flops));
-            var best = double.MaxValue;
-            for (var batch = 0; batch < 4; batch++)
-            {
-                var start = Stopwatch.GetTimestamp();
-                for (var i = 0; i < repeat; i++)
-                {
-                    NeuralCore.Gemm.Multiply(_a.ReadOnlySpan, s_opA, _b.ReadOnlySpan, s_opB, T.One, T.Zero, _c.Span, options);
-                }
-
-                best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalSeconds / repeat);
-            }
-
-            return _flops / best / 1e9;
-        }
+        public double Gflops() => _flops / GemmQuick.BestSeconds(
+            () => NeuralCore.Gemm.Multiply(_a.ReadOnlySpan, s_opA, _b.ReadOnlySpan, s_opB, T.One, T.Zero, _c.Span, new ComputeOptions(KernelPath.Vector512, 1)),
+            _flops,
+            trials: 4) / 1e9;
 
         public void Dispose()
         {

@@ -9,34 +9,13 @@ internal static class NetworkTestHelpers
         [Activation.Linear, Activation.Sigmoid, Activation.Relu, Activation.LeakyRelu, Activation.Tanh, Activation.Softmax];
 
     /// <summary>Every kernel path this machine runs, as theory data.</summary>
-    public static TheoryData<KernelPath> Paths()
-    {
-        var data = new TheoryData<KernelPath>();
-        foreach (var path in Kernels.Available)
-        {
-            data.Add(path);
-        }
-
-        return data;
-    }
+    public static TheoryData<KernelPath> Paths() => [.. Kernels.Available];
 
     /// <summary>
     /// Every path but the scalar reference, for tests whose oracle is that reference (on the reference path such a
     /// test would compare the code with itself).
     /// </summary>
-    public static TheoryData<KernelPath> FastPaths()
-    {
-        var data = new TheoryData<KernelPath>();
-        foreach (var path in Kernels.Available)
-        {
-            if (path != KernelPath.Reference)
-            {
-                data.Add(path);
-            }
-        }
-
-        return data;
-    }
+    public static TheoryData<KernelPath> FastPaths() => [.. Kernels.Available.Where(p => p != KernelPath.Reference)];
 
     /// <summary>Forward pass in double, straight from the definitions and the public [out, in] weights.</summary>
     public static double[,] ReferenceForward<T>(NeuralNetwork<T> network, double[,] x)

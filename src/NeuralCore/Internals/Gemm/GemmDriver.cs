@@ -135,6 +135,9 @@ internal static class GemmDriver<T, TVector, TSimd>
                 for (var i0 = rowStart; i0 < rowEnd; i0 += RowBlock)
                 {
                     var rowBlock = Math.Min(RowBlock, rowEnd - i0);
+
+                    // The first row block's share of the next panel's rows per tile (see prefetchNext below).
+                    var rowsPerTile = (kBlock + ((rowBlock + tileRows - 1) / tileRows) - 1) / ((rowBlock + tileRows - 1) / tileRows);
                     for (var j0 = jc; j0 < jcEnd; j0 += panelWidth)
                     {
                         var columns = Math.Min(panelWidth, jcEnd - j0);
@@ -174,9 +177,7 @@ internal static class GemmDriver<T, TVector, TSimd>
                         // First row block, full panels packed from B's rows (not transposed): while this panel's tiles run,
                         // each asks for a share of the next panel's rows of B in L2, so that pack reads L2 instead of waiting
                         // on rows a page apart one miss at a time (Packing.PrefetchDistance; figures in the remarks above).
-                        var prefetchNext = i0 == rowStart && packFullPanels && !problem.BTransposed && kBlock > 0 && j0 + (2 * panelWidth) <= jcEnd;
-                        var tiles = (rowBlock + tileRows - 1) / tileRows;
-                        var rowsPerTile = (kBlock + tiles - 1) / tiles;
+                        var prefetchNext = i0 == rowStart && packFullPanels && !problem.BTransposed && j0 + (2 * panelWidth) <= jcEnd;
                         var prefetched = 0;
 
                         // A panel of one vector or less gets 16-row tiles on 32-register widths (TallMicroKernel); the row

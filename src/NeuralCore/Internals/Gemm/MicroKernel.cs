@@ -61,7 +61,7 @@ internal static class MicroKernel
 
         if (args.LoadC)
         {
-            PrefetchTile<T, TVector, TSimd, TRows, TColumns>(ref args);
+            PrefetchTile(ref args, TRows.Value, (nint)(TColumns.Value * TSimd.Count * Unsafe.SizeOf<T>()));
         }
 
         for (nint k = 0; k < kBlock; k++)
@@ -265,15 +265,10 @@ internal static class MicroKernel
     /// never faults, so the address need not stay pinned.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void PrefetchTile<T, TVector, TSimd, TRows, TColumns>(ref TileArguments<T> args)
+    internal static void PrefetchTile<T>(ref TileArguments<T> args, int rows, nint rowBytes)
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TVector : struct
-        where TSimd : struct, ISimd<T, TVector>
-        where TRows : struct, IConstant
-        where TColumns : struct, IConstant
     {
-        var rowBytes = (nint)(TColumns.Value * TSimd.Count * Unsafe.SizeOf<T>());
-        for (var r = 0; r < TRows.Value; r++)
+        for (var r = 0; r < rows; r++)
         {
             Prefetch.ToL1(ref Unsafe.Add(ref args.C, r * args.CStride), rowBytes);
         }

@@ -56,11 +56,7 @@ internal static class TallMicroKernel
 
         if (args.LoadC)
         {
-            var rowBytes = (nint)(TSimd.Count * Unsafe.SizeOf<T>());
-            for (var r = 0; r < Rows; r++)
-            {
-                Prefetch.ToL1(ref Unsafe.Add(ref args.C, r * args.CStride), rowBytes);
-            }
+            MicroKernel.PrefetchTile(ref args, Rows, (nint)(TSimd.Count * Unsafe.SizeOf<T>()));
         }
 
         for (nint k = 0; k < kBlock; k++)
