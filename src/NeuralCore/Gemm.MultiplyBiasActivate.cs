@@ -79,9 +79,9 @@ public static partial class Gemm
                 $"bias must have {(biasPerRow ? "M" : "N")} = {biasLength} elements for output {output.Shape} with BiasAlong.{biasAlong}; got {bias.Length}.");
         }
 
-        if (!Enum.IsDefined(activation))
+        if (!Enum.IsDefined(activation.Kind))
         {
-            ThrowHelper.ThrowArgumentOutOfRange(nameof(activation), $"activation must be a defined Activation; got {(int)activation}.");
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(activation), $"activation must be a defined Activation; got kind {(int)activation.Kind}.");
         }
 
         ArgumentValidation.Disjoint(bias, output, nameof(bias), nameof(output));

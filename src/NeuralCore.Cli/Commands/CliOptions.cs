@@ -36,10 +36,10 @@ internal static class CliOptions
     };
 
     /// <summary>The loss that fits an output activation: bce for sigmoid, ce for softmax, mse otherwise.</summary>
-    public static Loss DefaultLoss(Activation output) => output switch
+    public static Loss DefaultLoss(Activation output) => output.Kind switch
     {
-        Activation.Sigmoid => NeuralCore.Loss.BinaryCrossEntropy,
-        Activation.Softmax => NeuralCore.Loss.CrossEntropy,
+        ActivationKind.Sigmoid => NeuralCore.Loss.BinaryCrossEntropy,
+        ActivationKind.Softmax => NeuralCore.Loss.CrossEntropy,
         _ => NeuralCore.Loss.MeanSquaredError,
     };
 

@@ -1,52 +1,70 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace NeuralCore;
 
-/// <summary>The names activations have in architecture files: <c>sigmoid</c>, <c>relu</c>, <c>leaky_relu</c>, <c>tanh</c>, <c>linear</c>, <c>softmax</c>.</summary>
+/// <summary>
+/// The one list of activation kinds as users see them: the name in architecture files (<c>sigmoid</c>, <c>relu</c>,
+/// <c>leaky_relu</c>, …), the JSON property of a parameterised kind (<c>negative_slope</c>) and its
+/// default. Messages, the JSON reader and writer and the command-line help all read it.
+/// </summary>
 public static class ActivationNames
 {
-    private static readonly (string Name, Activation Activation)[] s_names =
+    // In the order users meet them; the kinds' enum values are the indices of nothing (looked up by kind).
+    private static readonly ActivationInfo[] s_kinds =
     [
-        ("sigmoid", Activation.Sigmoid),
-        ("relu", Activation.Relu),
-        ("leaky_relu", Activation.LeakyRelu),
-        ("tanh", Activation.Tanh),
-        ("linear", Activation.Linear),
-        ("softmax", Activation.Softmax),
+        new(ActivationKind.Sigmoid, "sigmoid", null, 0),
+        new(ActivationKind.Relu, "relu", null, 0),
+        new(ActivationKind.LeakyRelu, "leaky_relu", "negative_slope", Activation.DefaultNegativeSlope),
+        new(ActivationKind.Tanh, "tanh", null, 0),
+        new(ActivationKind.Linear, "linear", null, 0),
+        new(ActivationKind.Softmax, "softmax", null, 0),
     ];
 
     /// <summary>Every valid name, comma-separated, as listed in error messages.</summary>
-    public static string ValidNames { get; } = string.Join(", ", s_names.Select(n => n.Name));
+    public static string ValidNames { get; } = string.Join(", ", s_kinds.Select(n => n.Name));
 
-    /// <summary>The file name of <paramref name="activation"/>, e.g. <c>leaky_relu</c>.</summary>
+    /// <summary>Every kind with its name, parameter name and default, in the documented order.</summary>
+    public static IReadOnlyList<ActivationInfo> All => s_kinds;
+
+    /// <summary>The file name of <paramref name="activation"/>'s kind, e.g. <c>leaky_relu</c> (the parameter is not part of the name).</summary>
     /// <param name="activation">The activation.</param>
     /// <returns>The name.</returns>
-    /// <exception cref="ArgumentOutOfRangeException">The value is not a defined activation.</exception>
-    public static string GetName(Activation activation)
+    /// <exception cref="ArgumentOutOfRangeException">The kind is not defined.</exception>
+    public static string GetName(Activation activation) => Describe(activation.Kind).Name;
+
+    /// <summary>The file name of <paramref name="kind"/>.</summary>
+    /// <param name="kind">The kind.</param>
+    /// <returns>The name.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The kind is not defined.</exception>
+    public static string GetName(ActivationKind kind) => Describe(kind).Name;
+
+    /// <summary>The name, parameter name and default parameter of <paramref name="kind"/>.</summary>
+    /// <param name="kind">The kind.</param>
+    /// <returns>The description.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The kind is not defined.</exception>
+    public static ActivationInfo Describe(ActivationKind kind)
     {
-        foreach (var (name, value) in s_names)
+        foreach (var info in s_kinds)
         {
-            if (value == activation)
+            if (info.Kind == kind)
             {
-                return name;
+                return info;
             }
         }
 
-        throw new ArgumentOutOfRangeException(nameof(activation), activation, $"Not a defined activation; expected one of: {ValidNames}.");
+        throw new ArgumentOutOfRangeException(nameof(kind), kind, $"Not a defined activation kind ({(int)kind}); expected one of: {ValidNames}.");
     }
 
-    /// <summary>Parses a name (case-insensitive, surrounding spaces ignored).</summary>
+    /// <summary>Parses a name (case-insensitive, surrounding spaces ignored) into the kind with its default parameter.</summary>
     /// <param name="name">The name.</param>
     /// <param name="activation">The activation, when the name is valid.</param>
     /// <returns><see langword="true"/> when the name is valid.</returns>
     public static bool TryParse(string? name, out Activation activation)
     {
-        var trimmed = name?.Trim();
-        foreach (var (candidate, value) in s_names)
+        if (TryParseKind(name, out var info))
         {
-            if (string.Equals(candidate, trimmed, StringComparison.OrdinalIgnoreCase))
-            {
-                activation = value;
-                return true;
-            }
+            activation = Activation.FromKind(info.Kind);
+            return true;
         }
 
         activation = default;
@@ -56,7 +74,7 @@ public static class ActivationNames
     /// <summary>Parses a name; unlike one of the seed texts, an unknown name is an error, never a silent fallback to linear.</summary>
     /// <param name="name">The name.</param>
     /// <param name="paramName">The argument to name in the error.</param>
-    /// <returns>The activation.</returns>
+    /// <returns>The activation, with its kind's default parameter.</returns>
     /// <exception cref="ArgumentException">The name is not one of <see cref="ValidNames"/>.</exception>
     public static Activation Parse(string? name, string paramName = "name")
     {
@@ -66,5 +84,25 @@ public static class ActivationNames
         }
 
         return activation;
+    }
+
+    /// <summary>Looks up a name (case-insensitive, surrounding spaces ignored).</summary>
+    /// <param name="name">The name.</param>
+    /// <param name="info">The kind's description, when the name is valid.</param>
+    /// <returns><see langword="true"/> when the name is valid.</returns>
+    public static bool TryParseKind(string? name, [NotNullWhen(true)] out ActivationInfo? info)
+    {
+        var trimmed = name?.Trim();
+        foreach (var candidate in s_kinds)
+        {
+            if (string.Equals(candidate.Name, trimmed, StringComparison.OrdinalIgnoreCase))
+            {
+                info = candidate;
+                return true;
+            }
+        }
+
+        info = null;
+        return false;
     }
 }

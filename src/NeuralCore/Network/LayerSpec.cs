@@ -6,9 +6,9 @@ namespace NeuralCore;
 /// </summary>
 /// <param name="InputDim">The width of the layer's input (≥ 1).</param>
 /// <param name="OutputDim">The number of units, the width of the layer's output (≥ 1).</param>
-/// <param name="Activation">The activation f.</param>
+/// <param name="Activation">The activation f, with its parameter.</param>
 public readonly record struct LayerSpec(int InputDim, int OutputDim, Activation Activation)
 {
     /// <inheritdoc/>
-    public override string ToString() => $"{InputDim}→{OutputDim} {ActivationNames.GetName(Activation)}";
+    public override string ToString() => $"{InputDim}→{OutputDim} {Activation}";
 }

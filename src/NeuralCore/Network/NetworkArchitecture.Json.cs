@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace NeuralCore;
 
-/// <summary>Seed 003's JSON form: <c>[{"input_dim": 2, "output_dim": 4, "activation": "relu"}, …]</c>.</summary>
+/// <summary>Seed 003's JSON form: <c>[{"input_dim": 2, "output_dim": 4, "activation": "relu"}, …]</c>, with a parameterised activation's parameter beside it (<c>"negative_slope": 0.2</c>).</summary>
 /// <remarks>
 /// Read and written with <see cref="Utf8JsonReader"/>/<see cref="Utf8JsonWriter"/> (no reflection, so the library
 /// stays AOT-compatible). Reading is strict: a missing or unknown property, a non-integer dimension or an unknown
@@ -110,6 +110,14 @@ public sealed partial class NetworkArchitecture
             writer.WriteNumber(InputDimName, layer.InputDim);
             writer.WriteNumber(OutputDimName, layer.OutputDim);
             writer.WriteString(ActivationName, ActivationNames.GetName(layer.Activation));
+
+            // A parameter is written only when it differs from the default, so default layers keep seed 003's form.
+            var info = ActivationNames.Describe(layer.Activation.Kind);
+            if (info.ParameterName is not null && layer.Activation.Parameter != info.DefaultParameter)
+            {
+                writer.WriteNumber(info.ParameterName, layer.Activation.Parameter);
+            }
+
             writer.WriteEndObject();
         }
 
@@ -119,7 +127,9 @@ public sealed partial class NetworkArchitecture
     private static LayerSpec ReadLayer(ref Utf8JsonReader reader, int index)
     {
         int? input = null, output = null;
-        Activation? activation = null;
+        ActivationInfo? activation = null;
+        string? parameterName = null;
+        double parameter = 0;
         while (true)
         {
             Read(ref reader);
@@ -145,15 +155,30 @@ public sealed partial class NetworkArchitecture
                     }
 
                     var name = reader.GetString();
-                    if (!ActivationNames.TryParse(name, out var parsed))
+                    if (!ActivationNames.TryParseKind(name, out activation))
                     {
                         throw Error($"layer {index}: unknown activation \"{name}\"; expected one of: {ActivationNames.ValidNames}.");
                     }
 
-                    activation = parsed;
                     break;
                 default:
-                    throw Error($"layer {index}: unknown property \"{property}\"; expected \"input_dim\", \"output_dim\" and \"activation\".");
+                    if (property is null || !ActivationNames.All.Any(k => k.ParameterName == property))
+                    {
+                        throw Error($"layer {index}: unknown property \"{property}\"; expected \"input_dim\", \"output_dim\", \"activation\" and the activation's parameter ({ParameterNames}).");
+                    }
+
+                    if (parameterName is not null)
+                    {
+                        throw Error($"layer {index}: a second parameter \"{property}\" after \"{parameterName}\".");
+                    }
+
+                    if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out parameter))
+                    {
+                        throw Error($"layer {index}: \"{property}\" must be a number; got {reader.TokenType}.");
+                    }
+
+                    parameterName = property;
+                    break;
             }
         }
 
@@ -164,8 +189,28 @@ public sealed partial class NetworkArchitecture
             throw Error($"layer {index}: missing {missing}.");
         }
 
-        return new LayerSpec(input.Value, output.Value, activation.Value);
+        if (parameterName is null)
+        {
+            return new LayerSpec(input.Value, output.Value, Activation.FromKind(activation.Kind));
+        }
+
+        if (parameterName != activation.ParameterName)
+        {
+            throw Error(activation.ParameterName is null
+                ? $"layer {index}: \"{parameterName}\" given, but {activation.Name} takes no parameter."
+                : $"layer {index}: \"{parameterName}\" given, but {activation.Name}'s parameter is \"{activation.ParameterName}\".");
+        }
+
+        var error = Activation.ParameterError(activation.Kind, parameter);
+        if (error is not null)
+        {
+            throw Error($"layer {index}: {error}");
+        }
+
+        return new LayerSpec(input.Value, output.Value, Activation.Create(activation.Kind, parameter));
     }
+
+    private static string ParameterNames => string.Join(", ", ActivationNames.All.Where(k => k.ParameterName is not null).Select(k => $"\"{k.ParameterName}\" for {k.Name}"));
 
     private static int ReadDimension(ref Utf8JsonReader reader, int index, string name)
     {

@@ -100,7 +100,7 @@ public sealed partial class NetworkArchitecture : IEquatable<NetworkArchitecture
     /// <returns>The description.</returns>
     public override string ToString() =>
         string.Join('-', _layers.Select(l => l.InputDim).Append(OutputSize).Select(d => d.ToString(CultureInfo.InvariantCulture)))
-        + " (" + string.Join(", ", _layers.Select(l => ActivationNames.GetName(l.Activation))) + ")";
+        + " (" + string.Join(", ", _layers.Select(l => l.Activation.ToString())) + ")";
 
     private static void Validate(LayerSpec[] layers, string paramName)
     {
@@ -119,10 +119,10 @@ public sealed partial class NetworkArchitecture : IEquatable<NetworkArchitecture
                     paramName);
             }
 
-            if (!Enum.IsDefined(layer.Activation))
+            if (!Enum.IsDefined(layer.Activation.Kind))
             {
                 throw new ArgumentException(
-                    $"Layer {i}: activation {(int)layer.Activation} is not defined; expected one of: {ActivationNames.ValidNames}.",
+                    $"Layer {i}: activation kind {(int)layer.Activation.Kind} is not defined; expected one of: {ActivationNames.ValidNames}.",
                     paramName);
             }
 

@@ -186,7 +186,7 @@ public sealed partial class Trainer<T>
         return NarrowKernels.SigmoidCrossEntropyHead(
             input, _network.WeightsInternal(last), _network.BiasInternal(last)[0], y,
             work.Activations[last].DangerousGetStorage()[..columns], work.Delta0.DangerousGetStorage()[..columns],
-            last == 0 ? Activation.Linear : _architecture[last - 1].Activation, last == 0 ? default : previousDelta, batch, _path);
+            last == 0 ? Activation.Linear : _architecture[last - 1].Activation, default, last == 0 ? default : previousDelta, batch, _path);
     }
 
     /// <summary>The forward pass and loss of a batch (evaluation): <see cref="NarrowForward"/> with this batch's width and head.</summary>
@@ -249,14 +249,14 @@ public sealed partial class Trainer<T>
             {
                 // BP2 fused: δ_prev = (W·δ) ⊙ f′(A_prev).
                 var next = NarrowEngine.View(spare, spec.InputDim, wide, _narrowStride);
-                NarrowKernels.BackwardData(delta, _network.WeightsInternal(l), _architecture[l - 1].Activation, previous, next, _path);
+                NarrowKernels.BackwardData(delta, _network.WeightsInternal(l), _architecture[l - 1].Activation, default, previous, next, _path);
                 spare = ReferenceEquals(spare, work.Delta1) ? work.Delta0 : work.Delta1;
                 delta = next;
             }
             else if (inputGradient.Rows != 0)
             {
                 var featureMajor = NarrowEngine.View(spare, spec.InputDim, columns, _narrowStride);
-                NarrowKernels.BackwardData(NarrowEngine.WithColumns<T>(delta, columns), _network.WeightsInternal(0), Activation.Linear, default, featureMajor, _path);
+                NarrowKernels.BackwardData(NarrowEngine.WithColumns<T>(delta, columns), _network.WeightsInternal(0), Activation.Linear, default, default, featureMajor, _path);
                 featureMajor.TransposeTo(inputGradient);
             }
         }

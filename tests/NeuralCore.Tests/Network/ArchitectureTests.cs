@@ -73,10 +73,46 @@ public sealed class ArchitectureTests
         Assert.Contains("layer 1 must have input_dim = 4; got 5", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Json_CarriesTheLeakySlope_AndKeepsTheSeedFormForDefaults()
+    {
+        var architecture = NetworkArchitecture.FromJson("""
+            [{"input_dim": 2, "output_dim": 4, "negative_slope": 0.2, "activation": "LEAKY_RELU"},
+             {"input_dim": 4, "output_dim": 3, "activation": "leaky_relu"},
+             {"input_dim": 3, "output_dim": 1, "activation": "sigmoid"}]
+            """);
+
+        Assert.Equal(Activation.CreateLeakyRelu(0.2), architecture[0].Activation);
+        Assert.Equal(Activation.LeakyRelu, architecture[1].Activation);
+        Assert.Equal(0.01, architecture[1].Activation.Parameter);
+        Assert.NotEqual(architecture[0].Activation, architecture[1].Activation);
+
+        var json = architecture.ToJson();
+        Assert.Contains("\"negative_slope\": 0.2", json);
+        Assert.Single(json.Split("negative_slope").Skip(1)); // the default slope is not written
+        Assert.Equal(architecture, NetworkArchitecture.FromJson(json));
+        Assert.Equal("2-4-3-1 (leaky_relu(negative_slope=0.2), leaky_relu, sigmoid)", architecture.ToString());
+    }
+
+    [Fact]
+    public void ParameterisedActivations_CheckTheirParameter()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => Activation.CreateLeakyRelu(-0.01));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Activation.CreateLeakyRelu(double.NaN));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Activation.Create(ActivationKind.Relu, 0.5));
+        Assert.Equal(Activation.Relu, Activation.Create(ActivationKind.Relu, 0));
+        Assert.Equal(default, Activation.Linear);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Activation.FromKind((ActivationKind)99));
+    }
+
     [Theory]
     [InlineData("""[{"input_dim": 2, "output_dim": 4}]""", "missing \"activation\"")]
     [InlineData("""[{"input_dim": 2, "output_dim": 4, "activation": "relu", "dropout": 0.5}]""", "unknown property \"dropout\"")]
     [InlineData("""[{"input_dim": 2.5, "output_dim": 4, "activation": "relu"}]""", "\"input_dim\" must be an integer; got 2.5")]
+    [InlineData("""[{"input_dim": 2, "output_dim": 4, "activation": "relu", "negative_slope": 0.2}]""", "\"negative_slope\" given, but relu takes no parameter")]
+    [InlineData("""[{"input_dim": 2, "output_dim": 4, "activation": "leaky_relu", "negative_slope": -0.2}]""", "layer 0: negative_slope must be finite and ≥ 0; got -0.2")]
+    [InlineData("""[{"input_dim": 2, "output_dim": 4, "activation": "leaky_relu", "negative_slope": "0.2"}]""", "\"negative_slope\" must be a number")]
+    [InlineData("""[{"input_dim": 2, "output_dim": 4, "negative_slope": 0.2, "activation": "leaky_relu", "negative_slope": 0.3}]""", "a second parameter \"negative_slope\"")]
     [InlineData("""[{"input_dim": 0, "output_dim": 4, "activation": "relu"}]""", "must be ≥ 1; got input_dim = 0")]
     [InlineData("""{"layers": []}""", "must be a JSON array")]
     [InlineData("""[]""", "at least one layer; got 0")]

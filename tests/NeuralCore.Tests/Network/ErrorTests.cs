@@ -85,12 +85,12 @@ public sealed class ErrorTests
     }
 
     [Theory]
-    [InlineData(Loss.BinaryCrossEntropy, Activation.Relu, "BinaryCrossEntropy needs a sigmoid output layer", "uses relu")]
-    [InlineData(Loss.BinaryCrossEntropy, Activation.Softmax, "needs a sigmoid output layer", "uses softmax")]
-    [InlineData(Loss.CrossEntropy, Activation.Sigmoid, "CrossEntropy needs a softmax output layer", "uses sigmoid")]
-    public void OutputActivationThatDoesNotFitTheLoss(Loss loss, Activation output, string expected, string actual)
+    [InlineData(Loss.BinaryCrossEntropy, ActivationKind.Relu, "BinaryCrossEntropy needs a sigmoid output layer", "uses relu")]
+    [InlineData(Loss.BinaryCrossEntropy, ActivationKind.Softmax, "needs a sigmoid output layer", "uses softmax")]
+    [InlineData(Loss.CrossEntropy, ActivationKind.Sigmoid, "CrossEntropy needs a softmax output layer", "uses sigmoid")]
+    public void OutputActivationThatDoesNotFitTheLoss(Loss loss, ActivationKind output, string expected, string actual)
     {
-        using var network = new NeuralNetwork<double>(NetworkArchitecture.FromSizes([3, 4, 2], [Activation.Relu, output]), Initialization.He(1));
+        using var network = new NeuralNetwork<double>(NetworkArchitecture.FromSizes([3, 4, 2], [Activation.Relu, Activation.FromKind(output)]), Initialization.He(1));
 
         AssertRejected(network, () => new Trainer<double>(network, Options(loss)).Dispose(), expected, actual);
     }

@@ -76,7 +76,7 @@ public sealed class NarrowHeadKernelTests
                     // With scale 40 the m columns are one part of a batch of m + 7 (a two-thread training step): δ divides by the batch.
                     var batch = scale > 10 ? m + 7 : m;
                     var (loss, correct) = NarrowKernels.SigmoidCrossEntropyHead(
-                        c.Input, c.Weights, c.Bias, c.Y, a, delta, previous, new MatrixSpan<T>(previousDelta, inputs, m, m + 3), batch, path);
+                        c.Input, c.Weights, c.Bias, c.Y, a, delta, previous, default, new MatrixSpan<T>(previousDelta, inputs, m, m + 3), batch, path);
 
                     var ar = new T[m];
                     var dr = new T[m];
@@ -86,7 +86,7 @@ public sealed class NarrowHeadKernelTests
                     NarrowKernelsReference.Forward<T>(c.Input, c.Weights, [c.Bias], Activation.Linear, new MatrixSpan<T>(zr, 1, m, m + 3), new MatrixSpan<T>(unused, 1, m, m + 3));
                     var previousDeltaReference = new T[previousDelta.Length];
                     NarrowKernelsReference.BackwardData<T>(
-                        new ReadOnlyMatrixSpan<T>(dr, 1, m), c.Weights, previous, c.Input, new MatrixSpan<T>(previousDeltaReference, inputs, m, m + 3));
+                        new ReadOnlyMatrixSpan<T>(dr, 1, m), c.Weights, previous, default, c.Input, new MatrixSpan<T>(previousDeltaReference, inputs, m, m + 3));
 
                     // z carries one rounding per term against the reference's multiply-then-add ((inputs + 1) terms); a
                     // that error through σ′ ≤ ¼ plus the vector sigmoid's few ulps; δ = (a − y)/m the same over m.
@@ -153,7 +153,7 @@ public sealed class NarrowHeadKernelTests
                     var delta = new T[m];
                     var previousDelta = new T[Math.Max(1, inputs * (m + 3))];
                     var (loss, correct) = NarrowKernels.SigmoidCrossEntropyHead(
-                        c.Input, c.Weights, c.Bias, c.Y, a, delta, previous, new MatrixSpan<T>(previousDelta, inputs, m, m + 3), m, path);
+                        c.Input, c.Weights, c.Bias, c.Y, a, delta, previous, default, new MatrixSpan<T>(previousDelta, inputs, m, m + 3), m, path);
 
                     // What the trainer ran before the head: forward (Z and A), the public fused loss, the accuracy count,
                     // then backward-data for the output layer.
@@ -167,7 +167,7 @@ public sealed class NarrowHeadKernelTests
                         new MatrixSpan<T>(delta2, m, 1), ComputeOptions.For(path));
                     var correct2 = Metrics.CountCorrect(new ReadOnlyMatrixSpan<T>(a2, m, 1), column, path);
                     var previousDelta2 = new T[previousDelta.Length];
-                    NarrowKernels.BackwardData(new ReadOnlyMatrixSpan<T>(delta2, 1, m), c.Weights, previous, c.Input, new MatrixSpan<T>(previousDelta2, inputs, m, m + 3), path);
+                    NarrowKernels.BackwardData(new ReadOnlyMatrixSpan<T>(delta2, 1, m), c.Weights, previous, default, c.Input, new MatrixSpan<T>(previousDelta2, inputs, m, m + 3), path);
 
                     var what = $"{typeof(T).Name} {path} inputs={inputs} m={m} previous={previous}";
                     Assert.True(a.AsSpan().SequenceEqual(a2.AsSpan(0, m)), $"a {what}");

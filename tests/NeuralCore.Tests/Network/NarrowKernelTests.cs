@@ -75,8 +75,8 @@ public sealed class NarrowKernelTests
                         }
                     }
 
-                    NarrowKernels.BackwardData(View(delta, outputs, m), weights, activation, View(aPrev, inputs, m), View(d, inputs, m), path);
-                    NarrowKernelsReference.BackwardData<T>(View(delta, outputs, m), weights, activation, View(aPrev, inputs, m), View(dr, inputs, m));
+                    NarrowKernels.BackwardData(View(delta, outputs, m), weights, activation, default, View(aPrev, inputs, m), View(d, inputs, m), path);
+                    NarrowKernelsReference.BackwardData<T>(View(delta, outputs, m), weights, activation, default, View(aPrev, inputs, m), View(dr, inputs, m));
                     AssertClose(dr, d, linearTolerance * (outputs + 1), $"backward {activation} {inputs}→{outputs} m={m}");
                 }
 

@@ -5,8 +5,7 @@ namespace NeuralCore.Tests.Network;
 /// <summary>Independent oracles for the network tests: a naive double forward pass from the public parameters, and seeded data.</summary>
 internal static class NetworkTestHelpers
 {
-    public static readonly Activation[] AllActivations =
-        [Activation.Linear, Activation.Sigmoid, Activation.Relu, Activation.LeakyRelu, Activation.Tanh, Activation.Softmax];
+    public static Activation[] AllActivations => TestActivations.All;
 
     /// <summary>Every kernel path this machine runs, as theory data.</summary>
     public static TheoryData<KernelPath> Paths() => [.. Kernels.Available];
@@ -81,13 +80,13 @@ internal static class NetworkTestHelpers
             for (var c = 0; c < cols; c++)
             {
                 var v = z[r, c];
-                a[r, c] = activation switch
+                a[r, c] = activation.Kind switch
                 {
-                    Activation.Linear => v,
-                    Activation.Sigmoid => 1 / (1 + Math.Exp(-v)),
-                    Activation.Relu => Math.Max(0, v),
-                    Activation.LeakyRelu => v > 0 ? v : 0.01 * v,
-                    Activation.Tanh => Math.Tanh(v),
+                    ActivationKind.Linear => v,
+                    ActivationKind.Sigmoid => 1 / (1 + Math.Exp(-v)),
+                    ActivationKind.Relu => Math.Max(0, v),
+                    ActivationKind.LeakyRelu => v > 0 ? v : activation.Parameter * v,
+                    ActivationKind.Tanh => Math.Tanh(v),
                     _ => throw new ArgumentOutOfRangeException(nameof(activation)),
                 };
             }

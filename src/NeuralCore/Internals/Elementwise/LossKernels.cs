@@ -36,7 +36,7 @@ internal static class LossKernels
         }
 
         var total = Evaluate(loss, a, target, gradZ, path);
-        ActivationKernels.Backward(activation, a, gradZ, gradZ, path);
+        ActivationKernels.Backward(activation, z, a, gradZ, gradZ, path);
         return total;
     }
 

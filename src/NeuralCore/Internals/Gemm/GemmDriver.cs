@@ -114,6 +114,7 @@ internal static class GemmDriver<T, TVector, TSimd>
         tile.ARowStride = problem.ARowStride;
         tile.AKStride = problem.AKStride;
         tile.Alpha = problem.Alpha;
+        tile.ActivationParameter = problem.ActivationParameter;
         tile.HasBias = problem.HasBias;
         tile.BiasPerRow = problem.BiasPerRow;
         tile.StoreZ = problem.StoreZ;

@@ -69,14 +69,28 @@ internal static unsafe class GemmExecutor
         where TVector : struct
         where TSimd : struct, ISimd<T, TVector>
     {
-        switch (activation)
+        var visitor = new EpilogueVisitor<T, TVector, TSimd>(problem, maxThreads);
+        ActivationDispatch.Dispatch<T, EpilogueVisitor<T, TVector, TSimd>>(activation, ref visitor);
+    }
+
+    /// <summary>Runs the problem with the dispatched operator in the epilogue (its parameter into the problem).</summary>
+    private ref struct EpilogueVisitor<T, TVector, TSimd>(GemmProblem<T> problem, int maxThreads) : IActivationVisitor<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : struct, ISimd<T, TVector>
+    {
+        private GemmProblem<T> _problem = problem;
+
+        public void Visit<TOperator>(T parameter)
+            where TOperator : struct, IActivationOperator<T>
         {
-            case Activation.Sigmoid: Run<T, TVector, TSimd, SigmoidOperator<T>>(ref problem, maxThreads); break;
-            case Activation.Relu: Run<T, TVector, TSimd, ReluOperator<T>>(ref problem, maxThreads); break;
-            case Activation.LeakyRelu: Run<T, TVector, TSimd, LeakyReluOperator<T>>(ref problem, maxThreads); break;
-            case Activation.Tanh: Run<T, TVector, TSimd, TanhOperator<T>>(ref problem, maxThreads); break;
-            default: Run<T, TVector, TSimd, LinearOperator<T>>(ref problem, maxThreads); break;
+            _problem.ActivationParameter = parameter;
+            Run<T, TVector, TSimd, TOperator>(ref _problem, maxThreads);
         }
+
+        // Row-wise: Gemm.MultiplyBiasActivateCore runs the product with Linear and applies softmax afterwards.
+        public readonly void VisitSoftmax() =>
+            ThrowHelper.ThrowArgumentOutOfRange("activation", "The GEMM epilogue runs element-wise activations only; softmax is applied after the product.");
     }
 
     private static void Run<T, TVector, TSimd, TActivation>(ref GemmProblem<T> problem, int maxThreads)
@@ -123,6 +137,7 @@ internal static unsafe class GemmExecutor
                 BiasPerRow = problem.BiasPerRow,
                 Alpha = problem.Alpha,
                 Beta = problem.Beta,
+                ActivationParameter = problem.ActivationParameter,
                 M = problem.M,
                 N = problem.N,
                 K = problem.K,
@@ -160,6 +175,7 @@ internal static unsafe class GemmExecutor
                 BiasPerRow = job.BiasPerRow,
                 Alpha = job.Alpha,
                 Beta = job.Beta,
+                ActivationParameter = job.ActivationParameter,
                 M = job.M,
                 N = job.N,
                 K = job.K,
@@ -218,6 +234,7 @@ internal static unsafe class GemmExecutor
         public bool BiasPerRow;
         public T Alpha;
         public T Beta;
+        public T ActivationParameter;
         public int M;
         public int N;
         public int K;

@@ -50,6 +50,9 @@ internal ref struct GemmProblem<T>
 
     public T Beta;
 
+    /// <summary>The epilogue activation's parameter (leaky relu's slope; unused by the others).</summary>
+    public T ActivationParameter;
+
     public int M;
 
     public int N;

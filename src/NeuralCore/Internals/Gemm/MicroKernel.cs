@@ -426,7 +426,7 @@ internal static class MicroKernel
         where TColumns : struct, IConstant
         where TPartial : struct, IFlag
         where TActivation : struct, IActivationOperator<T>
-        => ActivateRows<T, TVector, TSimd, TActivation>(ref args.C, args.CStride, rows, 0, TPartial.Value ? args.Columns : TColumns.Value * TSimd.Count);
+        => ActivateRows<T, TVector, TSimd, TActivation>(ref args.C, args.CStride, rows, 0, TPartial.Value ? args.Columns : TColumns.Value * TSimd.Count, args.ActivationParameter);
 
     /// <summary>
     /// <c>C = f(C)</c> in place over rows [0, <paramref name="rows"/>) and columns [<paramref name="columnStart"/>,
@@ -434,13 +434,14 @@ internal static class MicroKernel
     /// line: calling the activation while the accumulators are live made the JIT spill them.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    internal static void ActivateRows<T, TVector, TSimd, TActivation>(ref T c, nint stride, int rows, int columnStart, int columnEnd)
+    internal static void ActivateRows<T, TVector, TSimd, TActivation>(ref T c, nint stride, int rows, int columnStart, int columnEnd, T parameter)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : struct, ISimd<T, TVector>
         where TActivation : struct, IActivationOperator<T>
     {
         var width = TSimd.Count;
+        var p = TSimd.Broadcast(parameter);
         for (var r = 0; r < rows; r++)
         {
             ref var row = ref Unsafe.Add(ref c, r * stride);
@@ -448,21 +449,21 @@ internal static class MicroKernel
             for (; j <= columnEnd - width; j += width)
             {
                 ref var cj = ref Unsafe.Add(ref row, j);
-                TSimd.Store(TSimd.Activate<TActivation>(TSimd.Load(ref cj)), ref cj);
+                TSimd.Store(TSimd.Activate<TActivation>(TSimd.Load(ref cj), p), ref cj);
             }
 
             var left = columnEnd - j;
             if (left > 0 && TSimd.HasMaskedMemory)
             {
                 ref var cj = ref Unsafe.Add(ref row, j);
-                TSimd.StorePartial(TSimd.Activate<TActivation>(TSimd.LoadPartial(ref cj, left)), ref cj, left);
+                TSimd.StorePartial(TSimd.Activate<TActivation>(TSimd.LoadPartial(ref cj, left), p), ref cj, left);
                 continue;
             }
 
             for (; j < columnEnd; j++)
             {
                 ref var cj = ref Unsafe.Add(ref row, j);
-                cj = TActivation.Invoke(cj);
+                cj = TActivation.Invoke(cj, parameter);
             }
         }
     }

@@ -84,7 +84,7 @@ internal static class SmallRows<T, TVector, TSimd>
 
         if (typeof(TActivation) != typeof(LinearOperator<T>))
         {
-            MicroKernel.ActivateRows<T, TVector, TSimd, TActivation>(ref problem.C, problem.CStride, problem.M, columnStart, columnEnd);
+            MicroKernel.ActivateRows<T, TVector, TSimd, TActivation>(ref problem.C, problem.CStride, problem.M, columnStart, columnEnd, problem.ActivationParameter);
         }
     }
 

@@ -134,7 +134,7 @@ internal static class TallMicroKernel
         // The activation as a second pass over the stored tile, out of line (see MicroKernel).
         if (args.Final && typeof(TActivation) != typeof(LinearOperator<T>))
         {
-            MicroKernel.ActivateRows<T, TVector, TSimd, TActivation>(ref args.C, args.CStride, Rows, 0, TPartial.Value ? args.Columns : TSimd.Count);
+            MicroKernel.ActivateRows<T, TVector, TSimd, TActivation>(ref args.C, args.CStride, Rows, 0, TPartial.Value ? args.Columns : TSimd.Count, args.ActivationParameter);
         }
     }
 

@@ -49,6 +49,9 @@ internal ref struct TileArguments<T>
 
     public T Beta;
 
+    /// <summary>The epilogue activation's parameter.</summary>
+    public T ActivationParameter;
+
     /// <summary>Whether the store reads C (β ≠ 0 on the first block, or a later block adding to partial sums).</summary>
     public bool LoadC;
 

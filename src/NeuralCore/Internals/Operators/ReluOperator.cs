@@ -7,20 +7,22 @@ namespace NeuralCore.Internals.Operators;
 internal readonly struct ReluOperator<T> : IActivationOperator<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    public static bool NeedsZ => false;
+
     // NaN stays NaN (as in the reference): a diverging net must show NaN, not silently train on zeros.
-    public static T Invoke(T z) => z > T.Zero || T.IsNaN(z) ? z : T.Zero;
+    public static T Invoke(T z, T parameter) => z > T.Zero || T.IsNaN(z) ? z : T.Zero;
 
-    public static Vector128<T> Invoke(Vector128<T> z) => Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<T>.Zero), Vector128<T>.Zero, z);
+    public static Vector128<T> Invoke(Vector128<T> z, Vector128<T> parameter) => Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128<T>.Zero), Vector128<T>.Zero, z);
 
-    public static Vector256<T> Invoke(Vector256<T> z) => Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<T>.Zero), Vector256<T>.Zero, z);
+    public static Vector256<T> Invoke(Vector256<T> z, Vector256<T> parameter) => Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256<T>.Zero), Vector256<T>.Zero, z);
 
-    public static Vector512<T> Invoke(Vector512<T> z) => Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<T>.Zero), Vector512<T>.Zero, z);
+    public static Vector512<T> Invoke(Vector512<T> z, Vector512<T> parameter) => Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512<T>.Zero), Vector512<T>.Zero, z);
 
-    public static T Derivative(T a, T gradA) => a > T.Zero ? gradA : T.Zero;
+    public static T Derivative(T z, T a, T gradA, T parameter) => a > T.Zero ? gradA : T.Zero;
 
-    public static Vector128<T> Derivative(Vector128<T> a, Vector128<T> gradA) => Vector128.GreaterThan(a, Vector128<T>.Zero) & gradA;
+    public static Vector128<T> Derivative(Vector128<T> z, Vector128<T> a, Vector128<T> gradA, Vector128<T> parameter) => Vector128.GreaterThan(a, Vector128<T>.Zero) & gradA;
 
-    public static Vector256<T> Derivative(Vector256<T> a, Vector256<T> gradA) => Vector256.GreaterThan(a, Vector256<T>.Zero) & gradA;
+    public static Vector256<T> Derivative(Vector256<T> z, Vector256<T> a, Vector256<T> gradA, Vector256<T> parameter) => Vector256.GreaterThan(a, Vector256<T>.Zero) & gradA;
 
-    public static Vector512<T> Derivative(Vector512<T> a, Vector512<T> gradA) => Vector512.GreaterThan(a, Vector512<T>.Zero) & gradA;
+    public static Vector512<T> Derivative(Vector512<T> z, Vector512<T> a, Vector512<T> gradA, Vector512<T> parameter) => Vector512.GreaterThan(a, Vector512<T>.Zero) & gradA;
 }

@@ -13,10 +13,12 @@ namespace NeuralCore.Internals.Operators;
 internal readonly struct SigmoidOperator<T> : IActivationOperator<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
-    public static T Invoke(T z) => Reference.ActivationsReference.Sigmoid(z);
+    public static bool NeedsZ => false;
+
+    public static T Invoke(T z, T parameter) => Reference.ActivationsReference.Sigmoid(z);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<T> Invoke(Vector128<T> z) => FromExp(z, VectorMath.Exp(-Vector128.Abs(z)));
+    public static Vector128<T> Invoke(Vector128<T> z, Vector128<T> parameter) => FromExp(z, VectorMath.Exp(-Vector128.Abs(z)));
 
     /// <summary>σ(z) from <paramref name="e"/> = e^−|z|, for a caller that needs e too (the fused sigmoid + BCE head).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -27,7 +29,7 @@ internal readonly struct SigmoidOperator<T> : IActivationOperator<T>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> Invoke(Vector256<T> z) => FromExp(z, VectorMath.Exp(-Vector256.Abs(z)));
+    public static Vector256<T> Invoke(Vector256<T> z, Vector256<T> parameter) => FromExp(z, VectorMath.Exp(-Vector256.Abs(z)));
 
     /// <summary>σ(z) from <paramref name="e"/> = e^−|z|, for a caller that needs e too (the fused sigmoid + BCE head).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -38,7 +40,7 @@ internal readonly struct SigmoidOperator<T> : IActivationOperator<T>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<T> Invoke(Vector512<T> z) => FromExp(z, VectorMath.Exp(-Vector512.Abs(z)));
+    public static Vector512<T> Invoke(Vector512<T> z, Vector512<T> parameter) => FromExp(z, VectorMath.Exp(-Vector512.Abs(z)));
 
     /// <summary>σ(z) from <paramref name="e"/> = e^−|z|, for a caller that needs e too (the fused sigmoid + BCE head).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -48,11 +50,11 @@ internal readonly struct SigmoidOperator<T> : IActivationOperator<T>
         return numerator / (Vector512<T>.One + e);
     }
 
-    public static T Derivative(T a, T gradA) => gradA * a * (T.One - a);
+    public static T Derivative(T z, T a, T gradA, T parameter) => gradA * a * (T.One - a);
 
-    public static Vector128<T> Derivative(Vector128<T> a, Vector128<T> gradA) => gradA * a * (Vector128<T>.One - a);
+    public static Vector128<T> Derivative(Vector128<T> z, Vector128<T> a, Vector128<T> gradA, Vector128<T> parameter) => gradA * a * (Vector128<T>.One - a);
 
-    public static Vector256<T> Derivative(Vector256<T> a, Vector256<T> gradA) => gradA * a * (Vector256<T>.One - a);
+    public static Vector256<T> Derivative(Vector256<T> z, Vector256<T> a, Vector256<T> gradA, Vector256<T> parameter) => gradA * a * (Vector256<T>.One - a);
 
-    public static Vector512<T> Derivative(Vector512<T> a, Vector512<T> gradA) => gradA * a * (Vector512<T>.One - a);
+    public static Vector512<T> Derivative(Vector512<T> z, Vector512<T> a, Vector512<T> gradA, Vector512<T> parameter) => gradA * a * (Vector512<T>.One - a);
 }

@@ -12,22 +12,24 @@ namespace NeuralCore.Internals.Operators;
 internal readonly struct TanhOperator<T> : IActivationOperator<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
-    public static T Invoke(T z) => T.Tanh(z);
+    public static bool NeedsZ => false;
+
+    public static T Invoke(T z, T parameter) => T.Tanh(z);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<T> Invoke(Vector128<T> z) => VectorMath.Tanh(z);
+    public static Vector128<T> Invoke(Vector128<T> z, Vector128<T> parameter) => VectorMath.Tanh(z);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> Invoke(Vector256<T> z) => VectorMath.Tanh(z);
+    public static Vector256<T> Invoke(Vector256<T> z, Vector256<T> parameter) => VectorMath.Tanh(z);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<T> Invoke(Vector512<T> z) => VectorMath.Tanh(z);
+    public static Vector512<T> Invoke(Vector512<T> z, Vector512<T> parameter) => VectorMath.Tanh(z);
 
-    public static T Derivative(T a, T gradA) => gradA * (T.One - (a * a));
+    public static T Derivative(T z, T a, T gradA, T parameter) => gradA * (T.One - (a * a));
 
-    public static Vector128<T> Derivative(Vector128<T> a, Vector128<T> gradA) => gradA * (Vector128<T>.One - (a * a));
+    public static Vector128<T> Derivative(Vector128<T> z, Vector128<T> a, Vector128<T> gradA, Vector128<T> parameter) => gradA * (Vector128<T>.One - (a * a));
 
-    public static Vector256<T> Derivative(Vector256<T> a, Vector256<T> gradA) => gradA * (Vector256<T>.One - (a * a));
+    public static Vector256<T> Derivative(Vector256<T> z, Vector256<T> a, Vector256<T> gradA, Vector256<T> parameter) => gradA * (Vector256<T>.One - (a * a));
 
-    public static Vector512<T> Derivative(Vector512<T> a, Vector512<T> gradA) => gradA * (Vector512<T>.One - (a * a));
+    public static Vector512<T> Derivative(Vector512<T> z, Vector512<T> a, Vector512<T> gradA, Vector512<T> parameter) => gradA * (Vector512<T>.One - (a * a));
 }

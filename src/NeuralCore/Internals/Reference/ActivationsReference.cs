@@ -5,9 +5,6 @@ namespace NeuralCore.Internals.Reference;
 /// <summary>Scalar reference activations and their derivatives, written straight from the equations.</summary>
 internal static class ActivationsReference
 {
-    /// <summary>The leaky-relu slope for z ≤ 0 (PyTorch's default).</summary>
-    public const double LeakySlope = 0.01;
-
     public static T Sigmoid<T>(T z)
         where T : IFloatingPointIeee754<T>
     {
@@ -21,16 +18,37 @@ internal static class ActivationsReference
         return e / (T.One + e);
     }
 
+    /// <summary>f(z) for an element-wise activation, from its definition.</summary>
     public static T Apply<T>(Activation activation, T z)
-        where T : IFloatingPointIeee754<T> => activation switch
+        where T : IFloatingPointIeee754<T>
     {
-        Activation.Linear => z,
-        Activation.Sigmoid => Sigmoid(z),
-        Activation.Relu => z > T.Zero ? z : (T.IsNaN(z) ? z : T.Zero),
-        Activation.LeakyRelu => z > T.Zero ? z : z * T.CreateTruncating(LeakySlope),
-        Activation.Tanh => T.Tanh(z),
-        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "Not an element-wise activation."),
-    };
+        var p = T.CreateTruncating(activation.Parameter);
+        return activation.Kind switch
+        {
+            ActivationKind.Linear => z,
+            ActivationKind.Sigmoid => Sigmoid(z),
+            ActivationKind.Relu => z > T.Zero ? z : (T.IsNaN(z) ? z : T.Zero),
+            ActivationKind.LeakyRelu => z > T.Zero ? z : z * p,
+            ActivationKind.Tanh => T.Tanh(z),
+            _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "Not an element-wise activation."),
+        };
+    }
+
+    /// <summary>g·f′ for an element-wise activation, from z or from the stored activation a = f(z), as its definition allows.</summary>
+    public static T Derivative<T>(Activation activation, T z, T a, T g)
+        where T : IFloatingPointIeee754<T>
+    {
+        var p = T.CreateTruncating(activation.Parameter);
+        return activation.Kind switch
+        {
+            ActivationKind.Linear => g,
+            ActivationKind.Sigmoid => g * a * (T.One - a),
+            ActivationKind.Relu => a > T.Zero ? g : T.Zero,
+            ActivationKind.LeakyRelu => a > T.Zero ? g : g * p,
+            ActivationKind.Tanh => g * (T.One - (a * a)),
+            _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "Not an element-wise activation."),
+        };
+    }
 
     public static void Forward<T>(Activation activation, ReadOnlyMatrixSpan<T> z, MatrixSpan<T> a)
         where T : IFloatingPointIeee754<T>
@@ -79,11 +97,10 @@ internal static class ActivationsReference
         }
     }
 
-    /// <summary>dZ = dA ⊙ f′(Z), with f′ expressed through the stored activation A.</summary>
-    public static void Backward<T>(Activation activation, ReadOnlyMatrixSpan<T> a, ReadOnlyMatrixSpan<T> gradA, MatrixSpan<T> gradZ)
+    /// <summary>dZ = dA ⊙ f′(Z), from Z (may be empty when the activation does not need it) or the stored activation A.</summary>
+    public static void Backward<T>(Activation activation, ReadOnlyMatrixSpan<T> z, ReadOnlyMatrixSpan<T> a, ReadOnlyMatrixSpan<T> gradA, MatrixSpan<T> gradZ)
         where T : IFloatingPointIeee754<T>
     {
-        var slope = T.CreateTruncating(LeakySlope);
         for (var i = 0; i < a.Rows; i++)
         {
             var aRow = a.GetRowSpan(i);
@@ -106,19 +123,10 @@ internal static class ActivationsReference
                 continue;
             }
 
+            var zRow = z.IsEmpty ? aRow : z.GetRowSpan(i);
             for (var j = 0; j < aRow.Length; j++)
             {
-                var x = aRow[j];
-                var g = gRow[j];
-                dRow[j] = activation switch
-                {
-                    Activation.Linear => g,
-                    Activation.Sigmoid => g * x * (T.One - x),
-                    Activation.Relu => x > T.Zero ? g : T.Zero,
-                    Activation.LeakyRelu => x > T.Zero ? g : g * slope,
-                    Activation.Tanh => g * (T.One - (x * x)),
-                    _ => throw new ArgumentOutOfRangeException(nameof(activation)),
-                };
+                dRow[j] = Derivative(activation, zRow[j], aRow[j], gRow[j]);
             }
         }
     }

@@ -112,7 +112,7 @@ internal static class LossesReference
         }
 
         var value = Evaluate(loss, a, y, gradZ, writeGradient: true);
-        ActivationsReference.Backward(activation, a, gradZ, gradZ);
+        ActivationsReference.Backward(activation, z, a, gradZ, gradZ);
         return value;
     }
 }

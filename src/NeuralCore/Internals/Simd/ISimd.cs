@@ -45,7 +45,7 @@ internal interface ISimd<T, TVector>
     static abstract TVector Add(TVector a, TVector b);
 
     /// <summary>The activation <typeparamref name="TActivation"/> lane-wise.</summary>
-    static abstract TVector Activate<TActivation>(TVector z)
+    static abstract TVector Activate<TActivation>(TVector z, TVector parameter)
         where TActivation : struct, IActivationOperator<T>;
 
     /// <summary>Loads <c>Count</c> elements starting <paramref name="offset"/> elements after <paramref name="source"/>.</summary>
@@ -72,7 +72,7 @@ internal interface ISimd<T, TVector>
     /// </summary>
     static abstract void Sum4(TVector a, TVector b, TVector c, TVector d, ref T destination);
 
-    /// <summary><c>gradA · f′</c> through the stored activation <paramref name="a"/>, lane-wise.</summary>
-    static abstract TVector Derivative<TOperator>(TVector a, TVector gradA)
+    /// <summary><c>gradA · f′</c> from <paramref name="z"/> or the stored activation <paramref name="a"/> (see IActivationOperator.NeedsZ), lane-wise.</summary>
+    static abstract TVector Derivative<TOperator>(TVector z, TVector a, TVector gradA, TVector parameter)
         where TOperator : struct, IActivationOperator<T>;
 }

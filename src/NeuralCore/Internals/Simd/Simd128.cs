@@ -90,8 +90,8 @@ internal readonly struct Simd128<T> : ISimd<T, Vector128<T>>
     private static Vector128<T> Mask(int count) => Vector128.LessThan(Vector128<T>.Indices, Vector128.Create(T.CreateTruncating(count)));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<T> Activate<TActivation>(Vector128<T> z)
-        where TActivation : struct, IActivationOperator<T> => TActivation.Invoke(z);
+    public static Vector128<T> Activate<TActivation>(Vector128<T> z, Vector128<T> parameter)
+        where TActivation : struct, IActivationOperator<T> => TActivation.Invoke(z, parameter);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Load(ref T source, nuint offset) => Vector128.LoadUnsafe(ref source, offset);
@@ -138,6 +138,6 @@ internal readonly struct Simd128<T> : ISimd<T, Vector128<T>>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<T> Derivative<TOperator>(Vector128<T> a, Vector128<T> gradA)
-        where TOperator : struct, IActivationOperator<T> => TOperator.Derivative(a, gradA);
+    public static Vector128<T> Derivative<TOperator>(Vector128<T> z, Vector128<T> a, Vector128<T> gradA, Vector128<T> parameter)
+        where TOperator : struct, IActivationOperator<T> => TOperator.Derivative(z, a, gradA, parameter);
 }

@@ -90,8 +90,8 @@ internal readonly struct Simd256<T> : ISimd<T, Vector256<T>>
     private static Vector256<T> Mask(int count) => Vector256.LessThan(Vector256<T>.Indices, Vector256.Create(T.CreateTruncating(count)));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> Activate<TActivation>(Vector256<T> z)
-        where TActivation : struct, IActivationOperator<T> => TActivation.Invoke(z);
+    public static Vector256<T> Activate<TActivation>(Vector256<T> z, Vector256<T> parameter)
+        where TActivation : struct, IActivationOperator<T> => TActivation.Invoke(z, parameter);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Load(ref T source, nuint offset) => Vector256.LoadUnsafe(ref source, offset);
@@ -118,6 +118,6 @@ internal readonly struct Simd256<T> : ISimd<T, Vector256<T>>
         Simd128<T>.Sum4(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper(), ref destination);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> Derivative<TOperator>(Vector256<T> a, Vector256<T> gradA)
-        where TOperator : struct, IActivationOperator<T> => TOperator.Derivative(a, gradA);
+    public static Vector256<T> Derivative<TOperator>(Vector256<T> z, Vector256<T> a, Vector256<T> gradA, Vector256<T> parameter)
+        where TOperator : struct, IActivationOperator<T> => TOperator.Derivative(z, a, gradA, parameter);
 }

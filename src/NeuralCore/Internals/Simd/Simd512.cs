@@ -91,8 +91,8 @@ internal readonly struct Simd512<T> : ISimd<T, Vector512<T>>
     internal static Vector512<T> Mask(int count) => Vector512.LessThan(Vector512<T>.Indices, Vector512.Create(T.CreateTruncating(count)));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<T> Activate<TActivation>(Vector512<T> z)
-        where TActivation : struct, IActivationOperator<T> => TActivation.Invoke(z);
+    public static Vector512<T> Activate<TActivation>(Vector512<T> z, Vector512<T> parameter)
+        where TActivation : struct, IActivationOperator<T> => TActivation.Invoke(z, parameter);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Load(ref T source, nuint offset) => Vector512.LoadUnsafe(ref source, offset);
@@ -119,6 +119,6 @@ internal readonly struct Simd512<T> : ISimd<T, Vector512<T>>
         Simd256<T>.Sum4(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper(), ref destination);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<T> Derivative<TOperator>(Vector512<T> a, Vector512<T> gradA)
-        where TOperator : struct, IActivationOperator<T> => TOperator.Derivative(a, gradA);
+    public static Vector512<T> Derivative<TOperator>(Vector512<T> z, Vector512<T> a, Vector512<T> gradA, Vector512<T> parameter)
+        where TOperator : struct, IActivationOperator<T> => TOperator.Derivative(z, a, gradA, parameter);
 }

@@ -51,8 +51,8 @@ internal readonly struct SimdScalar<T> : ISimd<T, T>
     public static T Add(T a, T b) => a + b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T Activate<TActivation>(T z)
-        where TActivation : struct, IActivationOperator<T> => TActivation.Invoke(z);
+    public static T Activate<TActivation>(T z, T parameter)
+        where TActivation : struct, IActivationOperator<T> => TActivation.Invoke(z, parameter);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Load(ref T source, nuint offset) => Unsafe.Add(ref source, offset);
@@ -76,6 +76,6 @@ internal readonly struct SimdScalar<T> : ISimd<T, T>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T Derivative<TOperator>(T a, T gradA)
-        where TOperator : struct, IActivationOperator<T> => TOperator.Derivative(a, gradA);
+    public static T Derivative<TOperator>(T z, T a, T gradA, T parameter)
+        where TOperator : struct, IActivationOperator<T> => TOperator.Derivative(z, a, gradA, parameter);
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -37,41 +38,28 @@ internal static partial class NarrowKernels
             return;
         }
 
-        switch (activation)
-        {
-            case Activation.Linear: Forward<T, LinearOperator<T>>(input, weights, bias, z, a, path); break;
-            case Activation.Sigmoid: Forward<T, SigmoidOperator<T>>(input, weights, bias, z, a, path); break;
-            case Activation.Relu: Forward<T, ReluOperator<T>>(input, weights, bias, z, a, path); break;
-            case Activation.LeakyRelu: Forward<T, LeakyReluOperator<T>>(input, weights, bias, z, a, path); break;
-            case Activation.Tanh: Forward<T, TanhOperator<T>>(input, weights, bias, z, a, path); break;
-            default: throw new ArgumentOutOfRangeException(nameof(activation), activation, "The narrow engine runs element-wise activations only.");
-        }
+        var visitor = new ForwardVisitor<T>(input, weights, bias, z, a, path);
+        ActivationDispatch.Dispatch<T, ForwardVisitor<T>>(activation, ref visitor);
     }
 
     /// <summary>
-    /// <c>δ_prev[i, j] = f′(A_prev[i, j]) · Σ_o W_int[i, o]·δ[o, j]</c>; with <see cref="Activation.Linear"/> and an empty
-    /// <paramref name="previousActivation"/> it is the plain product (the gradient with respect to the input).
+    /// <c>δ_prev[i, j] = f′(Z_prev[i, j]) · Σ_o W_int[i, o]·δ[o, j]</c>, f′ from A_prev (or from Z_prev, for the
+    /// activations that need it; empty otherwise); with <see cref="Activation.Linear"/> and empty views it is the plain
+    /// product (the gradient with respect to the input).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void BackwardData<T>(ReadOnlyMatrixSpan<T> delta, ReadOnlyMatrixSpan<T> weights, Activation previous, ReadOnlyMatrixSpan<T> previousActivation, MatrixSpan<T> previousDelta, KernelPath path)
+    public static void BackwardData<T>(ReadOnlyMatrixSpan<T> delta, ReadOnlyMatrixSpan<T> weights, Activation previous, ReadOnlyMatrixSpan<T> previousZ, ReadOnlyMatrixSpan<T> previousActivation, MatrixSpan<T> previousDelta, KernelPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Debug.Assert(delta.Columns == previousDelta.Columns && weights.Rows == previousDelta.Rows && weights.Columns == delta.Rows);
         if (path == KernelPath.Reference)
         {
-            NarrowKernelsReference.BackwardData(delta, weights, previous, previousActivation, previousDelta);
+            NarrowKernelsReference.BackwardData(delta, weights, previous, previousZ, previousActivation, previousDelta);
             return;
         }
 
-        switch (previous)
-        {
-            case Activation.Linear: BackwardData<T, LinearOperator<T>>(delta, weights, previousActivation, previousDelta, path); break;
-            case Activation.Sigmoid: BackwardData<T, SigmoidOperator<T>>(delta, weights, previousActivation, previousDelta, path); break;
-            case Activation.Relu: BackwardData<T, ReluOperator<T>>(delta, weights, previousActivation, previousDelta, path); break;
-            case Activation.LeakyRelu: BackwardData<T, LeakyReluOperator<T>>(delta, weights, previousActivation, previousDelta, path); break;
-            case Activation.Tanh: BackwardData<T, TanhOperator<T>>(delta, weights, previousActivation, previousDelta, path); break;
-            default: throw new ArgumentOutOfRangeException(nameof(previous), previous, "The narrow engine runs element-wise activations only.");
-        }
+        var visitor = new BackwardDataVisitor<T>(delta, weights, previousZ, previousActivation, previousDelta, path);
+        ActivationDispatch.Dispatch<T, BackwardDataVisitor<T>>(previous, ref visitor);
     }
 
     /// <summary><c>dW_int[i, o] = Σ_j δ[o, j]·A_prev[i, j]</c> and <c>db[o] = Σ_j δ[o, j]</c> (the 1/m is inside δ).</summary>
@@ -106,56 +94,56 @@ internal static partial class NarrowKernels
     // not called: single-sample inference goes straight to the scalar rung), the scalar rung the rest. The dispatchers
     // are AggressiveOptimization too: they run once per layer per step, and at Tier 0 in a fresh process.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Forward<T, TOperator>(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> weights, ReadOnlySpan<T> bias, MatrixSpan<T> z, MatrixSpan<T> a, KernelPath path)
+    private static void Forward<T, TOperator>(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> weights, ReadOnlySpan<T> bias, MatrixSpan<T> z, MatrixSpan<T> a, T parameter, KernelPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOperator : struct, IActivationOperator<T>
     {
         var j = 0;
         if (path >= KernelPath.Vector512 && Vector512.IsHardwareAccelerated && a.Columns - j >= Vector512<T>.Count)
         {
-            j = ForwardColumns<T, Vector512<T>, Simd512<T>, TOperator>(input, weights, bias, z, a, j);
+            j = ForwardColumns<T, Vector512<T>, Simd512<T>, TOperator>(input, weights, bias, z, a, parameter, j);
         }
 
         if (path >= KernelPath.Vector256 && Vector256.IsHardwareAccelerated && a.Columns - j >= Vector256<T>.Count)
         {
-            j = ForwardColumns<T, Vector256<T>, Simd256<T>, TOperator>(input, weights, bias, z, a, j);
+            j = ForwardColumns<T, Vector256<T>, Simd256<T>, TOperator>(input, weights, bias, z, a, parameter, j);
         }
 
         if (path >= KernelPath.Vector128 && Vector128.IsHardwareAccelerated && a.Columns - j >= Vector128<T>.Count)
         {
-            j = ForwardColumns<T, Vector128<T>, Simd128<T>, TOperator>(input, weights, bias, z, a, j);
+            j = ForwardColumns<T, Vector128<T>, Simd128<T>, TOperator>(input, weights, bias, z, a, parameter, j);
         }
 
         if (j < a.Columns)
         {
-            ForwardColumns<T, T, SimdScalar<T>, TOperator>(input, weights, bias, z, a, j);
+            ForwardColumns<T, T, SimdScalar<T>, TOperator>(input, weights, bias, z, a, parameter, j);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void BackwardData<T, TOperator>(ReadOnlyMatrixSpan<T> delta, ReadOnlyMatrixSpan<T> weights, ReadOnlyMatrixSpan<T> previousActivation, MatrixSpan<T> previousDelta, KernelPath path)
+    private static void BackwardData<T, TOperator>(ReadOnlyMatrixSpan<T> delta, ReadOnlyMatrixSpan<T> weights, ReadOnlyMatrixSpan<T> previousZ, ReadOnlyMatrixSpan<T> previousActivation, T parameter, MatrixSpan<T> previousDelta, KernelPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOperator : struct, IActivationOperator<T>
     {
         var j = 0;
         if (path >= KernelPath.Vector512 && Vector512.IsHardwareAccelerated && previousDelta.Columns - j >= Vector512<T>.Count)
         {
-            j = BackwardColumns<T, Vector512<T>, Simd512<T>, TOperator>(delta, weights, previousActivation, previousDelta, j);
+            j = BackwardColumns<T, Vector512<T>, Simd512<T>, TOperator>(delta, weights, previousZ, previousActivation, parameter, previousDelta, j);
         }
 
         if (path >= KernelPath.Vector256 && Vector256.IsHardwareAccelerated && previousDelta.Columns - j >= Vector256<T>.Count)
         {
-            j = BackwardColumns<T, Vector256<T>, Simd256<T>, TOperator>(delta, weights, previousActivation, previousDelta, j);
+            j = BackwardColumns<T, Vector256<T>, Simd256<T>, TOperator>(delta, weights, previousZ, previousActivation, parameter, previousDelta, j);
         }
 
         if (path >= KernelPath.Vector128 && Vector128.IsHardwareAccelerated && previousDelta.Columns - j >= Vector128<T>.Count)
         {
-            j = BackwardColumns<T, Vector128<T>, Simd128<T>, TOperator>(delta, weights, previousActivation, previousDelta, j);
+            j = BackwardColumns<T, Vector128<T>, Simd128<T>, TOperator>(delta, weights, previousZ, previousActivation, parameter, previousDelta, j);
         }
 
         if (j < previousDelta.Columns)
         {
-            BackwardColumns<T, T, SimdScalar<T>, TOperator>(delta, weights, previousActivation, previousDelta, j);
+            BackwardColumns<T, T, SimdScalar<T>, TOperator>(delta, weights, previousZ, previousActivation, parameter, previousDelta, j);
         }
     }
 
@@ -165,7 +153,7 @@ internal static partial class NarrowKernels
     // vector is loaded once for 4 rows and each weight once for 2 vectors. Every element still sums its terms in the
     // reference's order (bias first, then i = 0, 1, …), so the tiling changes no result.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int ForwardColumns<T, TVector, TSimd, TOperator>(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> weights, ReadOnlySpan<T> bias, MatrixSpan<T> z, MatrixSpan<T> a, int j)
+    private static int ForwardColumns<T, TVector, TSimd, TOperator>(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> weights, ReadOnlySpan<T> bias, MatrixSpan<T> z, MatrixSpan<T> a, T parameter, int j)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : ISimd<T, TVector>
@@ -179,12 +167,12 @@ internal static partial class NarrowKernels
         {
             for (j = start; j <= end - (2 * TSimd.Count); j += 2 * TSimd.Count)
             {
-                ForwardRows<T, TVector, TSimd, TOperator, Int2>(input, weights, bias, z, a, full, (nuint)j, storeZ);
+                ForwardRows<T, TVector, TSimd, TOperator, Int2>(input, weights, bias, z, a, parameter, full, (nuint)j, storeZ);
             }
 
             for (; j < end; j += TSimd.Count)
             {
-                ForwardRows<T, TVector, TSimd, TOperator, Int1>(input, weights, bias, z, a, full, (nuint)j, storeZ);
+                ForwardRows<T, TVector, TSimd, TOperator, Int1>(input, weights, bias, z, a, parameter, full, (nuint)j, storeZ);
             }
         }
 
@@ -193,13 +181,13 @@ internal static partial class NarrowKernels
         // sigmoids overlap): 6-wide layers ran their 2-row remainder at half the FMA rate.
         if (a.Rows - full >= 2)
         {
-            ForwardWideRows<T, TVector, TSimd, TOperator, Int2>(input, weights, bias, z, a, full, start, end, storeZ);
+            ForwardWideRows<T, TVector, TSimd, TOperator, Int2>(input, weights, bias, z, a, parameter, full, start, end, storeZ);
             full += 2;
         }
 
         if (a.Rows - full >= 1)
         {
-            ForwardWideRows<T, TVector, TSimd, TOperator, Int1>(input, weights, bias, z, a, full, start, end, storeZ);
+            ForwardWideRows<T, TVector, TSimd, TOperator, Int1>(input, weights, bias, z, a, parameter, full, start, end, storeZ);
         }
 
         return end;
@@ -207,7 +195,7 @@ internal static partial class NarrowKernels
 
     /// <summary>Rows [o, o + TRows) over column vectors [start, end): four vectors per tile, then two, then one.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void ForwardWideRows<T, TVector, TSimd, TOperator, TRows>(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> weights, ReadOnlySpan<T> bias, MatrixSpan<T> z, MatrixSpan<T> a, int o, int start, int end, bool storeZ)
+    private static void ForwardWideRows<T, TVector, TSimd, TOperator, TRows>(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> weights, ReadOnlySpan<T> bias, MatrixSpan<T> z, MatrixSpan<T> a, T parameter, int o, int start, int end, bool storeZ)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : ISimd<T, TVector>
@@ -217,23 +205,23 @@ internal static partial class NarrowKernels
         var j = start;
         for (; j <= end - (4 * TSimd.Count); j += 4 * TSimd.Count)
         {
-            ForwardWideTile<T, TVector, TSimd, TOperator, TRows>(input, weights, bias, z, a, o, (nuint)j, storeZ);
+            ForwardWideTile<T, TVector, TSimd, TOperator, TRows>(input, weights, bias, z, a, parameter, o, (nuint)j, storeZ);
         }
 
         for (; j <= end - (2 * TSimd.Count); j += 2 * TSimd.Count)
         {
-            ForwardTile<T, TVector, TSimd, TOperator, TRows, Int2>(input, weights, bias, z, a, o, (nuint)j, storeZ);
+            ForwardTile<T, TVector, TSimd, TOperator, TRows, Int2>(input, weights, bias, z, a, parameter, o, (nuint)j, storeZ);
         }
 
         for (; j < end; j += TSimd.Count)
         {
-            ForwardTile<T, TVector, TSimd, TOperator, TRows, Int1>(input, weights, bias, z, a, o, (nuint)j, storeZ);
+            ForwardTile<T, TVector, TSimd, TOperator, TRows, Int1>(input, weights, bias, z, a, parameter, o, (nuint)j, storeZ);
         }
     }
 
     /// <summary>Rows [o, o + TRows) (TRows ≤ 2) × column vectors [j, j + 4·Count) of <c>A = f(b + Wᵀ·X)</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void ForwardWideTile<T, TVector, TSimd, TOperator, TRows>(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> weights, ReadOnlySpan<T> bias, MatrixSpan<T> z, MatrixSpan<T> a, int o, nuint j, bool storeZ)
+    private static void ForwardWideTile<T, TVector, TSimd, TOperator, TRows>(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> weights, ReadOnlySpan<T> bias, MatrixSpan<T> z, MatrixSpan<T> a, T parameter, int o, nuint j, bool storeZ)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : ISimd<T, TVector>
@@ -275,18 +263,18 @@ internal static partial class NarrowKernels
             }
         }
 
-        StoreForward<T, TVector, TSimd, TOperator, Int2>(s00, s01, z, a, o, j, storeZ);
-        StoreForward<T, TVector, TSimd, TOperator, Int2>(s02, s03, z, a, o, j + (2 * count), storeZ);
+        StoreForward<T, TVector, TSimd, TOperator, Int2>(s00, s01, z, a, parameter, o, j, storeZ);
+        StoreForward<T, TVector, TSimd, TOperator, Int2>(s02, s03, z, a, parameter, o, j + (2 * count), storeZ);
         if (TRows.Value > 1)
         {
-            StoreForward<T, TVector, TSimd, TOperator, Int2>(s10, s11, z, a, o + 1, j, storeZ);
-            StoreForward<T, TVector, TSimd, TOperator, Int2>(s12, s13, z, a, o + 1, j + (2 * count), storeZ);
+            StoreForward<T, TVector, TSimd, TOperator, Int2>(s10, s11, z, a, parameter, o + 1, j, storeZ);
+            StoreForward<T, TVector, TSimd, TOperator, Int2>(s12, s13, z, a, parameter, o + 1, j + (2 * count), storeZ);
         }
     }
 
     /// <summary>The 4-row tiles of rows [0, full) × column vectors [j, j + TColumns·Count).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void ForwardRows<T, TVector, TSimd, TOperator, TColumns>(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> weights, ReadOnlySpan<T> bias, MatrixSpan<T> z, MatrixSpan<T> a, int full, nuint j, bool storeZ)
+    private static void ForwardRows<T, TVector, TSimd, TOperator, TColumns>(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> weights, ReadOnlySpan<T> bias, MatrixSpan<T> z, MatrixSpan<T> a, T parameter, int full, nuint j, bool storeZ)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : ISimd<T, TVector>
@@ -295,13 +283,13 @@ internal static partial class NarrowKernels
     {
         for (var o = 0; o < full; o += 4)
         {
-            ForwardTile<T, TVector, TSimd, TOperator, Int4, TColumns>(input, weights, bias, z, a, o, j, storeZ);
+            ForwardTile<T, TVector, TSimd, TOperator, Int4, TColumns>(input, weights, bias, z, a, parameter, o, j, storeZ);
         }
     }
 
     /// <summary>Rows [o, o + TRows) × column vectors [j, j + TColumns·Count) of <c>A = f(b + Wᵀ·X)</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void ForwardTile<T, TVector, TSimd, TOperator, TRows, TColumns>(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> weights, ReadOnlySpan<T> bias, MatrixSpan<T> z, MatrixSpan<T> a, int o, nuint j, bool storeZ)
+    private static void ForwardTile<T, TVector, TSimd, TOperator, TRows, TColumns>(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> weights, ReadOnlySpan<T> bias, MatrixSpan<T> z, MatrixSpan<T> a, T parameter, int o, nuint j, bool storeZ)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : ISimd<T, TVector>
@@ -363,21 +351,21 @@ internal static partial class NarrowKernels
             }
         }
 
-        StoreForward<T, TVector, TSimd, TOperator, TColumns>(s00, s01, z, a, o, j, storeZ);
+        StoreForward<T, TVector, TSimd, TOperator, TColumns>(s00, s01, z, a, parameter, o, j, storeZ);
         if (TRows.Value > 1)
         {
-            StoreForward<T, TVector, TSimd, TOperator, TColumns>(s10, s11, z, a, o + 1, j, storeZ);
+            StoreForward<T, TVector, TSimd, TOperator, TColumns>(s10, s11, z, a, parameter, o + 1, j, storeZ);
         }
 
         if (TRows.Value > 2)
         {
-            StoreForward<T, TVector, TSimd, TOperator, TColumns>(s20, s21, z, a, o + 2, j, storeZ);
-            StoreForward<T, TVector, TSimd, TOperator, TColumns>(s30, s31, z, a, o + 3, j, storeZ);
+            StoreForward<T, TVector, TSimd, TOperator, TColumns>(s20, s21, z, a, parameter, o + 2, j, storeZ);
+            StoreForward<T, TVector, TSimd, TOperator, TColumns>(s30, s31, z, a, parameter, o + 3, j, storeZ);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void StoreForward<T, TVector, TSimd, TOperator, TColumns>(TVector sum0, TVector sum1, MatrixSpan<T> z, MatrixSpan<T> a, int row, nuint j, bool storeZ)
+    private static void StoreForward<T, TVector, TSimd, TOperator, TColumns>(TVector sum0, TVector sum1, MatrixSpan<T> z, MatrixSpan<T> a, T parameter, int row, nuint j, bool storeZ)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : ISimd<T, TVector>
@@ -395,15 +383,15 @@ internal static partial class NarrowKernels
         }
 
         ref var aRow = ref a.DangerousGetReferenceAt(row, 0);
-        TSimd.Store(TSimd.Activate<TOperator>(sum0), ref aRow, j);
+        TSimd.Store(TSimd.Activate<TOperator>(sum0, TSimd.Broadcast(parameter)), ref aRow, j);
         if (TColumns.Value > 1)
         {
-            TSimd.Store(TSimd.Activate<TOperator>(sum1), ref aRow, j + (nuint)TSimd.Count);
+            TSimd.Store(TSimd.Activate<TOperator>(sum1, TSimd.Broadcast(parameter)), ref aRow, j + (nuint)TSimd.Count);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int BackwardColumns<T, TVector, TSimd, TOperator>(ReadOnlyMatrixSpan<T> delta, ReadOnlyMatrixSpan<T> weights, ReadOnlyMatrixSpan<T> previousActivation, MatrixSpan<T> previousDelta, int j)
+    private static int BackwardColumns<T, TVector, TSimd, TOperator>(ReadOnlyMatrixSpan<T> delta, ReadOnlyMatrixSpan<T> weights, ReadOnlyMatrixSpan<T> previousZ, ReadOnlyMatrixSpan<T> previousActivation, T parameter, MatrixSpan<T> previousDelta, int j)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : ISimd<T, TVector>
@@ -417,25 +405,25 @@ internal static partial class NarrowKernels
         {
             for (j = start; j <= end - (2 * TSimd.Count); j += 2 * TSimd.Count)
             {
-                BackwardRows<T, TVector, TSimd, TOperator, Int2>(delta, weights, previousActivation, previousDelta, full, (nuint)j);
+                BackwardRows<T, TVector, TSimd, TOperator, Int2>(delta, weights, previousZ, previousActivation, parameter, previousDelta, full, (nuint)j);
             }
 
             for (; j < end; j += TSimd.Count)
             {
-                BackwardRows<T, TVector, TSimd, TOperator, Int1>(delta, weights, previousActivation, previousDelta, full, (nuint)j);
+                BackwardRows<T, TVector, TSimd, TOperator, Int1>(delta, weights, previousZ, previousActivation, parameter, previousDelta, full, (nuint)j);
             }
         }
 
         // The last 1–3 rows four column vectors at a time (as in the forward pass).
         if (rows - full >= 2)
         {
-            BackwardWideRows<T, TVector, TSimd, TOperator, Int2>(delta, weights, previousActivation, previousDelta, full, start, end);
+            BackwardWideRows<T, TVector, TSimd, TOperator, Int2>(delta, weights, previousZ, previousActivation, parameter, previousDelta, full, start, end);
             full += 2;
         }
 
         if (rows - full >= 1)
         {
-            BackwardWideRows<T, TVector, TSimd, TOperator, Int1>(delta, weights, previousActivation, previousDelta, full, start, end);
+            BackwardWideRows<T, TVector, TSimd, TOperator, Int1>(delta, weights, previousZ, previousActivation, parameter, previousDelta, full, start, end);
         }
 
         return end;
@@ -443,7 +431,7 @@ internal static partial class NarrowKernels
 
     /// <summary>The 4-row tiles of rows [0, full) × column vectors [j, j + TColumns·Count).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void BackwardRows<T, TVector, TSimd, TOperator, TColumns>(ReadOnlyMatrixSpan<T> delta, ReadOnlyMatrixSpan<T> weights, ReadOnlyMatrixSpan<T> previousActivation, MatrixSpan<T> previousDelta, int full, nuint j)
+    private static void BackwardRows<T, TVector, TSimd, TOperator, TColumns>(ReadOnlyMatrixSpan<T> delta, ReadOnlyMatrixSpan<T> weights, ReadOnlyMatrixSpan<T> previousZ, ReadOnlyMatrixSpan<T> previousActivation, T parameter, MatrixSpan<T> previousDelta, int full, nuint j)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : ISimd<T, TVector>
@@ -452,13 +440,13 @@ internal static partial class NarrowKernels
     {
         for (var i = 0; i < full; i += 4)
         {
-            BackwardTile<T, TVector, TSimd, TOperator, Int4, TColumns>(delta, weights, previousActivation, previousDelta, i, j);
+            BackwardTile<T, TVector, TSimd, TOperator, Int4, TColumns>(delta, weights, previousZ, previousActivation, parameter, previousDelta, i, j);
         }
     }
 
     /// <summary>Rows [i, i + TRows) over column vectors [start, end): four vectors per tile, then two, then one.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void BackwardWideRows<T, TVector, TSimd, TOperator, TRows>(ReadOnlyMatrixSpan<T> delta, ReadOnlyMatrixSpan<T> weights, ReadOnlyMatrixSpan<T> previousActivation, MatrixSpan<T> previousDelta, int i, int start, int end)
+    private static void BackwardWideRows<T, TVector, TSimd, TOperator, TRows>(ReadOnlyMatrixSpan<T> delta, ReadOnlyMatrixSpan<T> weights, ReadOnlyMatrixSpan<T> previousZ, ReadOnlyMatrixSpan<T> previousActivation, T parameter, MatrixSpan<T> previousDelta, int i, int start, int end)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : ISimd<T, TVector>
@@ -468,23 +456,23 @@ internal static partial class NarrowKernels
         var j = start;
         for (; j <= end - (4 * TSimd.Count); j += 4 * TSimd.Count)
         {
-            BackwardWideTile<T, TVector, TSimd, TOperator, TRows>(delta, weights, previousActivation, previousDelta, i, (nuint)j);
+            BackwardWideTile<T, TVector, TSimd, TOperator, TRows>(delta, weights, previousZ, previousActivation, parameter, previousDelta, i, (nuint)j);
         }
 
         for (; j <= end - (2 * TSimd.Count); j += 2 * TSimd.Count)
         {
-            BackwardTile<T, TVector, TSimd, TOperator, TRows, Int2>(delta, weights, previousActivation, previousDelta, i, (nuint)j);
+            BackwardTile<T, TVector, TSimd, TOperator, TRows, Int2>(delta, weights, previousZ, previousActivation, parameter, previousDelta, i, (nuint)j);
         }
 
         for (; j < end; j += TSimd.Count)
         {
-            BackwardTile<T, TVector, TSimd, TOperator, TRows, Int1>(delta, weights, previousActivation, previousDelta, i, (nuint)j);
+            BackwardTile<T, TVector, TSimd, TOperator, TRows, Int1>(delta, weights, previousZ, previousActivation, parameter, previousDelta, i, (nuint)j);
         }
     }
 
     /// <summary>Rows [i, i + TRows) (TRows ≤ 2) × column vectors [j, j + 4·Count) of <c>δ_prev = f′ ⊙ (W·δ)</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void BackwardWideTile<T, TVector, TSimd, TOperator, TRows>(ReadOnlyMatrixSpan<T> delta, ReadOnlyMatrixSpan<T> weights, ReadOnlyMatrixSpan<T> previousActivation, MatrixSpan<T> previousDelta, int i, nuint j)
+    private static void BackwardWideTile<T, TVector, TSimd, TOperator, TRows>(ReadOnlyMatrixSpan<T> delta, ReadOnlyMatrixSpan<T> weights, ReadOnlyMatrixSpan<T> previousZ, ReadOnlyMatrixSpan<T> previousActivation, T parameter, MatrixSpan<T> previousDelta, int i, nuint j)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : ISimd<T, TVector>
@@ -520,18 +508,18 @@ internal static partial class NarrowKernels
             }
         }
 
-        StoreBackward<T, TVector, TSimd, TOperator, Int2>(s00, s01, previousActivation, previousDelta, i, j);
-        StoreBackward<T, TVector, TSimd, TOperator, Int2>(s02, s03, previousActivation, previousDelta, i, j + (2 * count));
+        StoreBackward<T, TVector, TSimd, TOperator, Int2>(s00, s01, previousZ, previousActivation, parameter, previousDelta, i, j);
+        StoreBackward<T, TVector, TSimd, TOperator, Int2>(s02, s03, previousZ, previousActivation, parameter, previousDelta, i, j + (2 * count));
         if (TRows.Value > 1)
         {
-            StoreBackward<T, TVector, TSimd, TOperator, Int2>(s10, s11, previousActivation, previousDelta, i + 1, j);
-            StoreBackward<T, TVector, TSimd, TOperator, Int2>(s12, s13, previousActivation, previousDelta, i + 1, j + (2 * count));
+            StoreBackward<T, TVector, TSimd, TOperator, Int2>(s10, s11, previousZ, previousActivation, parameter, previousDelta, i + 1, j);
+            StoreBackward<T, TVector, TSimd, TOperator, Int2>(s12, s13, previousZ, previousActivation, parameter, previousDelta, i + 1, j + (2 * count));
         }
     }
 
     /// <summary>Rows [i, i + TRows) × column vectors [j, j + TColumns·Count) of <c>δ_prev = f′ ⊙ (W·δ)</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void BackwardTile<T, TVector, TSimd, TOperator, TRows, TColumns>(ReadOnlyMatrixSpan<T> delta, ReadOnlyMatrixSpan<T> weights, ReadOnlyMatrixSpan<T> previousActivation, MatrixSpan<T> previousDelta, int i, nuint j)
+    private static void BackwardTile<T, TVector, TSimd, TOperator, TRows, TColumns>(ReadOnlyMatrixSpan<T> delta, ReadOnlyMatrixSpan<T> weights, ReadOnlyMatrixSpan<T> previousZ, ReadOnlyMatrixSpan<T> previousActivation, T parameter, MatrixSpan<T> previousDelta, int i, nuint j)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : ISimd<T, TVector>
@@ -581,21 +569,21 @@ internal static partial class NarrowKernels
             }
         }
 
-        StoreBackward<T, TVector, TSimd, TOperator, TColumns>(s00, s01, previousActivation, previousDelta, i, j);
+        StoreBackward<T, TVector, TSimd, TOperator, TColumns>(s00, s01, previousZ, previousActivation, parameter, previousDelta, i, j);
         if (TRows.Value > 1)
         {
-            StoreBackward<T, TVector, TSimd, TOperator, TColumns>(s10, s11, previousActivation, previousDelta, i + 1, j);
+            StoreBackward<T, TVector, TSimd, TOperator, TColumns>(s10, s11, previousZ, previousActivation, parameter, previousDelta, i + 1, j);
         }
 
         if (TRows.Value > 2)
         {
-            StoreBackward<T, TVector, TSimd, TOperator, TColumns>(s20, s21, previousActivation, previousDelta, i + 2, j);
-            StoreBackward<T, TVector, TSimd, TOperator, TColumns>(s30, s31, previousActivation, previousDelta, i + 3, j);
+            StoreBackward<T, TVector, TSimd, TOperator, TColumns>(s20, s21, previousZ, previousActivation, parameter, previousDelta, i + 2, j);
+            StoreBackward<T, TVector, TSimd, TOperator, TColumns>(s30, s31, previousZ, previousActivation, parameter, previousDelta, i + 3, j);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void StoreBackward<T, TVector, TSimd, TOperator, TColumns>(TVector sum0, TVector sum1, ReadOnlyMatrixSpan<T> previousActivation, MatrixSpan<T> previousDelta, int row, nuint j)
+    private static void StoreBackward<T, TVector, TSimd, TOperator, TColumns>(TVector sum0, TVector sum1, ReadOnlyMatrixSpan<T> previousZ, ReadOnlyMatrixSpan<T> previousActivation, T parameter, MatrixSpan<T> previousDelta, int row, nuint j)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : ISimd<T, TVector>
@@ -617,11 +605,16 @@ internal static partial class NarrowKernels
             return;
         }
 
+        // Z is read only by operators whose f′ needs it (their layers store Z); the others read A alone.
         ref var activation = ref previousActivation.DangerousGetReferenceAt(row, 0);
-        TSimd.Store(TSimd.Derivative<TOperator>(TSimd.Load(ref activation, j), sum0), ref destination, j);
+        ref var preActivation = ref TOperator.NeedsZ ? ref previousZ.DangerousGetReferenceAt(row, 0) : ref activation;
+        var p = TSimd.Broadcast(parameter);
+        var a0 = TSimd.Load(ref activation, j);
+        TSimd.Store(TSimd.Derivative<TOperator>(TOperator.NeedsZ ? TSimd.Load(ref preActivation, j) : a0, a0, sum0, p), ref destination, j);
         if (TColumns.Value > 1)
         {
-            TSimd.Store(TSimd.Derivative<TOperator>(TSimd.Load(ref activation, j1), sum1), ref destination, j1);
+            var a1 = TSimd.Load(ref activation, j1);
+            TSimd.Store(TSimd.Derivative<TOperator>(TOperator.NeedsZ ? TSimd.Load(ref preActivation, j1) : a1, a1, sum1, p), ref destination, j1);
         }
     }
 
@@ -897,4 +890,40 @@ internal static partial class NarrowKernels
 
         return lanes;
     }
+
+    /// <summary>The forward pass of one layer, for the operator the dispatch picks.</summary>
+    private readonly ref struct ForwardVisitor<T>(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> weights, ReadOnlySpan<T> bias, MatrixSpan<T> z, MatrixSpan<T> a, KernelPath path) : IActivationVisitor<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        private readonly ReadOnlyMatrixSpan<T> _input = input;
+        private readonly ReadOnlyMatrixSpan<T> _weights = weights;
+        private readonly ReadOnlySpan<T> _bias = bias;
+        private readonly MatrixSpan<T> _z = z;
+        private readonly MatrixSpan<T> _a = a;
+
+        public void Visit<TOperator>(T parameter)
+            where TOperator : struct, IActivationOperator<T> => Forward<T, TOperator>(_input, _weights, _bias, _z, _a, parameter, path);
+
+        public void VisitSoftmax() => ThrowNotElementwise();
+    }
+
+    /// <summary>The backward-data pass of one layer, for the previous layer's operator.</summary>
+    private readonly ref struct BackwardDataVisitor<T>(ReadOnlyMatrixSpan<T> delta, ReadOnlyMatrixSpan<T> weights, ReadOnlyMatrixSpan<T> previousZ, ReadOnlyMatrixSpan<T> previousActivation, MatrixSpan<T> previousDelta, KernelPath path) : IActivationVisitor<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        private readonly ReadOnlyMatrixSpan<T> _delta = delta;
+        private readonly ReadOnlyMatrixSpan<T> _weights = weights;
+        private readonly ReadOnlyMatrixSpan<T> _previousZ = previousZ;
+        private readonly ReadOnlyMatrixSpan<T> _previousActivation = previousActivation;
+        private readonly MatrixSpan<T> _previousDelta = previousDelta;
+
+        public void Visit<TOperator>(T parameter)
+            where TOperator : struct, IActivationOperator<T> => BackwardData<T, TOperator>(_delta, _weights, _previousZ, _previousActivation, parameter, _previousDelta, path);
+
+        public void VisitSoftmax() => ThrowNotElementwise();
+    }
+
+    [DoesNotReturn]
+    private static void ThrowNotElementwise() =>
+        throw new ArgumentOutOfRangeException("activation", "The narrow engine runs element-wise activations only (NarrowEngine.IsEligible excludes softmax).");
 }

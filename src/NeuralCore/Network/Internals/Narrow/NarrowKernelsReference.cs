@@ -29,10 +29,9 @@ internal static class NarrowKernelsReference
         }
     }
 
-    public static void BackwardData<T>(ReadOnlyMatrixSpan<T> delta, ReadOnlyMatrixSpan<T> weights, Activation previous, ReadOnlyMatrixSpan<T> previousActivation, MatrixSpan<T> previousDelta)
+    public static void BackwardData<T>(ReadOnlyMatrixSpan<T> delta, ReadOnlyMatrixSpan<T> weights, Activation previous, ReadOnlyMatrixSpan<T> previousZ, ReadOnlyMatrixSpan<T> previousActivation, MatrixSpan<T> previousDelta)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var slope = T.CreateTruncating(ActivationsReference.LeakySlope);
         for (var i = 0; i < previousDelta.Rows; i++)
         {
             for (var j = 0; j < previousDelta.Columns; j++)
@@ -49,15 +48,8 @@ internal static class NarrowKernelsReference
                     continue;
                 }
 
-                var x = previousActivation[i, j];
-                previousDelta[i, j] = previous switch
-                {
-                    Activation.Sigmoid => g * x * (T.One - x),
-                    Activation.Relu => x > T.Zero ? g : T.Zero,
-                    Activation.LeakyRelu => x > T.Zero ? g : g * slope,
-                    Activation.Tanh => g * (T.One - (x * x)),
-                    _ => throw new ArgumentOutOfRangeException(nameof(previous)),
-                };
+                var a = previousActivation[i, j];
+                previousDelta[i, j] = ActivationsReference.Derivative(previous, previousZ.IsEmpty ? a : previousZ[i, j], a, g);
             }
         }
     }

@@ -42,6 +42,9 @@ internal ref struct SigmoidCrossEntropyHeadKernel<T, TPrevious> : IElementwiseKe
     private readonly T _m;
     private readonly ref T _previousDelta;
     private readonly nuint _previousDeltaStride;
+    private readonly ref T _previousZ;
+    private readonly nuint _previousZStride;
+    private readonly T _previousParameter;
     private readonly bool _backward;
     private Vector512<double> _loss512;
     private Vector256<double> _loss256;
@@ -51,10 +54,12 @@ internal ref struct SigmoidCrossEntropyHeadKernel<T, TPrevious> : IElementwiseKe
 
     /// <summary>
     /// Creates the kernel over X [inputs, n] (feature-major; n samples, a part of a batch of <paramref name="batch"/>),
-    /// W_int's column 0, y/a/δ contiguous [n], and δ_prev [inputs, n] (empty: not computed).
+    /// W_int's column 0, y/a/δ contiguous [n], and δ_prev [inputs, n] (empty: not computed); the previous layer's Z
+    /// [inputs, n] (read only when <typeparamref name="TPrevious"/> needs it) and activation parameter for its f′.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public SigmoidCrossEntropyHeadKernel(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> weights, T bias, ref T target, ref T a, ref T delta, MatrixSpan<T> previousDelta, int batch)
+    public SigmoidCrossEntropyHeadKernel(
+        ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> weights, T bias, ref T target, ref T a, ref T delta, MatrixSpan<T> previousDelta, ReadOnlyMatrixSpan<T> previousZ, T previousParameter, int batch)
     {
         _x = ref input.DangerousGetReference();
         _xStride = (nuint)input.Stride;
@@ -69,6 +74,9 @@ internal ref struct SigmoidCrossEntropyHeadKernel<T, TPrevious> : IElementwiseKe
         _backward = !previousDelta.IsEmpty;
         _previousDelta = ref previousDelta.DangerousGetReference();
         _previousDeltaStride = (nuint)previousDelta.Stride;
+        _previousZ = ref TPrevious.NeedsZ ? ref previousZ.DangerousGetReference() : ref _x;
+        _previousZStride = TPrevious.NeedsZ ? (nuint)previousZ.Stride : _xStride;
+        _previousParameter = previousParameter;
     }
 
     /// <summary>The summed loss (not yet divided by m).</summary>
@@ -83,7 +91,7 @@ internal ref struct SigmoidCrossEntropyHeadKernel<T, TPrevious> : IElementwiseKe
         var z = Logit<T, SimdScalar<T>>(i);
 
         var y = Unsafe.Add(ref _y, i);
-        var a = SigmoidOperator<T>.Invoke(z);
+        var a = SigmoidOperator<T>.Invoke(z, T.Zero);
         Unsafe.Add(ref _a, i) = a;
         var delta = (a - y) / _m;
         Unsafe.Add(ref _delta, i) = delta;
@@ -202,17 +210,24 @@ internal ref struct SigmoidCrossEntropyHeadKernel<T, TPrevious> : IElementwiseKe
         where TSimd : ISimd<T, TVector>
     {
         ref var x = ref Unsafe.Add(ref _x, i);
+        ref var zp = ref Unsafe.Add(ref _previousZ, i);
         ref var d = ref Unsafe.Add(ref _previousDelta, i);
         ref var w = ref _w;
+        var p = TSimd.Broadcast(_previousParameter);
         var k = 0;
         for (; k <= _inputs - 2; k += 2)
         {
-            TSimd.Store(TSimd.Derivative<TPrevious>(TSimd.Load(ref x), TSimd.FusedMultiplyAdd(TSimd.Broadcast(w), delta, TSimd.Zero)), ref d);
-            TSimd.Store(TSimd.Derivative<TPrevious>(TSimd.Load(ref x, _xStride), TSimd.FusedMultiplyAdd(TSimd.Broadcast(Unsafe.Add(ref w, _wStride)), delta, TSimd.Zero)), ref d, _previousDeltaStride);
+            var x0 = TSimd.Load(ref x);
+            var x1 = TSimd.Load(ref x, _xStride);
+            var z0 = TPrevious.NeedsZ ? TSimd.Load(ref zp) : x0;
+            var z1 = TPrevious.NeedsZ ? TSimd.Load(ref zp, _previousZStride) : x1;
+            TSimd.Store(TSimd.Derivative<TPrevious>(z0, x0, TSimd.FusedMultiplyAdd(TSimd.Broadcast(w), delta, TSimd.Zero), p), ref d);
+            TSimd.Store(TSimd.Derivative<TPrevious>(z1, x1, TSimd.FusedMultiplyAdd(TSimd.Broadcast(Unsafe.Add(ref w, _wStride)), delta, TSimd.Zero), p), ref d, _previousDeltaStride);
             if (k + 2 < _inputs)
             {
                 // Only onto an input that exists (see Logit).
                 x = ref Unsafe.Add(ref x, 2 * _xStride);
+                zp = ref Unsafe.Add(ref zp, 2 * _previousZStride);
                 d = ref Unsafe.Add(ref d, 2 * _previousDeltaStride);
                 w = ref Unsafe.Add(ref w, 2 * _wStride);
             }
@@ -220,7 +235,9 @@ internal ref struct SigmoidCrossEntropyHeadKernel<T, TPrevious> : IElementwiseKe
 
         if (k < _inputs)
         {
-            TSimd.Store(TSimd.Derivative<TPrevious>(TSimd.Load(ref x), TSimd.FusedMultiplyAdd(TSimd.Broadcast(w), delta, TSimd.Zero)), ref d);
+            var x0 = TSimd.Load(ref x);
+            var z0 = TPrevious.NeedsZ ? TSimd.Load(ref zp) : x0;
+            TSimd.Store(TSimd.Derivative<TPrevious>(z0, x0, TSimd.FusedMultiplyAdd(TSimd.Broadcast(w), delta, TSimd.Zero), p), ref d);
         }
     }
 }
