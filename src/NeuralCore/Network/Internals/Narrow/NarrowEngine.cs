@@ -13,7 +13,7 @@ namespace NeuralCore.Network.Internals.Narrow;
 /// Eligible: every layer at most <see cref="MaxWidth"/> wide, element-wise activations only (softmax runs along a
 /// sample, i.e. down a feature-major column), and one output, so the output row [1, m] is also the row-major
 /// column [m, 1] the public fused losses take. That covers the seed networks (2-4-6-6-4-1, 2-10-1, 1-1), whose
-/// budget is per-call overhead, not FLOPs (performance-research.md §4). Wider layers are GEMM territory.
+/// budget is per-call overhead, not FLOPs (docs/design.md, the narrow engine). Wider layers are GEMM territory.
 /// </remarks>
 internal static class NarrowEngine
 {
