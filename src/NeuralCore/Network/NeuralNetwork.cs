@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using NeuralCore.Network.Internals;
-using NeuralCore.Network.Internals.Narrow;
+using NeuralCore.Network.Internals.Engines;
 
 namespace NeuralCore;
 
@@ -59,7 +59,7 @@ public sealed partial class NeuralNetwork<T> : IDisposable
         }
 
         Architecture = architecture;
-        IsNarrow = narrow ?? NarrowEngine.IsEligible(architecture);
+        Engine = NetworkEngines.Choose(architecture, narrow switch { true => EngineKind.Narrow, false => EngineKind.Dense, null => null });
         Layout = new ParameterLayout(architecture);
         _parameters = new Matrix<T>(1, Layout.Length);
         Initialize(initialization);
@@ -84,10 +84,14 @@ public sealed partial class NeuralNetwork<T> : IDisposable
     internal ParameterLayout Layout { get; }
 
     /// <summary>
-    /// Whether training and inference run on the narrow feature-major kernels (every layer ≤ 32 wide, element-wise
-    /// activations, one output) rather than the GEMM path; the parameters and results are the same either way.
+    /// The engine training and inference run on (<see cref="NetworkEngines.Choose"/>): the narrow feature-major kernels
+    /// (every layer ≤ 32 wide, element-wise activations, one output) or the GEMM kernels; the parameters and results
+    /// are the same either way, to rounding.
     /// </summary>
-    internal bool IsNarrow { get; }
+    internal EngineKind Engine { get; }
+
+    /// <summary>Whether <see cref="Engine"/> is the narrow engine.</summary>
+    internal bool IsNarrow => Engine == EngineKind.Narrow;
 
     /// <summary>The flat parameter vector, padding included (zero).</summary>
     internal Span<T> ParameterStorage => _parameters.DangerousGetStorage();

@@ -1,6 +1,6 @@
 using System.Numerics;
 using NeuralCore.Internals;
-using NeuralCore.Network.Internals.Narrow;
+using NeuralCore.Network.Internals.Engines;
 using NeuralCore.Network.Internals;
 
 namespace NeuralCore;
@@ -19,40 +19,13 @@ public sealed class Predictor<T> : IDisposable
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly NeuralNetwork<T> _network;
-    private readonly int _maxThreads;
-    private readonly Matrix<T> _buffer0;
-    private readonly Matrix<T> _buffer1;
-    private readonly Matrix<T>? _narrowInput;
-    private readonly Matrix<T>? _narrowOutput;
-    private readonly KernelPath _path;
-    private readonly int _narrowStride;
+    private readonly IInferenceEngine<T> _engine;
 
     internal Predictor(NeuralNetwork<T> network, int capacity, ComputeOptions options)
     {
         _network = network;
-        _maxThreads = options.MaxThreads;
         Capacity = capacity;
-        var hidden = 1;
-        for (var l = 0; l < network.LayerCount - 1; l++)
-        {
-            hidden = Math.Max(hidden, network.Architecture[l].OutputDim);
-        }
-
-        _path = options.ResolvePath();
-        if (network.IsNarrow)
-        {
-            // Feature-major buffers: [features, capacity] with the batch along the (aligned) rows.
-            _narrowStride = NarrowEngine.Stride(capacity);
-            _buffer0 = new Matrix<T>(hidden, _narrowStride);
-            _buffer1 = new Matrix<T>(hidden, _narrowStride);
-            _narrowInput = new Matrix<T>(network.InputSize, _narrowStride);
-            _narrowOutput = new Matrix<T>(1, _narrowStride);
-        }
-        else
-        {
-            _buffer0 = new Matrix<T>(capacity, hidden, RowStride.For(hidden));
-            _buffer1 = new Matrix<T>(capacity, hidden, RowStride.For(hidden));
-        }
+        _engine = NetworkEngines.CreateInference(network.Engine, network, capacity, options.ResolvePath(), options.MaxThreads);
     }
 
     /// <summary>The rows processed per pass; larger batches run in chunks of this size.</summary>
@@ -80,26 +53,7 @@ public sealed class Predictor<T> : IDisposable
         }
 
         _network.ThrowIfDisposed();
-        if (_network.IsNarrow)
-        {
-            var column = NarrowEngine.View(_narrowInput!, input.Length, 1, _narrowStride);
-            for (var i = 0; i < input.Length; i++)
-            {
-                column.DangerousGetReferenceAt(i, 0) = input[i];
-            }
-
-            NarrowEngine.Forward(_network, column, _buffer0, _buffer1, new MatrixSpan<T>(output, 1, 1), _narrowStride, _path);
-            return;
-        }
-
-        DenseForward.Run(
-            _network,
-            new ReadOnlyMatrixSpan<T>(input, 1, input.Length),
-            _buffer0.DangerousGetStorage(),
-            _buffer1.DangerousGetStorage(),
-            new MatrixSpan<T>(output, 1, output.Length),
-            _path,
-            _maxThreads);
+        _engine.Predict(input, output);
     }
 
     /// <summary>Predicts a batch, one sample per row, in chunks of <see cref="Capacity"/> rows.</summary>
@@ -113,39 +67,13 @@ public sealed class Predictor<T> : IDisposable
         DataValidation.RequireSameRows(inputs.Rows, outputs.Rows, nameof(inputs), nameof(outputs));
         ArgumentValidation.Disjoint(inputs, outputs, nameof(inputs), nameof(outputs));
         _network.ThrowIfDisposed();
-        var buffer0 = _buffer0.DangerousGetStorage();
-        var buffer1 = _buffer1.DangerousGetStorage();
         for (var start = 0; start < inputs.Rows; start += Capacity)
         {
             var count = Math.Min(Capacity, inputs.Rows - start);
-            if (_network.IsNarrow)
-            {
-                var featureMajor = NarrowEngine.View(_narrowInput!, inputs.Columns, count, _narrowStride);
-                NarrowEngine.ToFeatureMajor(inputs.SliceRows(start, count), featureMajor, _path);
-
-                // One output: a contiguous output column is the feature-major row itself, so no transpose back.
-                var chunk = outputs.SliceRows(start, count);
-                var direct = NarrowEngine.AsRow(chunk);
-                var row = direct.Rows != 0 ? direct : NarrowEngine.View(_narrowOutput!, 1, count, _narrowStride);
-                NarrowEngine.Forward(_network, featureMajor, _buffer0, _buffer1, row, _narrowStride, _path);
-                if (direct.Rows == 0)
-                {
-                    row.TransposeTo(chunk);
-                }
-
-                continue;
-            }
-
-            DenseForward.Run(_network, inputs.SliceRows(start, count), buffer0, buffer1, outputs.SliceRows(start, count), _path, _maxThreads);
+            _engine.Predict(inputs.SliceRows(start, count), outputs.SliceRows(start, count));
         }
     }
 
     /// <summary>Returns the workspace memory.</summary>
-    public void Dispose()
-    {
-        _buffer0.Dispose();
-        _buffer1.Dispose();
-        _narrowInput?.Dispose();
-        _narrowOutput?.Dispose();
-    }
+    public void Dispose() => _engine.Dispose();
 }

@@ -8,7 +8,7 @@ public sealed class NarrowEngineTests
 {
     public static TheoryData<KernelPath> Paths => NetworkTestHelpers.Paths();
 
-    private static readonly Activation[] Elementwise = [Activation.Linear, Activation.Sigmoid, Activation.Relu, Activation.LeakyRelu, Activation.Tanh];
+    private static readonly Activation[] Elementwise = [.. TestActivations.Elementwise];
 
     [Fact]
     public void Eligibility_FollowsWidthActivationAndOutputCount()
@@ -30,8 +30,7 @@ public sealed class NarrowEngineTests
             foreach (var (loss, output) in new[] { (Loss.MeanSquaredError, hidden), (Loss.BinaryCrossEntropy, Activation.Sigmoid) })
             {
                 var architecture = NetworkArchitecture.FromSizes([3, 5, 7, 1], [hidden, hidden, output]);
-                using var network = new NeuralNetwork<double>(architecture, Initialization.Xavier(31) with { Bias = BiasInitialization.SmallNormal });
-                Assert.True(network.IsNarrow);
+                using var network = new NeuralNetwork<double>(architecture, Initialization.Xavier(31) with { Bias = BiasInitialization.SmallNormal }, narrow: true);
                 using var x = NetworkTestHelpers.RandomMatrix<double>(37, 3, 5); // 37 = 2·16 + 5: vector and scalar columns
                 using var y = NetworkTestHelpers.RandomTargets<double>(loss, 37, 1, 6);
 

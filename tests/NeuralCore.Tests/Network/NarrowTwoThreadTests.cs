@@ -26,8 +26,8 @@ public sealed class NarrowTwoThreadTests
         foreach (var samples in new[] { 384, 901 })
         {
             using var data = Datasets.MakeMoons<double>(samples, 0.2, seed: 8);
-            using var one = new NeuralNetwork<double>(Moons, Initialization.He(3) with { Bias = BiasInitialization.SmallNormal });
-            using var two = new NeuralNetwork<double>(Moons, Initialization.He(3) with { Bias = BiasInitialization.SmallNormal });
+            using var one = new NeuralNetwork<double>(Moons, Initialization.He(3) with { Bias = BiasInitialization.SmallNormal }, narrow: true);
+            using var two = new NeuralNetwork<double>(Moons, Initialization.He(3) with { Bias = BiasInitialization.SmallNormal }, narrow: true);
             var options = new TrainingOptions(Loss.BinaryCrossEntropy, Optimizer.Sgd(0.1));
             using var oneTrainer = new Trainer<double>(one, options with { Compute = new ComputeOptions(path, 1) });
             using var twoTrainer = new Trainer<double>(two, options with { Compute = new ComputeOptions(path, 2) });
@@ -63,7 +63,7 @@ public sealed class NarrowTwoThreadTests
         using var data = Datasets.MakeMoons<float>(900, 0.2, seed: 3);
         float[] Train(int threads)
         {
-            using var network = new NeuralNetwork<float>(Moons, Initialization.He(5));
+            using var network = new NeuralNetwork<float>(Moons, Initialization.He(5), narrow: true);
             using var trainer = new Trainer<float>(network, new TrainingOptions(Loss.BinaryCrossEntropy, Optimizer.Sgd(0.1)) { Epochs = 30, BatchSize = batch, Shuffle = shuffle, Seed = 4, Compute = new ComputeOptions(null, threads) });
             var history = trainer.Fit(data.Features.ReadOnlySpan, data.Targets.ReadOnlySpan);
             Assert.Equal(threads > 1, trainer.HasSplitSteps);
@@ -101,7 +101,7 @@ public sealed class NarrowTwoThreadTests
     public void WarmTwoThreadStep_AllocatesNothing_InTheWholeProcess()
     {
         using var data = Datasets.MakeMoons<float>(900, 0.2, seed: 5);
-        using var network = new NeuralNetwork<float>(Moons, Initialization.He(6));
+        using var network = new NeuralNetwork<float>(Moons, Initialization.He(6), narrow: true);
         using var trainer = new Trainer<float>(network, new TrainingOptions(Loss.BinaryCrossEntropy, Optimizer.Sgd(0.01)) { Compute = new ComputeOptions(null, 2) });
         var x = data.Features.ReadOnlySpan;
         var y = data.Targets.ReadOnlySpan;

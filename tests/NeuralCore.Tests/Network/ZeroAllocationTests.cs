@@ -85,8 +85,7 @@ public sealed class ZeroAllocationTests
         foreach (var path in Kernels.Available)
         {
             var compute = ComputeOptions.For(path);
-            using var network = new NeuralNetwork<double>(architecture, Initialization.He(1));
-            Assert.True(network.IsNarrow);
+            using var network = new NeuralNetwork<double>(architecture, Initialization.He(1), narrow: true);
             using var data = Datasets.MakeMoons<double>(50, 0.1, 1);
             using var trainer = new Trainer<double>(network, new TrainingOptions(Loss.BinaryCrossEntropy, Optimizer.Adam(0.01)) { BatchSize = 20, Compute = compute });
             using var predictor = network.CreatePredictor(16, compute);
