@@ -35,6 +35,12 @@ internal static class CliOptions
         _ => throw new CliException($"--loss must be mse, bce or ce; got '{name}'.", CliApplication.BadArguments),
     };
 
+    /// <summary>The parameterised activations' JSON properties, from the one definition: <c>leaky_relu takes "negative_slope" (default 0.01)</c>.</summary>
+    public static string ActivationParameters => string.Join(
+        "; ",
+        ActivationNames.All.Where(k => k.ParameterName is not null)
+            .Select(k => string.Create(CultureInfo.InvariantCulture, $"{k.Name} takes \"{k.ParameterName}\" (default {k.DefaultParameter})")));
+
     /// <summary>The loss that fits an output activation: bce for sigmoid, ce for softmax, mse otherwise.</summary>
     public static Loss DefaultLoss(Activation output) => output.Kind switch
     {

@@ -16,7 +16,7 @@ internal static class TrainCommand
 {
     public static Command Create(CliContext context)
     {
-        var arch = CliOptions.RequiredPath("--arch", "Architecture JSON: [{\"input_dim\": 2, \"output_dim\": 4, \"activation\": \"relu\"}, …].");
+        var arch = CliOptions.RequiredPath("--arch", $"Architecture JSON: [{{\"input_dim\": 2, \"output_dim\": 4, \"activation\": \"relu\"}}, …]; activations: {ActivationNames.ValidNames} ({CliOptions.ActivationParameters}).");
         var x = CliOptions.RequiredPath("--x", "Features X (.npy or .csv), one row per sample (see --column-major).");
         var y = CliOptions.RequiredPath("--y", "Targets Y (.npy or .csv), one row per sample; a 1-D .npy is one column.");
         var init = CliOptions.OptionalPath("--init", "Start from the weights in this model file (.npz) instead of a seeded initialisation.");
