@@ -19,8 +19,9 @@ namespace NeuralCore.Internals.Operators;
 /// </para>
 /// <para>
 /// The runtime's float log widens to double (two Vector512&lt;double&gt; evaluations per Vector512&lt;float&gt;) and
-/// the Goldberg form around it adds a second division and a select; this is one division, eight fused
-/// multiply-adds and a few adds. Double would need about sixteen terms, so it keeps the runtime's log.
+/// the Goldberg form around it adds a second division and a select; this is one division, eight multiply-adds
+/// (fused where the hardware has FMA, never the runtime's software fma) and a few adds. Double would need about
+/// sixteen terms, so it keeps the runtime's log.
 /// </para>
 /// </remarks>
 internal static partial class VectorMath
@@ -56,14 +57,14 @@ internal static partial class VectorMath
 
         // 2 + u rounds (half an ulp of d, the largest single error); its residual r = u − (d − 2) is exact, and
         // 2u/(d + r) = t·(1 − r/d): the correction is below ½ ulp of t, so 1/d ∈ [1/3, 1/2] taken as 5/12 leaves ⅛ ulp.
-        t = Vector128.FusedMultiplyAdd(-t, (x - (d - Vector128.Create(2f))) * Vector128.Create(5f / 12), t);
+        t = Vector128.MultiplyAddEstimate(-t, (x - (d - Vector128.Create(2f))) * Vector128.Create(5f / 12), t);
         var s2 = t * t;
-        var p = Vector128.FusedMultiplyAdd(Vector128.Create(LogSeries13), s2, Vector128.Create(LogSeries11));
-        p = Vector128.FusedMultiplyAdd(p, s2, Vector128.Create(LogSeries9));
-        p = Vector128.FusedMultiplyAdd(p, s2, Vector128.Create(LogSeries7));
-        p = Vector128.FusedMultiplyAdd(p, s2, Vector128.Create(LogSeries5));
-        p = Vector128.FusedMultiplyAdd(p, s2, Vector128.Create(LogSeries3));
-        p = Vector128.FusedMultiplyAdd(p, s2, Vector128<float>.One);
+        var p = Vector128.MultiplyAddEstimate(Vector128.Create(LogSeries13), s2, Vector128.Create(LogSeries11));
+        p = Vector128.MultiplyAddEstimate(p, s2, Vector128.Create(LogSeries9));
+        p = Vector128.MultiplyAddEstimate(p, s2, Vector128.Create(LogSeries7));
+        p = Vector128.MultiplyAddEstimate(p, s2, Vector128.Create(LogSeries5));
+        p = Vector128.MultiplyAddEstimate(p, s2, Vector128.Create(LogSeries3));
+        p = Vector128.MultiplyAddEstimate(p, s2, Vector128<float>.One);
         return Vector128.ConditionalSelect(tiny, u32, t * p).As<float, T>();
     }
 
@@ -84,14 +85,14 @@ internal static partial class VectorMath
 
         // 2 + u rounds (half an ulp of d, the largest single error); its residual r = u − (d − 2) is exact, and
         // 2u/(d + r) = t·(1 − r/d): the correction is below ½ ulp of t, so 1/d ∈ [1/3, 1/2] taken as 5/12 leaves ⅛ ulp.
-        t = Vector256.FusedMultiplyAdd(-t, (x - (d - Vector256.Create(2f))) * Vector256.Create(5f / 12), t);
+        t = Vector256.MultiplyAddEstimate(-t, (x - (d - Vector256.Create(2f))) * Vector256.Create(5f / 12), t);
         var s2 = t * t;
-        var p = Vector256.FusedMultiplyAdd(Vector256.Create(LogSeries13), s2, Vector256.Create(LogSeries11));
-        p = Vector256.FusedMultiplyAdd(p, s2, Vector256.Create(LogSeries9));
-        p = Vector256.FusedMultiplyAdd(p, s2, Vector256.Create(LogSeries7));
-        p = Vector256.FusedMultiplyAdd(p, s2, Vector256.Create(LogSeries5));
-        p = Vector256.FusedMultiplyAdd(p, s2, Vector256.Create(LogSeries3));
-        p = Vector256.FusedMultiplyAdd(p, s2, Vector256<float>.One);
+        var p = Vector256.MultiplyAddEstimate(Vector256.Create(LogSeries13), s2, Vector256.Create(LogSeries11));
+        p = Vector256.MultiplyAddEstimate(p, s2, Vector256.Create(LogSeries9));
+        p = Vector256.MultiplyAddEstimate(p, s2, Vector256.Create(LogSeries7));
+        p = Vector256.MultiplyAddEstimate(p, s2, Vector256.Create(LogSeries5));
+        p = Vector256.MultiplyAddEstimate(p, s2, Vector256.Create(LogSeries3));
+        p = Vector256.MultiplyAddEstimate(p, s2, Vector256<float>.One);
         return Vector256.ConditionalSelect(tiny, u32, t * p).As<float, T>();
     }
 
@@ -112,14 +113,14 @@ internal static partial class VectorMath
 
         // 2 + u rounds (half an ulp of d, the largest single error); its residual r = u − (d − 2) is exact, and
         // 2u/(d + r) = t·(1 − r/d): the correction is below ½ ulp of t, so 1/d ∈ [1/3, 1/2] taken as 5/12 leaves ⅛ ulp.
-        t = Vector512.FusedMultiplyAdd(-t, (x - (d - Vector512.Create(2f))) * Vector512.Create(5f / 12), t);
+        t = Vector512.MultiplyAddEstimate(-t, (x - (d - Vector512.Create(2f))) * Vector512.Create(5f / 12), t);
         var s2 = t * t;
-        var p = Vector512.FusedMultiplyAdd(Vector512.Create(LogSeries13), s2, Vector512.Create(LogSeries11));
-        p = Vector512.FusedMultiplyAdd(p, s2, Vector512.Create(LogSeries9));
-        p = Vector512.FusedMultiplyAdd(p, s2, Vector512.Create(LogSeries7));
-        p = Vector512.FusedMultiplyAdd(p, s2, Vector512.Create(LogSeries5));
-        p = Vector512.FusedMultiplyAdd(p, s2, Vector512.Create(LogSeries3));
-        p = Vector512.FusedMultiplyAdd(p, s2, Vector512<float>.One);
+        var p = Vector512.MultiplyAddEstimate(Vector512.Create(LogSeries13), s2, Vector512.Create(LogSeries11));
+        p = Vector512.MultiplyAddEstimate(p, s2, Vector512.Create(LogSeries9));
+        p = Vector512.MultiplyAddEstimate(p, s2, Vector512.Create(LogSeries7));
+        p = Vector512.MultiplyAddEstimate(p, s2, Vector512.Create(LogSeries5));
+        p = Vector512.MultiplyAddEstimate(p, s2, Vector512.Create(LogSeries3));
+        p = Vector512.MultiplyAddEstimate(p, s2, Vector512<float>.One);
         return Vector512.ConditionalSelect(tiny, u32, t * p).As<float, T>();
     }
 }
