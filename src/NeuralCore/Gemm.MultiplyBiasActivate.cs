@@ -7,7 +7,7 @@ using NeuralCore.Internals.Reference;
 
 namespace NeuralCore;
 
-/// <summary>The fused dense-layer forward pass.</summary>
+// The fused dense-layer forward pass.
 public static partial class Gemm
 {
     /// <summary>

@@ -3,27 +3,21 @@ using System.Runtime.Intrinsics;
 
 namespace NeuralCore.Internals.Operators;
 
-/// <summary>
-/// log(1 + u) for u in [0, 1] (the e^−|z| of sigmoid + binary cross-entropy), float lanes by our own series; double
-/// lanes by <see cref="LogOnePlus{T}(Vector512{T})"/> (the runtime's log).
-/// </summary>
-/// <remarks>
-/// <para>
-/// log(1 + u) = 2·atanh(s) = t·(1 + t²/12 + t⁴/80 + …) with t = 2s = 2u/(2 + u) ∈ [0, 2/3]. Seven terms (to
-/// s¹²/13) leave a truncation error below s¹⁴/15 ≤ 1.4e-8 relative, about ¼ float ulp; 2u is exact (also for
-/// subnormal u, where u/2 would round), the rounding of 2 + u is corrected from its exact residual, the division,
-/// the series and the final product round about once each (the accuracy test sweeps [0, 1] and the subnormals
-/// against a double evaluation: at most 2.4 ulp). There is no
-/// cancellation anywhere (every term is positive) and no special case: u = 0 gives 0, tiny u gives 2u/2 = u (lanes
-/// below 2^−40 take u directly, so nothing is computed on subnormals; same bits).
-/// </para>
-/// <para>
-/// The runtime's float log widens to double (two Vector512&lt;double&gt; evaluations per Vector512&lt;float&gt;) and
-/// the Goldberg form around it adds a second division and a select; this is one division, eight multiply-adds
-/// (fused where the hardware has FMA, never the runtime's software fma) and a few adds. Double would need about
-/// sixteen terms, so it keeps the runtime's log.
-/// </para>
-/// </remarks>
+// log(1 + u) for u in [0, 1] (the e^−|z| of sigmoid + binary cross-entropy), float lanes by our own series; double
+// lanes by LogOnePlus (the runtime's log).
+//
+// log(1 + u) = 2·atanh(s) = t·(1 + t²/12 + t⁴/80 + …) with t = 2s = 2u/(2 + u) ∈ [0, 2/3]. Seven terms (to
+// s¹²/13) leave a truncation error below s¹⁴/15 ≤ 1.4e-8 relative, about ¼ float ulp; 2u is exact (also for
+// subnormal u, where u/2 would round), the rounding of 2 + u is corrected from its exact residual, the division,
+// the series and the final product round about once each (the accuracy test sweeps [0, 1] and the subnormals
+// against a double evaluation: at most 2.4 ulp). There is no
+// cancellation anywhere (every term is positive) and no special case: u = 0 gives 0, tiny u gives 2u/2 = u (lanes
+// below 2^−40 take u directly, so nothing is computed on subnormals; same bits).
+//
+// The runtime's float log widens to double (two Vector512<double> evaluations per Vector512<float>) and
+// the Goldberg form around it adds a second division and a select; this is one division, eight multiply-adds
+// (fused where the hardware has FMA, never the runtime's software fma) and a few adds. Double would need about
+// sixteen terms, so it keeps the runtime's log.
 internal static partial class VectorMath
 {
     // 1/((2k + 1)·4^k), k = 6 … 1: the series in t² = (2s)² (the leading 1 is added last).
