@@ -8,8 +8,8 @@ namespace NeuralCore.Internals.Elementwise;
 /// <summary><c>dZ_i = dA_i · f′</c> from the stored activation <c>a_i</c>, in one pass (the fused backward).</summary>
 /// <remarks>
 /// Not composed from TensorPrimitives: dA·a·(1−a) takes three TP calls, three passes over memory, and TP switches to
-/// non-temporal stores above 256 KB, evicting what the next layer reads (3.4× slower at 1 MB in the research notes;
-/// see FusedDerivativeBenchmarks for ours).
+/// non-temporal stores above 256 KB, evicting what the next layer reads (FusedDerivativeBenchmarks;
+/// benchmarks/results/AMD-EPYC-Zen5-elementwise.md).
 /// </remarks>
 internal readonly ref struct ActivationDerivativeKernel<T, TOperator> : IElementwiseKernel<T>
     where T : unmanaged, IFloatingPointIeee754<T>

@@ -30,8 +30,8 @@ internal static partial class VectorMath
 
     // 2^−40. Below it log(1 + u) rounds to u, and so does the series (t = 2u/2 = u exactly, the correction and every
     // term but the leading 1 vanish in rounding), but on the way it squares t into the subnormal range once u < 2^−63
-    // (|z| > 44 in sigmoid + BCE), and x86 arithmetic that produces subnormals is slow: an Adam-trained moons net,
-    // whose saturated samples reach |z| ≈ 49, took 6.67–7.01 µs per step, 5.15–5.17 with this (--quick-narrow saturation).
+    // (|z| > 44 in sigmoid + BCE; an Adam-trained moons net's saturated samples reach |z| ≈ 49), and x86 arithmetic
+    // that produces subnormals is slow (benchmarks/results/AMD-EPYC-Zen5-network.md, "Figures moved from code comments").
     private const float TinyUnit = 1f / (1L << 40);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
