@@ -60,8 +60,8 @@ internal interface ISimd<T, TVector>
     /// </summary>
     /// <remarks>
     /// The rule: fused (rounded once) where <see cref="HardwareFma.IsSupported"/>, otherwise a multiply and an add
-    /// (rounded twice) on every width at once. Both are JIT-time constants, so on one machine all widths still give
-    /// the same bits, which is what the narrow kernels promise; the alternative, the runtime's software fma per lane,
+    /// (rounded twice) on every width at once. That flag is a JIT-time constant, so on one machine all widths still
+    /// give the same bits, which is what the narrow kernels promise; the alternative, the runtime's software fma per lane,
     /// made narrow training one to two orders of magnitude slower without hardware FMA
     /// (benchmarks/results/AMD-EPYC-Zen5-network.md). Results therefore differ between machines with and without FMA,
     /// as they already do between thread counts (docs/design.md, "Bit-identity rules").
