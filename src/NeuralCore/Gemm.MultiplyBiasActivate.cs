@@ -7,7 +7,7 @@ using NeuralCore.Internals.Reference;
 
 namespace NeuralCore;
 
-/// <summary>The fused dense-layer forward pass.</summary>
+// The fused dense-layer forward pass.
 public static partial class Gemm
 {
     /// <summary>
@@ -111,8 +111,8 @@ public static partial class Gemm
     /// <summary>
     /// <see cref="MultiplyBiasActivate{T}(ReadOnlyMatrixSpan{T}, MatrixOp, ReadOnlyMatrixSpan{T}, MatrixOp, ReadOnlySpan{T}, BiasAlong, Activation, MatrixSpan{T}, MatrixSpan{T}, ComputeOptions)"/>
     /// after its checks, for callers whose views are right by construction (the network's layers on their own
-    /// preallocated buffers): the shape, bias and overlap checks were ≈ 25 ns per layer (a 16-16-16-10 prediction
-    /// 0.27 → 0.195 µs, --quick-infer).
+    /// preallocated buffers): the shape, bias and overlap checks were ≈ 25 ns per layer
+    /// (benchmarks/results/AMD-EPYC-Zen5-network.md, "Figures moved from code comments").
     /// </summary>
     internal static void MultiplyBiasActivateCore<T>(
         ReadOnlyMatrixSpan<T> a,

@@ -2,7 +2,7 @@ using NeuralCore.Internals;
 
 namespace NeuralCore;
 
-/// <summary>Shape and aliasing checks, done once at the public edge; the kernels trust them.</summary>
+// Shape and aliasing checks, done once at the public edge; the kernels trust them.
 public static partial class Gemm
 {
     internal static void Validate<T>(ReadOnlyMatrixSpan<T> a, MatrixOp opA, ReadOnlyMatrixSpan<T> b, MatrixOp opB, MatrixSpan<T> c, string cName)

@@ -5,7 +5,7 @@ namespace NeuralCore;
 /// </summary>
 /// <remarks>
 /// <see cref="Kernels.Default"/> is the widest path the hardware accelerates, narrowed by the environment variable
-/// <c>NEURALCORE_KERNELS=reference|v128|v256|v512</c>. Tests and benchmarks pass a path explicitly to run every one.
+/// <see cref="Kernels.EnvironmentVariable"/>. Tests and benchmarks pass a path explicitly to run every one.
 /// </remarks>
 public enum KernelPath
 {

@@ -1,11 +1,13 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.Intrinsics;
+using NeuralCore.Internals;
 
 namespace NeuralCore;
 
 /// <summary>The registry of kernel implementations: which ones this machine can run, and which one runs by default.</summary>
 public static class Kernels
 {
-    /// <summary>The environment variable that narrows <see cref="Default"/>: <c>reference</c>, <c>scalar</c>, <c>v128</c>, <c>v256</c> or <c>v512</c>.</summary>
+    /// <summary>The environment variable that narrows <see cref="Default"/>, set to a path's name as <see cref="GetName"/> spells it (<c>scalar</c>, <c>v256</c>, …).</summary>
     public const string EnvironmentVariable = "NEURALCORE_KERNELS";
 
     /// <summary>The widest path the hardware accelerates, before the environment variable is applied.</summary>
@@ -16,8 +18,25 @@ public static class Kernels
         : KernelPath.Scalar;
 
     /// <summary>The path every public kernel uses when none is passed: <see cref="Best"/>, or the narrower one named by <c>NEURALCORE_KERNELS</c>.</summary>
-    /// <remarks>Read once at start-up; a static readonly value the JIT folds into a constant.</remarks>
-    public static KernelPath Default { get; } = Resolve(Environment.GetEnvironmentVariable(EnvironmentVariable));
+    /// <remarks>
+    /// The variable is read once, at first use, into a static readonly value the JIT folds into a constant. An unknown
+    /// value throws here, at every use, rather than in a type initializer, where the failure would leave
+    /// <see cref="Kernels"/> unusable for the rest of the process.
+    /// </remarks>
+    /// <exception cref="ArgumentException"><c>NEURALCORE_KERNELS</c> is set to a name that is not a kernel path.</exception>
+    public static KernelPath Default
+    {
+        get
+        {
+            var path = EnvironmentDefault.Path;
+            if (path == EnvironmentDefault.Invalid)
+            {
+                ThrowUnknownName(EnvironmentDefault.Value);
+            }
+
+            return path;
+        }
+    }
 
     /// <summary>Every path this machine can run, from the reference up to <see cref="Best"/>.</summary>
     public static IReadOnlyList<KernelPath> Available { get; } = [.. Enum.GetValues<KernelPath>().Where(IsSupported)];
@@ -44,7 +63,7 @@ public static class Kernels
         KernelPath.Vector128 => "v128",
         KernelPath.Vector256 => "v256",
         KernelPath.Vector512 => "v512",
-        _ => path.ToString(),
+        _ => throw new ArgumentOutOfRangeException(nameof(path), path, "Not a kernel path."),
     };
 
     /// <summary>Parses a name from <see cref="GetName"/>.</summary>
@@ -80,20 +99,56 @@ public static class Kernels
         return path;
     }
 
-    private static KernelPath Resolve(string? value)
+    /// <summary>The path a value of <c>NEURALCORE_KERNELS</c> selects: <see cref="Best"/> when empty, else the named path clamped to this machine.</summary>
+    /// <param name="value">The variable's value, or <see langword="null"/> when it is not set.</param>
+    /// <returns>A path this machine runs.</returns>
+    /// <exception cref="ArgumentException"><paramref name="value"/> is not a kernel path's name.</exception>
+    internal static KernelPath Resolve(string? value)
+    {
+        if (!TryResolve(value, out var path))
+        {
+            ThrowUnknownName(value);
+        }
+
+        return path;
+    }
+
+    private static bool TryResolve(string? value, out KernelPath path)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
-            return Best;
+            path = Best;
+            return true;
         }
 
+        // An unknown value must not silently change what runs: the caller throws with the valid names.
         if (!TryParse(value, out var requested))
         {
-            // An unknown value must not silently change what runs: fail at start-up with the valid names.
-            throw new InvalidOperationException(
-                $"{EnvironmentVariable}='{value}' is not a kernel path; expected one of: reference, scalar, v128, v256, v512.");
+            path = default;
+            return false;
         }
 
-        return Clamp(requested);
+        path = Clamp(requested);
+        return true;
+    }
+
+    [DoesNotReturn]
+    private static void ThrowUnknownName(string? value) =>
+        ThrowHelper.ThrowArgument(
+            EnvironmentVariable,
+            $"{EnvironmentVariable}='{value}' is not a kernel path; expected one of: {string.Join(", ", Enum.GetValues<KernelPath>().Select(GetName))}.");
+
+    /// <summary>
+    /// The environment's choice, resolved without throwing (so this type's initializer cannot fail) the first time
+    /// <see cref="Default"/> is read.
+    /// </summary>
+    private static class EnvironmentDefault
+    {
+        /// <summary>Stands for a value that names no path.</summary>
+        public const KernelPath Invalid = (KernelPath)(-1);
+
+        public static readonly string? Value = Environment.GetEnvironmentVariable(EnvironmentVariable);
+
+        public static readonly KernelPath Path = TryResolve(Value, out var path) ? path : Invalid;
     }
 }

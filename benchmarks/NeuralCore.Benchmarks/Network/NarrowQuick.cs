@@ -29,10 +29,9 @@ public static class NarrowQuick
             trainer.TrainStep(data.Features.ReadOnlySpan, data.Targets.ReadOnlySpan);
         }
 
-        // NC_PREPARE_FIT=1: compile Fit before the first timed call, to show how much of that call is its JIT
-        // (measured: PrepareMethod 5.5–6.4 ms, 3.0–3.6 with DOTNET_JitNoInline=1; then the first 1-epoch Fit 1.0–1.4 ms
-        // instead of 6.8–7.3 ms). NC_STAMPS=1 prints each call's Stopwatch window, to cut a
-        // `perf record -k CLOCK_MONOTONIC` profile to it (79% of the first call's samples were in libclrjit).
+        // NC_PREPARE_FIT=1: compile Fit before the first timed call, to show how much of that call is its JIT (figures:
+        // benchmarks/results/AMD-EPYC-Zen5-network.md). NC_STAMPS=1 prints each call's Stopwatch window, to cut a
+        // `perf record -k CLOCK_MONOTONIC` profile to it.
         if (Environment.GetEnvironmentVariable("NC_PREPARE_FIT") == "1")
         {
             var handle = typeof(Trainer<float>).GetMethod("Fit")!.MethodHandle;

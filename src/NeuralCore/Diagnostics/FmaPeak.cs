@@ -11,7 +11,7 @@ namespace NeuralCore.Diagnostics;
 /// </summary>
 /// <remarks>
 /// Twelve independent accumulator chains per thread: FMA latency here is 4 cycles with 2 FMA pipes, so at least 8
-/// chains are needed to keep both pipes busy (shared/notes/performance-research.md §1). Measure in the same
+/// chains are needed to keep both pipes busy (docs/design.md, "GEMM blocking and register budget"). Measure in the same
 /// process as the figures it divides, because a VM's clock and neighbours vary between runs.
 /// </remarks>
 public static class FmaPeak

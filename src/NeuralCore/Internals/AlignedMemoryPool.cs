@@ -9,7 +9,7 @@ namespace NeuralCore.Internals;
 /// </summary>
 /// <remarks>
 /// Why not <c>ArrayPool&lt;T&gt;.Shared</c>: its arrays are only 8-byte aligned and may move, and misaligned
-/// Vector512 streaming measured 40% slower from L1 on this machine (shared/notes/performance-research.md §5).
+/// Vector512 streaming measured 40% slower from L1 on this machine (docs/design.md, "Zero-allocation rule").
 /// Arrays here come from the pinned object heap, so an offset computed once stays valid. Buckets are powers of
 /// two as in the shared pool; each keeps a small fixed stack, so Rent/Return allocate nothing once warm.
 /// Matrices are created once per model and reused, so this pool is off the hot path by design.

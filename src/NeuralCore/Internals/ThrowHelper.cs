@@ -4,7 +4,8 @@ using System.Globalization;
 namespace NeuralCore.Internals;
 
 /// <summary>
-/// Throw sites kept out of hot methods (STYLE.md habit 7): every message names the argument, the expected and
+/// Throw sites kept out of hot methods, so those stay small enough to inline (docs/design.md, "Zero-allocation
+/// rule"): every message names the argument, the expected and
 /// the actual value or shape.
 /// </summary>
 internal static class ThrowHelper

@@ -4,12 +4,12 @@ using System.Text.Json;
 
 namespace NeuralCore;
 
-/// <summary>Seed 003's JSON form: <c>[{"input_dim": 2, "output_dim": 4, "activation": "relu"}, …]</c>, with a parameterised activation's parameter beside it (<c>"negative_slope": 0.2</c>).</summary>
-/// <remarks>
-/// Read and written with <see cref="Utf8JsonReader"/>/<see cref="Utf8JsonWriter"/> (no reflection, so the library
-/// stays AOT-compatible). Reading is strict: a missing or unknown property, a non-integer dimension or an unknown
-/// activation name is an error whose message gives the layer index, so a typo cannot silently change the model.
-/// </remarks>
+// Seed 003's JSON form: [{"input_dim": 2, "output_dim": 4, "activation": "relu"}, …], with a parameterised
+// activation's parameter beside it ("negative_slope": 0.2).
+//
+// Read and written with Utf8JsonReader/Utf8JsonWriter (no reflection, so the library
+// stays AOT-compatible). Reading is strict: a missing or unknown property, a non-integer dimension or an unknown
+// activation name is an error whose message gives the layer index, so a typo cannot silently change the model.
 public sealed partial class NetworkArchitecture
 {
     private const string InputDimName = "input_dim";

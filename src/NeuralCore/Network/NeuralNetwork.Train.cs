@@ -1,6 +1,6 @@
 namespace NeuralCore;
 
-/// <summary>One-call training for scripts and examples.</summary>
+// One-call training for scripts and examples.
 public sealed partial class NeuralNetwork<T>
 {
     /// <summary>

@@ -41,6 +41,36 @@ public class KernelsRegistryTests
     [Fact]
     public void UnknownName_IsRejected() => Assert.False(Kernels.TryParse("avx9000", out _));
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("  ")]
+    public void EnvironmentValue_Unset_SelectsTheBestPath(string? value) => Assert.Equal(Kernels.Best, Kernels.Resolve(value));
+
+    [Fact]
+    public void EnvironmentValue_NamingAPath_SelectsItClampedToThisMachine()
+    {
+        foreach (var path in Enum.GetValues<KernelPath>())
+        {
+            Assert.Equal(Kernels.Clamp(path), Kernels.Resolve(Kernels.GetName(path).ToUpperInvariant()));
+        }
+    }
+
+    [Theory]
+    [InlineData("avx9000")]
+    [InlineData("Vector256")]
+    public void EnvironmentValue_Unknown_ThrowsNamingTheVariableTheValueAndTheValidNames(string value)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => Kernels.Resolve(value));
+        Assert.Equal(Kernels.EnvironmentVariable, ex.ParamName);
+        Assert.Contains($"{Kernels.EnvironmentVariable}='{value}'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("expected one of: reference, scalar, v128, v256, v512.", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GetName_RejectsAValueOutsideTheEnum() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => Kernels.GetName((KernelPath)99));
+
     [Fact]
     public void ComputeOptions_DefaultResolvesToKernelsDefault()
     {

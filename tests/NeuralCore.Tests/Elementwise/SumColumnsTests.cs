@@ -33,7 +33,7 @@ public sealed class SumColumnsTests
     {
         // 2^20 × 0.1f: every partial sum of (double)0.1f (24 significant bits) times k ≤ 2^20 fits in 53 bits, so the
         // double sum is exact and the float result is the correctly rounded exact sum. A float running sum is off by
-        // about 1% here (see the research notes).
+        // about 1% here.
         const int rows = 1 << 20;
         const int columns = 16 + 3;
         var source = new float[rows * columns];

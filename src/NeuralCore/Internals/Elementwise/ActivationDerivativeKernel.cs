@@ -11,7 +11,8 @@ namespace NeuralCore.Internals.Elementwise;
 /// </summary>
 /// <remarks>
 /// Not composed from TensorPrimitives: dA·a·(1−a) takes three TP calls, three passes over memory, and TP switches to
-/// non-temporal stores above 256 KB, evicting what the next layer reads (see FusedDerivativeBenchmarks).
+/// non-temporal stores above 256 KB, evicting what the next layer reads (FusedDerivativeBenchmarks;
+/// benchmarks/results/AMD-EPYC-Zen5-elementwise.md).
 /// </remarks>
 internal readonly ref struct ActivationDerivativeKernel<T, TOperator> : IElementwiseKernel<T>
     where T : unmanaged, IFloatingPointIeee754<T>

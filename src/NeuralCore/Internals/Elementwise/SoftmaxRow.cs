@@ -40,8 +40,8 @@ internal static class SoftmaxRow
 
     /// <summary>
     /// A row that fits one 512-bit register (a classifier's 10 outputs): the three passes on one masked register,
-    /// with no driver calls and no scalar tail (the general path took 190 ns for 10 floats, most of it the
-    /// three driver calls and two scalar exps; a 10-wide row 193 → 87 ns).
+    /// with no driver calls and no scalar tail (on 10 floats the general path's three driver calls and two scalar
+    /// exps were most of its time: benchmarks/results/AMD-EPYC-Zen5-elementwise.md).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ForwardOneVector<T>(ref T z, ref T a, int length)

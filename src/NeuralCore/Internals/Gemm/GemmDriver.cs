@@ -23,22 +23,12 @@ namespace NeuralCore.Internals.Gemm;
 ///                                              next panel's source rows (their pack then reads L2, not memory)
 /// </code>
 /// op(B) is read in place ("sup" path, BLIS's name) when its rows are contiguous and close together (see
-/// <see cref="PackBStrideBytes"/>). A transposed B and N-tail panels are always packed. Packing used to happen per row
-/// block (five copies of B at 1024³); now each panel is packed once per K block into a per-thread buffer
-/// (<see cref="PackBuffers"/>): double 512³ 90 → 108 GFLOPS. A is not packed: k-major 8-row micro-panels (a scalar
-/// copy, then 8 × 8 register transposes) measured slower at 256³ and 512³ and no better at 1024³, even where the
-/// rows of a tile are 4 KB apart and share an L1 set; the micro-kernel broadcasts A elements wherever they are.
-/// Also measured at 1024³ and not kept (quick harness, busy machine, ±2–4% noise; float 1024³ 210–213 GFLOPS,
-/// double 102–104 as the base): copying A row blocks into rows a K block plus one cache line apart, so a tile's rows
-/// leave the shared L1 set (no gain; 1024 × 1024 → 512 lost 7%); the same with K block 256 so the B panel fits L1
-/// (float 205, double 96); 12-row tiles on V512, 24 accumulators, with 11 row offsets (more than the free general
-/// registers; float 193, double 94); software prefetch of the B panel 8 k ahead or of A two lines ahead (no gain);
-/// row blocks of 512–1536 bytes of rows and column blocks of 64 KB–2 MB of packed B (within noise). In a same-process
-/// A/B: 12-row tiles addressed from three row bases 4–5% slower at 1024³ and equal below; the next packed B panel
-/// prefetched into L2 and the C tile prefetched on the first K block, no gain (benchmarks/results/AMD-EPYC-Zen5-gemm.md).
-/// What did pay at 1024³ (session 5, timestamps around the tiles and the pack): the tiles themselves ran at ≈ 93% of
-/// peak, and the pack of B's page-apart rows took 6% of the time waiting on memory; prefetching those rows (see
-/// <see cref="Packing.PrefetchDistance"/>) lifted float 1024³ from 225.5 to 234.8 GFLOPS and double from 108.5 to 113.5.
+/// <see cref="PackBStrideBytes"/>). A transposed B and N-tail panels are always packed, each panel once per K block
+/// (not once per row block) into a per-thread buffer (<see cref="PackBuffers"/>). A is not packed: packing it into
+/// k-major micro-panels measured no faster, so the micro-kernel broadcasts A elements wherever they are. The pack of
+/// B's page-apart rows waits on memory unless they are prefetched (see <see cref="Packing.PrefetchDistance"/>). The
+/// blocking and register budget are explained in docs/design.md; what was measured, kept and not kept is in
+/// benchmarks/results/AMD-EPYC-Zen5-gemm.md ("Figures moved from code comments" and the sessions above it).
 /// Every element of C sees the same sequence of FMAs whatever tile, panel path or thread computes it, so results
 /// do not depend on the partition.
 /// </remarks>
@@ -53,14 +43,14 @@ internal static class GemmDriver<T, TVector, TSimd>
 {
     /// <summary>
     /// K block. Each block ends with a pass that stores the C tile and the next one reloads it, which costs cache
-    /// misses once C outgrows L2; a 512 × 32-float B panel (64 KB) streams well from L2. Measured on Zen 5, float:
-    /// 1024³ 173 → 205 GFLOPS and 391³ 203 → 220 going from 256 to 512; 1024 was no better than 512 elsewhere.
+    /// misses once C outgrows L2; a 512 × 32-float B panel (64 KB) streams well from L2. 512 beat 256 and 1024
+    /// (benchmarks/results/AMD-EPYC-Zen5-gemm.md, "Figures moved from code comments").
     /// </summary>
     public const int KBlock = 512;
 
     /// <summary>
     /// Row block: 240 floats or 120 doubles, multiples of every tile height (8, 6, 4); 240 × 512 floats of A is
-    /// 480 KB, half of L2. 240 doubles filled all of L2 (double 1024³: 96 → 100 GFLOPS with 120).
+    /// 480 KB, half of L2 (240 doubles filled all of L2 and ran slower: benchmarks/results/AMD-EPYC-Zen5-gemm.md).
     /// </summary>
     public static int RowBlock => 960 / Unsafe.SizeOf<T>();
 
@@ -69,8 +59,8 @@ internal static class GemmDriver<T, TVector, TSimd>
 
     /// <summary>
     /// …and only when its rows are at least this many bytes apart: then each k step of a panel is on its own
-    /// page and the panel needs more TLB entries than the first-level TLB holds (1024³: 166 → 173 GFLOPS packed).
-    /// Below that, reading B in place wins clearly (256³: 195 → 242 GFLOPS), as in the research notes.
+    /// page and the panel needs more TLB entries than the first-level TLB holds, and packing pays. Below that, reading
+    /// B in place wins clearly (benchmarks/results/AMD-EPYC-Zen5-gemm.md, "Figures moved from code comments").
     /// </summary>
     public const int PackBStrideBytes = 4096;
 

@@ -16,9 +16,8 @@ internal static unsafe class GemmExecutor
 {
     /// <summary>
     /// Below this many flops (2·M·N·K) a product runs on the calling thread. The worker pool's round trip is
-    /// ≈ 0.2 µs (it was ≈ 1 µs when this was 4 MFLOP), so two threads pay from about a microsecond of work; the
-    /// break-even measured near 0.2 MFLOP. One thread → two (<c>--quick-gemm small</c>, float): 128×32→32 (0.26 MFLOP)
-    /// 1.35–1.55 → 1.02–1.22 µs, 64³ 2.52 → 1.62–1.68, 256×64→64 9.2–9.4 → 5.1.
+    /// ≈ 0.2 µs, so two threads pay from about a microsecond of work; the break-even measured near 0.2 MFLOP
+    /// (benchmarks/results/AMD-EPYC-Zen5-gemm.md, "Figures moved from code comments").
     /// </summary>
     public const double ThreadingFlopThreshold = 2.5e5;
 

@@ -260,8 +260,8 @@ internal static class MicroKernel
     /// <summary>
     /// Asks for the C tile's cache lines before the k loop: the store phase reads them after thousands of FMAs, and
     /// once C outgrows L2 (later K blocks of a large product re-read partial sums) each row could wait on L3 there.
-    /// Not measured on its own: it came with the once-per-K-block B pack (1024³ float ≈ 176 → ≈ 214 GFLOPS together),
-    /// and prefetching on the first K block too measured no different (results file). A prefetch is only a hint and
+    /// Not measured on its own: it came with the once-per-K-block B pack, and prefetching on the first K block too
+    /// measured no different (benchmarks/results/AMD-EPYC-Zen5-gemm.md, "Figures moved from code comments"). A prefetch is only a hint and
     /// never faults, so the address need not stay pinned.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -10,7 +10,7 @@ namespace NeuralCore.Internals.Gemm;
 /// </summary>
 /// <remarks>
 /// The arrays live on the pinned object heap: their address never changes, so the aligned offset computed once
-/// stays valid (an unaligned 512-bit load stream from L1 costs up to 40%, research notes §5). They are too large for
+/// stays valid (an unaligned 512-bit load stream from L1 costs up to 40%: docs/design.md, "Zero-allocation rule"). They are too large for
 /// the stack (the B block is up to 2 MB), and the pool's arrays are neither aligned nor per thread.
 /// </remarks>
 internal sealed class PackBuffers

@@ -18,9 +18,8 @@ internal static class Packing
 {
     /// <summary>
     /// How far ahead a full-panel pack asks for the rows of B it will copy. Rows a page apart came from memory one
-    /// miss at a time: the 1024³ float product spent 600 µs of its 10.5 ms packing (timestamps around the pack), and
-    /// 8 / 16 / 32 / 64 rows ahead took that to 370 / – / 260 / – µs; 16, 32 and 64 measured alike end to end
-    /// (float 1024³ 225.5 → 228–229 GFLOPS median, double 108.5 → 111). The driver also prefetches the next panel's
+    /// miss at a time; 16, 32 and 64 rows ahead measured alike end to end (benchmarks/results/AMD-EPYC-Zen5-gemm.md,
+    /// "Figures moved from code comments"). The driver also prefetches the next panel's
     /// rows during the current panel's tiles (<see cref="GemmDriver{T, TVector, TSimd}.Run"/>); this covers the first
     /// panel of each K block and rows that prefetch could not reach in time.
     /// </summary>
@@ -39,8 +38,8 @@ internal static class Packing
             return;
         }
 
-        // Rows of op(B) are rows of B: register copies for a full panel (74 → 60 µs per 512 × 1024 float block against
-        // span copies, --quick-gemm "pack B"), span copies for an N tail. A full panel is packed only when B's rows
+        // Rows of op(B) are rows of B: register copies for a full panel (faster than span copies: see the gemm results
+        // file), span copies for an N tail. A full panel is packed only when B's rows
         // are at least a page apart (GemmDriver.PackBStrideBytes), where no hardware prefetcher follows them, so each
         // row is asked for PrefetchDistance rows ahead (see there).
         var stride = problem.BStride;

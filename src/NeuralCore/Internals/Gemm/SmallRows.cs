@@ -31,8 +31,8 @@ internal static class SmallRows<T, TVector, TSimd>
 {
     /// <summary>
     /// The tallest product this path takes. The tile kernel keeps M × 2 FMA chains and re-reads each B panel per
-    /// row tile; measured on Zen 5 (float, 784 × 256 op(B) warm in L2, one thread, loaded machine), tile → this path:
-    /// M = 1 8.4 → 4.7 µs, M = 2 9.1 → 7.1, M = 3 12.0 → 7.6, M = 4 10.5 → 7.8; the tile path takes M = 5 in 10.1.
+    /// row tile; this path was faster up to M = 4 (benchmarks/results/AMD-EPYC-Zen5-gemm.md, "Figures moved from code
+    /// comments").
     /// </summary>
     public const int MaxRows = 4;
 
@@ -40,8 +40,7 @@ internal static class SmallRows<T, TVector, TSimd>
     /// Split over threads only when op(B) is at least this many bytes. The path is bound by streaming op(B) from L2,
     /// so a second core halves the bytes each one reads (and each keeps its half warm in its own L2); the hand-off
     /// costs ≈ 0.2 µs (see <see cref="GemmExecutor.ThreadingFlopThreshold"/>). 64 KB, which also splits the
-    /// 784-256-128-10 predictor's middle layer, was no better: the predictor on two threads 4.41–4.71 µs against
-    /// 4.42–5.46 (three interleaved rounds).
+    /// 784-256-128-10 predictor's middle layer, was no better (benchmarks/results/AMD-EPYC-Zen5-network.md).
     /// </summary>
     public const int ThreadingBytes = 192 * 1024;
 

@@ -31,9 +31,8 @@ internal static class SmallRowsKernel
     /// op(B) of at least this many bytes is summed in <see cref="Chunks"/> K-chunks visited in alternating order from
     /// call to call. Single-sample inference streams all its weights every call, and 784-256-128-10's 939 KB barely fit
     /// the 1 MB L2: read in the same order each time, the lines needed first are the ones evicted longest ago, so most
-    /// of layer 1 came from L3. Starting where the previous call ended re-reads what is still in L2 first. A C probe of
-    /// the whole predictor on this Zen 5: 7.41–7.54 µs in one order, 6.30 with 2 chunks, 6.14–6.22 with 4, 6.4–6.6
-    /// with 8 or 16 (the same probe on a plain 940 KB sum: 6.4–7.5 → 4.9–5.5 µs).
+    /// of layer 1 came from L3. Starting where the previous call ended re-reads what is still in L2 first; 4 chunks
+    /// measured best (benchmarks/results/AMD-EPYC-Zen5-network.md, "Figures moved from code comments").
     /// </summary>
     public const int ChunkBytes = 256 * 1024;
 

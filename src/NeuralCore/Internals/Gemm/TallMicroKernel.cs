@@ -15,11 +15,8 @@ namespace NeuralCore.Internals.Gemm;
 /// addressed from a second base with the same 7 offsets, so the general registers still hold the addressing. Only
 /// whole 16-row tiles come here; the driver runs a row block's last 8 or fewer rows on the 8-row kernel. The store
 /// phase is <see cref="MicroKernel"/>'s, one row at a time, so every element of C sees the same FMAs in the same
-/// order as on the 8-row tile: results do not depend on which kernel ran. Measured against the 8-row tile
-/// (<c>--quick-gemm-shapes</c>, interleaved builds, float unless noted, GFLOPS): 256×64→16 171–174 → 189,
-/// 128×128→10 88–89 → 101–102, 1000×100→16 183–193 → 209–210, double 256×64→8 86–87 → 92–93; B transposed
-/// 256×64→16 156–176 → 183–184; A transposed 64×256→16 143–180 → 199; 391³ (a 7-column N tail) 224–231 → 232;
-/// 256×64→64 (two-vector panels) unchanged.
+/// order as on the 8-row tile: results do not depend on which kernel ran. It beat the 8-row tile on every
+/// one-vector shape measured (benchmarks/results/AMD-EPYC-Zen5-gemm.md, "Figures moved from code comments").
 /// </remarks>
 internal static class TallMicroKernel
 {

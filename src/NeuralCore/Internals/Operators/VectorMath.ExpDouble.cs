@@ -4,14 +4,11 @@ using System.Runtime.Intrinsics.X86;
 
 namespace NeuralCore.Internals.Operators;
 
-/// <summary>
-/// Double e^x: the same Cody–Waite reduction and exponent-bit scaling as <see cref="ExpSingle(Vector512{float})"/>,
-/// with the degree-13 Taylor polynomial on |r| ≤ ln2/2 (truncation error r¹⁴/14! ≤ 5e−18, below half an ulp).
-/// </summary>
-/// <remarks>
-/// Taylor rather than a minimax fit: at degree 13 the truncation is already negligible, and exact 1/k! values need no
-/// fitting tool to check. It costs two FMAs more than a minimax degree-11 polynomial would.
-/// </remarks>
+// Double e^x: the same Cody–Waite reduction and exponent-bit scaling as ExpSingle,
+// with the degree-13 Taylor polynomial on |r| ≤ ln2/2 (truncation error r¹⁴/14! ≤ 5e−18, below half an ulp).
+//
+// Taylor rather than a minimax fit: at degree 13 the truncation is already negligible, and exact 1/k! values need no
+// fitting tool to check. It costs two FMAs more than a minimax degree-11 polynomial would.
 internal static partial class VectorMath
 {
     private const double DoubleLog2E = 1.4426950408889634;

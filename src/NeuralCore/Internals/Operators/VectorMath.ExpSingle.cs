@@ -4,21 +4,17 @@ using System.Runtime.Intrinsics.X86;
 
 namespace NeuralCore.Internals.Operators;
 
-/// <summary>
-/// Float e^x without widening to double: Cody–Waite range reduction x = n·ln2 + r, |r| ≤ ln2/2, a degree-7
-/// polynomial for e^r (Cephes <c>expf</c>'s minimax coefficients), and 2^n built in the exponent bits.
-/// </summary>
-/// <remarks>
-/// <code>
-///   t  = x·log2e + 1.5·2^23     the add rounds x·log2e to an integer n, held in t's low mantissa bits
-///   n  = t − 1.5·2^23
-///   r  = (x − n·ln2_hi) − n·ln2_lo     ln2_hi has 9 significant bits, so n·ln2_hi is exact
-///   e^x = P(r) · 2^n            2^n = (n + 127) &lt;&lt; 23 reinterpreted as float
-/// </code>
-/// Branch-free: x is clamped to [−104, 89] (beyond which e^x rounds to 0 or overflows anyway) and 2^n is applied in
-/// two factors, so one code path handles the whole range, the subnormals, ±∞ and NaN. A fast path for |x| ≤ 87 with
-/// an out-of-line slow path measured slower: the call clobbers every vector register and the merge went through memory.
-/// </remarks>
+// Float e^x without widening to double: Cody–Waite range reduction x = n·ln2 + r, |r| ≤ ln2/2, a degree-7
+// polynomial for e^r (Cephes expf's minimax coefficients), and 2^n built in the exponent bits.
+//
+//   t  = x·log2e + 1.5·2^23     the add rounds x·log2e to an integer n, held in t's low mantissa bits
+//   n  = t − 1.5·2^23
+//   r  = (x − n·ln2_hi) − n·ln2_lo     ln2_hi has 9 significant bits, so n·ln2_hi is exact
+//   e^x = P(r) · 2^n            2^n = (n + 127) << 23 reinterpreted as float
+//
+// Branch-free: x is clamped to [−104, 89] (beyond which e^x rounds to 0 or overflows anyway) and 2^n is applied in
+// two factors, so one code path handles the whole range, the subnormals, ±∞ and NaN. A fast path for |x| ≤ 87 with
+// an out-of-line slow path measured slower: the call clobbers every vector register and the merge went through memory.
 internal static partial class VectorMath
 {
     private const float SingleLog2E = 1.44269504088896341f;

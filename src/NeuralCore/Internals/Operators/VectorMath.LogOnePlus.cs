@@ -4,12 +4,10 @@ using System.Runtime.Intrinsics;
 
 namespace NeuralCore.Internals.Operators;
 
-/// <summary>
-/// log(1 + u) accurate for small u (Goldberg's trick): with w = fl(1 + u), log(1+u) ≈ log(w)·u/(w − 1), because the
-/// rounding error of w cancels between log(w) and w − 1; and log(1+u) = u when w rounds to 1. The runtime's
-/// <c>float.LogP1</c> is log(u + 1) and returns 0 for u &lt; 6e−8, which zeroes the loss of well-classified
-/// samples in sigmoid + BCE.
-/// </summary>
+// log(1 + u) accurate for small u (Goldberg's trick): with w = fl(1 + u), log(1+u) ≈ log(w)·u/(w − 1), because the
+// rounding error of w cancels between log(w) and w − 1; and log(1+u) = u when w rounds to 1. The runtime's
+// float.LogP1 is log(u + 1) and returns 0 for u < 6e−8, which zeroes the loss of well-classified
+// samples in sigmoid + BCE.
 internal static partial class VectorMath
 {
     public static T LogOnePlus<T>(T u)

@@ -55,10 +55,17 @@ internal interface ISimd<T, TVector>
     static abstract void Store(TVector value, ref T destination, nuint offset);
 
     /// <summary>
-    /// <c>a·b + c</c> rounded once on every width and in the scalar case (software-fused where the hardware has no
-    /// FMA), so vector lanes and scalar tails agree bit for bit. <see cref="MultiplyAdd"/> is the faster choice when
-    /// that does not matter.
+    /// <c>a·b + c</c> in the same rounding on every width, the scalar one included, so vector lanes and scalar tails
+    /// agree bit for bit; <see cref="MultiplyAdd"/> is the choice when that does not matter.
     /// </summary>
+    /// <remarks>
+    /// The rule: fused (rounded once) where <see cref="HardwareFma.IsSupported"/>, otherwise a multiply and an add
+    /// (rounded twice) on every width at once. That flag is a JIT-time constant, so on one machine all widths still
+    /// give the same bits, which is what the narrow kernels promise; the alternative, the runtime's software fma per lane,
+    /// made narrow training one to two orders of magnitude slower without hardware FMA
+    /// (benchmarks/results/AMD-EPYC-Zen5-network.md). Results therefore differ between machines with and without FMA,
+    /// as they already do between thread counts (docs/design.md, "Bit-identity rules").
+    /// </remarks>
     static abstract TVector FusedMultiplyAdd(TVector a, TVector b, TVector c);
 
     /// <summary>The sum of the lanes.</summary>

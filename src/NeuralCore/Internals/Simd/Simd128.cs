@@ -71,7 +71,7 @@ internal readonly struct Simd128<T> : ISimd<T, Vector128<T>>
     public static Vector128<T> MultiplyAdd(Vector128<T> a, Vector128<T> b, Vector128<T> c)
     {
         // MultiplyAddEstimate: one fused instruction where the hardware has FMA, a multiply and an add where it
-        // does not (FusedMultiplyAdd would fall back to a software fma per lane there).
+        // does not (never the runtime's software fma per lane).
         if (typeof(T) == typeof(float))
         {
             return Vector128.MultiplyAddEstimate(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
@@ -102,6 +102,11 @@ internal readonly struct Simd128<T> : ISimd<T, Vector128<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> FusedMultiplyAdd(Vector128<T> a, Vector128<T> b, Vector128<T> c)
     {
+        if (!HardwareFma.IsSupported)
+        {
+            return (a * b) + c;
+        }
+
         if (typeof(T) == typeof(float))
         {
             return Vector128.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();

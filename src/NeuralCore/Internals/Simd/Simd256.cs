@@ -71,7 +71,7 @@ internal readonly struct Simd256<T> : ISimd<T, Vector256<T>>
     public static Vector256<T> MultiplyAdd(Vector256<T> a, Vector256<T> b, Vector256<T> c)
     {
         // MultiplyAddEstimate: one fused instruction where the hardware has FMA, a multiply and an add where it
-        // does not (FusedMultiplyAdd would fall back to a software fma per lane there).
+        // does not (never the runtime's software fma per lane).
         if (typeof(T) == typeof(float))
         {
             return Vector256.MultiplyAddEstimate(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
@@ -102,6 +102,11 @@ internal readonly struct Simd256<T> : ISimd<T, Vector256<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> FusedMultiplyAdd(Vector256<T> a, Vector256<T> b, Vector256<T> c)
     {
+        if (!HardwareFma.IsSupported)
+        {
+            return (a * b) + c;
+        }
+
         if (typeof(T) == typeof(float))
         {
             return Vector256.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();

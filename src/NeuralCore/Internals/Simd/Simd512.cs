@@ -71,7 +71,7 @@ internal readonly struct Simd512<T> : ISimd<T, Vector512<T>>
     public static Vector512<T> MultiplyAdd(Vector512<T> a, Vector512<T> b, Vector512<T> c)
     {
         // MultiplyAddEstimate: one fused instruction where the hardware has FMA, a multiply and an add where it
-        // does not (FusedMultiplyAdd would fall back to a software fma per lane there).
+        // does not (never the runtime's software fma per lane).
         if (typeof(T) == typeof(float))
         {
             return Vector512.MultiplyAddEstimate(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
@@ -103,6 +103,11 @@ internal readonly struct Simd512<T> : ISimd<T, Vector512<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> FusedMultiplyAdd(Vector512<T> a, Vector512<T> b, Vector512<T> c)
     {
+        if (!HardwareFma.IsSupported)
+        {
+            return (a * b) + c;
+        }
+
         if (typeof(T) == typeof(float))
         {
             return Vector512.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();

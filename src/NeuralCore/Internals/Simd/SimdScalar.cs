@@ -61,7 +61,7 @@ internal readonly struct SimdScalar<T> : ISimd<T, T>
     public static void Store(T value, ref T destination, nuint offset) => Unsafe.Add(ref destination, offset) = value;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T FusedMultiplyAdd(T a, T b, T c) => T.FusedMultiplyAdd(a, b, c);
+    public static T FusedMultiplyAdd(T a, T b, T c) => HardwareFma.IsSupported ? T.FusedMultiplyAdd(a, b, c) : (a * b) + c;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Sum(T value) => value;

@@ -5,7 +5,7 @@ namespace NeuralCore.Internals.Threading;
 
 /// <summary>
 /// Persistent worker threads for splitting one kernel call into a fixed number of parts, without allocating per
-/// call (<c>Parallel.For</c> allocates about 1.5 KB and costs about 3.5 µs per call; research notes §6.6).
+/// call (<c>Parallel.For</c> allocates about 1.5 KB and costs about 3.5 µs per call: docs/design.md, "Threading").
 /// </summary>
 /// <remarks>
 /// The caller runs part 0 itself and workers 1…parts−1 run the rest. A worker spins for about
@@ -21,9 +21,10 @@ internal static unsafe class WorkerPool
     public const int SpinMicroseconds = 200;
 
     /// <summary>
-    /// How many times the caller polls for the other parts, one pause apart, before backing off (≈ 10–20 µs). With this
-    /// and the worker polling every pause, an empty two-part round trip went from 0.63–0.68 to 0.11–0.19 µs
-    /// (--quick-infer, interleaved builds); SpinOnce's growing spins and yields had made a µs-scale join wait up to a µs more.
+    /// How many times the caller polls for the other parts, one pause apart, before backing off (≈ 10–20 µs). Polling
+    /// every pause on both sides cut an empty two-part round trip to a fraction of a microsecond
+    /// (benchmarks/results/AMD-EPYC-Zen5-network.md); SpinOnce's growing spins and yields had made a µs-scale join wait
+    /// up to a µs more.
     /// </summary>
     private const int TightPolls = 512;
 

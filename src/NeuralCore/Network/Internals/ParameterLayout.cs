@@ -14,7 +14,7 @@ namespace NeuralCore.Network.Internals;
 /// Weights are stored transposed relative to the public/PyTorch [out, in] form: W_int[in, out] = Wᵀ. Then the
 /// forward product is Z = A_prev·W_int (both operands read along their rows, the broadcast GEMM kernel with no
 /// transposition), dW_int = A_prevᵀ·δ, and only the backward dA_prev = δ·W_intᵀ reads W transposed
-/// (performance-research.md §6.3). One flat vector means one optimizer call, one snapshot copy and one finiteness
+/// (src/NeuralCore/Network/DESIGN.md, "Layout"). One flat vector means one optimizer call, one snapshot copy and one finiteness
 /// scan per step instead of one per layer. Padding elements stay zero in parameters and gradients, so every update
 /// rule leaves them at zero. Weight rows use the internal <see cref="RowStride"/> (padded to 16 from width 16 up).
 /// </remarks>

@@ -4,7 +4,7 @@ namespace NeuralCore.Network.Internals;
 /// <remarks>
 /// Rows of 16 elements or more are padded to a multiple of 16 (64 bytes of float), so every row of a 64-byte-aligned
 /// buffer starts aligned and the GEMM's vector loads never straddle cache lines (misaligned Vector512 streaming
-/// measured 40% slower from L1, performance-research.md §5, §6.2). Narrower rows stay contiguous: padding a width-4
+/// measured 40% slower from L1: docs/design.md, "Zero-allocation rule"). Narrower rows stay contiguous: padding a width-4
 /// row to 16 would quadruple the footprint of the tiny layers, whose whole batch should stay in L1.
 /// </remarks>
 internal static class RowStride

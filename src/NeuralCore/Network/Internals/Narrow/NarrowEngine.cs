@@ -17,7 +17,7 @@ namespace NeuralCore.Network.Internals.Narrow;
 /// </remarks>
 internal static class NarrowEngine
 {
-    /// <summary>Above this width the GEMM kernels win (the single-accumulator feature-major loop measured 38 vs 213 GFLOPS at 64³).</summary>
+    /// <summary>Above this width the GEMM kernels win (benchmarks/results/AMD-EPYC-Zen5-network.md, "Figures moved from code comments").</summary>
     public const int MaxWidth = 32;
 
     public static bool IsEligible(NetworkArchitecture architecture)

@@ -57,7 +57,7 @@ internal static partial class NarrowKernels
 
     // Register tiles: forward and backward-data take 4 (then 2, then 1) rows × 2 (then 1) column vectors per pass, so
     // a pass carries up to 8 independent FMA chains (the FMA latency is 4 cycles at 2 per cycle: fewer chains are
-    // latency-bound; measured 1.2–1.5 µs for a 6×6×900 layer with 4 chains, most of it waiting), each input (resp. δ)
+    // latency-bound: benchmarks/results/AMD-EPYC-Zen5-network.md), each input (resp. δ)
     // vector is loaded once for 4 rows and each weight once for 2 vectors. Every element still sums its terms in the
     // reference's order (bias first, then i = 0, 1, …), so the tiling changes no result.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

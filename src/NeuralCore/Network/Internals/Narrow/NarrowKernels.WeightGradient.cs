@@ -40,7 +40,7 @@ internal static partial class NarrowKernels
 
     // Everything below the width ladder is AggressiveOptimization as well: a tile the JIT declines to inline (the
     // 4×4 dW tile is too big for its budget) would otherwise start as Tier-0 code, ~10× slower, and a 10 000-epoch
-    // Fit of ~50 ms ends before tiering promotes it (measured: 0.60 s instead of ~0.06 s).
+    // Fit of ~50 ms ends before tiering promotes it (figures in the network results file).
     // dW and db in register tiles of 4 (then 2, 1) outputs × 4 (then 2, 1) inputs: per column vector, 8 loads feed
     // 16 independent FMA chains (the untiled loop reloaded δ for every input and A for every output), and the bias
     // sums ride along in the first input tile, so δ is read once for both. Each weight sums its lanes in column order;

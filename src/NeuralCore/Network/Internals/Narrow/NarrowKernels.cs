@@ -10,8 +10,9 @@ namespace NeuralCore.Network.Internals.Narrow;
 /// </summary>
 /// <remarks>
 /// Weights are read from the network's W_int[in, out] (scalars broadcast), so both engines share one parameter layout.
-/// Every width does <c>a·b + c</c> as one fused multiply-add (half the arithmetic of multiply-then-add; the epoch is
-/// arithmetic-bound once the calls are fused), in the reference's order, so all non-reference paths agree bit for bit
+/// Every width does <c>a·b + c</c> through <c>ISimd.FusedMultiplyAdd</c> (fused where the hardware has FMA: half the
+/// arithmetic, and the epoch is arithmetic-bound once the calls are fused; multiply-then-add on every width otherwise,
+/// docs/design.md, "Bit-identity rules"), in the reference's order, so all non-reference paths agree bit for bit
 /// on the linear part of the forward and backward-data passes and differ from the plain-arithmetic reference by at
 /// most one rounding per term. The dW/db sums run across SIMD lanes, so their order depends on the width (see
 /// <see cref="WeightGradient{T}"/>'s tiles).

@@ -20,11 +20,11 @@ namespace NeuralCore.Network.Internals.Narrow;
 /// public fused loss reading Z and A back, the accuracy count). Every value is computed by the same operations as the
 /// kernels it replaces, so a, δ, the loss and the count are bit-identical to
 /// <c>NarrowKernels.Forward</c> + <c>Losses.EvaluateWithOutputGradient</c> + <c>Metrics.CountCorrect</c> on the
-/// same path: z sums the bias then each input with one fused multiply-add (as the forward tiles do), the vector
+/// same path: z sums the bias then each input with one <c>ISimd.FusedMultiplyAdd</c> (as the forward tiles do), the vector
 /// sigmoid is <see cref="SigmoidOperator{T}"/>'s formula with its e shared, the loss is
 /// <see cref="SigmoidBinaryCrossEntropyTerm{T}"/>'s, δ is the same true division by m, and
 /// <see cref="ElementwiseDriver"/> splits the batch into the same widths as both; δ_prev is what
-/// <c>NarrowKernels.BackwardData</c> computes for a one-output layer (one fused multiply-add onto zero, then f′).
+/// <c>NarrowKernels.BackwardData</c> computes for a one-output layer (one <c>ISimd.FusedMultiplyAdd</c> onto zero, then f′).
 /// </remarks>
 internal ref struct SigmoidCrossEntropyHeadKernel<T, TPrevious> : IElementwiseKernel<T>
     where T : unmanaged, IFloatingPointIeee754<T>
@@ -164,7 +164,7 @@ internal ref struct SigmoidCrossEntropyHeadKernel<T, TPrevious> : IElementwiseKe
         _disagree += ThresholdDisagreementKernel<T>.Count(a, y);
     }
 
-    // z = b + Σ_k w_k·x_k, one fused multiply-add per input in k order (as the forward tiles), four inputs per trip:
+    // z = b + Σ_k w_k·x_k, one ISimd.FusedMultiplyAdd per input in k order (as the forward tiles), four inputs per trip:
     // the loop bookkeeping was a third of the head's instructions at the seed's 4 inputs.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private readonly TVector Logit<TVector, TSimd>(nint i)
@@ -203,7 +203,7 @@ internal ref struct SigmoidCrossEntropyHeadKernel<T, TPrevious> : IElementwiseKe
         return z;
     }
 
-    // δ_prev[k] = f′(x_k)·(w_k·δ + 0): BackwardData's one-output tile (one fused multiply-add onto zero, then f′).
+    // δ_prev[k] = f′(x_k)·(w_k·δ + 0): BackwardData's one-output tile (one ISimd.FusedMultiplyAdd onto zero, then f′).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private readonly void Backward<TVector, TSimd>(TVector delta, nint i)
         where TVector : struct
