@@ -86,6 +86,7 @@ internal sealed class ParameterLayout
     public void ToPublicOrder<T>(ReadOnlySpan<T> storage, Span<T> destination)
         where T : unmanaged
     {
+        RequirePublicLength(destination.Length, nameof(destination));
         var position = 0;
         for (var l = 0; l < _architecture.LayerCount; l++)
         {
@@ -101,17 +102,13 @@ internal sealed class ParameterLayout
             storage.Slice(BiasOffsets[l], spec.OutputDim).CopyTo(destination[position..]);
             position += spec.OutputDim;
         }
-
-        if (position != destination.Length)
-        {
-            throw new ArgumentException($"destination must hold the {position} parameters; got {destination.Length}.", nameof(destination));
-        }
     }
 
     /// <summary>The inverse of <see cref="ToPublicOrder"/>; the padding of <paramref name="storage"/> is set to zero.</summary>
     public void FromPublicOrder<T>(ReadOnlySpan<T> source, Span<T> storage)
         where T : unmanaged
     {
+        RequirePublicLength(source.Length, nameof(source));
         storage.Clear();
         var position = 0;
         for (var l = 0; l < _architecture.LayerCount; l++)
@@ -128,10 +125,13 @@ internal sealed class ParameterLayout
             source.Slice(position, spec.OutputDim).CopyTo(storage.Slice(BiasOffsets[l], spec.OutputDim));
             position += spec.OutputDim;
         }
+    }
 
-        if (position != source.Length)
+    private void RequirePublicLength(int length, string paramName)
+    {
+        if (length != _architecture.ParameterCount)
         {
-            throw new ArgumentException($"source must hold the {position} parameters; got {source.Length}.", nameof(source));
+            throw new ArgumentException($"{paramName} must hold the {_architecture.ParameterCount} parameters; got {length}.", paramName);
         }
     }
 
