@@ -94,6 +94,7 @@ internal static class TrainCommand
 
         using (trainer)
         {
+            context.Output.WriteLine(network.Summary());
             TrainingHistory result;
             try
             {

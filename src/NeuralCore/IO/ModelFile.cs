@@ -30,6 +30,26 @@ public static class ModelFile
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentException.ThrowIfNullOrEmpty(path);
+        Npz.Write(path, CreateArchive(network));
+    }
+
+    /// <summary>Reads a network from <paramref name="path"/>.</summary>
+    /// <typeparam name="T">The element type to train or predict in.</typeparam>
+    /// <param name="path">The <c>.npz</c> file (a model file, or a trainer checkpoint, which holds the same members).</param>
+    /// <param name="conversion">Whether float32 arrays may load into a double network (and float64 into float).</param>
+    /// <returns>The network; dispose it.</returns>
+    /// <exception cref="NpyFormatException">A member is missing, malformed, or its shape does not match the architecture.</exception>
+    /// <exception cref="ArgumentException">The architecture JSON is invalid (dimensions that do not chain, an unknown activation, …).</exception>
+    public static NeuralNetwork<T> Load<T>(string path, NpyConversion conversion = NpyConversion.Exact)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        return Load<T>(Npz.Read(path), Path.GetFileName(path), conversion);
+    }
+
+    /// <summary>The archive of a model: its architecture and every layer's W and b (a checkpoint adds its members to it).</summary>
+    internal static NpzArchive CreateArchive<T>(NeuralNetwork<T> network)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         var archive = new NpzArchive { { ArchitectureMember, NpyArray.FromUtf8String(network.Architecture.ToJson()) } };
         for (var l = 0; l < network.LayerCount; l++)
         {
@@ -40,31 +60,27 @@ public static class ModelFile
             archive.Add(BiasName(l), NpyArray.FromSpan<T>(network.GetBias(l)));
         }
 
-        Npz.Write(path, archive);
+        return archive;
     }
 
-    /// <summary>Reads a network from <paramref name="path"/>.</summary>
-    /// <typeparam name="T">The element type to train or predict in.</typeparam>
-    /// <param name="path">The <c>.npz</c> file.</param>
-    /// <param name="conversion">Whether float32 arrays may load into a double network (and float64 into float).</param>
-    /// <returns>The network; dispose it.</returns>
-    /// <exception cref="NpyFormatException">A member is missing, malformed, or its shape does not match the architecture.</exception>
-    /// <exception cref="ArgumentException">The architecture JSON is invalid (dimensions that do not chain, an unknown activation, …).</exception>
-    public static NeuralNetwork<T> Load<T>(string path, NpyConversion conversion = NpyConversion.Exact)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>The architecture member of an archive read from <paramref name="source"/>.</summary>
+    internal static NetworkArchitecture ReadArchitecture(NpzArchive archive, string source)
     {
-        var archive = Npz.Read(path);
-        var source = Path.GetFileName(path);
-        NetworkArchitecture architecture;
         try
         {
-            architecture = NetworkArchitecture.FromJson(archive[ArchitectureMember].ToUtf8String());
+            return NetworkArchitecture.FromJson(archive[ArchitectureMember].ToUtf8String());
         }
         catch (ArgumentException ex)
         {
             throw new NpyFormatException($"{source}/{ArchitectureMember}.npy", ex.Message, ex);
         }
+    }
 
+    /// <summary>A network from the members of an archive read from <paramref name="source"/>.</summary>
+    internal static NeuralNetwork<T> Load<T>(NpzArchive archive, string source, NpyConversion conversion)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var architecture = ReadArchitecture(archive, source);
         var network = new NeuralNetwork<T>(architecture, default);
         try
         {
@@ -112,6 +128,7 @@ public static class ModelFile
 
     private static string BiasName(int layer) => string.Create(CultureInfo.InvariantCulture, $"b{layer + 1}");
 
-    private static string Describe(NpyArray array) =>
+    /// <summary>An array's shape as NumPy prints it: <c>(3,)</c>, <c>(2, 4)</c>.</summary>
+    internal static string Describe(NpyArray array) =>
         array.Rank == 1 ? string.Create(CultureInfo.InvariantCulture, $"({array.Shape[0]},)") : "(" + string.Join(", ", array.Shape.ToArray()) + ")";
 }

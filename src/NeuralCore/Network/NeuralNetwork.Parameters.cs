@@ -117,16 +117,7 @@ public sealed partial class NeuralNetwork<T>
     {
         ThrowIfDisposed();
         var result = new T[ParameterCount];
-        var position = 0;
-        for (var l = 0; l < LayerCount; l++)
-        {
-            var spec = Architecture[l];
-            CopyWeightsTo(l, new MatrixSpan<T>(result.AsSpan(position, spec.OutputDim * spec.InputDim), spec.OutputDim, spec.InputDim));
-            position += spec.OutputDim * spec.InputDim;
-            BiasInternal(l).CopyTo(result.AsSpan(position));
-            position += spec.OutputDim;
-        }
-
+        Layout.ToPublicOrder<T>(ParameterStorage, result);
         return result;
     }
 

@@ -157,6 +157,7 @@ public sealed partial class NeuralNetwork<T> : IDisposable
         }
 
         _predictors.Dispose();
+        DisposeEvaluators();
         _parameters.Dispose();
     }
 

@@ -10,7 +10,8 @@ public sealed partial class Trainer<T>
     /// <summary>
     /// Trains for <see cref="TrainingOptions.Epochs"/> epochs over <paramref name="x"/>/<paramref name="y"/> in batches of
     /// <see cref="TrainingOptions.BatchSize"/> (the last one partial), visiting the rows in a seeded random order
-    /// each epoch when <see cref="TrainingOptions.Shuffle"/> is set.
+    /// each epoch when <see cref="TrainingOptions.Shuffle"/> is set, or fewer epochs when
+    /// <see cref="TrainingOptions.EarlyStopping"/> ends the run.
     /// </summary>
     /// <param name="x">Shape: [m, InputSize], finite, m ≥ 1.</param>
     /// <param name="y">Shape: [m, OutputSize], finite.</param>
@@ -19,10 +20,17 @@ public sealed partial class Trainer<T>
     /// <param name="onEpoch">Called after each epoch with its figures (for progress), or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Checked before each epoch; the network keeps the parameters of the last completed epoch.</param>
     /// <returns>The per-epoch loss and accuracy (and validation figures).</returns>
-    /// <exception cref="ArgumentException">A shape is wrong, the data are empty, or a value is NaN/±∞ (nothing is changed).</exception>
+    /// <exception cref="ArgumentException">A shape is wrong, the data are empty, a value is NaN/±∞, or early stopping is set without validation data (nothing is changed).</exception>
     /// <exception cref="TrainingDivergedException">The loss or a parameter became NaN/±∞; the parameters from the start of that epoch are restored.</exception>
     /// <exception cref="OperationCanceledException">Cancellation was requested.</exception>
-    /// <remarks>The epoch loop allocates nothing: the history is sized up front and batches are views or gathered into preallocated buffers.</remarks>
+    /// <remarks>
+    /// <para>The epoch loop allocates nothing: the history is sized up front, batches are views or gathered into
+    /// preallocated buffers, and early stopping's best parameters go to a buffer allocated with the trainer.</para>
+    /// <para>Fit continues: the shuffled order, the generator, the optimizer state and the step count carry over from the
+    /// previous Fit on this trainer (or from <see cref="RestoreCheckpoint(string)"/>), so <c>Fit</c> for k epochs and
+    /// then for n − k gives the bytes of one Fit for n epochs. The order restarts from the identity only when the
+    /// number of rows differs from the previous Fit's.</para>
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public TrainingHistory Fit(
         ReadOnlyMatrixSpan<T> x,
@@ -39,17 +47,22 @@ public sealed partial class Trainer<T>
             ValidateData(validationX, validationY, nameof(validationX), nameof(validationY));
         }
 
+        var stopping = Options.EarlyStopping;
+        if (stopping is not null && !hasValidation)
+        {
+            throw new ArgumentException(
+                $"{nameof(TrainingOptions)}.{nameof(TrainingOptions.EarlyStopping)} watches the validation data, so Fit needs validationX and validationY; got none.",
+                nameof(validationX));
+        }
+
         var rows = x.Rows;
         var batch = Math.Min(Options.BatchSize, rows);
         var shuffle = Options.Shuffle && batch < rows;
         EnsureCapacity(batch);
-        if (shuffle)
+        if (shuffle && _permutation.Length != rows)
         {
-            if (_permutation.Length != rows)
-            {
-                _permutation = new int[rows];
-            }
-
+            // A new row count starts from the identity; otherwise the previous Fit's (or a checkpoint's) order continues.
+            _permutation = new int[rows];
             for (var i = 0; i < rows; i++)
             {
                 _permutation[i] = i;
@@ -60,75 +73,119 @@ public sealed partial class Trainer<T>
         var history = new TrainingHistory(epochs, hasValidation);
         var parameters = _network.ParameterStorage;
         var snapshot = _snapshot.DangerousGetStorage();
+        var best = _best is null ? default : _best.DangerousGetStorage();
+        var bestScore = double.NegativeInfinity;
+        var bestEpoch = 0;
+        var stale = 0;
+        var stoppedEarly = false;
         var lastGoodLoss = double.NaN;
 
         // The narrow engine reads feature-major data: transpose the whole set once here, not once per epoch.
         var narrowData = _network.IsNarrow ? NarrowData(x) : default;
-        for (var epoch = 1; epoch <= epochs; epoch++)
+        _fitting = true;
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            parameters.CopyTo(snapshot);
-            if (shuffle)
+            for (var epoch = 1; epoch <= epochs; epoch++)
             {
-                Shuffle(_permutation);
-            }
-
-            var lossSum = 0.0;
-            var correct = 0;
-            for (var start = 0; start < rows; start += batch)
-            {
-                var count = Math.Min(batch, rows - start);
-                T loss;
-                int batchCorrect;
-                if (_network.IsNarrow)
+                cancellationToken.ThrowIfCancellationRequested();
+                parameters.CopyTo(snapshot);
+                if (shuffle)
                 {
-                    if (shuffle)
+                    Shuffle(_permutation);
+                }
+
+                var lossSum = 0.0;
+                var correct = 0;
+                for (var start = 0; start < rows; start += batch)
+                {
+                    var count = Math.Min(batch, rows - start);
+                    T loss;
+                    int batchCorrect;
+                    if (_network.IsNarrow)
                     {
-                        var by = Rows(_batchY!, count, _network.OutputSize);
-                        Gather(y, start, by);
-                        loss = NarrowForwardBackward(NarrowGather(narrowData, start, count), by, default, countCorrect: true, out batchCorrect);
+                        if (shuffle)
+                        {
+                            var by = Rows(_batchY!, count, _network.OutputSize);
+                            Gather(y, start, by);
+                            loss = NarrowForwardBackward(NarrowGather(narrowData, start, count), by, default, countCorrect: true, out batchCorrect);
+                        }
+                        else if (count == rows)
+                        {
+                            // Full batch: the views themselves (slicing is a checked call, and this runs every epoch).
+                            loss = NarrowForwardBackward(narrowData, y, default, countCorrect: true, out batchCorrect);
+                        }
+                        else
+                        {
+                            loss = NarrowForwardBackward(narrowData.SliceColumns(start, count), y.SliceRows(start, count), default, countCorrect: true, out batchCorrect);
+                        }
                     }
-                    else if (count == rows)
+                    else if (shuffle)
                     {
-                        // Full batch: the views themselves (slicing is a checked call, and this runs every epoch).
-                        loss = NarrowForwardBackward(narrowData, y, default, countCorrect: true, out batchCorrect);
+                        var bx = Rows(_batchX!, count, _network.InputSize);
+                        var by = Rows(_batchY!, count, _network.OutputSize);
+                        Gather(x, start, bx);
+                        Gather(y, start, by);
+                        loss = ForwardBackward(bx, by, default, countCorrect: true, out batchCorrect);
                     }
                     else
                     {
-                        loss = NarrowForwardBackward(narrowData.SliceColumns(start, count), y.SliceRows(start, count), default, countCorrect: true, out batchCorrect);
+                        loss = ForwardBackward(x.SliceRows(start, count), y.SliceRows(start, count), default, countCorrect: true, out batchCorrect);
+                    }
+
+                    Update();
+                    lossSum += double.CreateTruncating(loss) * count;
+                    correct += batchCorrect;
+                }
+
+                var epochLoss = lossSum / rows;
+                if (!double.IsFinite(epochLoss) || !FiniteKernel<T>.All(parameters, _path))
+                {
+                    Diverged(epoch, epochLoss, lastGoodLoss);
+                }
+
+                lastGoodLoss = epochLoss;
+                _epochsCompleted++;
+                var validation = hasValidation ? EvaluateCore(validationX, validationY) : new Evaluation(double.NaN, double.NaN);
+                if (stopping is { } rule)
+                {
+                    var score = rule.Score(validation);
+                    if (bestEpoch == 0 || rule.Improves(score, bestScore))
+                    {
+                        bestScore = score;
+                        bestEpoch = epoch;
+                        stale = 0;
+                        if (!best.IsEmpty)
+                        {
+                            parameters.CopyTo(best);
+                        }
+                    }
+                    else
+                    {
+                        stoppedEarly = ++stale >= rule.Patience && epoch < epochs;
                     }
                 }
-                else if (shuffle)
+
+                var report = new EpochReport(epoch, epochs, epochLoss, (double)correct / rows, validation.Loss, validation.Accuracy);
+                history.Add(report);
+                onEpoch?.Invoke(report);
+                if (stoppedEarly)
                 {
-                    var bx = Rows(_batchX!, count, _network.InputSize);
-                    var by = Rows(_batchY!, count, _network.OutputSize);
-                    Gather(x, start, bx);
-                    Gather(y, start, by);
-                    loss = ForwardBackward(bx, by, default, countCorrect: true, out batchCorrect);
+                    break;
                 }
-                else
-                {
-                    loss = ForwardBackward(x.SliceRows(start, count), y.SliceRows(start, count), default, countCorrect: true, out batchCorrect);
-                }
-
-                Update();
-                lossSum += double.CreateTruncating(loss) * count;
-                correct += batchCorrect;
             }
-
-            var epochLoss = lossSum / rows;
-            if (!double.IsFinite(epochLoss) || !FiniteKernel<T>.All(parameters, _path))
-            {
-                Diverged(epoch, epochLoss, lastGoodLoss);
-            }
-
-            lastGoodLoss = epochLoss;
-            var validation = hasValidation ? EvaluateCore(validationX, validationY) : new Evaluation(double.NaN, double.NaN);
-            var report = new EpochReport(epoch, epochs, epochLoss, (double)correct / rows, validation.Loss, validation.Accuracy);
-            history.Add(report);
-            onEpoch?.Invoke(report);
+        }
+        finally
+        {
+            _fitting = false;
         }
 
+        // Also when the run went the distance: RestoreBestWeights promises the best epoch's parameters whenever Fit returns.
+        if (bestEpoch != 0 && !best.IsEmpty)
+        {
+            best.CopyTo(parameters);
+        }
+
+        history.SetEarlyStopping(bestEpoch, stoppedEarly);
         return history;
     }
 

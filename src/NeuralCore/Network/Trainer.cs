@@ -17,7 +17,8 @@ namespace NeuralCore;
 ///                                  hidden Z are never stored: f′ is computed from the stored A
 /// δ, δ′    [B, max out_l]          the error of the current and the previous layer, ping-pong
 /// X_b, Y_b [B, in], [B, out_L]     gathered rows of a shuffled mini-batch
-/// ∇        one flat vector         the gradients, in the parameter layout; optimizer state and the epoch snapshot alike
+/// ∇        one flat vector         the gradients, in the parameter layout; optimizer state, the epoch snapshot and
+///                                  early stopping's best parameters alike
 /// </code>
 /// <para>A partial last batch uses views of the first rows of the same buffers, so after the first step of the
 /// largest batch size nothing is allocated.</para>
@@ -33,6 +34,7 @@ public sealed partial class Trainer<T> : IDisposable
     private readonly KernelPath _path;
     private readonly Matrix<T> _gradients;
     private readonly Matrix<T> _snapshot;
+    private readonly Matrix<T>? _best;
     private readonly Matrix<T>? _state1;
     private readonly Matrix<T>? _state2;
     private readonly SeededRandom _random;
@@ -51,6 +53,8 @@ public sealed partial class Trainer<T> : IDisposable
     private int[] _permutation = [];
     private int _capacity;
     private int _step;
+    private int _epochsCompleted;
+    private bool _fitting;
     private bool _disposed;
 
     /// <summary>Creates a trainer; checks that the options fit the network before anything changes.</summary>
@@ -59,12 +63,28 @@ public sealed partial class Trainer<T> : IDisposable
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">An option is out of range, or the loss does not fit the output activation.</exception>
     public Trainer(NeuralNetwork<T> network, TrainingOptions options)
+        : this(network, options, evaluationOnly: false)
+    {
+    }
+
+    /// <summary>
+    /// An evaluation-only trainer: <see cref="NeuralNetwork{T}.Evaluate"/>'s per-thread workspace, so an evaluation runs
+    /// the trainer's own forward pass and loss (the same numbers as <see cref="Evaluate"/>). It evaluates in chunks of
+    /// <see cref="NeuralNetwork{T}.EvaluationChunkRows"/> rows and never trains, so the gradient vector and the epoch
+    /// snapshot are one-element placeholders and the optimizer (plain SGD) has no state.
+    /// </summary>
+    internal Trainer(NeuralNetwork<T> network, Loss loss, ComputeOptions compute)
+        : this(network, new TrainingOptions(loss, Optimizer.Sgd(1)) { BatchSize = NeuralNetwork<T>.EvaluationChunkRows, Compute = compute }, evaluationOnly: true)
+    {
+    }
+
+    private Trainer(NeuralNetwork<T> network, TrainingOptions options, bool evaluationOnly)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(options);
         network.ThrowIfDisposed();
         options.Validate(nameof(options));
-        CheckLossFitsOutput(options, network.Architecture);
+        CheckLossFitsOutput(options.Loss, network.Architecture, $"{nameof(options)}.{nameof(options.Loss)}", nameof(options));
 
         _network = network;
         _architecture = network.Architecture;
@@ -79,7 +99,7 @@ public sealed partial class Trainer<T> : IDisposable
         _beta2 = T.CreateTruncating(optimizer.Beta2);
         _epsilon = T.CreateTruncating(optimizer.Epsilon);
 
-        var length = network.Layout.Length;
+        var length = evaluationOnly ? 1 : network.Layout.Length;
         _gradients = new Matrix<T>(1, length);
         _snapshot = new Matrix<T>(1, length);
         if (optimizer.Kind != OptimizerKind.Sgd)
@@ -90,6 +110,11 @@ public sealed partial class Trainer<T> : IDisposable
         if (optimizer.Kind == OptimizerKind.Adam)
         {
             _state2 = new Matrix<T>(1, length);
+        }
+
+        if (options.EarlyStopping is { RestoreBestWeights: true })
+        {
+            _best = new Matrix<T>(1, length);
         }
 
         _random = new SeededRandom(options.Seed);
@@ -103,6 +128,12 @@ public sealed partial class Trainer<T> : IDisposable
 
     /// <summary>The number of optimizer steps taken so far.</summary>
     public int Steps => _step;
+
+    /// <summary>
+    /// The number of epochs completed by <see cref="Fit"/> on this trainer, over all its calls (restored by
+    /// <see cref="RestoreCheckpoint(string)"/>); each call's <see cref="EpochReport.Epoch"/> still counts from 1.
+    /// </summary>
+    public int EpochsCompleted => _epochsCompleted;
 
     /// <summary>
     /// One training step on one batch: forward, backward, optimizer update. Allocates nothing once a batch of this
@@ -211,26 +242,24 @@ public sealed partial class Trainer<T> : IDisposable
         _partGradients?.Dispose();
         _gradients.Dispose();
         _snapshot.Dispose();
+        _best?.Dispose();
         _state1?.Dispose();
         _state2?.Dispose();
     }
 
-    private static void CheckLossFitsOutput(TrainingOptions options, NetworkArchitecture architecture)
+    /// <summary>
+    /// Rejects a loss that does not fit the output activation (binary cross-entropy needs sigmoid, cross-entropy
+    /// softmax); <paramref name="displayName"/> is how the loss is called in the message (<c>options.Loss</c>, <c>loss</c>).
+    /// </summary>
+    internal static void CheckLossFitsOutput(Loss loss, NetworkArchitecture architecture, string displayName, string paramName)
     {
-        var loss = options.Loss;
         var output = architecture.OutputActivation;
-        var required = loss switch
-        {
-            Loss.BinaryCrossEntropy => Activation.Sigmoid,
-            Loss.CrossEntropy => Activation.Softmax,
-            _ => output,
-        };
-
+        var required = loss == Loss.BinaryCrossEntropy ? Activation.Sigmoid : loss == Loss.CrossEntropy ? Activation.Softmax : output;
         if (output != required)
         {
             throw new ArgumentException(
-                $"options.Loss {loss} needs a {ActivationNames.GetName(required)} output layer; the network's last layer ({architecture[architecture.LayerCount - 1]}) uses {ActivationNames.GetName(output)}.",
-                nameof(options));
+                $"{displayName} {loss} needs a {ActivationNames.GetName(required)} output layer; the network's last layer ({architecture[architecture.LayerCount - 1]}) uses {ActivationNames.GetName(output)}.",
+                paramName);
         }
     }
 
@@ -248,13 +277,7 @@ public sealed partial class Trainer<T> : IDisposable
     private void ValidateData(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y, string xName, string yName)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        _network.ThrowIfDisposed();
-        DataValidation.RequireNonEmpty(x.Rows, xName);
-        DataValidation.RequireColumns(x.Columns, _network.InputSize, xName, $"the network's input size, input_dim of layer 0");
-        DataValidation.RequireColumns(y.Columns, _network.OutputSize, yName, $"the network's output size, output_dim of the last layer");
-        DataValidation.RequireSameRows(x.Rows, y.Rows, xName, yName);
-        DataValidation.RequireFinite(x, xName);
-        DataValidation.RequireFinite(y, yName);
+        DataValidation.RequireSamples(_network, x, y, xName, yName);
     }
 
     // Per-layer views of the flat gradient vector (ParameterLayout's unchecked views, as the network's own accessors).

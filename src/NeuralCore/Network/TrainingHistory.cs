@@ -23,8 +23,17 @@ public sealed class TrainingHistory
         _validationAccuracy = hasValidation ? new double[epochs] : [];
     }
 
-    /// <summary>The number of completed epochs.</summary>
+    /// <summary>The number of completed epochs (fewer than asked for when early stopping ended the run).</summary>
     public int Count { get; private set; }
+
+    /// <summary>
+    /// With <see cref="TrainingOptions.EarlyStopping"/>: the 1-based epoch of the best monitored value (the epoch whose
+    /// parameters the network holds when <see cref="NeuralCore.EarlyStopping.RestoreBestWeights"/> is set); 0 without early stopping.
+    /// </summary>
+    public int BestEpoch { get; private set; }
+
+    /// <summary>Whether early stopping ended the run before every epoch asked for had run.</summary>
+    public bool StoppedEarly { get; private set; }
 
     /// <summary>The mean training loss per epoch.</summary>
     public IReadOnlyList<double> Loss => new ArraySegment<double>(_loss, 0, Count);
@@ -51,5 +60,12 @@ public sealed class TrainingHistory
         }
 
         Count++;
+    }
+
+    /// <summary>Records what early stopping decided, once, at the end of Fit.</summary>
+    internal void SetEarlyStopping(int bestEpoch, bool stoppedEarly)
+    {
+        BestEpoch = bestEpoch;
+        StoppedEarly = stoppedEarly;
     }
 }

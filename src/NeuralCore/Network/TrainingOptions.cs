@@ -14,7 +14,7 @@ public sealed record TrainingOptions(Loss Loss, Optimizer Optimizer)
     /// <summary>Whether to visit the samples in a new seeded random order every epoch (ignored for full batches).</summary>
     public bool Shuffle { get; init; } = true;
 
-    /// <summary>The seed of the shuffling order.</summary>
+    /// <summary>The seed of the shuffling order (a restored checkpoint's generator state takes its place).</summary>
     public ulong Seed { get; init; }
 
     /// <summary>
@@ -26,15 +26,18 @@ public sealed record TrainingOptions(Loss Loss, Optimizer Optimizer)
     /// </summary>
     public ComputeOptions Compute { get; init; }
 
+    /// <summary>
+    /// Stops training once the validation figure stops improving, or <see langword="null"/> (the default) to run every
+    /// epoch; Fit then needs validation data.
+    /// </summary>
+    public EarlyStopping? EarlyStopping { get; init; }
+
     /// <summary>Checks the values; called by the trainer before it changes anything.</summary>
     /// <param name="paramName">The argument to name in the error.</param>
     /// <exception cref="ArgumentException">A value is out of range; the message gives the expected range and the actual value.</exception>
     public void Validate(string paramName)
     {
-        if (!Enum.IsDefined(Loss))
-        {
-            throw new ArgumentException($"{paramName}.Loss must be MeanSquaredError, BinaryCrossEntropy or CrossEntropy; got {(int)Loss}.", paramName);
-        }
+        ValidateLoss(Loss, $"{paramName}.Loss", paramName);
 
         if (Epochs < 0)
         {
@@ -47,5 +50,15 @@ public sealed record TrainingOptions(Loss Loss, Optimizer Optimizer)
         }
 
         Optimizer.Validate(paramName, $"{paramName}.Optimizer");
+        EarlyStopping?.Validate(paramName, $"{paramName}.EarlyStopping");
+    }
+
+    /// <summary>Rejects an undefined loss (for the options and for <see cref="NeuralNetwork{T}.Evaluate"/>).</summary>
+    internal static void ValidateLoss(Loss loss, string displayName, string paramName)
+    {
+        if (!Enum.IsDefined(loss))
+        {
+            throw new ArgumentException($"{displayName} must be MeanSquaredError, BinaryCrossEntropy or CrossEntropy; got {(int)loss}.", paramName);
+        }
     }
 }

@@ -46,6 +46,10 @@ public sealed class CommandTests : IDisposable
             "--history", PathOf("h.csv"), "--plot", PathOf("loss.svg"));
         Assert.True(code == 0, error);
         Assert.Contains("done:", output, StringComparison.Ordinal);
+        using (var summarised = new NeuralNetwork<float>(NetworkArchitecture.FromJson(Moons), Initialization.He(1)))
+        {
+            Assert.StartsWith(summarised.Summary(), output, StringComparison.Ordinal);
+        }
 
         var history = File.ReadAllLines(PathOf("h.csv"));
         Assert.Equal("epoch,loss,accuracy", history[0]);

@@ -64,6 +64,7 @@ public sealed class ZeroAllocationTests
         Assert.Equal(0, Measure(() => predictor.Predict(input.Span, single)));
         Assert.Equal(0, Measure(() => predictor.Predict(x.ReadOnlySpan, batchOut.Span)));
         Assert.Equal(0, Measure(() => trainer.Evaluate(x.ReadOnlySpan, y.ReadOnlySpan)));
+        Assert.Equal(0, Measure(() => network.Evaluate(x.ReadOnlySpan, y.ReadOnlySpan, Loss.CrossEntropy, compute)));
     }
 
     [Theory]
@@ -101,6 +102,7 @@ public sealed class ZeroAllocationTests
             Assert.Equal(0, Measure(() => predictor.Predict(x.AsSpan(0, 2), single)));
             Assert.Equal(0, Measure(() => predictor.Predict(new ReadOnlyMatrixSpan<double>(x, 50, 2), output.Span)));
             Assert.Equal(0, Measure(() => network.Predict(x.AsSpan(2, 2), single)));
+            Assert.Equal(0, Measure(() => network.Evaluate(new ReadOnlyMatrixSpan<double>(x, 50, 2), new ReadOnlyMatrixSpan<double>(y, 50, 1), Loss.BinaryCrossEntropy, compute)));
         }
     }
 
@@ -127,5 +129,36 @@ public sealed class ZeroAllocationTests
 
         // 38 more epochs × 2 history arrays (loss, accuracy) × 8 bytes, nothing else.
         Assert.Equal(38 * 2 * sizeof(double), many - few);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void EpochLoop_WithEarlyStopping_AllocatesOnlyTheHistory(bool narrow)
+    {
+        // Early stopping's best parameters go to a buffer allocated with the trainer: per epoch, only the four history
+        // arrays (loss, accuracy and their validation twins) grow. The patience is never reached, so both runs go the distance.
+        var architecture = NetworkArchitecture.FromSizes([2, narrow ? 8 : 40, 1], [Activation.Tanh, Activation.Sigmoid]);
+        using var network = new NeuralNetwork<float>(architecture, Initialization.He(1));
+        Assert.Equal(narrow, network.IsNarrow);
+        using var data = Datasets.MakeMoons<float>(100, 0.1, 1);
+        using var validation = Datasets.MakeMoons<float>(30, 0.1, 2);
+        long Fit(int epochs)
+        {
+            var options = new TrainingOptions(Loss.BinaryCrossEntropy, Optimizer.Adam(0.001)) { Epochs = epochs, BatchSize = 16, EarlyStopping = new EarlyStopping(1000) };
+            using var trainer = new Trainer<float>(network, options);
+            trainer.Fit(data.Features.ReadOnlySpan, data.Targets.ReadOnlySpan, validation.Features.ReadOnlySpan, validation.Targets.ReadOnlySpan);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            var history = trainer.Fit(data.Features.ReadOnlySpan, data.Targets.ReadOnlySpan, validation.Features.ReadOnlySpan, validation.Targets.ReadOnlySpan);
+            var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.Equal(epochs, history.Count);
+            return allocated;
+        }
+
+        Fit(2);
+        var few = Fit(2);
+        var many = Fit(40);
+
+        Assert.Equal(38 * 4 * sizeof(double), many - few);
     }
 }

@@ -51,6 +51,22 @@ internal static class DataValidation
         }
     }
 
+    /// <summary>
+    /// The checks of a training or evaluation set at the public edge: non-empty, the network's widths, one target row
+    /// per sample, finite values (in this order, so the first problem found is the one reported).
+    /// </summary>
+    public static void RequireSamples<T>(NeuralNetwork<T> network, ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y, string xName, string yName)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        network.ThrowIfDisposed();
+        RequireNonEmpty(x.Rows, xName);
+        RequireColumns(x.Columns, network.InputSize, xName, "the network's input size, input_dim of layer 0");
+        RequireColumns(y.Columns, network.OutputSize, yName, "the network's output size, output_dim of the last layer");
+        RequireSameRows(x.Rows, y.Rows, xName, yName);
+        RequireFinite(x, xName);
+        RequireFinite(y, yName);
+    }
+
     public static void RequireColumns(int actual, int expected, string paramName, string what)
     {
         if (actual != expected)

@@ -78,5 +78,62 @@ internal sealed class ParameterLayout
         where T : unmanaged
         => storage.Slice(BiasOffsets[layer], _architecture[layer].OutputDim);
 
+    /// <summary>
+    /// Copies a vector in this layout (parameters, or optimizer state shaped like them) into the public order, padding
+    /// left out: per layer its weights [OutputDim, InputDim] row by row, then its bias. <paramref name="destination"/>
+    /// holds the architecture's <see cref="NetworkArchitecture.ParameterCount"/> values.
+    /// </summary>
+    public void ToPublicOrder<T>(ReadOnlySpan<T> storage, Span<T> destination)
+        where T : unmanaged
+    {
+        RequirePublicLength(destination.Length, nameof(destination));
+        var position = 0;
+        for (var l = 0; l < _architecture.LayerCount; l++)
+        {
+            var spec = _architecture[l];
+            for (var o = 0; o < spec.OutputDim; o++)
+            {
+                for (var i = 0; i < spec.InputDim; i++)
+                {
+                    destination[position++] = storage[WeightOffsets[l] + (i * WeightStrides[l]) + o];
+                }
+            }
+
+            storage.Slice(BiasOffsets[l], spec.OutputDim).CopyTo(destination[position..]);
+            position += spec.OutputDim;
+        }
+    }
+
+    /// <summary>The inverse of <see cref="ToPublicOrder"/>; the padding of <paramref name="storage"/> is set to zero.</summary>
+    public void FromPublicOrder<T>(ReadOnlySpan<T> source, Span<T> storage)
+        where T : unmanaged
+    {
+        RequirePublicLength(source.Length, nameof(source));
+        storage.Clear();
+        var position = 0;
+        for (var l = 0; l < _architecture.LayerCount; l++)
+        {
+            var spec = _architecture[l];
+            for (var o = 0; o < spec.OutputDim; o++)
+            {
+                for (var i = 0; i < spec.InputDim; i++)
+                {
+                    storage[WeightOffsets[l] + (i * WeightStrides[l]) + o] = source[position++];
+                }
+            }
+
+            source.Slice(position, spec.OutputDim).CopyTo(storage.Slice(BiasOffsets[l], spec.OutputDim));
+            position += spec.OutputDim;
+        }
+    }
+
+    private void RequirePublicLength(int length, string paramName)
+    {
+        if (length != _architecture.ParameterCount)
+        {
+            throw new ArgumentException($"{paramName} must hold the {_architecture.ParameterCount} parameters; got {length}.", paramName);
+        }
+    }
+
     private static long Align(long value) => (value + BlockAlignment - 1) / BlockAlignment * BlockAlignment;
 }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace NeuralCore.Network.Internals;
 
 /// <summary>
@@ -90,6 +92,57 @@ internal sealed class SeededRandom
         _spareGaussian = v * factor;
         _hasSpare = true;
         return u * factor;
+    }
+
+    /// <summary>The number of values <see cref="CopyStateTo"/> writes.</summary>
+    public const int StateLength = 6;
+
+    /// <summary>
+    /// Writes the whole state (a checkpoint): the four xoshiro words, the spare Gaussian's bits and whether it is held
+    /// (1 or 0); <see cref="SetState"/> with these values continues the sequence exactly.
+    /// </summary>
+    public void CopyStateTo(Span<ulong> state)
+    {
+        state[0] = _s0;
+        state[1] = _s1;
+        state[2] = _s2;
+        state[3] = _s3;
+        state[4] = BitConverter.DoubleToUInt64Bits(_spareGaussian);
+        state[5] = _hasSpare ? 1UL : 0UL;
+    }
+
+    /// <summary>Why <paramref name="state"/> cannot come from <see cref="CopyStateTo"/>, or null when it can.</summary>
+    public static string? CheckState(ReadOnlySpan<ulong> state)
+    {
+        if (state.Length != StateLength)
+        {
+            return $"expected {StateLength} values; got {state.Length}.";
+        }
+
+        // xoshiro's all-zero state only ever yields zeros, and SplitMix64 never produces it.
+        if ((state[0] | state[1] | state[2] | state[3]) == 0)
+        {
+            return "the four generator words are all zero, a state no seed produces.";
+        }
+
+        if (state[5] > 1 || (state[5] == 1 && !double.IsFinite(BitConverter.UInt64BitsToDouble(state[4]))))
+        {
+            return $"the spare-Gaussian flag must be 0 or 1 (got {state[5]}) and a held spare finite.";
+        }
+
+        return null;
+    }
+
+    /// <summary>Restores a state that <see cref="CheckState"/> accepted; the sequence continues exactly.</summary>
+    public void SetState(ReadOnlySpan<ulong> state)
+    {
+        Debug.Assert(CheckState(state) is null);
+        _s0 = state[0];
+        _s1 = state[1];
+        _s2 = state[2];
+        _s3 = state[3];
+        _spareGaussian = BitConverter.UInt64BitsToDouble(state[4]);
+        _hasSpare = state[5] == 1;
     }
 
     private static ulong SplitMix64(ref ulong x)
