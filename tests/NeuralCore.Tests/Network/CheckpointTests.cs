@@ -90,7 +90,7 @@ public sealed class CheckpointTests : IDisposable
 
         // One uninterrupted Fit.
         using var whole = new NeuralNetwork<T>(architecture, Initialization.He(4));
-        Assert.Equal(narrow, whole.IsNarrow);
+        NetworkTestHelpers.AssertEngine(narrow, whole);
         using var wholeTrainer = new Trainer<T>(whole, Options(narrow, kind, Epochs));
         var expected = wholeTrainer.Fit(x.ReadOnlySpan, y.ReadOnlySpan, vx.ReadOnlySpan, vy.ReadOnlySpan);
 
@@ -110,7 +110,7 @@ public sealed class CheckpointTests : IDisposable
 
         // A new network from the file, a new trainer, the checkpoint's state, then the remaining epochs.
         using var resumed = ModelFile.Load<T>(file);
-        Assert.Equal(narrow, resumed.IsNarrow);
+        NetworkTestHelpers.AssertEngine(narrow, resumed);
         using var resumedTrainer = new Trainer<T>(resumed, Options(narrow, kind, Epochs - Interrupted));
         resumedTrainer.RestoreCheckpoint(file);
         Assert.Equal(Interrupted, resumedTrainer.EpochsCompleted);

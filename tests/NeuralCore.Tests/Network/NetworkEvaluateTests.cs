@@ -39,7 +39,7 @@ public sealed class NetworkEvaluateTests
         {
             var compute = ComputeOptions.For(path);
             using var network = new NeuralNetwork<T>(architecture, Initialization.He(7));
-            Assert.Equal(name.StartsWith("narrow", StringComparison.Ordinal), network.IsNarrow);
+            NetworkTestHelpers.AssertEngine(name.StartsWith("narrow", StringComparison.Ordinal), network);
 
             // A trainer evaluates in chunks of its capacity; with batch size 256 that is the network's documented chunk size.
             using var trainer = new Trainer<T>(network, new TrainingOptions(loss, Optimizer.Sgd(0.1)) { BatchSize = 256, Compute = compute });

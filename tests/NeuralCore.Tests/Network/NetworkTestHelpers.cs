@@ -7,6 +7,18 @@ internal static class NetworkTestHelpers
 {
     public static Activation[] AllActivations => TestActivations.All;
 
+    /// <summary>
+    /// Asserts the engine a network got: the narrow one exactly when <paramref name="narrow"/>, unless
+    /// <c>NEURALCORE_ENGINE</c> forces one for the whole run (CI's dense pass), which then wins.
+    /// </summary>
+    public static void AssertEngine<T>(bool narrow, NeuralNetwork<T> network)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var forced = NeuralCore.Network.Internals.Engines.NetworkEngines.Parse(Environment.GetEnvironmentVariable(NeuralCore.Network.Internals.Engines.NetworkEngines.EnvironmentVariable));
+        var expected = forced ?? (narrow ? NeuralCore.Network.Internals.Engines.EngineKind.Narrow : NeuralCore.Network.Internals.Engines.EngineKind.Dense);
+        Assert.Equal(expected, network.Engine);
+    }
+
     /// <summary>Every kernel path this machine runs, as theory data.</summary>
     public static TheoryData<KernelPath> Paths() => [.. Kernels.Available];
 

@@ -140,7 +140,7 @@ public sealed class ZeroAllocationTests
         // arrays (loss, accuracy and their validation twins) grow. The patience is never reached, so both runs go the distance.
         var architecture = NetworkArchitecture.FromSizes([2, narrow ? 8 : 40, 1], [Activation.Tanh, Activation.Sigmoid]);
         using var network = new NeuralNetwork<float>(architecture, Initialization.He(1));
-        Assert.Equal(narrow, network.IsNarrow);
+        NetworkTestHelpers.AssertEngine(narrow, network);
         using var data = Datasets.MakeMoons<float>(100, 0.1, 1);
         using var validation = Datasets.MakeMoons<float>(30, 0.1, 2);
         long Fit(int epochs)
