@@ -32,16 +32,7 @@ public static partial class ParameterUpdates
         T learningRate, T beta1, T beta2, T epsilon, int step, T weightDecay, ComputeOptions options = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ArgumentValidation.SameLength<T>(parameters, gradient, nameof(parameters), nameof(gradient));
-        ArgumentValidation.SameLength<T>(parameters, firstMoment, nameof(parameters), nameof(firstMoment));
-        ArgumentValidation.SameLength<T>(parameters, secondMoment, nameof(parameters), nameof(secondMoment));
-        ArgumentOutOfRangeException.ThrowIfLessThan(step, 1);
-        ArgumentValidation.Disjoint<T>(parameters, gradient, nameof(parameters), nameof(gradient));
-        ArgumentValidation.Disjoint<T>(parameters, firstMoment, nameof(parameters), nameof(firstMoment));
-        ArgumentValidation.Disjoint<T>(parameters, secondMoment, nameof(parameters), nameof(secondMoment));
-        ArgumentValidation.Disjoint<T>(gradient, firstMoment, nameof(gradient), nameof(firstMoment));
-        ArgumentValidation.Disjoint<T>(gradient, secondMoment, nameof(gradient), nameof(secondMoment));
-        ArgumentValidation.Disjoint<T>(firstMoment, secondMoment, nameof(firstMoment), nameof(secondMoment));
+        ValidateAdamBuffers(parameters, gradient, firstMoment, secondMoment, step);
         AdamCore(parameters, gradient, firstMoment, secondMoment, learningRate, beta1, beta2, epsilon, step, weightDecay, options.ResolvePath());
     }
 
@@ -58,7 +49,23 @@ public static partial class ParameterUpdates
             return;
         }
 
-        var kernel = new AdamKernel<T>(ref MemoryMarshal.GetReference(parameters), ref MemoryMarshal.GetReference(gradient), ref MemoryMarshal.GetReference(firstMoment), ref MemoryMarshal.GetReference(secondMoment), learningRate, beta1, beta2, epsilon, step, weightDecay);
-        ElementwiseDriver.Run<T, AdamKernel<T>>(ref kernel, parameters.Length, path);
+        var kernel = new AdamKernel<T, No>(ref MemoryMarshal.GetReference(parameters), ref MemoryMarshal.GetReference(gradient), ref MemoryMarshal.GetReference(firstMoment), ref MemoryMarshal.GetReference(secondMoment), learningRate, beta1, beta2, epsilon, step, weightDecay);
+        ElementwiseDriver.Run<T, AdamKernel<T, No>>(ref kernel, parameters.Length, path);
+    }
+
+    /// <summary>The checks <see cref="Adam"/> and <see cref="AdamW"/> share: four equal lengths, no two spans overlapping, t ≥ 1.</summary>
+    private static void ValidateAdamBuffers<T>(ReadOnlySpan<T> parameters, ReadOnlySpan<T> gradient, ReadOnlySpan<T> firstMoment, ReadOnlySpan<T> secondMoment, int step)
+        where T : unmanaged
+    {
+        ArgumentValidation.SameLength<T>(parameters, gradient, nameof(parameters), nameof(gradient));
+        ArgumentValidation.SameLength<T>(parameters, firstMoment, nameof(parameters), nameof(firstMoment));
+        ArgumentValidation.SameLength<T>(parameters, secondMoment, nameof(parameters), nameof(secondMoment));
+        ArgumentOutOfRangeException.ThrowIfLessThan(step, 1);
+        ArgumentValidation.Disjoint<T>(parameters, gradient, nameof(parameters), nameof(gradient));
+        ArgumentValidation.Disjoint<T>(parameters, firstMoment, nameof(parameters), nameof(firstMoment));
+        ArgumentValidation.Disjoint<T>(parameters, secondMoment, nameof(parameters), nameof(secondMoment));
+        ArgumentValidation.Disjoint<T>(gradient, firstMoment, nameof(gradient), nameof(firstMoment));
+        ArgumentValidation.Disjoint<T>(gradient, secondMoment, nameof(gradient), nameof(secondMoment));
+        ArgumentValidation.Disjoint<T>(firstMoment, secondMoment, nameof(firstMoment), nameof(secondMoment));
     }
 }

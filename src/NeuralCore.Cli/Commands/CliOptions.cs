@@ -27,6 +27,28 @@ internal static class CliOptions
         new Option<string>("--loss") { Description = "Loss: mse, bce (sigmoid output) or ce (softmax output).", Required = required }
             .AcceptOnlyFromAmong("mse", "bce", "ce");
 
+    /// <summary>
+    /// <c>--optimizer</c>, named as <see cref="OptimizerNames"/> names them (case-insensitive); an unknown name is a
+    /// usage error listing the valid ones, never a fallback.
+    /// </summary>
+    public static Option<OptimizerKind> Optimizer() =>
+        new("--optimizer")
+        {
+            Description = $"Optimizer: {OptimizerNames.ValidNames}.",
+            Required = true,
+            CustomParser = result =>
+            {
+                var name = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+                if (OptimizerNames.TryParse(name, out var kind))
+                {
+                    return kind;
+                }
+
+                result.AddError($"--optimizer must be one of {OptimizerNames.ValidNames}; got '{name}'.");
+                return default;
+            },
+        };
+
     public static Loss ParseLoss(string name) => name switch
     {
         "mse" => NeuralCore.Loss.MeanSquaredError,

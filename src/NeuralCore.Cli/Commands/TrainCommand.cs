@@ -21,10 +21,11 @@ internal static class TrainCommand
         var y = CliOptions.RequiredPath("--y", "Targets Y (.npy or .csv), one row per sample; a 1-D .npy is one column.");
         var init = CliOptions.OptionalPath("--init", "Start from the weights in this model file (.npz) instead of a seeded initialisation.");
         var loss = CliOptions.Loss(required: true);
-        var optimizer = new Option<string>("--optimizer") { Description = "sgd, momentum or adam.", Required = true }.AcceptOnlyFromAmong("sgd", "momentum", "adam");
+        var optimizer = CliOptions.Optimizer();
         var lr = new Option<double>("--lr") { Description = "Learning rate (> 0).", Required = true };
         var momentum = new Option<double>("--momentum") { Description = "Momentum coefficient for --optimizer momentum.", DefaultValueFactory = _ => 0.9 };
-        var weightDecay = new Option<double>("--weight-decay") { Description = "L2 weight decay λ (added to the gradient as λ·w).", DefaultValueFactory = _ => 0 };
+        var weightDecay = new Option<double>("--weight-decay") { Description = "L2 weight decay λ (added to the gradient as λ·w); not for adamw, which has --decoupled-weight-decay.", DefaultValueFactory = _ => 0 };
+        var decoupledWeightDecay = new Option<double?>("--decoupled-weight-decay") { Description = "AdamW's decoupled weight decay λ (w ← w·(1 − lr·λ) each step, outside the gradient; default 0.01). Only for adamw." };
         var epochs = new Option<int>("--epochs") { Description = "Passes over the data (≥ 0).", Required = true };
         var batchSize = new Option<int>("--batch-size") { Description = "Samples per step; 0 (default) means the whole data set (full-batch, as in the seeds)." };
         var seed = CliOptions.Seed();
@@ -41,13 +42,13 @@ internal static class TrainCommand
         };
         var command = new Command("train", "Train a network on X/Y files and write the model file.")
         {
-            arch, x, y, init, loss, optimizer, lr, momentum, weightDecay, epochs, batchSize, seed, dtype, shuffle, columnMajor, output, history, plot, threads,
+            arch, x, y, init, loss, optimizer, lr, momentum, weightDecay, decoupledWeightDecay, epochs, batchSize, seed, dtype, shuffle, columnMajor, output, history, plot, threads,
         };
         command.SetAction(parse =>
         {
             var request = new Request(
                 parse.GetValue(arch)!, parse.GetValue(x)!, parse.GetValue(y)!, parse.GetValue(init), CliOptions.ParseLoss(parse.GetValue(loss)!),
-                parse.GetValue(optimizer)!, parse.GetValue(lr), parse.GetValue(momentum), parse.GetValue(weightDecay), parse.GetValue(epochs),
+                parse.GetValue(optimizer), parse.GetValue(lr), parse.GetValue(momentum), parse.GetValue(weightDecay), parse.GetValue(decoupledWeightDecay), parse.GetValue(epochs),
                 parse.GetValue(batchSize), parse.GetValue(seed), parse.GetValue(shuffle), parse.GetValue(columnMajor), parse.GetValue(output)!,
                 parse.GetValue(history), parse.GetValue(plot), parse.GetValue(threads));
             request.Validate();
@@ -185,7 +186,7 @@ internal static class TrainCommand
     }
 
     private sealed record Request(
-        string Arch, string X, string Y, string? Init, Loss Loss, string Optimizer, double LearningRate, double Momentum, double WeightDecay,
+        string Arch, string X, string Y, string? Init, Loss Loss, OptimizerKind Optimizer, double LearningRate, double Momentum, double WeightDecay, double? DecoupledWeightDecay,
         int Epochs, int BatchSize, ulong Seed, bool Shuffle, bool ColumnMajor, string Out, string? History, string? Plot, int Threads)
     {
         public void Validate()
@@ -216,11 +217,22 @@ internal static class TrainCommand
             }
         }
 
-        public NeuralCore.Optimizer CreateOptimizer() => Optimizer switch
+        /// <summary>
+        /// The kind's factory (its defaults), then the two decays as given: the library rejects L2 for adamw and a
+        /// decoupled decay for the others, and that message reaches the user as a bad argument.
+        /// </summary>
+        public NeuralCore.Optimizer CreateOptimizer()
         {
-            "sgd" => NeuralCore.Optimizer.Sgd(LearningRate, WeightDecay),
-            "momentum" => NeuralCore.Optimizer.WithMomentum(LearningRate, Momentum, nesterov: false, WeightDecay),
-            _ => NeuralCore.Optimizer.Adam(LearningRate, weightDecay: WeightDecay),
-        };
+            var optimizer = Optimizer switch
+            {
+                OptimizerKind.Sgd => NeuralCore.Optimizer.Sgd(LearningRate),
+                OptimizerKind.Momentum => NeuralCore.Optimizer.WithMomentum(LearningRate, Momentum, nesterov: false),
+                OptimizerKind.Adam => NeuralCore.Optimizer.Adam(LearningRate),
+                OptimizerKind.RmsProp => NeuralCore.Optimizer.RmsProp(LearningRate),
+                OptimizerKind.AdamW => NeuralCore.Optimizer.AdamW(LearningRate),
+                _ => throw new CliException($"--optimizer must be one of {OptimizerNames.ValidNames}; got {(int)Optimizer}.", CliApplication.BadArguments),
+            };
+            return optimizer with { WeightDecay = WeightDecay, DecoupledWeightDecay = DecoupledWeightDecay ?? optimizer.DecoupledWeightDecay };
+        }
     }
 }

@@ -84,28 +84,45 @@ public sealed partial class Trainer<T>
         return loss;
     }
 
-    /// <summary>One optimizer step over the whole flat parameter vector (padding included: zero stays zero).</summary>
+    /// <summary>
+    /// One optimizer step over the whole flat parameter vector (padding included: zero stays zero). The one place an
+    /// <see cref="OptimizerKind"/> becomes an update; the state vectors are those <see cref="Optimizer.StateVectors"/> allocated.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Update()
     {
         var parameters = _network.ParameterStorage;
         var gradients = _gradients.DangerousGetStorage();
         _step++;
-        switch (Options.Optimizer.Kind)
+
+        // The schedule's rate in double, rounded to T once per step: the constant schedule gives T(η) exactly as
+        // when the trainer converted η once.
+        var learningRate = T.CreateTruncating(_optimizer.LearningRateAt(_step));
+        switch (_optimizer.Kind)
         {
             // The validated public entries' cores: the buffers are the trainer's own, sized and disjoint by construction,
             // and the entries' argument checks were Tier-0 calls in every epoch of a fresh process's Fit.
             case OptimizerKind.Sgd:
-                ParameterUpdates.SgdCore(parameters, gradients, _learningRate, _weightDecay, _path);
+                ParameterUpdates.SgdCore(parameters, gradients, learningRate, _weightDecay, _path);
                 break;
             case OptimizerKind.Momentum:
-                ParameterUpdates.MomentumCore(parameters, gradients, _state1!.DangerousGetStorage(), _learningRate, _momentum, Options.Optimizer.Nesterov, _weightDecay, _path);
+                ParameterUpdates.MomentumCore(parameters, gradients, _state1!.DangerousGetStorage(), learningRate, _momentum, _optimizer.Nesterov, _weightDecay, _path);
                 break;
-            default:
+            case OptimizerKind.Adam:
                 ParameterUpdates.AdamCore(
                     parameters, gradients, _state1!.DangerousGetStorage(), _state2!.DangerousGetStorage(),
-                    _learningRate, _beta1, _beta2, _epsilon, _step, _weightDecay, _path);
+                    learningRate, _beta1, _beta2, _epsilon, _step, _weightDecay, _path);
                 break;
+            case OptimizerKind.RmsProp:
+                ParameterUpdates.RmsPropCore(parameters, gradients, _state1!.DangerousGetStorage(), learningRate, _alpha, _epsilon, _weightDecay, _path);
+                break;
+            case OptimizerKind.AdamW:
+                ParameterUpdates.AdamWCore(
+                    parameters, gradients, _state1!.DangerousGetStorage(), _state2!.DangerousGetStorage(),
+                    learningRate, _beta1, _beta2, _epsilon, _step, _decoupledWeightDecay, _path);
+                break;
+            default:
+                throw new InvalidOperationException($"Optimizer kind {(int)_optimizer.Kind} has no update; expected one of: {OptimizerNames.ValidNames}.");
         }
     }
 

@@ -224,7 +224,7 @@ public sealed partial class Trainer<T>
             epoch,
             loss,
             $"Training diverged in epoch {epoch} of {Options.Epochs}: {what}{before}. This usually means the learning rate " +
-            $"({Options.Optimizer.LearningRate.ToString(CultureInfo.InvariantCulture)}, {Options.Optimizer.Kind}) is too high for this data and " +
+            $"({Options.Optimizer.LearningRate.ToString(CultureInfo.InvariantCulture)}, {OptimizerNames.GetName(Options.Optimizer.Kind)}) is too high for this data and " +
             "initialisation: try a 10× smaller one, scale the inputs to about unit range, or use Adam. The network's parameters " +
             $"were restored to their values at the start of epoch {epoch}.");
     }

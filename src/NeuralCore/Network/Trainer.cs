@@ -38,11 +38,13 @@ public sealed partial class Trainer<T> : IDisposable
     private readonly Matrix<T>? _state1;
     private readonly Matrix<T>? _state2;
     private readonly SeededRandom _random;
-    private readonly T _learningRate;
+    private readonly Optimizer _optimizer;
     private readonly T _weightDecay;
+    private readonly T _decoupledWeightDecay;
     private readonly T _momentum;
     private readonly T _beta1;
     private readonly T _beta2;
+    private readonly T _alpha;
     private readonly T _epsilon;
     private Matrix<T>[] _activations = [];
     private Matrix<T>? _outputZ;
@@ -92,22 +94,25 @@ public sealed partial class Trainer<T> : IDisposable
         _compute = options.Compute;
         _path = options.Compute.ResolvePath();
         var optimizer = options.Optimizer;
-        _learningRate = T.CreateTruncating(optimizer.LearningRate);
+        _optimizer = optimizer;
         _weightDecay = T.CreateTruncating(optimizer.WeightDecay);
+        _decoupledWeightDecay = T.CreateTruncating(optimizer.DecoupledWeightDecay);
         _momentum = T.CreateTruncating(optimizer.Momentum);
         _beta1 = T.CreateTruncating(optimizer.Beta1);
         _beta2 = T.CreateTruncating(optimizer.Beta2);
+        _alpha = T.CreateTruncating(optimizer.Alpha);
         _epsilon = T.CreateTruncating(optimizer.Epsilon);
 
         var length = evaluationOnly ? 1 : network.Layout.Length;
         _gradients = new Matrix<T>(1, length);
         _snapshot = new Matrix<T>(1, length);
-        if (optimizer.Kind != OptimizerKind.Sgd)
+        var stateVectors = optimizer.StateVectors;
+        if (stateVectors >= 1)
         {
             _state1 = new Matrix<T>(1, length);
         }
 
-        if (optimizer.Kind == OptimizerKind.Adam)
+        if (stateVectors >= 2)
         {
             _state2 = new Matrix<T>(1, length);
         }

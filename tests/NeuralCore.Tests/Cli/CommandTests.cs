@@ -128,6 +128,62 @@ public sealed class CommandTests : IDisposable
         Assert.Equal(expected.GetParameters(), trained.GetParameters());
     }
 
+    /// <summary>
+    /// --optimizer takes the library's names in any case, and each gives the library's factory with its defaults
+    /// (AdamW's decoupled 0.01 unless --decoupled-weight-decay says otherwise): the same parameters as the API.
+    /// </summary>
+    [Theory]
+    [InlineData("RMSprop", null)]
+    [InlineData("adamw", null)]
+    [InlineData("ADAMW", "0.2")]
+    public async Task Train_NewOptimizers_FollowTheLibrarysFactories(string name, string? decoupled)
+    {
+        using (var start = new NeuralNetwork<double>(NetworkArchitecture.FromJson(Moons), Initialization.SmallNormal(3)))
+        {
+            ModelFile.Save(start, PathOf("init.npz"));
+        }
+
+        string[] args =
+        [
+            "train", "--arch", PathOf("arch.json"), "--x", PathOf("X.npy"), "--y", PathOf("y.npy"), "--init", PathOf("init.npz"), "--loss", "bce",
+            "--optimizer", name, "--lr", "0.05", "--epochs", "3", "--batch-size", "50", "--seed", "4", "--dtype", "float64", "--out", PathOf("trained.npz"),
+        ];
+        var (code, _, error) = await Run(decoupled is null ? args : [.. args, "--decoupled-weight-decay", decoupled]);
+        Assert.True(code == 0, error);
+
+        var optimizer = OptimizerNames.Parse(name) == OptimizerKind.RmsProp
+            ? Optimizer.RmsProp(0.05)
+            : Optimizer.AdamW(0.05, decoupledWeightDecay: decoupled is null ? 0.01 : 0.2);
+        using var expected = ModelFile.Load<double>(PathOf("init.npz"));
+        using var x = Npy.ReadMatrix<double>(PathOf("X.npy"));
+        using var y = Npy.ReadMatrix<double>(PathOf("y.npy"), NpyVectorShape.Column);
+        expected.Train(x.ReadOnlySpan, y.ReadOnlySpan, new TrainingOptions(Loss.BinaryCrossEntropy, optimizer) { Epochs = 3, BatchSize = 50, Seed = 4 });
+        using var trained = ModelFile.Load<double>(PathOf("trained.npz"));
+        Assert.Equal(expected.GetParameters(), trained.GetParameters());
+    }
+
+    [Theory]
+    [InlineData("adamw", "--weight-decay", "WeightDecay (L2, added to the gradient) must be 0 for AdamW")]
+    [InlineData("sgd", "--decoupled-weight-decay", "DecoupledWeightDecay is AdamW's and must be 0 for sgd")]
+    [InlineData("rmsprop", "--decoupled-weight-decay", "DecoupledWeightDecay is AdamW's and must be 0 for rmsprop")]
+    public async Task Train_TheOtherKindsWeightDecay_IsABadArgument(string name, string decay, string expected)
+    {
+        var (code, _, error) = await Run(
+            "train", "--arch", PathOf("arch.json"), "--x", PathOf("X.npy"), "--y", PathOf("y.npy"), "--loss", "bce", "--optimizer", name,
+            "--lr", "0.01", "--epochs", "1", decay, "0.1", "--out", PathOf("m.npz"));
+        Assert.Equal(2, code);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+        Assert.False(File.Exists(PathOf("m.npz")));
+    }
+
+    [Fact]
+    public async Task TrainHelp_ListsEveryOptimizerName()
+    {
+        var (code, output, error) = await Run("train", "--help");
+        Assert.True(code == 0, error);
+        Assert.Contains($"Optimizer: {OptimizerNames.ValidNames}.", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Train_FullBatchSgdFromInit_MatchesSeed003WrittenInNumPy()
     {
@@ -174,7 +230,7 @@ public sealed class CommandTests : IDisposable
     [InlineData("--lr", "0", "--lr must be a finite number > 0; got 0.")]
     [InlineData("--epochs", "-1", "--epochs must be ≥ 0; got -1.")]
     [InlineData("--loss", "ce", "softmax")]
-    [InlineData("--optimizer", "rmsprop", "rmsprop")]
+    [InlineData("--optimizer", "nadam", "--optimizer must be one of sgd, momentum, adam, rmsprop, adamw; got 'nadam'.")]
     [InlineData("--out", "model.bin", "--out must name a .npz model file")]
     [InlineData("--threads", "0", "--threads must be ≥ 1; got 0.")]
     public async Task Train_BadArguments_Exit2WithTheArgumentNamed(string option, string value, string expected)

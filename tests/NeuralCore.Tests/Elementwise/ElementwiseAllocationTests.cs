@@ -60,6 +60,8 @@ public sealed class ElementwiseAllocationTests
             ParameterUpdates.Sgd<T>(a, gradient, T.CreateTruncating(0.01), T.Zero, options);
             ParameterUpdates.Momentum<T>(a, gradient, velocity, T.CreateTruncating(0.01), T.CreateTruncating(0.9), true, T.Zero, options);
             ParameterUpdates.Adam<T>(a, gradient, velocity, second, T.CreateTruncating(0.01), T.CreateTruncating(0.9), T.CreateTruncating(0.999), T.CreateTruncating(1e-8), 3, T.Zero, options);
+            ParameterUpdates.RmsProp<T>(a, gradient, second, T.CreateTruncating(0.01), T.CreateTruncating(0.99), T.CreateTruncating(1e-8), T.Zero, options);
+            ParameterUpdates.AdamW<T>(a, gradient, velocity, second, T.CreateTruncating(0.01), T.CreateTruncating(0.9), T.CreateTruncating(0.999), T.CreateTruncating(1e-8), 3, T.CreateTruncating(0.01), options);
         }
 
         for (var i = 0; i < 3; i++)

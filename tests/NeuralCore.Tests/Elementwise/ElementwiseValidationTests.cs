@@ -85,4 +85,24 @@ public sealed class ArgumentValidationTests
         Assert.Equal("secondMoment", aliased.ParamName);
         Assert.Throws<ArgumentOutOfRangeException>(() => ParameterUpdates.Adam<float>(p, new float[8], new float[8], new float[8], 0.1f, 0.9f, 0.999f, 1e-8f, 0, 0f));
     }
+
+    [Fact]
+    public void RmsPropAndAdamW_RejectMismatchedLengths_AliasedState_AndStepZero()
+    {
+        var p = new float[8];
+        var error = Assert.Throws<ArgumentException>(() => ParameterUpdates.RmsProp<float>(p, new float[8], new float[5], 0.01f, 0.99f, 1e-8f, 0f));
+        Assert.Equal("squareAverage", error.ParamName);
+        Assert.Contains("8", error.Message, StringComparison.Ordinal);
+        Assert.Contains("5", error.Message, StringComparison.Ordinal);
+        var aliased = Assert.Throws<ArgumentException>(() => ParameterUpdates.RmsProp<float>(p, new float[8], p, 0.01f, 0.99f, 1e-8f, 0f));
+        Assert.Equal("squareAverage", aliased.ParamName);
+
+        var state = new float[16];
+        aliased = Assert.Throws<ArgumentException>(() =>
+            ParameterUpdates.AdamW<float>(p, new float[8], state.AsSpan(0, 8), state.AsSpan(4, 8), 0.1f, 0.9f, 0.999f, 1e-8f, 1, 0.01f));
+        Assert.Equal("secondMoment", aliased.ParamName);
+        error = Assert.Throws<ArgumentException>(() => ParameterUpdates.AdamW<float>(p, new float[8], new float[7], new float[8], 0.1f, 0.9f, 0.999f, 1e-8f, 1, 0.01f));
+        Assert.Equal("firstMoment", error.ParamName);
+        Assert.Throws<ArgumentOutOfRangeException>(() => ParameterUpdates.AdamW<float>(p, new float[8], new float[8], new float[8], 0.1f, 0.9f, 0.999f, 1e-8f, 0, 0.01f));
+    }
 }

@@ -28,6 +28,9 @@ public sealed class CheckpointTests : IDisposable
     {
         OptimizerKind.Adam => Optimizer.Adam(0.01, weightDecay: 1e-4),
         OptimizerKind.Momentum => Optimizer.WithMomentum(0.05, 0.9, nesterov: true),
+        // The schedules make the resumed run depend on the restored step count as well.
+        OptimizerKind.RmsProp => Optimizer.RmsProp(0.01) with { Schedule = LearningRateSchedule.Step(7, 0.5) },
+        OptimizerKind.AdamW => Optimizer.AdamW(0.01) with { Schedule = LearningRateSchedule.Cosine(totalSteps: 400, warmupSteps: 10) },
         _ => Optimizer.Sgd(0.1),
     };
 
@@ -137,6 +140,8 @@ public sealed class CheckpointTests : IDisposable
     [InlineData(true, OptimizerKind.Sgd)]
     [InlineData(false, OptimizerKind.Adam)]
     [InlineData(false, OptimizerKind.Momentum)]
+    [InlineData(true, OptimizerKind.RmsProp)]
+    [InlineData(false, OptimizerKind.AdamW)]
     public void ResumedRun_EqualsOneFit_Float(bool narrow, OptimizerKind kind) => ResumedRun_EqualsOneFit<float>(narrow, kind);
 
     [Theory]
@@ -145,6 +150,8 @@ public sealed class CheckpointTests : IDisposable
     [InlineData(false, OptimizerKind.Adam)]
     [InlineData(false, OptimizerKind.Momentum)]
     [InlineData(false, OptimizerKind.Sgd)]
+    [InlineData(true, OptimizerKind.AdamW)]
+    [InlineData(false, OptimizerKind.RmsProp)]
     public void ResumedRun_EqualsOneFit_Double(bool narrow, OptimizerKind kind) => ResumedRun_EqualsOneFit<double>(narrow, kind);
 
     [Theory]

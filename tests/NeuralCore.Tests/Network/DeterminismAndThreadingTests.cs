@@ -13,7 +13,10 @@ public sealed class DeterminismAndThreadingTests
         {
             OptimizerKind.Adam => Optimizer.Adam(0.01, weightDecay: 1e-4),
             OptimizerKind.Momentum => Optimizer.WithMomentum(0.05, 0.9, nesterov: true),
-            _ => Optimizer.Sgd(0.1),
+            OptimizerKind.RmsProp => Optimizer.RmsProp(0.005, weightDecay: 1e-4) with { Schedule = LearningRateSchedule.Step(4, 0.5) },
+            OptimizerKind.AdamW => Optimizer.AdamW(0.01) with { Schedule = LearningRateSchedule.Cosine(totalSteps: 15, warmupSteps: 3, minimumLearningRate: 1e-4) },
+            OptimizerKind.Sgd => Optimizer.Sgd(0.1),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
         };
         var options = new TrainingOptions(Loss.BinaryCrossEntropy, optimizer)
         {
@@ -37,6 +40,10 @@ public sealed class DeterminismAndThreadingTests
     [InlineData(1, OptimizerKind.Adam)]
     [InlineData(2, OptimizerKind.Adam)]
     [InlineData(2, OptimizerKind.Sgd)]
+    [InlineData(1, OptimizerKind.RmsProp)]
+    [InlineData(2, OptimizerKind.RmsProp)]
+    [InlineData(1, OptimizerKind.AdamW)]
+    [InlineData(2, OptimizerKind.AdamW)]
     public void SameSeed_GivesByteIdenticalParameters(int threads, OptimizerKind kind)
     {
         var first = TrainOnce(threads, kind);

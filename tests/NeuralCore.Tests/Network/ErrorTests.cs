@@ -156,4 +156,34 @@ public sealed class ErrorTests
         Assert.Equal(snapshots[ex.Epoch - 1], NetworkTestHelpers.ParameterBytes(network));
         Assert.All(network.GetParameters(), p => Assert.True(double.IsFinite(p)));
     }
+
+    /// <summary>
+    /// The adaptive optimizers' steps are about η whatever the gradient, so they diverge only with a rate near the
+    /// top of the double range: η = 1e300 overflows the linear net's outputs within a step or two. Same stop and
+    /// restore as SGD, on both engines.
+    /// </summary>
+    [Theory]
+    [InlineData(OptimizerKind.RmsProp, false)]
+    [InlineData(OptimizerKind.RmsProp, true)]
+    [InlineData(OptimizerKind.AdamW, false)]
+    [InlineData(OptimizerKind.AdamW, true)]
+    public void Divergence_WithTheAdaptiveOptimizers_StopsAndRestoresTheLastGoodParameters(OptimizerKind kind, bool narrow)
+    {
+        var architecture = NetworkArchitecture.FromSizes([3, 8, 1], [Activation.Linear, Activation.Linear]);
+        using var network = new NeuralNetwork<double>(architecture, Initialization.He(1), narrow);
+        using var x = NetworkTestHelpers.RandomMatrix<double>(32, 3, 1, scale: 10);
+        using var y = NetworkTestHelpers.RandomMatrix<double>(32, 1, 2, scale: 1000);
+        var optimizer = kind == OptimizerKind.RmsProp ? Optimizer.RmsProp(1e300) : Optimizer.AdamW(1e300, decoupledWeightDecay: 0);
+        var snapshots = new List<byte[]> { NetworkTestHelpers.ParameterBytes(network) };
+        using var trainer = new Trainer<double>(network, new TrainingOptions(Loss.MeanSquaredError, optimizer) { Epochs = 100, BatchSize = 8 });
+
+        var ex = Assert.Throws<TrainingDivergedException>(() =>
+            trainer.Fit(x.ReadOnlySpan, y.ReadOnlySpan, onEpoch: _ => snapshots.Add(NetworkTestHelpers.ParameterBytes(network))));
+
+        Assert.InRange(ex.Epoch, 1, 100);
+        Assert.Contains($"learning rate (1E+300, {kind}) is too high", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(snapshots[ex.Epoch - 1], NetworkTestHelpers.ParameterBytes(network));
+        Assert.All(network.GetParameters(), p => Assert.True(double.IsFinite(p)));
+        Assert.Equal(0, trainer.Steps);
+    }
 }

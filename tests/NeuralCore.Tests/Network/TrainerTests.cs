@@ -26,19 +26,100 @@ public sealed class TrainerTests
     [InlineData(OptimizerKind.Sgd)]
     [InlineData(OptimizerKind.Momentum)]
     [InlineData(OptimizerKind.Adam)]
+    [InlineData(OptimizerKind.RmsProp)]
+    [InlineData(OptimizerKind.AdamW)]
     public void EveryOptimizer_LearnsASoftmaxClassifier(OptimizerKind kind)
     {
         var (x, y) = Blobs(150, 1);
         using var _x = x;
         using var _y = y;
         using var network = new NeuralNetwork<double>(Classifier, Initialization.Xavier(2));
-        var optimizer = kind switch { OptimizerKind.Sgd => Optimizer.Sgd(0.2), OptimizerKind.Momentum => Optimizer.WithMomentum(0.05, 0.9, nesterov: true), _ => Optimizer.Adam(0.02) };
+        var optimizer = kind switch
+        {
+            OptimizerKind.Sgd => Optimizer.Sgd(0.2),
+            OptimizerKind.Momentum => Optimizer.WithMomentum(0.05, 0.9, nesterov: true),
+            OptimizerKind.Adam => Optimizer.Adam(0.02),
+            OptimizerKind.RmsProp => Optimizer.RmsProp(0.01),
+            OptimizerKind.AdamW => Optimizer.AdamW(0.02),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+        };
 
         var history = network.Train(x.ReadOnlySpan, y.ReadOnlySpan, new TrainingOptions(Loss.CrossEntropy, optimizer) { Epochs = 30, BatchSize = 16, Seed = 5 });
 
         Assert.Equal(30, history.Count);
         Assert.True(history.Loss[^1] < history.Loss[0] / 5, $"{history.Loss[0]} → {history.Loss[^1]}");
         Assert.True(history.Accuracy[^1] >= 0.98, $"accuracy {history.Accuracy[^1]}");
+    }
+
+    /// <summary>
+    /// The trainer's update is the public entry of its kind, with the scheduled rate of each step, the kind's own
+    /// hyper-parameters and the 1-based step count: a TrainStep equals ComputeGradients then that entry, bit for bit.
+    /// </summary>
+    [Theory]
+    [InlineData(OptimizerKind.Sgd, false)]
+    [InlineData(OptimizerKind.Sgd, true)]
+    [InlineData(OptimizerKind.Momentum, false)]
+    [InlineData(OptimizerKind.Momentum, true)]
+    [InlineData(OptimizerKind.Adam, false)]
+    [InlineData(OptimizerKind.Adam, true)]
+    [InlineData(OptimizerKind.RmsProp, false)]
+    [InlineData(OptimizerKind.RmsProp, true)]
+    [InlineData(OptimizerKind.AdamW, false)]
+    [InlineData(OptimizerKind.AdamW, true)]
+    public void TrainStep_IsComputeGradientsThenTheKindsUpdate_AtTheScheduledRate(OptimizerKind kind, bool narrow)
+    {
+        var architecture = NetworkArchitecture.FromSizes([2, 6, 1], [Activation.Tanh, Activation.Sigmoid]);
+        using var data = Datasets.MakeMoons<float>(40, 0.2, seed: 4);
+        var schedule = LearningRateSchedule.Cosine(totalSteps: 5, warmupSteps: 2, minimumLearningRate: 1e-3);
+        var optimizer = kind switch
+        {
+            OptimizerKind.Sgd => Optimizer.Sgd(0.3, weightDecay: 0.01),
+            OptimizerKind.Momentum => Optimizer.WithMomentum(0.1, 0.8, nesterov: true, weightDecay: 0.01),
+            OptimizerKind.Adam => Optimizer.Adam(0.05, 0.8, 0.99, 1e-6, weightDecay: 0.01),
+            OptimizerKind.RmsProp => Optimizer.RmsProp(0.02, 0.9, 1e-6, weightDecay: 0.01),
+            OptimizerKind.AdamW => Optimizer.AdamW(0.05, 0.8, 0.99, 1e-6, decoupledWeightDecay: 0.5),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+        } with { Schedule = schedule };
+        var options = new TrainingOptions(Loss.BinaryCrossEntropy, optimizer) { BatchSize = 40 };
+        using var trained = new NeuralNetwork<float>(architecture, Initialization.He(3), narrow);
+        using var manual = new NeuralNetwork<float>(architecture, Initialization.He(3), narrow);
+        using var trainer = new Trainer<float>(trained, options);
+        using var gradients = new Trainer<float>(manual, options);
+        var n = manual.ParameterStorage.Length;
+        var (state1, state2) = (new float[n], new float[n]);
+        for (var t = 1; t <= 6; t++)
+        {
+            trainer.TrainStep(data.Features.ReadOnlySpan, data.Targets.ReadOnlySpan);
+            gradients.ComputeGradients(data.Features.ReadOnlySpan, data.Targets.ReadOnlySpan);
+            var p = manual.ParameterStorage;
+            var g = gradients.GradientStorage;
+            var rate = (float)optimizer.LearningRateAt(t);
+            var (decay, beta1, beta2, epsilon) = ((float)optimizer.WeightDecay, (float)optimizer.Beta1, (float)optimizer.Beta2, (float)optimizer.Epsilon);
+            switch (kind)
+            {
+                case OptimizerKind.Sgd:
+                    ParameterUpdates.Sgd<float>(p, g, rate, decay);
+                    break;
+                case OptimizerKind.Momentum:
+                    ParameterUpdates.Momentum<float>(p, g, state1, rate, (float)optimizer.Momentum, optimizer.Nesterov, decay);
+                    break;
+                case OptimizerKind.Adam:
+                    ParameterUpdates.Adam<float>(p, g, state1, state2, rate, beta1, beta2, epsilon, t, decay);
+                    break;
+                case OptimizerKind.RmsProp:
+                    ParameterUpdates.RmsProp<float>(p, g, state1, rate, (float)optimizer.Alpha, epsilon, decay);
+                    break;
+                case OptimizerKind.AdamW:
+                    ParameterUpdates.AdamW<float>(p, g, state1, state2, rate, beta1, beta2, epsilon, t, (float)optimizer.DecoupledWeightDecay);
+                    break;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(kind), kind, null);
+            }
+
+            Assert.True(NetworkTestHelpers.ParameterBytes(trained).SequenceEqual(NetworkTestHelpers.ParameterBytes(manual)), $"{kind} step {t}");
+        }
+
+        Assert.Equal(6, trainer.Steps);
     }
 
     [Fact]

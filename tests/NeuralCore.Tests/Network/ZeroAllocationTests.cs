@@ -34,23 +34,47 @@ public sealed class ZeroAllocationTests
         return quietest;
     }
 
-    private static void TrainingStepAndPredictionsAllocateNothing<T>(OptimizerKind kind)
+    private static void TrainingStepAndPredictionsAllocateNothing<T>(OptimizerKind kind, LearningRateScheduleKind schedule = LearningRateScheduleKind.Constant)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         foreach (var path in Kernels.Available)
         {
-            TrainingStepAndPredictionsAllocateNothing<T>(kind, ComputeOptions.For(path));
+            TrainingStepAndPredictionsAllocateNothing<T>(OptimizerFor(kind, schedule), ComputeOptions.For(path));
         }
     }
 
-    private static void TrainingStepAndPredictionsAllocateNothing<T>(OptimizerKind kind, ComputeOptions compute)
+    private static Optimizer OptimizerFor(OptimizerKind kind, LearningRateScheduleKind schedule)
+    {
+        var optimizer = kind switch
+        {
+            OptimizerKind.Adam => Optimizer.Adam(0.01),
+            OptimizerKind.Momentum => Optimizer.WithMomentum(0.01),
+            OptimizerKind.Sgd => Optimizer.Sgd(0.01),
+            OptimizerKind.RmsProp => Optimizer.RmsProp(0.001),
+            OptimizerKind.AdamW => Optimizer.AdamW(0.01),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+        };
+        return optimizer with
+        {
+            Schedule = schedule switch
+            {
+                LearningRateScheduleKind.Constant => LearningRateSchedule.Constant,
+                LearningRateScheduleKind.Step => LearningRateSchedule.Step(5, 0.5),
+                LearningRateScheduleKind.Exponential => LearningRateSchedule.Exponential(0.99),
+                // Every measured step inside the annealing phase: Measure keeps the quietest of its windows.
+                LearningRateScheduleKind.Cosine => LearningRateSchedule.Cosine(totalSteps: 1_000_000, warmupSteps: 2, minimumLearningRate: 1e-4),
+                _ => throw new ArgumentOutOfRangeException(nameof(schedule), schedule, null),
+            },
+        };
+    }
+
+    private static void TrainingStepAndPredictionsAllocateNothing<T>(Optimizer optimizer, ComputeOptions compute)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var architecture = NetworkArchitecture.FromSizes([5, 12, 7, 3], [Activation.Relu, Activation.Sigmoid, Activation.Softmax]);
         using var network = new NeuralNetwork<T>(architecture, Initialization.He(1));
         using var x = NetworkTestHelpers.RandomMatrix<T>(40, 5, 1);
         using var y = NetworkTestHelpers.RandomTargets<T>(Loss.CrossEntropy, 40, 3, 2);
-        var optimizer = kind switch { OptimizerKind.Adam => Optimizer.Adam(0.01), OptimizerKind.Momentum => Optimizer.WithMomentum(0.01), _ => Optimizer.Sgd(0.01) };
         using var trainer = new Trainer<T>(network, new TrainingOptions(Loss.CrossEntropy, optimizer) { BatchSize = 16, Compute = compute });
         using var predictor = network.CreatePredictor(8, compute);
         using var batchOut = new Matrix<T>(40, 3);
@@ -71,12 +95,25 @@ public sealed class ZeroAllocationTests
     [InlineData(OptimizerKind.Sgd)]
     [InlineData(OptimizerKind.Momentum)]
     [InlineData(OptimizerKind.Adam)]
+    [InlineData(OptimizerKind.RmsProp)]
+    [InlineData(OptimizerKind.AdamW)]
     public void StepAndPredictions_Float(OptimizerKind kind) => TrainingStepAndPredictionsAllocateNothing<float>(kind);
 
     [Theory]
     [InlineData(OptimizerKind.Sgd)]
     [InlineData(OptimizerKind.Adam)]
+    [InlineData(OptimizerKind.RmsProp)]
+    [InlineData(OptimizerKind.AdamW)]
     public void StepAndPredictions_Double(OptimizerKind kind) => TrainingStepAndPredictionsAllocateNothing<double>(kind);
+
+    /// <summary>The per-step learning rate of every schedule is worked out without allocating.</summary>
+    [Theory]
+    [InlineData(OptimizerKind.Sgd, LearningRateScheduleKind.Step)]
+    [InlineData(OptimizerKind.RmsProp, LearningRateScheduleKind.Exponential)]
+    [InlineData(OptimizerKind.AdamW, LearningRateScheduleKind.Cosine)]
+    [InlineData(OptimizerKind.Adam, LearningRateScheduleKind.Cosine)]
+    public void StepAndPredictions_WithASchedule(OptimizerKind kind, LearningRateScheduleKind schedule) =>
+        TrainingStepAndPredictionsAllocateNothing<float>(kind, schedule);
 
     [Fact]
     public void NarrowEngine_StepAndPredictionsAllocateNothing()
@@ -85,6 +122,16 @@ public sealed class ZeroAllocationTests
         var architecture = NetworkArchitecture.FromSizes([2, 4, 6, 1], [Activation.Relu, Activation.Tanh, Activation.Sigmoid]);
         foreach (var path in Kernels.Available)
         {
+            // RMSprop and AdamW with a schedule on this engine too; only the step depends on the optimizer.
+            foreach (var (kind, schedule) in new[] { (OptimizerKind.RmsProp, LearningRateScheduleKind.Step), (OptimizerKind.AdamW, LearningRateScheduleKind.Cosine) })
+            {
+                using var net = new NeuralNetwork<double>(architecture, Initialization.He(1));
+                Assert.True(net.IsNarrow);
+                using var moons = Datasets.MakeMoons<double>(20, 0.1, 1);
+                using var scheduled = new Trainer<double>(net, new TrainingOptions(Loss.BinaryCrossEntropy, OptimizerFor(kind, schedule)) { BatchSize = 20, Compute = ComputeOptions.For(path) });
+                Assert.Equal(0, Measure(() => scheduled.TrainStep(moons.Features.ReadOnlySpan, moons.Targets.ReadOnlySpan)));
+            }
+
             var compute = ComputeOptions.For(path);
             using var network = new NeuralNetwork<double>(architecture, Initialization.He(1), narrow: true);
             using var data = Datasets.MakeMoons<double>(50, 0.1, 1);

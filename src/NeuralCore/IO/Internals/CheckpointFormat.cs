@@ -45,6 +45,16 @@ internal static class CheckpointFormat
         ("beta2", o => o.Beta2, (o, v) => o with { Beta2 = v }),
         ("epsilon", o => o.Epsilon, (o, v) => o with { Epsilon = v }),
         ("weight_decay", o => o.WeightDecay, (o, v) => o with { WeightDecay = v }),
+        ("alpha", o => o.Alpha, (o, v) => o with { Alpha = v }),
+        ("decoupled_weight_decay", o => o.DecoupledWeightDecay, (o, v) => o with { DecoupledWeightDecay = v }),
+
+        // The schedule as numbers: a kind outside the enum can only differ from the restoring trainer's, so it is refused there.
+        ("schedule_kind", o => (int)o.Schedule.Kind, (o, v) => o with { Schedule = o.Schedule with { Kind = (LearningRateScheduleKind)(int)v } }),
+        ("schedule_step_size", o => o.Schedule.StepSize, (o, v) => o with { Schedule = o.Schedule with { StepSize = (int)v } }),
+        ("schedule_gamma", o => o.Schedule.Gamma, (o, v) => o with { Schedule = o.Schedule with { Gamma = v } }),
+        ("schedule_warmup_steps", o => o.Schedule.WarmupSteps, (o, v) => o with { Schedule = o.Schedule with { WarmupSteps = (int)v } }),
+        ("schedule_total_steps", o => o.Schedule.TotalSteps, (o, v) => o with { Schedule = o.Schedule with { TotalSteps = (int)v } }),
+        ("schedule_minimum_learning_rate", o => o.Schedule.MinimumLearningRate, (o, v) => o with { Schedule = o.Schedule with { MinimumLearningRate = v } }),
     ];
 
     /// <summary>The name of an element type in the metadata and in messages: <c>float32</c> or <c>float64</c>.</summary>
