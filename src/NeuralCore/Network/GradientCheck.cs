@@ -35,7 +35,7 @@ public static class GradientCheck
     /// <param name="network">The network; its parameters are unchanged afterwards.</param>
     /// <param name="loss">The loss (it must fit the output activation).</param>
     /// <param name="x">Shape: [m, InputSize], finite, m ≥ 1.</param>
-    /// <param name="y">Shape: [m, OutputSize], finite.</param>
+    /// <param name="y">Shape: [m, OutputSize], finite; for <see cref="Loss.SparseCrossEntropy"/> [m, 1], class ids.</param>
     /// <param name="options">Step, floor, sampling and kernels.</param>
     /// <returns>The largest relative error per layer.</returns>
     /// <exception cref="ArgumentException">A shape is wrong, a value is NaN/±∞, an option is out of range, or the loss does not fit.</exception>

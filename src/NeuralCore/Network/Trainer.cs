@@ -109,7 +109,7 @@ public sealed partial class Trainer<T> : IDisposable
     /// size (or larger) has been seen.
     /// </summary>
     /// <param name="x">Shape: [m, InputSize], finite.</param>
-    /// <param name="y">Shape: [m, OutputSize], finite.</param>
+    /// <param name="y">Shape: [m, OutputSize], finite; for <see cref="Loss.SparseCrossEntropy"/> [m, 1], class ids.</param>
     /// <returns>The batch's mean loss, measured before the update.</returns>
     /// <exception cref="ArgumentException">A shape is wrong, the batch is empty, or a value is NaN/±∞ (nothing is changed).</exception>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -127,7 +127,7 @@ public sealed partial class Trainer<T> : IDisposable
     /// <see cref="CopyWeightGradientTo"/> and <see cref="CopyBiasGradientTo"/>.
     /// </summary>
     /// <param name="x">Shape: [m, InputSize], finite.</param>
-    /// <param name="y">Shape: [m, OutputSize], finite.</param>
+    /// <param name="y">Shape: [m, OutputSize], finite; for <see cref="Loss.SparseCrossEntropy"/> [m, 1], class ids.</param>
     /// <param name="inputGradient">Shape: [m, InputSize] to receive ∂L/∂X, or <see langword="default"/> to skip it.</param>
     /// <returns>The batch's mean loss.</returns>
     /// <exception cref="ArgumentException">A shape is wrong, the batch is empty, or a value is NaN/±∞.</exception>
@@ -187,7 +187,7 @@ public sealed partial class Trainer<T> : IDisposable
 
     /// <summary>The mean loss and the accuracy of the network on a data set (no parameter changes).</summary>
     /// <param name="x">Shape: [m, InputSize], finite, m ≥ 1.</param>
-    /// <param name="y">Shape: [m, OutputSize], finite.</param>
+    /// <param name="y">Shape: [m, OutputSize], finite; for <see cref="Loss.SparseCrossEntropy"/> [m, 1], class ids.</param>
     /// <returns>The evaluation.</returns>
     /// <exception cref="ArgumentException">A shape is wrong, the data are empty, or a value is NaN/±∞.</exception>
     public Evaluation Evaluate(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y)
@@ -219,17 +219,10 @@ public sealed partial class Trainer<T> : IDisposable
     {
         var loss = options.Loss;
         var output = architecture.OutputActivation;
-        var required = loss switch
-        {
-            Loss.BinaryCrossEntropy => Activation.Sigmoid,
-            Loss.CrossEntropy => Activation.Softmax,
-            _ => output,
-        };
-
-        if (output != required)
+        if (!loss.FitsOutput(output))
         {
             throw new ArgumentException(
-                $"options.Loss {loss} needs a {ActivationNames.GetName(required)} output layer; the network's last layer ({architecture[architecture.LayerCount - 1]}) uses {ActivationNames.GetName(output)}.",
+                $"options.Loss {loss} needs a {ActivationNames.GetName(loss.RequiredOutput!.Value)} output layer; the network's last layer ({architecture[architecture.LayerCount - 1]}) uses {ActivationNames.GetName(output)}.",
                 nameof(options));
         }
     }
@@ -251,10 +244,10 @@ public sealed partial class Trainer<T> : IDisposable
         _network.ThrowIfDisposed();
         DataValidation.RequireNonEmpty(x.Rows, xName);
         DataValidation.RequireColumns(x.Columns, _network.InputSize, xName, $"the network's input size, input_dim of layer 0");
-        DataValidation.RequireColumns(y.Columns, _network.OutputSize, yName, $"the network's output size, output_dim of the last layer");
+        DataValidation.RequireTargetColumns(y.Columns, Options.Loss, _network.OutputSize, yName);
         DataValidation.RequireSameRows(x.Rows, y.Rows, xName, yName);
         DataValidation.RequireFinite(x, xName);
-        DataValidation.RequireFinite(y, yName);
+        DataValidation.RequireTargets(y, Options.Loss, _network.OutputSize, yName);
     }
 
     // Per-layer views of the flat gradient vector (ParameterLayout's unchecked views, as the network's own accessors).
@@ -292,7 +285,7 @@ public sealed partial class Trainer<T> : IDisposable
         _delta0 = Buffer(rows, widest);
         _delta1 = Buffer(rows, widest);
         _batchX = Buffer(rows, _network.InputSize);
-        _batchY = Buffer(rows, _network.OutputSize);
+        _batchY = Buffer(rows, TargetColumns);
         _capacity = rows;
     }
 

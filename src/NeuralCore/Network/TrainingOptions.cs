@@ -1,7 +1,7 @@
 namespace NeuralCore;
 
 /// <summary>How a <see cref="Trainer{T}"/> trains: loss, optimizer, epochs, batch size, shuffling and kernels.</summary>
-/// <param name="Loss">The loss; it must fit the output activation (binary cross-entropy needs a sigmoid output, cross-entropy a softmax output).</param>
+/// <param name="Loss">The loss; it must fit the output activation (<see cref="Loss.FitsOutput"/>: binary cross-entropy needs a sigmoid output, both categorical cross-entropies a softmax output).</param>
 /// <param name="Optimizer">The optimizer and its learning rate.</param>
 public sealed record TrainingOptions(Loss Loss, Optimizer Optimizer)
 {
@@ -31,9 +31,9 @@ public sealed record TrainingOptions(Loss Loss, Optimizer Optimizer)
     /// <exception cref="ArgumentException">A value is out of range; the message gives the expected range and the actual value.</exception>
     public void Validate(string paramName)
     {
-        if (!Enum.IsDefined(Loss))
+        if (!Enum.IsDefined(Loss.Kind))
         {
-            throw new ArgumentException($"{paramName}.Loss must be MeanSquaredError, BinaryCrossEntropy or CrossEntropy; got {(int)Loss}.", paramName);
+            throw new ArgumentException($"{paramName}.Loss kind {(int)Loss.Kind} is not defined; expected one of: {LossNames.ValidNames}.", paramName);
         }
 
         if (Epochs < 0)

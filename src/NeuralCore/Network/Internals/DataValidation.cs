@@ -1,4 +1,5 @@
 using System.Numerics;
+using NeuralCore.Internals;
 using NeuralCore.Internals.Elementwise;
 
 namespace NeuralCore.Network.Internals;
@@ -49,6 +50,27 @@ internal static class DataValidation
                 }
             }
         }
+    }
+
+    /// <summary>The target width <paramref name="loss"/> asks for (<see cref="Loss.TargetColumns"/>), named for what it is.</summary>
+    public static void RequireTargetColumns(int actual, Loss loss, int outputSize, string paramName) =>
+        RequireColumns(
+            actual,
+            loss.TargetColumns(outputSize),
+            paramName,
+            loss.TargetsAreClassIds ? $"one class id per sample for {loss}" : "the network's output size, output_dim of the last layer");
+
+    /// <summary>Targets hold finite values, or for class-id losses integers in [0, <paramref name="outputSize"/>) (the message names the row, the value and C).</summary>
+    public static void RequireTargets<T>(ReadOnlyMatrixSpan<T> y, Loss loss, int outputSize, string paramName)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (loss.TargetsAreClassIds)
+        {
+            ArgumentValidation.ClassIds(y, outputSize, paramName);
+            return;
+        }
+
+        RequireFinite(y, paramName);
     }
 
     public static void RequireColumns(int actual, int expected, string paramName, string what)
