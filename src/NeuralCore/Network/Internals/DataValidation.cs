@@ -53,12 +53,19 @@ internal static class DataValidation
     }
 
     /// <summary>The target width <paramref name="loss"/> asks for (<see cref="Loss.TargetColumns"/>), named for what it is.</summary>
-    public static void RequireTargetColumns(int actual, Loss loss, int outputSize, string paramName) =>
-        RequireColumns(
-            actual,
-            loss.TargetColumns(outputSize),
-            paramName,
-            loss.TargetsAreClassIds ? $"one class id per sample for {loss}" : "the network's output size, output_dim of the last layer");
+    public static void RequireTargetColumns(int actual, Loss loss, int outputSize, string paramName)
+    {
+        // The message is built only on failure: this runs on every training step.
+        var expected = loss.TargetColumns(outputSize);
+        if (actual != expected)
+        {
+            RequireColumns(
+                actual,
+                expected,
+                paramName,
+                loss.TargetsAreClassIds ? $"one class id per sample for {loss}" : "the network's output size, output_dim of the last layer");
+        }
+    }
 
     /// <summary>Targets hold finite values, or for class-id losses integers in [0, <paramref name="outputSize"/>) (the message names the row, the value and C).</summary>
     public static void RequireTargets<T>(ReadOnlyMatrixSpan<T> y, Loss loss, int outputSize, string paramName)
