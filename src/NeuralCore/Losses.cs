@@ -12,15 +12,15 @@ public static partial class Losses
     /// <typeparam name="T">The element type.</typeparam>
     /// <param name="loss">The loss function (see <see cref="Loss"/> for the exact formulas).</param>
     /// <param name="prediction">Shape: [m, n].</param>
-    /// <param name="target">Shape: [m, n].</param>
+    /// <param name="target">Shape: [m, n]; for <see cref="Loss.SparseCrossEntropy"/> [m, 1], class ids 0 … n−1.</param>
     /// <param name="gradient">Shape: [m, n] to receive the gradient, or <see langword="default"/> (empty) to skip it.</param>
     /// <param name="options">The kernel path.</param>
     /// <returns>The loss, averaged over the m rows (0 for an empty batch).</returns>
-    /// <exception cref="ArgumentException">The shapes differ, or the gradient overlaps an input.</exception>
+    /// <exception cref="ArgumentException">The shapes do not fit, a class id is not an integer in [0, n) (the message names the row), or the gradient overlaps an input.</exception>
     public static T Evaluate<T>(Loss loss, ReadOnlyMatrixSpan<T> prediction, ReadOnlyMatrixSpan<T> target, MatrixSpan<T> gradient = default, ComputeOptions options = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ArgumentValidation.SameShape(prediction, target, nameof(prediction), nameof(target));
+        ArgumentValidation.LossTarget(loss, prediction, target, nameof(prediction), nameof(target));
         var writeGradient = !gradient.IsEmpty;
         if (writeGradient)
         {

@@ -23,9 +23,10 @@ internal static class CliOptions
     public static Option<ulong> Seed() =>
         new("--seed") { Description = "Seed for initialisation, shuffling and generated data.", DefaultValueFactory = _ => 0UL };
 
+    /// <summary><c>--loss</c>: the names of <see cref="LossNames"/> (any case), each with what it needs in the help.</summary>
     public static Option<string> Loss(bool required) =>
-        new Option<string>("--loss") { Description = "Loss: mse, bce (sigmoid output) or ce (softmax output).", Required = required }
-            .AcceptOnlyFromAmong("mse", "bce", "ce");
+        new Option<string>("--loss") { Description = $"Loss: {string.Join(", ", LossNames.All.Select(LossHelp))}.", Required = required }
+            .AcceptOnlyFromAmong(StringComparer.OrdinalIgnoreCase, [.. LossNames.All.Select(l => l.Name)]);
 
     /// <summary>
     /// <c>--optimizer</c>, named as <see cref="OptimizerNames"/> names them (case-insensitive); an unknown name is a
@@ -49,27 +50,70 @@ internal static class CliOptions
             },
         };
 
-    public static Loss ParseLoss(string name) => name switch
-    {
-        "mse" => NeuralCore.Loss.MeanSquaredError,
-        "bce" => NeuralCore.Loss.BinaryCrossEntropy,
-        "ce" => NeuralCore.Loss.CrossEntropy,
-        _ => throw new CliException($"--loss must be mse, bce or ce; got '{name}'.", CliApplication.BadArguments),
-    };
-
     /// <summary>The parameterised activations' JSON properties, from the one definition: <c>leaky_relu takes "negative_slope" (default 0.01)</c>.</summary>
     public static string ActivationParameters => string.Join(
         "; ",
         ActivationNames.All.Where(k => k.ParameterName is not null)
             .Select(k => string.Create(CultureInfo.InvariantCulture, $"{k.Name} takes \"{k.ParameterName}\" (default {k.DefaultParameter})")));
 
-    /// <summary>The loss that fits an output activation: bce for sigmoid, ce for softmax, mse otherwise.</summary>
-    public static Loss DefaultLoss(Activation output) => output.Kind switch
+    /// <summary><c>--huber-delta</c>: the parameter of the one parameterised loss, named after it and its parameter.</summary>
+    public static Option<double?> LossParameter() =>
+        new($"--{ParameterisedLoss.Name}-{ParameterisedLoss.ParameterName}")
+        {
+            Description = string.Create(CultureInfo.InvariantCulture, $"The {ParameterisedLoss.ParameterName} of --loss {ParameterisedLoss.Name} (> 0; default {ParameterisedLoss.DefaultParameter}): where it turns from quadratic to linear."),
+        };
+
+    /// <summary>The loss named by <c>--loss</c>, with <c>--huber-delta</c> when given.</summary>
+    public static Loss ParseLoss(string name, double? parameter = null)
     {
-        ActivationKind.Sigmoid => NeuralCore.Loss.BinaryCrossEntropy,
-        ActivationKind.Softmax => NeuralCore.Loss.CrossEntropy,
-        _ => NeuralCore.Loss.MeanSquaredError,
-    };
+        if (!LossNames.TryParseKind(name, out var info))
+        {
+            throw new CliException($"--loss must be one of: {LossNames.ValidNames}; got '{name}'.", CliApplication.BadArguments);
+        }
+
+        if (parameter is not { } value)
+        {
+            return NeuralCore.Loss.FromKind(info.Kind);
+        }
+
+        var option = $"--{ParameterisedLoss.Name}-{ParameterisedLoss.ParameterName}";
+        if (info.Kind != ParameterisedLoss.Kind)
+        {
+            throw new CliException($"{option} applies to --loss {ParameterisedLoss.Name} only; got --loss {info.Name}.", CliApplication.BadArguments);
+        }
+
+        try
+        {
+            return NeuralCore.Loss.Create(info.Kind, value);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            throw new CliException(string.Create(CultureInfo.InvariantCulture, $"{option} must be a finite number > 0; got {value}."), CliApplication.BadArguments);
+        }
+    }
+
+    private static LossInfo ParameterisedLoss => LossNames.All.Single(l => l.ParameterName is not null);
+
+    private static string LossHelp(LossInfo info)
+    {
+        var needs = new List<string>();
+        if (info.RequiredOutput is { } output)
+        {
+            needs.Add($"{ActivationNames.GetName(output)} output");
+        }
+
+        if (info.TargetsAreClassIds)
+        {
+            needs.Add("y holds one class id 0…C−1 per sample");
+        }
+
+        if (info.ParameterName is not null)
+        {
+            needs.Add($"see --{info.Name}-{info.ParameterName}");
+        }
+
+        return needs.Count == 0 ? info.Name : $"{info.Name} ({string.Join("; ", needs)})";
+    }
 
     /// <summary>Reads an architecture JSON file; a bad file is a user error naming it.</summary>
     public static NetworkArchitecture ReadArchitecture(string path)

@@ -14,16 +14,17 @@ internal static class GradcheckCommand
     {
         var arch = CliOptions.RequiredPath("--arch", "Architecture JSON.");
         var loss = CliOptions.Loss(required: false);
+        var lossParameter = CliOptions.LossParameter();
         var seed = CliOptions.Seed();
         var samples = new Option<int>("--samples") { Description = "Rows of random data.", DefaultValueFactory = _ => 8 };
         var maxPerLayer = new Option<int>("--max-per-layer") { Description = "Check at most this many weights and biases per layer (a seeded sample); 0 checks all.", DefaultValueFactory = _ => 200 };
         var dtype = new Option<string>("--dtype") { Description = "float64 (default; tolerance 1e-6) or float32 (tolerance 1e-2).", DefaultValueFactory = _ => "float64" }.AcceptOnlyFromAmong("float32", "float64");
-        var command = new Command("gradcheck", "Check backpropagation against central differences for an architecture.") { arch, loss, seed, samples, maxPerLayer, dtype };
+        var command = new Command("gradcheck", "Check backpropagation against central differences for an architecture.") { arch, loss, lossParameter, seed, samples, maxPerLayer, dtype };
         command.SetAction(parse =>
         {
             var architecture = CliOptions.ReadArchitecture(parse.GetValue(arch)!);
             var lossName = parse.GetValue(loss);
-            var chosen = lossName is null ? CliOptions.DefaultLoss(architecture.OutputActivation) : CliOptions.ParseLoss(lossName);
+            var chosen = lossName is null ? Loss.DefaultFor(architecture.OutputActivation) : CliOptions.ParseLoss(lossName, parse.GetValue(lossParameter));
             var rows = parse.GetValue(samples);
             if (rows < 1)
             {
@@ -48,8 +49,8 @@ internal static class GradcheckCommand
     {
         using var network = new NeuralNetwork<T>(architecture, Initialization.Xavier(seed) with { Bias = BiasInitialization.SmallNormal });
         using var x = new Matrix<T>(rows, architecture.InputSize);
-        using var y = new Matrix<T>(rows, architecture.OutputSize);
-        FillData(x, y, loss, seed);
+        using var y = new Matrix<T>(rows, loss.TargetColumns(architecture.OutputSize));
+        FillData(network, x, y, loss, seed);
 
         GradientCheckResult result;
         try
@@ -70,7 +71,7 @@ internal static class GradcheckCommand
         return pass ? CliApplication.Success : CliApplication.Failure;
     }
 
-    private static void FillData<T>(Matrix<T> x, Matrix<T> y, Loss loss, ulong seed)
+    private static void FillData<T>(NeuralNetwork<T> network, Matrix<T> x, Matrix<T> y, Loss loss, ulong seed)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var random = new Random(unchecked((int)seed) ^ 0x5EED);
@@ -80,29 +81,48 @@ internal static class GradcheckCommand
             xs[i] = T.CreateTruncating((random.NextDouble() * 2) - 1);
         }
 
+        if (loss.Kind == LossKind.Huber)
+        {
+            // At |a − y| = δ Huber is only once differentiable: a difference stencil straddling it is off by O(h),
+            // so the targets sit δ/4 to 3δ/4 or 3δ/2 to 3δ from the outputs (both parts, neither edge).
+            network.Predict(x.ReadOnlySpan, y.Span);
+            foreach (ref var value in y.DangerousGetStorage())
+            {
+                var offset = random.Next(2) == 0 ? 0.25 + (0.5 * random.NextDouble()) : 1.5 + (1.5 * random.NextDouble());
+                value += T.CreateTruncating((random.Next(2) == 0 ? -1 : 1) * offset * loss.Parameter);
+            }
+
+            return;
+        }
+
         for (var r = 0; r < y.Rows; r++)
         {
             var row = y.Span.GetRowSpan(r);
-            switch (loss)
+            switch (loss.Kind)
             {
-                case Loss.CrossEntropy:
+                case LossKind.CrossEntropy:
                     row.Clear();
                     row[random.Next(row.Length)] = T.One;
                     break;
-                case Loss.BinaryCrossEntropy:
+                case LossKind.SparseCrossEntropy:
+                    row[0] = T.CreateTruncating(random.Next(network.OutputSize));
+                    break;
+                case LossKind.BinaryCrossEntropy:
                     for (var j = 0; j < row.Length; j++)
                     {
                         row[j] = random.Next(2) == 0 ? T.Zero : T.One;
                     }
 
                     break;
-                default:
+                case LossKind.MeanSquaredError:
                     for (var j = 0; j < row.Length; j++)
                     {
                         row[j] = T.CreateTruncating((random.NextDouble() * 2) - 1);
                     }
 
                     break;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(loss), loss, "No random targets for this loss.");
             }
         }
     }

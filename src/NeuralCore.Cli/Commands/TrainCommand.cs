@@ -21,6 +21,7 @@ internal static class TrainCommand
         var y = CliOptions.RequiredPath("--y", "Targets Y (.npy or .csv), one row per sample; a 1-D .npy is one column.");
         var init = CliOptions.OptionalPath("--init", "Start from the weights in this model file (.npz) instead of a seeded initialisation.");
         var loss = CliOptions.Loss(required: true);
+        var lossParameter = CliOptions.LossParameter();
         var optimizer = CliOptions.Optimizer();
         var lr = new Option<double>("--lr") { Description = "Learning rate (> 0).", Required = true };
         var momentum = new Option<double>("--momentum") { Description = "Momentum coefficient for --optimizer momentum.", DefaultValueFactory = _ => 0.9 };
@@ -42,12 +43,12 @@ internal static class TrainCommand
         };
         var command = new Command("train", "Train a network on X/Y files and write the model file.")
         {
-            arch, x, y, init, loss, optimizer, lr, momentum, weightDecay, decoupledWeightDecay, epochs, batchSize, seed, dtype, shuffle, columnMajor, output, history, plot, threads,
+            arch, x, y, init, loss, lossParameter, optimizer, lr, momentum, weightDecay, decoupledWeightDecay, epochs, batchSize, seed, dtype, shuffle, columnMajor, output, history, plot, threads,
         };
         command.SetAction(parse =>
         {
             var request = new Request(
-                parse.GetValue(arch)!, parse.GetValue(x)!, parse.GetValue(y)!, parse.GetValue(init), CliOptions.ParseLoss(parse.GetValue(loss)!),
+                parse.GetValue(arch)!, parse.GetValue(x)!, parse.GetValue(y)!, parse.GetValue(init), CliOptions.ParseLoss(parse.GetValue(loss)!, parse.GetValue(lossParameter)),
                 parse.GetValue(optimizer), parse.GetValue(lr), parse.GetValue(momentum), parse.GetValue(weightDecay), parse.GetValue(decoupledWeightDecay), parse.GetValue(epochs),
                 parse.GetValue(batchSize), parse.GetValue(seed), parse.GetValue(shuffle), parse.GetValue(columnMajor), parse.GetValue(output)!,
                 parse.GetValue(history), parse.GetValue(plot), parse.GetValue(threads));
@@ -104,7 +105,7 @@ internal static class TrainCommand
                     $"{architecture} on {Path.GetFileName(request.X)}",
                     request.Epochs,
                     onEpoch => trainer.Fit(x.ReadOnlySpan, y.ReadOnlySpan, default, default, onEpoch),
-                    showAccuracy: request.Loss != Loss.MeanSquaredError);
+                    showAccuracy: request.Loss.RequiredOutput is not null); // the classification losses (sigmoid or softmax outputs)
             }
             catch (ArgumentException ex)
             {
@@ -143,9 +144,13 @@ internal static class TrainCommand
                 (x.Rows == architecture.InputSize ? " (the file looks like features × samples: add --column-major)." : "."));
         }
 
-        if (y.Columns != architecture.OutputSize)
+        if (y.Columns != request.Loss.TargetColumns(architecture.OutputSize))
         {
-            throw new CliException($"--y {request.Y}: {CliOptions.Shape(y.Rows, y.Columns)} has {y.Columns} targets per sample, but the last layer of {request.Arch} has output_dim = {architecture.OutputSize}.");
+            throw new CliException(
+                $"--y {request.Y}: {CliOptions.Shape(y.Rows, y.Columns)} has {y.Columns} targets per sample, but " +
+                (request.Loss.TargetsAreClassIds
+                    ? $"--loss {request.Loss} takes one class id per sample."
+                    : $"the last layer of {request.Arch} has output_dim = {architecture.OutputSize}."));
         }
 
         if (x.Rows != y.Rows)

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Numerics;
+
 namespace NeuralCore.Internals;
 
 /// <summary>Shape and aliasing checks shared by the public entry points (kernels, matrix views, network), done once at the edge.</summary>
@@ -13,6 +16,51 @@ internal static class ArgumentValidation
 
     public static void SameShape<T>(ReadOnlyMatrixSpan<T> x, MatrixSpan<T> y, string xName, string yName) =>
         SameShape(x, y.AsReadOnly(), xName, yName);
+
+    /// <summary>
+    /// The target of <paramref name="loss"/> for <paramref name="prediction"/>: its shape, or for class ids
+    /// (<see cref="Loss.TargetsAreClassIds"/>) one column of valid ids per row.
+    /// </summary>
+    public static void LossTarget<T>(Loss loss, ReadOnlyMatrixSpan<T> prediction, ReadOnlyMatrixSpan<T> target, string predictionName, string targetName)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!loss.TargetsAreClassIds)
+        {
+            SameShape(prediction, target, predictionName, targetName);
+            return;
+        }
+
+        if (target.Rows != prediction.Rows || target.Columns != 1)
+        {
+            ThrowHelper.ThrowArgument(
+                targetName,
+                $"{targetName} must be {prediction.Rows}×1 for {loss}, one class id per row of {predictionName} ({prediction.Rows}×{prediction.Columns}); got {target.Rows}×{target.Columns}.");
+        }
+
+        ClassIds(target, prediction.Columns, targetName);
+    }
+
+    /// <summary>Each row of the one-column <paramref name="ids"/> must be an integer in [0, <paramref name="classes"/>) (so not NaN or ±∞).</summary>
+    public static void ClassIds<T>(ReadOnlyMatrixSpan<T> ids, int classes, string paramName)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var limit = T.CreateTruncating(classes);
+        for (var r = 0; r < ids.Rows; r++)
+        {
+            var id = ids[r, 0];
+            if (!(T.IsInteger(id) && id >= T.Zero && id < limit))
+            {
+                ThrowClassId(paramName, r, double.CreateTruncating(id), classes);
+            }
+        }
+    }
+
+    private static void ThrowClassId(string paramName, int row, double id, int classes) =>
+        ThrowHelper.ThrowArgument(
+            paramName,
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"{paramName} must hold class ids, integers from 0 to {classes - 1} for the C = {classes} classes (output columns); row {row} holds {id}."));
 
     /// <summary>In-place (the very same view) is allowed; any other overlap is not.</summary>
     public static void SameOrDisjoint<T>(ReadOnlyMatrixSpan<T> input, MatrixSpan<T> output, string inputName, string outputName)

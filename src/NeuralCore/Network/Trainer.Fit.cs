@@ -14,9 +14,9 @@ public sealed partial class Trainer<T>
     /// <see cref="TrainingOptions.EarlyStopping"/> ends the run.
     /// </summary>
     /// <param name="x">Shape: [m, InputSize], finite, m ≥ 1.</param>
-    /// <param name="y">Shape: [m, OutputSize], finite.</param>
+    /// <param name="y">Shape: [m, OutputSize], finite; for <see cref="Loss.SparseCrossEntropy"/> [m, 1], class ids.</param>
     /// <param name="validationX">Optional validation features ([v, InputSize]), or <see langword="default"/>.</param>
-    /// <param name="validationY">Optional validation targets ([v, OutputSize]), or <see langword="default"/>.</param>
+    /// <param name="validationY">Optional validation targets (shaped as <paramref name="y"/>), or <see langword="default"/>.</param>
     /// <param name="onEpoch">Called after each epoch with its figures (for progress), or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Checked before each epoch; the network keeps the parameters of the last completed epoch.</param>
     /// <returns>The per-epoch loss and accuracy (and validation figures).</returns>
@@ -105,7 +105,7 @@ public sealed partial class Trainer<T>
                     {
                         if (shuffle)
                         {
-                            var by = Rows(_batchY!, count, _network.OutputSize);
+                            var by = Rows(_batchY!, count, TargetColumns);
                             Gather(y, start, by);
                             loss = NarrowForwardBackward(NarrowGather(narrowData, start, count), by, default, countCorrect: true, out batchCorrect);
                         }
@@ -122,7 +122,7 @@ public sealed partial class Trainer<T>
                     else if (shuffle)
                     {
                         var bx = Rows(_batchX!, count, _network.InputSize);
-                        var by = Rows(_batchY!, count, _network.OutputSize);
+                        var by = Rows(_batchY!, count, TargetColumns);
                         Gather(x, start, bx);
                         Gather(y, start, by);
                         loss = ForwardBackward(bx, by, default, countCorrect: true, out batchCorrect);

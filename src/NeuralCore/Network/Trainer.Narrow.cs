@@ -113,7 +113,7 @@ public sealed partial class Trainer<T>
     /// <summary>Whether the output layer, loss and last backward-data step run as one fused pass (see <see cref="NarrowForward"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool NarrowHead(ReadOnlyMatrixSpan<T> y) =>
-        Options.Loss == Loss.BinaryCrossEntropy && _architecture[_architecture.LayerCount - 1].Activation == Activation.Sigmoid
+        Options.Loss.Kind == LossKind.BinaryCrossEntropy && Options.Loss.IsFusedWith(_architecture[_architecture.LayerCount - 1].Activation)
         && _path != KernelPath.Reference && y.IsContiguous;
 
     /// <summary>

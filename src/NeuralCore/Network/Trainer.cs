@@ -145,7 +145,7 @@ public sealed partial class Trainer<T> : IDisposable
     /// size (or larger) has been seen.
     /// </summary>
     /// <param name="x">Shape: [m, InputSize], finite.</param>
-    /// <param name="y">Shape: [m, OutputSize], finite.</param>
+    /// <param name="y">Shape: [m, OutputSize], finite; for <see cref="Loss.SparseCrossEntropy"/> [m, 1], class ids.</param>
     /// <returns>The batch's mean loss, measured before the update.</returns>
     /// <exception cref="ArgumentException">A shape is wrong, the batch is empty, or a value is NaN/±∞ (nothing is changed).</exception>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -163,7 +163,7 @@ public sealed partial class Trainer<T> : IDisposable
     /// <see cref="CopyWeightGradientTo"/> and <see cref="CopyBiasGradientTo"/>.
     /// </summary>
     /// <param name="x">Shape: [m, InputSize], finite.</param>
-    /// <param name="y">Shape: [m, OutputSize], finite.</param>
+    /// <param name="y">Shape: [m, OutputSize], finite; for <see cref="Loss.SparseCrossEntropy"/> [m, 1], class ids.</param>
     /// <param name="inputGradient">Shape: [m, InputSize] to receive ∂L/∂X, or <see langword="default"/> to skip it.</param>
     /// <returns>The batch's mean loss.</returns>
     /// <exception cref="ArgumentException">A shape is wrong, the batch is empty, or a value is NaN/±∞.</exception>
@@ -223,7 +223,7 @@ public sealed partial class Trainer<T> : IDisposable
 
     /// <summary>The mean loss and the accuracy of the network on a data set (no parameter changes).</summary>
     /// <param name="x">Shape: [m, InputSize], finite, m ≥ 1.</param>
-    /// <param name="y">Shape: [m, OutputSize], finite.</param>
+    /// <param name="y">Shape: [m, OutputSize], finite; for <see cref="Loss.SparseCrossEntropy"/> [m, 1], class ids.</param>
     /// <returns>The evaluation.</returns>
     /// <exception cref="ArgumentException">A shape is wrong, the data are empty, or a value is NaN/±∞.</exception>
     public Evaluation Evaluate(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y)
@@ -259,11 +259,10 @@ public sealed partial class Trainer<T> : IDisposable
     internal static void CheckLossFitsOutput(Loss loss, NetworkArchitecture architecture, string displayName, string paramName)
     {
         var output = architecture.OutputActivation;
-        var required = loss == Loss.BinaryCrossEntropy ? Activation.Sigmoid : loss == Loss.CrossEntropy ? Activation.Softmax : output;
-        if (output != required)
+        if (!loss.FitsOutput(output))
         {
             throw new ArgumentException(
-                $"{displayName} {loss} needs a {ActivationNames.GetName(required)} output layer; the network's last layer ({architecture[architecture.LayerCount - 1]}) uses {ActivationNames.GetName(output)}.",
+                $"{displayName} {loss} needs a {ActivationNames.GetName(loss.RequiredOutput!.Value)} output layer; the network's last layer ({architecture[architecture.LayerCount - 1]}) uses {ActivationNames.GetName(output)}.",
                 paramName);
         }
     }
@@ -282,7 +281,7 @@ public sealed partial class Trainer<T> : IDisposable
     private void ValidateData(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y, string xName, string yName)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        DataValidation.RequireSamples(_network, x, y, xName, yName);
+        DataValidation.RequireSamples(_network, Options.Loss, x, y, xName, yName);
     }
 
     // Per-layer views of the flat gradient vector (ParameterLayout's unchecked views, as the network's own accessors).
@@ -320,7 +319,7 @@ public sealed partial class Trainer<T> : IDisposable
         _delta0 = Buffer(rows, widest);
         _delta1 = Buffer(rows, widest);
         _batchX = Buffer(rows, _network.InputSize);
-        _batchY = Buffer(rows, _network.OutputSize);
+        _batchY = Buffer(rows, TargetColumns);
         _capacity = rows;
     }
 

@@ -1,7 +1,7 @@
 namespace NeuralCore;
 
 /// <summary>How a <see cref="Trainer{T}"/> trains: loss, optimizer, epochs, batch size, shuffling and kernels.</summary>
-/// <param name="Loss">The loss; it must fit the output activation (binary cross-entropy needs a sigmoid output, cross-entropy a softmax output).</param>
+/// <param name="Loss">The loss; it must fit the output activation (<see cref="Loss.FitsOutput"/>: binary cross-entropy needs a sigmoid output, both categorical cross-entropies a softmax output).</param>
 /// <param name="Optimizer">The optimizer and its learning rate.</param>
 public sealed record TrainingOptions(Loss Loss, Optimizer Optimizer)
 {
@@ -56,9 +56,9 @@ public sealed record TrainingOptions(Loss Loss, Optimizer Optimizer)
     /// <summary>Rejects an undefined loss (for the options and for <see cref="NeuralNetwork{T}.Evaluate"/>).</summary>
     internal static void ValidateLoss(Loss loss, string displayName, string paramName)
     {
-        if (!Enum.IsDefined(loss))
+        if (!Enum.IsDefined(loss.Kind))
         {
-            throw new ArgumentException($"{displayName} must be MeanSquaredError, BinaryCrossEntropy or CrossEntropy; got {(int)loss}.", paramName);
+            throw new ArgumentException($"{displayName} kind {(int)loss.Kind} is not defined; expected one of: {LossNames.ValidNames}.", paramName);
         }
     }
 }

@@ -312,7 +312,7 @@ public sealed class CommandTests : IDisposable
 
         var (mse, mseOutput, _) = await Run("gradcheck", "--arch", PathOf("arch.json"), "--loss", "mse");
         Assert.Equal(0, mse);
-        Assert.Contains("MeanSquaredError", mseOutput, StringComparison.Ordinal);
+        Assert.Contains("loss mse,", mseOutput, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -32,8 +32,13 @@ public sealed class ElementwiseAllocationTests
 
         // Allocated once here: Enum.GetValues and array literals allocate on every call.
         var activations = TestActivations.All;
-        var losses = Enum.GetValues<Loss>();
-        var fusedPairs = new[] { (Loss.BinaryCrossEntropy, Activation.Sigmoid), (Loss.CrossEntropy, Activation.Softmax), (Loss.MeanSquaredError, Activation.Tanh) };
+        var losses = TestLosses.All;
+        var fusedPairs = new[]
+        {
+            (Loss.BinaryCrossEntropy, Activation.Sigmoid), (Loss.CrossEntropy, Activation.Softmax), (Loss.MeanSquaredError, Activation.Tanh),
+            (Loss.SparseCrossEntropy, Activation.Softmax), (Loss.CreateHuber(0.4), Activation.Linear), (Loss.SparseCrossEntropy, Activation.Sigmoid),
+        };
+        var ids = LossTests.ClassIds<T>(rows, columns, seed: 4);
 
         void Once()
         {
@@ -47,13 +52,13 @@ public sealed class ElementwiseAllocationTests
             Activations.Forward(Activation.Sigmoid, zView, new MatrixSpan<T>(a, rows, columns), options);
             foreach (var loss in losses)
             {
-                _ = Losses.Evaluate(loss, new ReadOnlyMatrixSpan<T>(a, rows, columns), new ReadOnlyMatrixSpan<T>(target, rows, columns), new MatrixSpan<T>(output, rows, columns), options);
+                _ = Losses.Evaluate(loss, new ReadOnlyMatrixSpan<T>(a, rows, columns), Target(loss), new MatrixSpan<T>(output, rows, columns), options);
             }
 
             foreach (var (loss, activation) in fusedPairs)
             {
                 _ = Losses.EvaluateWithOutputGradient(
-                    loss, activation, zView, new ReadOnlyMatrixSpan<T>(a, rows, columns), new ReadOnlyMatrixSpan<T>(target, rows, columns), new MatrixSpan<T>(output, rows, columns), options);
+                    loss, activation, zView, new ReadOnlyMatrixSpan<T>(a, rows, columns), Target(loss), new MatrixSpan<T>(output, rows, columns), options);
             }
 
             Reductions.SumColumns(new ReadOnlyMatrixSpan<T>(output, rows, columns), T.One, bias, options);
@@ -63,6 +68,9 @@ public sealed class ElementwiseAllocationTests
             ParameterUpdates.RmsProp<T>(a, gradient, second, T.CreateTruncating(0.01), T.CreateTruncating(0.99), T.CreateTruncating(1e-8), T.Zero, options);
             ParameterUpdates.AdamW<T>(a, gradient, velocity, second, T.CreateTruncating(0.01), T.CreateTruncating(0.9), T.CreateTruncating(0.999), T.CreateTruncating(1e-8), 3, T.CreateTruncating(0.01), options);
         }
+
+        ReadOnlyMatrixSpan<T> Target(Loss loss) =>
+            loss.TargetsAreClassIds ? new ReadOnlyMatrixSpan<T>(ids, rows, 1) : new ReadOnlyMatrixSpan<T>(target, rows, columns);
 
         for (var i = 0; i < 3; i++)
         {

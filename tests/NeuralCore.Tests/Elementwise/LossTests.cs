@@ -14,7 +14,7 @@ public sealed class LossTests
             var data = new TheoryData<KernelPath, Loss>();
             foreach (var path in FastPaths)
             {
-                foreach (var loss in Enum.GetValues<Loss>())
+                foreach (var loss in TestLosses.All)
                 {
                     data.Add(path, loss);
                 }
@@ -50,10 +50,13 @@ public sealed class LossTests
     [MemberData(nameof(FastPathData), MemberType = typeof(ElementwiseTestData))]
     public void SoftmaxCrossEntropy_Fused_MatchesReference(KernelPath path)
     {
-        foreach (var n in Lengths.Where(n => n > 0 && n < 1000))
+        foreach (var loss in new[] { Loss.CrossEntropy, Loss.SparseCrossEntropy })
         {
-            CheckSoftmaxCe<float>(path, (n % 3) + 1, n);
-            CheckSoftmaxCe<double>(path, (n % 3) + 1, n);
+            foreach (var n in Lengths.Where(n => n > 0 && n < 1000).Append(4096 + 7))
+            {
+                CheckSoftmaxCe<float>(loss, path, (n % 3) + 1, n);
+                CheckSoftmaxCe<double>(loss, path, (n % 3) + 1, n);
+            }
         }
     }
 
@@ -61,8 +64,15 @@ public sealed class LossTests
     [MemberData(nameof(FastPathData), MemberType = typeof(ElementwiseTestData))]
     public void OtherPairs_ComposeTheLossGradientWithTheActivationDerivative(KernelPath path)
     {
-        foreach (var (loss, activation) in new[] { (Loss.MeanSquaredError, Activation.Sigmoid), (Loss.MeanSquaredError, Activation.Tanh), (Loss.BinaryCrossEntropy, Activation.Linear), (Loss.MeanSquaredError, Activation.Relu) })
+        (Loss Loss, Activation Activation)[] pairs =
+        [
+            (Loss.MeanSquaredError, Activation.Sigmoid), (Loss.MeanSquaredError, Activation.Tanh), (Loss.BinaryCrossEntropy, Activation.Linear),
+            (Loss.MeanSquaredError, Activation.Relu), (Loss.Huber, Activation.Tanh), (Loss.CreateHuber(0.4), Activation.CreateLeakyRelu(0.2)),
+            (Loss.SparseCrossEntropy, Activation.Sigmoid),
+        ];
+        foreach (var (loss, activation) in pairs)
         {
+            Assert.False(loss.IsFusedWith(activation));
             foreach (var n in new[] { 1, 7, 16, 17, 33, 257 })
             {
                 var z = Random<float>(3 * n, -4, 4, seed: n);
@@ -73,7 +83,7 @@ public sealed class LossTests
                     a = [.. a.Select(v => Math.Clamp(v, 0.01f, 0.99f))];
                 }
 
-                var y = Random<float>(z.Length, 0, 1, seed: n + 1);
+                var y = loss.TargetsAreClassIds ? ClassIds<float>(3, n, seed: n + 1) : Random<float>(z.Length, 0, 1, seed: n + 1);
                 var (expectedValue, expectedGradient) = Fused(loss, activation, z, a, y, 3, n, KernelPath.Reference);
                 var (actualValue, actualGradient) = Fused(loss, activation, z, a, y, 3, n, path);
                 AssertIdentical<float>(expectedGradient, actualGradient, $"{loss}+{activation} gradient n={n}");
@@ -92,18 +102,24 @@ public sealed class LossTests
             var stride = columns + 3;
             var length = ((rows - 1) * stride) + columns;
             var p = Random<float>(length, 0.02, 0.98, seed: columns);
-            var y = Random<float>(length, 0, 1, seed: columns + 1);
+
+            // Class ids: one strided column, ids of the row's classes.
+            var targetColumns = loss.TargetColumns(columns);
+            var y = loss.TargetsAreClassIds
+                ? [.. Enumerable.Range(0, length).Select(i => (float)((i / stride * 5) % columns))]
+                : Random<float>(length, 0, 1, seed: columns + 1);
+            var target = new ReadOnlyMatrixSpan<float>(y, rows, targetColumns, stride);
             var expectedGradient = new float[length];
             var actualGradient = new float[length];
-            var expected = Losses.Evaluate(loss, new ReadOnlyMatrixSpan<float>(p, rows, columns, stride), new ReadOnlyMatrixSpan<float>(y, rows, columns, stride), new MatrixSpan<float>(expectedGradient, rows, columns, stride), ComputeOptions.For(KernelPath.Reference));
-            var actual = Losses.Evaluate(loss, new ReadOnlyMatrixSpan<float>(p, rows, columns, stride), new ReadOnlyMatrixSpan<float>(y, rows, columns, stride), new MatrixSpan<float>(actualGradient, rows, columns, stride), ComputeOptions.For(path));
+            var expected = Losses.Evaluate(loss, new ReadOnlyMatrixSpan<float>(p, rows, columns, stride), target, new MatrixSpan<float>(expectedGradient, rows, columns, stride), ComputeOptions.For(KernelPath.Reference));
+            var actual = Losses.Evaluate(loss, new ReadOnlyMatrixSpan<float>(p, rows, columns, stride), target, new MatrixSpan<float>(actualGradient, rows, columns, stride), ComputeOptions.For(path));
             AssertIdentical<float>(expectedGradient, actualGradient, $"{loss} strided {rows}×{columns}/{stride}");
             AssertClose(expected, actual, 8, SummationOrder(expected, rows * columns), $"{loss} strided value {rows}×{columns}/{stride}");
 
             // The gradient written over the prediction itself (the same view): allowed, and each element is read before it is written.
             var inPlace = (float[])p.Clone();
             var view = new MatrixSpan<float>(inPlace, rows, columns, stride);
-            var inPlaceValue = Losses.Evaluate(loss, view, new ReadOnlyMatrixSpan<float>(y, rows, columns, stride), view, ComputeOptions.For(path));
+            var inPlaceValue = Losses.Evaluate(loss, view, target, view, ComputeOptions.For(path));
             Assert.Equal(actual, inPlaceValue);
             for (var i = 0; i < length; i++)
             {
@@ -145,17 +161,27 @@ public sealed class LossTests
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var count = rows * columns;
-        var (p, y) = loss switch
+        var (p, y) = loss.Kind switch
         {
-            Loss.MeanSquaredError => (Random<T>(count, -3, 3, seed: count), Random<T>(count, -3, 3, seed: count + 1)),
-            Loss.BinaryCrossEntropy => (Random<T>(count, -0.05, 1.05, seed: count).Select(v => T.Clamp(v, T.Zero, T.One)).ToArray(), Random<T>(count, 0, 1, seed: count + 1)),
-            _ => (Random<T>(count, -0.05, 1, seed: count).Select(v => T.Max(v, T.Zero)).ToArray(), Random<T>(count, 0, 1, seed: count + 1)),
+            LossKind.MeanSquaredError or LossKind.Huber => (Random<T>(count, -3, 3, seed: count), Random<T>(count, -3, 3, seed: count + 1)),
+            LossKind.BinaryCrossEntropy => (Random<T>(count, -0.05, 1.05, seed: count).Select(v => T.Clamp(v, T.Zero, T.One)).ToArray(), Random<T>(count, 0, 1, seed: count + 1)),
+            LossKind.CrossEntropy => (Probabilities<T>(count, seed: count), Random<T>(count, 0, 1, seed: count + 1)),
+            LossKind.SparseCrossEntropy => (Probabilities<T>(count, seed: count), ClassIds<T>(rows, columns, seed: count + 1)),
+            _ => throw new ArgumentOutOfRangeException(nameof(loss), loss, "Give the new loss its test data."),
         };
+        var target = new ReadOnlyMatrixSpan<T>(y, rows, loss.TargetColumns(columns));
+        if (loss.TargetsAreClassIds && columns == 0)
+        {
+            // No class for an id to name.
+            Assert.Throws<ArgumentException>(() => Losses.Evaluate(loss, new ReadOnlyMatrixSpan<T>(p, rows, columns), new ReadOnlyMatrixSpan<T>(y, rows, 1), default, ComputeOptions.For(path)));
+            return;
+        }
+
         var expectedGradient = new T[count];
         var actualGradient = new T[count];
-        var expected = Losses.Evaluate(loss, new ReadOnlyMatrixSpan<T>(p, rows, columns), new ReadOnlyMatrixSpan<T>(y, rows, columns), new MatrixSpan<T>(expectedGradient, rows, columns), ComputeOptions.For(KernelPath.Reference));
-        var actual = Losses.Evaluate(loss, new ReadOnlyMatrixSpan<T>(p, rows, columns), new ReadOnlyMatrixSpan<T>(y, rows, columns), new MatrixSpan<T>(actualGradient, rows, columns), ComputeOptions.For(path));
-        var withoutGradient = Losses.Evaluate(loss, new ReadOnlyMatrixSpan<T>(p, rows, columns), new ReadOnlyMatrixSpan<T>(y, rows, columns), default, ComputeOptions.For(path));
+        var expected = Losses.Evaluate(loss, new ReadOnlyMatrixSpan<T>(p, rows, columns), target, new MatrixSpan<T>(expectedGradient, rows, columns), ComputeOptions.For(KernelPath.Reference));
+        var actual = Losses.Evaluate(loss, new ReadOnlyMatrixSpan<T>(p, rows, columns), target, new MatrixSpan<T>(actualGradient, rows, columns), ComputeOptions.For(path));
+        var withoutGradient = Losses.Evaluate(loss, new ReadOnlyMatrixSpan<T>(p, rows, columns), target, default, ComputeOptions.For(path));
 
         // The gradient is the reference's operations in its order: bit for bit. Every loss term is ≥ 0, so the
         // per-element differences (MathF.Log vs the vector log, ≤ 1 ulp each) stay within a few ε of the total: 8 ulps
@@ -185,27 +211,35 @@ public sealed class LossTests
         AssertClose(T.CreateTruncating(exact), actual, 2, (4 * epsilon * magnitude) + SummationOrder(actual, count), $"sigmoid+BCE {typeof(T).Name} value {rows}×{columns}");
     }
 
-    private static void CheckSoftmaxCe<T>(KernelPath path, int rows, int columns)
+    private static void CheckSoftmaxCe<T>(Loss loss, KernelPath path, int rows, int columns)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var count = rows * columns;
         var z = Random<T>(count, -10, 10, seed: count);
         var a = new T[count];
         Activations.Forward(Activation.Softmax, new ReadOnlyMatrixSpan<T>(z, rows, columns), new MatrixSpan<T>(a, rows, columns), ComputeOptions.For(KernelPath.Reference));
-        var y = new T[count];
+        var y = new T[loss.TargetsAreClassIds ? rows : count];
         for (var r = 0; r < rows; r++)
         {
-            y[(r * columns) + ((r * 7) % columns)] = T.One;
+            var hot = (r * 7) % columns;
+            if (loss.TargetsAreClassIds)
+            {
+                y[r] = T.CreateTruncating(hot);
+            }
+            else
+            {
+                y[(r * columns) + hot] = T.One;
+            }
         }
 
-        var (expected, expectedGradient) = Fused(Loss.CrossEntropy, Activation.Softmax, z, a, y, rows, columns, KernelPath.Reference);
-        var (actual, actualGradient) = Fused(Loss.CrossEntropy, Activation.Softmax, z, a, y, rows, columns, path);
-        AssertIdentical<T>(expectedGradient, actualGradient, $"softmax+CE {typeof(T).Name} gradient {rows}×{columns}");
+        var (expected, expectedGradient) = Fused(loss, Activation.Softmax, z, a, y, rows, columns, KernelPath.Reference);
+        var (actual, actualGradient) = Fused(loss, Activation.Softmax, z, a, y, rows, columns, path);
+        AssertIdentical<T>(expectedGradient, actualGradient, $"softmax+{loss} {typeof(T).Name} gradient {rows}×{columns}");
 
         // −(z − max − log Σ): three roundings of numbers up to |z| + |max| + log n in T, plus log Σ's own (the sum's
         // order differs): 4ε of that magnitude per row.
         var epsilon = double.CreateTruncating(T.BitIncrement(T.One) - T.One);
-        AssertClose(expected, actual, 4, (4 * epsilon * (20 + 10 + Math.Log(columns) + 1)) + SummationOrder(expected, count), $"softmax+CE {typeof(T).Name} value {rows}×{columns}");
+        AssertClose(expected, actual, 4, (4 * epsilon * (20 + 10 + Math.Log(columns) + 1)) + SummationOrder(expected, count), $"softmax+{loss} {typeof(T).Name} value {rows}×{columns}");
     }
 
     private static (T Value, T[] Gradient) Fused<T>(Loss loss, Activation activation, T[] z, T[] a, T[] y, int rows, int columns, KernelPath path)
@@ -213,9 +247,21 @@ public sealed class LossTests
     {
         var gradient = new T[z.Length];
         var value = Losses.EvaluateWithOutputGradient(
-            loss, activation, new ReadOnlyMatrixSpan<T>(z, rows, columns), new ReadOnlyMatrixSpan<T>(a, rows, columns), new ReadOnlyMatrixSpan<T>(y, rows, columns),
+            loss, activation, new ReadOnlyMatrixSpan<T>(z, rows, columns), new ReadOnlyMatrixSpan<T>(a, rows, columns), new ReadOnlyMatrixSpan<T>(y, rows, loss.TargetColumns(columns)),
             new MatrixSpan<T>(gradient, rows, columns), ComputeOptions.For(path));
         return (value, gradient);
+    }
+
+    /// <summary>Probability-like predictions in [0, 1], with some exact zeros (the ε floor of the log).</summary>
+    internal static T[] Probabilities<T>(int count, int seed)
+        where T : IFloatingPointIeee754<T> => [.. Random<T>(count, -0.05, 1, seed).Select(v => T.Max(v, T.Zero))];
+
+    /// <summary>One seeded class id in [0, <paramref name="classes"/>) per row (0 when there are no classes).</summary>
+    internal static T[] ClassIds<T>(int rows, int classes, int seed)
+        where T : IFloatingPointIeee754<T>
+    {
+        var random = new Random(seed);
+        return [.. Enumerable.Range(0, rows).Select(_ => T.CreateTruncating(classes == 0 ? 0 : random.Next(classes)))];
     }
 
     // A sum of n non-negative terms in double moves by at most n·2^−53 of itself when the order changes.

@@ -380,7 +380,7 @@ public sealed class CheckpointTests : IDisposable
         Assert.Equal(2 * 7, root.GetProperty("steps").GetInt32()); // 100 rows in batches of 16: 7 steps per epoch
         Assert.Equal(2, root.GetProperty("epochs_completed").GetInt32());
         var options = root.GetProperty("options");
-        Assert.Equal("BinaryCrossEntropy", options.GetProperty("loss").GetString());
+        Assert.Equal("bce", options.GetProperty("loss").GetString());
         Assert.Equal("Adam", options.GetProperty("optimizer").GetProperty("kind").GetString());
         Assert.Equal(1e-4, options.GetProperty("optimizer").GetProperty("weight_decay").GetDouble());
         Assert.Equal(16, options.GetProperty("batch_size").GetInt32());

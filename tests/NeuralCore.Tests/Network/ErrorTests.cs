@@ -5,7 +5,7 @@ public sealed class ErrorTests
 {
     private static readonly NetworkArchitecture Architecture = NetworkArchitecture.FromSizes([3, 4, 2], [Activation.Relu, Activation.Sigmoid]);
 
-    private static TrainingOptions Options(Loss loss = Loss.BinaryCrossEntropy) => new(loss, Optimizer.Sgd(0.1)) { Epochs = 2, BatchSize = 4 };
+    private static TrainingOptions Options(Loss? loss = null) => new(loss ?? Loss.BinaryCrossEntropy, Optimizer.Sgd(0.1)) { Epochs = 2, BatchSize = 4 };
 
     /// <summary>Runs a failing call and checks the exception's message and that the parameters did not move.</summary>
     private static ArgumentException AssertRejected(NeuralNetwork<double> network, Action call, params string[] fragments)
@@ -85,14 +85,50 @@ public sealed class ErrorTests
     }
 
     [Theory]
-    [InlineData(Loss.BinaryCrossEntropy, ActivationKind.Relu, "BinaryCrossEntropy needs a sigmoid output layer", "uses relu")]
-    [InlineData(Loss.BinaryCrossEntropy, ActivationKind.Softmax, "needs a sigmoid output layer", "uses softmax")]
-    [InlineData(Loss.CrossEntropy, ActivationKind.Sigmoid, "CrossEntropy needs a softmax output layer", "uses sigmoid")]
-    public void OutputActivationThatDoesNotFitTheLoss(Loss loss, ActivationKind output, string expected, string actual)
+    [InlineData(LossKind.BinaryCrossEntropy, ActivationKind.Relu, "options.Loss bce needs a sigmoid output layer", "uses relu")]
+    [InlineData(LossKind.BinaryCrossEntropy, ActivationKind.Softmax, "needs a sigmoid output layer", "uses softmax")]
+    [InlineData(LossKind.CrossEntropy, ActivationKind.Sigmoid, "options.Loss ce needs a softmax output layer", "uses sigmoid")]
+    [InlineData(LossKind.SparseCrossEntropy, ActivationKind.Linear, "options.Loss sparse_ce needs a softmax output layer", "uses linear")]
+    public void OutputActivationThatDoesNotFitTheLoss(LossKind loss, ActivationKind output, string expected, string actual)
     {
         using var network = new NeuralNetwork<double>(NetworkArchitecture.FromSizes([3, 4, 2], [Activation.Relu, Activation.FromKind(output)]), Initialization.He(1));
 
-        AssertRejected(network, () => new Trainer<double>(network, Options(loss)).Dispose(), expected, actual);
+        AssertRejected(network, () => new Trainer<double>(network, Options(Loss.FromKind(loss))).Dispose(), expected, actual);
+    }
+
+    [Theory]
+    [InlineData(2.5, "2.5")]
+    [InlineData(-1.0, "-1")]
+    [InlineData(3.0, "3")]
+    [InlineData(double.NaN, "NaN")]
+    [InlineData(double.PositiveInfinity, "Infinity")]
+    public void ClassIdThatIsNotAClass_IsRejectedNamingTheRow(double bad, string shown)
+    {
+        using var network = new NeuralNetwork<double>(NetworkArchitecture.FromSizes([3, 4, 3], [Activation.Relu, Activation.Softmax]), Initialization.He(1));
+        using var trainer = new Trainer<double>(network, Options(Loss.SparseCrossEntropy));
+        using var x = NetworkTestHelpers.RandomMatrix<double>(10, 3, 1);
+        using var y = NetworkTestHelpers.RandomTargets<double>(Loss.SparseCrossEntropy, 10, 3, 1);
+        y[6, 0] = bad;
+
+        var fragments = new[] { "y must hold class ids, integers from 0 to 2 for the C = 3 classes", $"row 6 holds {shown}." };
+        var ex = AssertRejected(network, () => trainer.Fit(x.ReadOnlySpan, y.ReadOnlySpan), fragments);
+        Assert.Equal("y", ex.ParamName);
+        AssertRejected(network, () => trainer.TrainStep(x.ReadOnlySpan, y.ReadOnlySpan), fragments);
+        AssertRejected(network, () => trainer.Evaluate(x.ReadOnlySpan, y.ReadOnlySpan), fragments);
+        using var good = NetworkTestHelpers.RandomTargets<double>(Loss.SparseCrossEntropy, 10, 3, 2);
+        AssertRejected(network, () => trainer.Fit(x.ReadOnlySpan, good.ReadOnlySpan, x.ReadOnlySpan, y.ReadOnlySpan), "validationY must hold class ids", $"row 6 holds {shown}.");
+    }
+
+    [Fact]
+    public void SparseTargets_AreOneColumn()
+    {
+        using var network = new NeuralNetwork<double>(NetworkArchitecture.FromSizes([3, 4, 3], [Activation.Relu, Activation.Softmax]), Initialization.He(1));
+        using var trainer = new Trainer<double>(network, Options(Loss.SparseCrossEntropy));
+        using var x = NetworkTestHelpers.RandomMatrix<double>(10, 3, 1);
+        using var oneHot = NetworkTestHelpers.RandomTargets<double>(Loss.CrossEntropy, 10, 3, 1);
+
+        var ex = AssertRejected(network, () => trainer.TrainStep(x.ReadOnlySpan, oneHot.ReadOnlySpan), "y must have 1 columns (one class id per sample for sparse_ce); got 3");
+        Assert.Equal("y", ex.ParamName);
     }
 
     [Theory]

@@ -124,24 +124,45 @@ internal static class NetworkTestHelpers
         return matrix;
     }
 
-    /// <summary>Targets that fit a loss: probabilities in (0, 1) for BCE, one-hot rows for CE, anything for MSE.</summary>
+    /// <summary>
+    /// Targets that fit a loss for <paramref name="columns"/> outputs: probabilities in (0, 1) for BCE, one-hot rows
+    /// for CE, one column of class ids for sparse CE (the same classes as CE's rows for the same seed), values in
+    /// ±1 for MSE and ±3δ for Huber (both of its parts).
+    /// </summary>
     public static Matrix<T> RandomTargets<T>(Loss loss, int rows, int columns, int seed)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var random = new Random(seed);
-        var matrix = new Matrix<T>(rows, columns);
+        var matrix = new Matrix<T>(rows, loss.TargetColumns(columns));
         for (var r = 0; r < rows; r++)
         {
             var hot = random.Next(columns);
             for (var c = 0; c < columns; c++)
             {
-                matrix[r, c] = T.CreateTruncating(loss switch
+                var value = loss.Kind switch
                 {
-                    Loss.BinaryCrossEntropy => 0.05 + (0.9 * random.NextDouble()),
-                    Loss.CrossEntropy => c == hot ? 1.0 : 0.0,
-                    _ => (random.NextDouble() * 2) - 1,
-                });
+                    LossKind.BinaryCrossEntropy => 0.05 + (0.9 * random.NextDouble()),
+                    LossKind.CrossEntropy => c == hot ? 1.0 : 0.0,
+                    LossKind.SparseCrossEntropy => hot,
+                    LossKind.MeanSquaredError => (random.NextDouble() * 2) - 1,
+                    LossKind.Huber => ((random.NextDouble() * 2) - 1) * 3 * loss.Parameter,
+                    _ => throw new ArgumentOutOfRangeException(nameof(loss), loss, "Give the new loss its targets."),
+                };
+                matrix[r, Math.Min(c, matrix.Columns - 1)] = T.CreateTruncating(value);
             }
+        }
+
+        return matrix;
+    }
+
+    /// <summary>The one-hot rows of class ids [m, 1] for <paramref name="classes"/> classes.</summary>
+    public static Matrix<T> OneHot<T>(ReadOnlyMatrixSpan<T> ids, int classes)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var matrix = new Matrix<T>(ids.Rows, classes);
+        for (var r = 0; r < ids.Rows; r++)
+        {
+            matrix[r, int.CreateChecked(ids[r, 0])] = T.One;
         }
 
         return matrix;

@@ -125,8 +125,7 @@ public sealed class ZeroAllocationTests
             // RMSprop and AdamW with a schedule on this engine too; only the step depends on the optimizer.
             foreach (var (kind, schedule) in new[] { (OptimizerKind.RmsProp, LearningRateScheduleKind.Step), (OptimizerKind.AdamW, LearningRateScheduleKind.Cosine) })
             {
-                using var net = new NeuralNetwork<double>(architecture, Initialization.He(1));
-                Assert.True(net.IsNarrow);
+                using var net = new NeuralNetwork<double>(architecture, Initialization.He(1), narrow: true);
                 using var moons = Datasets.MakeMoons<double>(20, 0.1, 1);
                 using var scheduled = new Trainer<double>(net, new TrainingOptions(Loss.BinaryCrossEntropy, OptimizerFor(kind, schedule)) { BatchSize = 20, Compute = ComputeOptions.For(path) });
                 Assert.Equal(0, Measure(() => scheduled.TrainStep(moons.Features.ReadOnlySpan, moons.Targets.ReadOnlySpan)));
@@ -151,6 +150,51 @@ public sealed class ZeroAllocationTests
             Assert.Equal(0, Measure(() => network.Predict(x.AsSpan(2, 2), single)));
             Assert.Equal(0, Measure(() => network.Evaluate(new ReadOnlyMatrixSpan<double>(x, 50, 2), new ReadOnlyMatrixSpan<double>(y, 50, 1), Loss.BinaryCrossEntropy, compute)));
         }
+    }
+
+    [Fact]
+    public void ClassIdTargetsAndHuber_StepAndEvaluationAllocateNothing()
+    {
+        foreach (var path in Kernels.Available)
+        {
+            var compute = ComputeOptions.For(path);
+            foreach (var (loss, output) in new[] { (Loss.SparseCrossEntropy, Activation.Softmax), (Loss.CreateHuber(0.5), Activation.Linear), (Loss.Huber, Activation.Tanh) })
+            {
+                using var network = new NeuralNetwork<float>(NetworkArchitecture.FromSizes([5, 12, 3], [Activation.Relu, output]), Initialization.He(1));
+                using var x = NetworkTestHelpers.RandomMatrix<float>(40, 5, 1);
+                using var y = NetworkTestHelpers.RandomTargets<float>(loss, 40, 3, 2);
+                using var trainer = new Trainer<float>(network, new TrainingOptions(loss, Optimizer.Adam(0.01)) { BatchSize = 16, Compute = compute });
+
+                Assert.Equal(0, Measure(() => trainer.TrainStep(x.ReadOnlySpan.SliceRows(0, 16), y.ReadOnlySpan.SliceRows(0, 16))));
+                Assert.Equal(0, Measure(() => trainer.TrainStep(x.ReadOnlySpan.SliceRows(16, 7), y.ReadOnlySpan.SliceRows(16, 7))));
+                Assert.Equal(0, Measure(() => trainer.ComputeGradients(x.ReadOnlySpan.SliceRows(0, 16), y.ReadOnlySpan.SliceRows(0, 16))));
+                Assert.Equal(0, Measure(() => trainer.Evaluate(x.ReadOnlySpan, y.ReadOnlySpan)));
+            }
+        }
+    }
+
+    [Fact]
+    public void EpochLoop_WithClassIds_AllocatesOnlyTheHistory()
+    {
+        // Shuffled batches gather the one-column targets into the trainer's buffer: nothing per epoch either.
+        var architecture = NetworkArchitecture.FromSizes([5, 8, 3], [Activation.Tanh, Activation.Softmax]);
+        using var network = new NeuralNetwork<float>(architecture, Initialization.He(1));
+        using var x = NetworkTestHelpers.RandomMatrix<float>(100, 5, 1);
+        using var y = NetworkTestHelpers.RandomTargets<float>(Loss.SparseCrossEntropy, 100, 3, 2);
+        long Fit(int epochs)
+        {
+            using var trainer = new Trainer<float>(network, new TrainingOptions(Loss.SparseCrossEntropy, Optimizer.Adam(0.001)) { Epochs = epochs, BatchSize = 16 });
+            trainer.Fit(x.ReadOnlySpan, y.ReadOnlySpan);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            trainer.Fit(x.ReadOnlySpan, y.ReadOnlySpan);
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+
+        Fit(2);
+        var few = Fit(2);
+        var many = Fit(40);
+
+        Assert.Equal(38 * 2 * sizeof(double), many - few);
     }
 
     [Fact]

@@ -12,7 +12,7 @@ internal readonly struct CrossEntropyTerm<T> : ILossTerm<T>
 {
     public static T Value(T x, T target, T shift1, T shift2) => -(target * T.Log(T.Max(x, LossesReference.Epsilon<T>())));
 
-    public static T Gradient(T x, T a, T target) => -target / T.Max(x, LossesReference.Epsilon<T>());
+    public static T Gradient(T x, T a, T target, T shift1) => -target / T.Max(x, LossesReference.Epsilon<T>());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Value(Vector128<T> x, Vector128<T> target, Vector128<T> shift1, Vector128<T> shift2)
@@ -21,7 +21,7 @@ internal readonly struct CrossEntropyTerm<T> : ILossTerm<T>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<T> Gradient(Vector128<T> x, Vector128<T> a, Vector128<T> target)
+    public static Vector128<T> Gradient(Vector128<T> x, Vector128<T> a, Vector128<T> target, Vector128<T> shift1)
     {
         return -target / Vector128.Max(x, Vector128.Create(LossesReference.Epsilon<T>()));
     }
@@ -33,7 +33,7 @@ internal readonly struct CrossEntropyTerm<T> : ILossTerm<T>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> Gradient(Vector256<T> x, Vector256<T> a, Vector256<T> target)
+    public static Vector256<T> Gradient(Vector256<T> x, Vector256<T> a, Vector256<T> target, Vector256<T> shift1)
     {
         return -target / Vector256.Max(x, Vector256.Create(LossesReference.Epsilon<T>()));
     }
@@ -45,7 +45,7 @@ internal readonly struct CrossEntropyTerm<T> : ILossTerm<T>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<T> Gradient(Vector512<T> x, Vector512<T> a, Vector512<T> target)
+    public static Vector512<T> Gradient(Vector512<T> x, Vector512<T> a, Vector512<T> target, Vector512<T> shift1)
     {
         return -target / Vector512.Max(x, Vector512.Create(LossesReference.Epsilon<T>()));
     }

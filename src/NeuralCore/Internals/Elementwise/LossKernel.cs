@@ -49,7 +49,7 @@ internal ref struct LossKernel<T, TTerm> : IElementwiseKernel<T>
         _sum = DoubleSum.Add(_sum, TTerm.Value(x, t, _shift1, _shift2));
         if (_writeGradient)
         {
-            Unsafe.Add(ref _gradient, i) = TTerm.Gradient(x, Unsafe.Add(ref _a, i), t) / _m;
+            Unsafe.Add(ref _gradient, i) = TTerm.Gradient(x, Unsafe.Add(ref _a, i), t, _shift1) / _m;
         }
     }
 
@@ -61,7 +61,7 @@ internal ref struct LossKernel<T, TTerm> : IElementwiseKernel<T>
         _sum128 = DoubleSum.Add(_sum128, TTerm.Value(x, t, Vector128.Create(_shift1), Vector128.Create(_shift2)));
         if (_writeGradient)
         {
-            (TTerm.Gradient(x, Vector128.LoadUnsafe(ref _a, (nuint)i), t) / _m).StoreUnsafe(ref _gradient, (nuint)i);
+            (TTerm.Gradient(x, Vector128.LoadUnsafe(ref _a, (nuint)i), t, Vector128.Create(_shift1)) / _m).StoreUnsafe(ref _gradient, (nuint)i);
         }
     }
 
@@ -73,7 +73,7 @@ internal ref struct LossKernel<T, TTerm> : IElementwiseKernel<T>
         _sum256 = DoubleSum.Add(_sum256, TTerm.Value(x, t, Vector256.Create(_shift1), Vector256.Create(_shift2)));
         if (_writeGradient)
         {
-            (TTerm.Gradient(x, Vector256.LoadUnsafe(ref _a, (nuint)i), t) / _m).StoreUnsafe(ref _gradient, (nuint)i);
+            (TTerm.Gradient(x, Vector256.LoadUnsafe(ref _a, (nuint)i), t, Vector256.Create(_shift1)) / _m).StoreUnsafe(ref _gradient, (nuint)i);
         }
     }
 
@@ -85,7 +85,7 @@ internal ref struct LossKernel<T, TTerm> : IElementwiseKernel<T>
         _sum512 = DoubleSum.Add(_sum512, TTerm.Value(x, t, Vector512.Create(_shift1), Vector512.Create(_shift2)));
         if (_writeGradient)
         {
-            (TTerm.Gradient(x, Vector512.LoadUnsafe(ref _a, (nuint)i), t) / _m).StoreUnsafe(ref _gradient, (nuint)i);
+            (TTerm.Gradient(x, Vector512.LoadUnsafe(ref _a, (nuint)i), t, Vector512.Create(_shift1)) / _m).StoreUnsafe(ref _gradient, (nuint)i);
         }
     }
 }

@@ -4,20 +4,20 @@ using System.Runtime.CompilerServices;
 namespace NeuralCore.Internals.Elementwise;
 
 /// <summary>
-/// Maps a <see cref="Loss"/> (and output activation) to its term and runs <see cref="LossKernel{T, TTerm}"/> over the
-/// views: contiguous views as one span, strided views row by row. Shapes were validated at the public edge.
+/// Runs a <see cref="Loss"/> (and output activation), as <see cref="LossDispatch"/> maps it to its term, over the
+/// views: element-wise terms through <see cref="LossKernel{T, TTerm}"/> (contiguous views as one span, strided views
+/// row by row), the row-wise forms row by row. Shapes and class ids were validated at the public edge.
 /// </summary>
 internal static class LossKernels
 {
     /// <summary>The summed loss (not yet divided by m); writes the gradient when <paramref name="gradient"/> is not empty.</summary>
     public static double Evaluate<T>(Loss loss, ReadOnlyMatrixSpan<T> prediction, ReadOnlyMatrixSpan<T> target, MatrixSpan<T> gradient, KernelPath path)
-        where T : unmanaged, IFloatingPointIeee754<T> => loss switch
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Loss.MeanSquaredError => Run<T, MeanSquaredErrorTerm<T>>(prediction, prediction, target, gradient, path),
-        Loss.BinaryCrossEntropy => Run<T, BinaryCrossEntropyTerm<T>>(prediction, prediction, target, gradient, path),
-        Loss.CrossEntropy => Run<T, CrossEntropyTerm<T>>(prediction, prediction, target, gradient, path),
-        _ => ThrowUnknown(loss),
-    };
+        var visitor = new EvaluateVisitor<T>(prediction, target, gradient, path);
+        LossDispatch.Dispatch<T, EvaluateVisitor<T>>(loss, ref visitor);
+        return visitor.Result;
+    }
 
     /// <summary>The summed loss through the output activation, and ∂L/∂Z (see <see cref="Losses.EvaluateWithOutputGradient{T}"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -25,19 +25,9 @@ internal static class LossKernels
         Loss loss, Activation activation, ReadOnlyMatrixSpan<T> z, ReadOnlyMatrixSpan<T> a, ReadOnlyMatrixSpan<T> target, MatrixSpan<T> gradZ, KernelPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (loss == Loss.BinaryCrossEntropy && activation == Activation.Sigmoid)
-        {
-            return Run<T, SigmoidBinaryCrossEntropyTerm<T>>(z, a, target, gradZ, path);
-        }
-
-        if (loss == Loss.CrossEntropy && activation == Activation.Softmax)
-        {
-            return SoftmaxCrossEntropy(z, a, target, gradZ, path);
-        }
-
-        var total = Evaluate(loss, a, target, gradZ, path);
-        ActivationKernels.Backward(activation, z, a, gradZ, gradZ, path);
-        return total;
+        var visitor = new FusedVisitor<T>(loss, activation, z, a, target, gradZ, path);
+        LossDispatch.DispatchFused<T, FusedVisitor<T>>(loss, activation, ref visitor);
+        return visitor.Result;
     }
 
     // Per row: max and Σ e^(z − max) first (nothing stored: gradZ may be Z's own memory), then one fused pass for the
@@ -65,7 +55,7 @@ internal static class LossKernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static double Run<T, TTerm>(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> a, ReadOnlyMatrixSpan<T> target, MatrixSpan<T> gradient, KernelPath path)
+    private static double Run<T, TTerm>(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> a, ReadOnlyMatrixSpan<T> target, MatrixSpan<T> gradient, T parameter, KernelPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TTerm : ILossTerm<T>
     {
@@ -75,7 +65,7 @@ internal static class LossKernels
         {
             var kernel = new LossKernel<T, TTerm>(
                 ref x.DangerousGetReference(), ref a.DangerousGetReference(), ref target.DangerousGetReference(),
-                ref write ? ref gradient.DangerousGetReference() : ref Unsafe.NullRef<T>(), m);
+                ref write ? ref gradient.DangerousGetReference() : ref Unsafe.NullRef<T>(), m, parameter);
             ElementwiseDriver.Run<T, LossKernel<T, TTerm>>(ref kernel, (nint)x.Length, path);
             return kernel.Result;
         }
@@ -85,7 +75,7 @@ internal static class LossKernels
         {
             var kernel = new LossKernel<T, TTerm>(
                 ref x.DangerousGetReferenceAt(r, 0), ref a.DangerousGetReferenceAt(r, 0), ref target.DangerousGetReferenceAt(r, 0),
-                ref write ? ref gradient.DangerousGetReferenceAt(r, 0) : ref Unsafe.NullRef<T>(), m);
+                ref write ? ref gradient.DangerousGetReferenceAt(r, 0) : ref Unsafe.NullRef<T>(), m, parameter);
             ElementwiseDriver.Run<T, LossKernel<T, TTerm>>(ref kernel, x.Columns, path);
             total += kernel.Result;
         }
@@ -93,9 +83,43 @@ internal static class LossKernels
         return total;
     }
 
-    private static double ThrowUnknown(Loss loss)
+    private ref struct EvaluateVisitor<T>(ReadOnlyMatrixSpan<T> prediction, ReadOnlyMatrixSpan<T> target, MatrixSpan<T> gradient, KernelPath path) : ILossVisitor<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ThrowHelper.ThrowArgumentOutOfRange(nameof(loss), $"{loss} is not a loss.");
-        return 0;
+        private readonly ReadOnlyMatrixSpan<T> _prediction = prediction;
+        private readonly ReadOnlyMatrixSpan<T> _target = target;
+        private readonly MatrixSpan<T> _gradient = gradient;
+
+        public double Result { get; private set; }
+
+        public void Visit<TTerm>(T parameter)
+            where TTerm : ILossTerm<T> => Result = Run<T, TTerm>(_prediction, _prediction, _target, _gradient, parameter, path);
+
+        public void VisitSparseCrossEntropy() => Result = SparseCrossEntropyKernels.Evaluate(_prediction, _target, _gradient);
+    }
+
+    private ref struct FusedVisitor<T>(
+        Loss loss, Activation activation, ReadOnlyMatrixSpan<T> z, ReadOnlyMatrixSpan<T> a, ReadOnlyMatrixSpan<T> target, MatrixSpan<T> gradZ, KernelPath path) : IFusedLossVisitor<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        private readonly ReadOnlyMatrixSpan<T> _z = z;
+        private readonly ReadOnlyMatrixSpan<T> _a = a;
+        private readonly ReadOnlyMatrixSpan<T> _target = target;
+        private readonly MatrixSpan<T> _gradZ = gradZ;
+
+        public double Result { get; private set; }
+
+        public void VisitElementwise<TTerm>()
+            where TTerm : ILossTerm<T> => Result = Run<T, TTerm>(_z, _a, _target, _gradZ, T.Zero, path);
+
+        public void VisitSoftmaxCrossEntropy() => Result = SoftmaxCrossEntropy(_z, _a, _target, _gradZ, path);
+
+        public void VisitSoftmaxSparseCrossEntropy() => Result = SparseCrossEntropyKernels.EvaluateSoftmax(_z, _a, _target, _gradZ, path);
+
+        public void VisitComposed()
+        {
+            Result = Evaluate(loss, _a, _target, _gradZ, path);
+            ActivationKernels.Backward(activation, _z, _a, _gradZ, _gradZ, path);
+        }
     }
 }

@@ -10,7 +10,7 @@ internal readonly struct MeanSquaredErrorTerm<T> : ILossTerm<T>
 {
     public static T Value(T x, T target, T shift1, T shift2) => (x - target) * (x - target) / T.CreateTruncating(2);
 
-    public static T Gradient(T x, T a, T target) => x - target;
+    public static T Gradient(T x, T a, T target, T shift1) => x - target;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Value(Vector128<T> x, Vector128<T> target, Vector128<T> shift1, Vector128<T> shift2)
@@ -20,7 +20,7 @@ internal readonly struct MeanSquaredErrorTerm<T> : ILossTerm<T>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<T> Gradient(Vector128<T> x, Vector128<T> a, Vector128<T> target)
+    public static Vector128<T> Gradient(Vector128<T> x, Vector128<T> a, Vector128<T> target, Vector128<T> shift1)
     {
         return x - target;
     }
@@ -33,7 +33,7 @@ internal readonly struct MeanSquaredErrorTerm<T> : ILossTerm<T>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> Gradient(Vector256<T> x, Vector256<T> a, Vector256<T> target)
+    public static Vector256<T> Gradient(Vector256<T> x, Vector256<T> a, Vector256<T> target, Vector256<T> shift1)
     {
         return x - target;
     }
@@ -46,7 +46,7 @@ internal readonly struct MeanSquaredErrorTerm<T> : ILossTerm<T>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<T> Gradient(Vector512<T> x, Vector512<T> a, Vector512<T> target)
+    public static Vector512<T> Gradient(Vector512<T> x, Vector512<T> a, Vector512<T> target, Vector512<T> shift1)
     {
         return x - target;
     }

@@ -14,7 +14,7 @@ internal readonly struct SigmoidBinaryCrossEntropyTerm<T> : ILossTerm<T>
 {
     public static T Value(T x, T target, T shift1, T shift2) => T.Max(x, T.Zero) - (x * target) + VectorMath.LogOnePlus(T.Exp(-T.Abs(x)));
 
-    public static T Gradient(T x, T a, T target) => a - target;
+    public static T Gradient(T x, T a, T target, T shift1) => a - target;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Value(Vector128<T> x, Vector128<T> target, Vector128<T> shift1, Vector128<T> shift2) =>
@@ -26,7 +26,7 @@ internal readonly struct SigmoidBinaryCrossEntropyTerm<T> : ILossTerm<T>
         Vector128.Max(x, Vector128<T>.Zero) - (x * target) + VectorMath.LogOnePlusUnit(e);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<T> Gradient(Vector128<T> x, Vector128<T> a, Vector128<T> target)
+    public static Vector128<T> Gradient(Vector128<T> x, Vector128<T> a, Vector128<T> target, Vector128<T> shift1)
     {
         return a - target;
     }
@@ -41,7 +41,7 @@ internal readonly struct SigmoidBinaryCrossEntropyTerm<T> : ILossTerm<T>
         Vector256.Max(x, Vector256<T>.Zero) - (x * target) + VectorMath.LogOnePlusUnit(e);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> Gradient(Vector256<T> x, Vector256<T> a, Vector256<T> target)
+    public static Vector256<T> Gradient(Vector256<T> x, Vector256<T> a, Vector256<T> target, Vector256<T> shift1)
     {
         return a - target;
     }
@@ -56,7 +56,7 @@ internal readonly struct SigmoidBinaryCrossEntropyTerm<T> : ILossTerm<T>
         Vector512.Max(x, Vector512<T>.Zero) - (x * target) + VectorMath.LogOnePlusUnit(e);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<T> Gradient(Vector512<T> x, Vector512<T> a, Vector512<T> target)
+    public static Vector512<T> Gradient(Vector512<T> x, Vector512<T> a, Vector512<T> target, Vector512<T> shift1)
     {
         return a - target;
     }

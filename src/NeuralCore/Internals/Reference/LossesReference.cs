@@ -12,8 +12,14 @@ internal static class LossesReference
     public static T Evaluate<T>(Loss loss, ReadOnlyMatrixSpan<T> a, ReadOnlyMatrixSpan<T> y, MatrixSpan<T> gradient, bool writeGradient)
         where T : IFloatingPointIeee754<T>
     {
+        if (loss.TargetsAreClassIds)
+        {
+            return SparseCrossEntropy(a, y, gradient, writeGradient);
+        }
+
         var m = T.CreateTruncating(a.Rows);
         var eps = Epsilon<T>();
+        var delta = T.CreateTruncating(loss.Parameter);
         var total = 0.0;
         for (var i = 0; i < a.Rows; i++)
         {
@@ -22,24 +28,30 @@ internal static class LossesReference
                 var p = a[i, j];
                 var t = y[i, j];
                 T value, grad;
-                switch (loss)
+                switch (loss.Kind)
                 {
-                    case Loss.MeanSquaredError:
+                    case LossKind.MeanSquaredError:
                         value = (p - t) * (p - t) / T.CreateTruncating(2);
                         grad = p - t;
                         break;
-                    case Loss.BinaryCrossEntropy:
+                    case LossKind.BinaryCrossEntropy:
                         var pc = T.Clamp(p, eps, T.One - eps);
                         value = -((t * T.Log(pc)) + ((T.One - t) * T.Log(T.One - pc)));
                         grad = (pc - t) / (pc * (T.One - pc));
                         break;
-                    case Loss.CrossEntropy:
+                    case LossKind.CrossEntropy:
                         var pe = T.Max(p, eps);
                         value = -(t * T.Log(pe));
                         grad = -t / pe;
                         break;
+                    case LossKind.Huber:
+                        // ½d² within δ, the tangent line δ·(|d| − δ/2) beyond; the gradient is d clipped to ±δ.
+                        var d = p - t;
+                        value = T.Abs(d) <= delta ? d * d / T.CreateTruncating(2) : delta * (T.Abs(d) - (delta / T.CreateTruncating(2)));
+                        grad = T.Clamp(d, -delta, delta);
+                        break;
                     default:
-                        throw new ArgumentOutOfRangeException(nameof(loss));
+                        throw new ArgumentOutOfRangeException(nameof(loss), loss.Kind, "Not an element-wise loss.");
                 }
 
                 total += double.CreateTruncating(value);
@@ -53,12 +65,36 @@ internal static class LossesReference
         return a.Rows == 0 ? T.Zero : T.CreateTruncating(total / a.Rows);
     }
 
-    /// <summary>Loss and ∂L/∂Z through the output activation; sigmoid+BCE and softmax+CE use the fused forms.</summary>
+    /// <summary>−1/m · Σ_i log max(a_(i, y_i), ε) for class ids y (validated); the gradient −1/(m·max(a, ε)) at each id, 0 elsewhere.</summary>
+    private static T SparseCrossEntropy<T>(ReadOnlyMatrixSpan<T> a, ReadOnlyMatrixSpan<T> y, MatrixSpan<T> gradient, bool writeGradient)
+        where T : IFloatingPointIeee754<T>
+    {
+        var m = T.CreateTruncating(a.Rows);
+        var total = 0.0;
+        for (var i = 0; i < a.Rows; i++)
+        {
+            var id = int.CreateTruncating(y[i, 0]);
+            var p = T.Max(a[i, id], Epsilon<T>());
+            total -= double.CreateTruncating(T.Log(p));
+            if (writeGradient)
+            {
+                for (var j = 0; j < a.Columns; j++)
+                {
+                    gradient[i, j] = j == id ? -T.One / p / m : T.Zero;
+                }
+            }
+        }
+
+        return a.Rows == 0 ? T.Zero : T.CreateTruncating(total / a.Rows);
+    }
+
+    /// <summary>Loss and ∂L/∂Z through the output activation; the pairs <see cref="Loss.IsFusedWith"/> names use the fused forms.</summary>
     public static T EvaluateFused<T>(Loss loss, Activation activation, ReadOnlyMatrixSpan<T> z, ReadOnlyMatrixSpan<T> a, ReadOnlyMatrixSpan<T> y, MatrixSpan<T> gradZ)
         where T : IFloatingPointIeee754<T>
     {
         var m = T.CreateTruncating(a.Rows);
-        if (loss == Loss.BinaryCrossEntropy && activation == Activation.Sigmoid)
+        var fused = loss.IsFusedWith(activation);
+        if (fused && loss.Kind == LossKind.BinaryCrossEntropy)
         {
             // From the logits: −[y·log σ(z) + (1−y)·log(1−σ(z))] = max(z,0) − z·y + log(1 + e^−|z|); exact for any z.
             var total = 0.0;
@@ -76,9 +112,10 @@ internal static class LossesReference
             return a.Rows == 0 ? T.Zero : T.CreateTruncating(total / a.Rows);
         }
 
-        if (loss == Loss.CrossEntropy && activation == Activation.Softmax)
+        if (fused && loss.Kind is LossKind.CrossEntropy or LossKind.SparseCrossEntropy)
         {
-            // log softmax(z)_j = z_j − max − log Σ_k e^(z_k − max): no log(0) even when a_j underflows.
+            // log softmax(z)_j = z_j − max − log Σ_k e^(z_k − max): no log(0) even when a_j underflows. Class ids
+            // are read as their one-hot rows.
             var total = 0.0;
             for (var i = 0; i < a.Rows; i++)
             {
@@ -98,7 +135,7 @@ internal static class LossesReference
                 var logSum = T.Log(sum);
                 for (var j = 0; j < zRow.Length; j++)
                 {
-                    var t = y[i, j];
+                    var t = loss.TargetsAreClassIds ? (j == int.CreateTruncating(y[i, 0]) ? T.One : T.Zero) : y[i, j];
                     if (t != T.Zero)
                     {
                         total -= double.CreateTruncating(t * (zRow[j] - max - logSum));
@@ -109,6 +146,11 @@ internal static class LossesReference
             }
 
             return a.Rows == 0 ? T.Zero : T.CreateTruncating(total / a.Rows);
+        }
+
+        if (fused)
+        {
+            throw new ArgumentOutOfRangeException(nameof(loss), loss, $"No reference for {loss} fused with {activation}.");
         }
 
         var value = Evaluate(loss, a, y, gradZ, writeGradient: true);

@@ -1,4 +1,5 @@
 using System.Numerics;
+using NeuralCore.Internals;
 using NeuralCore.Internals.Elementwise;
 
 namespace NeuralCore.Network.Internals;
@@ -52,19 +53,48 @@ internal static class DataValidation
     }
 
     /// <summary>
-    /// The checks of a training or evaluation set at the public edge: non-empty, the network's widths, one target row
-    /// per sample, finite values (in this order, so the first problem found is the one reported).
+    /// The checks of a training or evaluation set at the public edge: non-empty, the network's input width, the target
+    /// width <paramref name="loss"/> asks for, one target row per sample, finite values (class ids for the class-id
+    /// losses), in this order, so the first problem found is the one reported.
     /// </summary>
-    public static void RequireSamples<T>(NeuralNetwork<T> network, ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y, string xName, string yName)
+    public static void RequireSamples<T>(NeuralNetwork<T> network, Loss loss, ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y, string xName, string yName)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         network.ThrowIfDisposed();
         RequireNonEmpty(x.Rows, xName);
         RequireColumns(x.Columns, network.InputSize, xName, "the network's input size, input_dim of layer 0");
-        RequireColumns(y.Columns, network.OutputSize, yName, "the network's output size, output_dim of the last layer");
+        RequireTargetColumns(y.Columns, loss, network.OutputSize, yName);
         RequireSameRows(x.Rows, y.Rows, xName, yName);
         RequireFinite(x, xName);
-        RequireFinite(y, yName);
+        RequireTargets(y, loss, network.OutputSize, yName);
+    }
+
+    /// <summary>The target width <paramref name="loss"/> asks for (<see cref="Loss.TargetColumns"/>), named for what it is.</summary>
+    public static void RequireTargetColumns(int actual, Loss loss, int outputSize, string paramName)
+    {
+        // The message is built only on failure: this runs on every training step.
+        var expected = loss.TargetColumns(outputSize);
+        if (actual != expected)
+        {
+            RequireColumns(
+                actual,
+                expected,
+                paramName,
+                loss.TargetsAreClassIds ? $"one class id per sample for {loss}" : "the network's output size, output_dim of the last layer");
+        }
+    }
+
+    /// <summary>Targets hold finite values, or for class-id losses integers in [0, <paramref name="outputSize"/>) (the message names the row, the value and C).</summary>
+    public static void RequireTargets<T>(ReadOnlyMatrixSpan<T> y, Loss loss, int outputSize, string paramName)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (loss.TargetsAreClassIds)
+        {
+            ArgumentValidation.ClassIds(y, outputSize, paramName);
+            return;
+        }
+
+        RequireFinite(y, paramName);
     }
 
     public static void RequireColumns(int actual, int expected, string paramName, string what)

@@ -5,7 +5,10 @@ using NeuralCore.Internals.Elementwise;
 
 namespace NeuralCore.Network.Internals;
 
-/// <summary>Classification accuracy: one output is a class by <c>value ≥ 0.5</c>, several by arg-max (first maximum wins).</summary>
+/// <summary>
+/// Classification accuracy: one output is a class by <c>value ≥ 0.5</c>, several by arg-max (first maximum wins);
+/// a class-id target (<see cref="Loss.TargetsAreClassIds"/>) is its own class.
+/// </summary>
 internal static class Metrics
 {
     /// <summary>Counts the rows whose predicted class matches the target's, on the given kernel path.</summary>
@@ -14,9 +17,14 @@ internal static class Metrics
     /// share of an epoch; with contiguous columns it is vectorised (compare, xor, pop-count).
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static int CountCorrect<T>(ReadOnlyMatrixSpan<T> prediction, ReadOnlyMatrixSpan<T> target, KernelPath path)
+    public static int CountCorrect<T>(ReadOnlyMatrixSpan<T> prediction, ReadOnlyMatrixSpan<T> target, KernelPath path, bool targetsAreClassIds = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (targetsAreClassIds)
+        {
+            return CountCorrectIds(prediction, target);
+        }
+
         if (prediction.Columns == 1 && path != KernelPath.Reference && prediction.IsContiguous && target.IsContiguous)
         {
             return CountThresholdAgreement(
@@ -46,6 +54,19 @@ internal static class Metrics
             {
                 correct += ArgMax(p) == ArgMax(t) ? 1 : 0;
             }
+        }
+
+        return correct;
+    }
+
+    /// <summary>Counts the rows whose arg-max is the row's class id (validated: an integer in [0, C)).</summary>
+    public static int CountCorrectIds<T>(ReadOnlyMatrixSpan<T> prediction, ReadOnlyMatrixSpan<T> ids)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var correct = 0;
+        for (var r = 0; r < prediction.Rows; r++)
+        {
+            correct += ArgMax(prediction.GetRowSpan(r)) == int.CreateTruncating(ids[r, 0]) ? 1 : 0;
         }
 
         return correct;
