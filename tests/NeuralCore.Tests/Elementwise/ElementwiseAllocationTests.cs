@@ -33,7 +33,7 @@ public sealed class ElementwiseAllocationTests
         // Allocated once here: Enum.GetValues and array literals allocate on every call.
         var activations = TestActivations.All;
         var losses = Enum.GetValues<Loss>();
-        var fusedPairs = new[] { (Loss.BinaryCrossEntropy, Activation.Sigmoid), (Loss.CrossEntropy, Activation.Softmax), (Loss.MeanSquaredError, Activation.Tanh) };
+        var fusedPairs = new[] { (Loss.BinaryCrossEntropy, Activation.Sigmoid), (Loss.CrossEntropy, Activation.Softmax), (Loss.MeanSquaredError, Activation.Tanh), (Loss.MeanSquaredError, Activation.Gelu) };
 
         void Once()
         {
@@ -41,7 +41,7 @@ public sealed class ElementwiseAllocationTests
             foreach (var activation in activations)
             {
                 Activations.Forward(activation, zView, new MatrixSpan<T>(a, rows, columns), options);
-                Activations.Backward(activation, new ReadOnlyMatrixSpan<T>(a, rows, columns), new ReadOnlyMatrixSpan<T>(gradient, rows, columns), new MatrixSpan<T>(output, rows, columns), options);
+                Activations.Backward(activation, zView, new ReadOnlyMatrixSpan<T>(a, rows, columns), new ReadOnlyMatrixSpan<T>(gradient, rows, columns), new MatrixSpan<T>(output, rows, columns), options);
             }
 
             Activations.Forward(Activation.Sigmoid, zView, new MatrixSpan<T>(a, rows, columns), options);

@@ -64,6 +64,19 @@ internal static class NormalDistributionReference
             return z < 0 ? 0 : 1;
         }
 
+        var tail = Density(u) / ContinuedFraction(u);
+        return z < 0 ? tail : 1 - tail;
+    }
+
+    /// <summary>
+    /// GELU, z·Φ(z); below −½ as z·φ(z)/(u + 1/(u + …)), so that a subnormal φ is multiplied by |z| before the
+    /// division rather than after; −0 below −40 (where it underflows), so that −∞ gives −0, not −∞·0.
+    /// </summary>
+    public static double Gelu(double z) => z < -40 ? -0.0 : z <= -0.5 ? z * Density(z) / ContinuedFraction(-z) : z * Cdf(z);
+
+    /// <summary>u + 1/(u + 2/(u + …)) for u ≥ ½, from the fixed depth 30 + 400/u² backwards: Φ(−u) = φ(u) divided by it.</summary>
+    private static double ContinuedFraction(double u)
+    {
         var depth = 30 + (int)Math.Min(400 / (u * u), 2000);
         var t = u;
         for (var k = depth; k >= 1; k--)
@@ -71,12 +84,8 @@ internal static class NormalDistributionReference
             t = u + (k / t);
         }
 
-        var tail = Density(u) / t;
-        return z < 0 ? tail : 1 - tail;
+        return t;
     }
-
-    /// <summary>GELU, z·Φ(z); −0 below −40 (where it underflows) so that −∞ gives −0, not −∞·0.</summary>
-    public static double Gelu(double z) => z < -40 ? -0.0 : z * Cdf(z);
 
     /// <summary>GELU′ = Φ(z) + z·φ(z); beyond ±40 its limits 1 and 0 (z·φ(z) is 0 there), so ±∞ are not ∞·0.</summary>
     public static double GeluDerivative(double z) => Math.Abs(z) > 40 ? (z > 0 ? 1 : 0) : Cdf(z) + (z * Density(z));
