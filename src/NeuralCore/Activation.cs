@@ -4,7 +4,7 @@ namespace NeuralCore;
 
 /// <summary>
 /// An element-wise (or, for <see cref="Softmax"/>, row-wise) activation function <c>A = f(Z)</c>, with its parameter
-/// where its kind has one (the negative slope of <see cref="LeakyRelu"/>).
+/// where its kind has one (the negative slope of <see cref="LeakyRelu"/>, the α of <see cref="Elu"/>).
 /// </summary>
 /// <remarks>
 /// The kinds, their names in architecture files and their parameters are listed in <see cref="ActivationNames"/>.
@@ -15,6 +15,9 @@ public readonly struct Activation : IEquatable<Activation>
 {
     /// <summary>The negative slope of <see cref="LeakyRelu"/> (PyTorch's and ONNX's default).</summary>
     public const double DefaultNegativeSlope = 0.01;
+
+    /// <summary>The α of <see cref="Elu"/> (PyTorch's and ONNX's default).</summary>
+    public const double DefaultEluAlpha = 1.0;
 
     private Activation(ActivationKind kind, double parameter)
     {
@@ -40,6 +43,21 @@ public readonly struct Activation : IEquatable<Activation>
     /// <summary>The row-wise softmax; for output layers.</summary>
     public static Activation Softmax => new(ActivationKind.Softmax, 0);
 
+    /// <summary>The exact GELU, <c>z·Φ(z)</c> (see <see cref="ActivationKind.Gelu"/>).</summary>
+    public static Activation Gelu => new(ActivationKind.Gelu, 0);
+
+    /// <summary>GELU's tanh approximation (see <see cref="ActivationKind.GeluTanh"/>).</summary>
+    public static Activation GeluTanh => new(ActivationKind.GeluTanh, 0);
+
+    /// <summary>SiLU (swish), <c>z·σ(z)</c>.</summary>
+    public static Activation Silu => new(ActivationKind.Silu, 0);
+
+    /// <summary>Softplus, <c>log(1 + e^z)</c>.</summary>
+    public static Activation Softplus => new(ActivationKind.Softplus, 0);
+
+    /// <summary>ELU with the default α = 1; see <see cref="CreateElu"/> for others.</summary>
+    public static Activation Elu => new(ActivationKind.Elu, DefaultEluAlpha);
+
     /// <summary>The kind of function.</summary>
     public ActivationKind Kind { get; }
 
@@ -60,6 +78,12 @@ public readonly struct Activation : IEquatable<Activation>
     /// <returns>The activation.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The slope is negative, NaN or infinite.</exception>
     public static Activation CreateLeakyRelu(double negativeSlope) => Create(ActivationKind.LeakyRelu, negativeSlope);
+
+    /// <summary>ELU with a given α: <c>z</c> for <c>z &gt; 0</c>, else <c>α·(e^z − 1)</c>.</summary>
+    /// <param name="alpha">The value ELU approaches as z → −∞, negated: finite and &gt; 0 (the derivative is read from the sign of the stored activation, which α ≤ 0 would lose).</param>
+    /// <returns>The activation.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">α is 0, negative, NaN or infinite.</exception>
+    public static Activation CreateElu(double alpha) => Create(ActivationKind.Elu, alpha);
 
     /// <summary>The activation of <paramref name="kind"/> with that kind's default parameter.</summary>
     /// <param name="kind">The kind.</param>
@@ -91,6 +115,8 @@ public readonly struct Activation : IEquatable<Activation>
         {
             ActivationKind.LeakyRelu when !(parameter >= 0) || !double.IsFinite(parameter) =>
                 string.Create(CultureInfo.InvariantCulture, $"{info.ParameterName} must be finite and ≥ 0; got {parameter}."),
+            ActivationKind.Elu when !(parameter > 0) || !double.IsFinite(parameter) =>
+                string.Create(CultureInfo.InvariantCulture, $"{info.ParameterName} must be finite and > 0; got {parameter}."),
             _ when info.ParameterName is null && parameter != 0 =>
                 string.Create(CultureInfo.InvariantCulture, $"{info.Name} takes no parameter; got {parameter}."),
             _ => null,

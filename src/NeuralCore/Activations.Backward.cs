@@ -52,7 +52,7 @@ public static partial class Activations
         ArgumentValidation.SameOrDisjoint(a, gradZ, nameof(a), nameof(gradZ));
         if (activation.BackwardNeedsPreActivation || !preActivation.IsEmpty)
         {
-            ArgumentValidation.SameShape(preActivation, gradZ, nameof(preActivation), nameof(gradZ));
+            ArgumentValidation.SameShape(gradZ.AsReadOnly(), preActivation, nameof(gradZ), nameof(preActivation));
             ArgumentValidation.SameOrDisjoint(preActivation, gradZ, nameof(preActivation), nameof(gradZ));
         }
 

@@ -18,6 +18,7 @@ public static class TestActivations
     private static double OtherParameter(ActivationKind kind) => kind switch
     {
         ActivationKind.LeakyRelu => 0.2,
+        ActivationKind.Elu => 1.7,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Give the new parameterised kind a second parameter to test."),
     };
 }

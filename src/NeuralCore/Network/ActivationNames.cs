@@ -4,7 +4,7 @@ namespace NeuralCore;
 
 /// <summary>
 /// The one list of activation kinds as users see them: the name in architecture files (<c>sigmoid</c>, <c>relu</c>,
-/// <c>leaky_relu</c>, …), the JSON property of a parameterised kind (<c>negative_slope</c>) and its
+/// <c>leaky_relu</c>, …), the JSON property of a parameterised kind (<c>negative_slope</c>, <c>alpha</c>) and its
 /// default. Messages, the JSON reader and writer and the command-line help all read it.
 /// </summary>
 public static class ActivationNames
@@ -18,6 +18,11 @@ public static class ActivationNames
         new(ActivationKind.Tanh, "tanh", null, 0),
         new(ActivationKind.Linear, "linear", null, 0),
         new(ActivationKind.Softmax, "softmax", null, 0),
+        new(ActivationKind.Gelu, "gelu", null, 0),
+        new(ActivationKind.GeluTanh, "gelu_tanh", null, 0),
+        new(ActivationKind.Silu, "silu", null, 0),
+        new(ActivationKind.Softplus, "softplus", null, 0),
+        new(ActivationKind.Elu, "elu", "alpha", Activation.DefaultEluAlpha),
     ];
 
     /// <summary>Every valid name, comma-separated, as listed in error messages.</summary>

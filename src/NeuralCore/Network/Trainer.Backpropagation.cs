@@ -8,7 +8,7 @@ namespace NeuralCore;
 public sealed partial class Trainer<T>
 {
     /// <summary>
-    /// Forward over <paramref name="x"/> storing every A (and the output Z), then the loss; returns the output view.
+    /// Forward over <paramref name="x"/> storing every A (and the output Z, and the hidden Z that f′ reads), then the loss; returns the output view.
     /// </summary>
     /// <remarks>The accuracy count is only taken when <paramref name="countCorrect"/> is set (epochs and evaluations need it, single steps do not).</remarks>
     private T Forward(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y, MatrixSpan<T> outputGradient, bool countCorrect, out int correct)
@@ -22,9 +22,11 @@ public sealed partial class Trainer<T>
             var spec = _architecture[l];
             var a = Rows(_activations[l], rows, spec.OutputDim);
 
-            // Hidden Z are not needed (f′ comes from A); the output Z is, for the losses computed from the logits.
-            // A linear output has Z = A, so nothing extra is stored.
-            var z = l == last && spec.Activation != Activation.Linear ? Rows(_outputZ!, rows, spec.OutputDim) : default;
+            // The output Z is needed for the losses computed from the logits (a linear output has Z = A, so nothing
+            // extra is stored); a hidden Z only where f′ reads it (elsewhere f′ comes from A).
+            var z = l == last
+                ? (spec.Activation != Activation.Linear ? Rows(_outputZ!, rows, spec.OutputDim) : default)
+                : (_hiddenZ[l] is { } hiddenZ ? Rows(hiddenZ, rows, spec.OutputDim) : default);
             Gemm.MultiplyBiasActivateCore(input, MatrixOp.None, _network.WeightsInternal(l), MatrixOp.None, _network.BiasInternal(l), BiasAlong.Columns, spec.Activation, z, a, storeZ: !z.IsEmpty, _path, _compute.MaxThreads);
             input = a;
         }
@@ -66,11 +68,13 @@ public sealed partial class Trainer<T>
 
             if (l > 0)
             {
-                // BP2: δˡ⁻¹ = (δˡ·Wˡ) ⊙ f′(Zˡ⁻¹): the product, then the derivative from the stored A in place.
+                // BP2: δˡ⁻¹ = (δˡ·Wˡ) ⊙ f′(Zˡ⁻¹): the product, then the derivative in place, from the stored A (and the
+                // stored Z for the activations whose f′ reads it; none stored means none needed).
                 var next = Rows(spare, rows, spec.InputDim);
                 Gemm.Multiply(delta, MatrixOp.None, _network.WeightsInternal(l), MatrixOp.Transpose, T.One, T.Zero, next, _compute);
                 var previousActivation = Rows(_activations[l - 1], rows, spec.InputDim);
-                Activations.Backward(_architecture[l - 1].Activation, previousActivation, next, next, _compute);
+                ReadOnlyMatrixSpan<T> previousZ = _hiddenZ[l - 1] is { } hiddenZ ? Rows(hiddenZ, rows, spec.InputDim) : default;
+                Activations.Backward(_architecture[l - 1].Activation, previousZ, previousActivation, next, next, _compute);
                 spare = ReferenceEquals(spare, _delta1) ? _delta0! : _delta1!;
                 delta = next;
             }

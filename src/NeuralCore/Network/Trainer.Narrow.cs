@@ -13,6 +13,7 @@ namespace NeuralCore;
 /// <code>
 /// X_fm     [in, S]             the batch, transposed (Fit transposes the whole data set once instead)
 /// A_l      [out_l, S]          activations;  Z_L [1, S] the output logits      } a NarrowWorkspace: a two-thread
+/// Z_l      [out_l, S]          only for hidden layers whose f′ reads Z         }
 /// δ, δ′    [max width, S]      errors, ping-pong                               } step gives its second half its own
 /// </code>
 /// S is the capacity rounded up to 16, so every feature row starts 64-byte aligned. The output row [1, m] is also a
@@ -154,7 +155,7 @@ public sealed partial class Trainer<T>
     /// <summary>
     /// Layers [0, <paramref name="count"/>) forward over <paramref name="wide"/> columns of <paramref name="x"/> into
     /// <paramref name="work"/>; returns the last activation (<paramref name="x"/> when <paramref name="count"/> is 0).
-    /// The output layer also stores Z.
+    /// The output layer also stores Z, and so does a hidden layer whose f′ reads it.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ReadOnlyMatrixSpan<T> NarrowLayers(ReadOnlyMatrixSpan<T> x, NarrowWorkspace work, int wide, int count)
@@ -165,7 +166,9 @@ public sealed partial class Trainer<T>
         {
             var spec = _architecture[l];
             var a = NarrowEngine.View(work.Activations[l], spec.OutputDim, wide, _narrowStride);
-            var z = l == last && spec.Activation != Activation.Linear ? NarrowEngine.View(work.Z, 1, wide, _narrowStride) : default;
+            var z = l == last
+                ? (spec.Activation != Activation.Linear ? NarrowEngine.View(work.Z, 1, wide, _narrowStride) : default)
+                : HiddenZ(work, l, wide);
             NarrowKernels.Forward(input, _network.WeightsInternal(l), _network.BiasInternal(l), spec.Activation, z, a, _path);
             input = a;
         }
@@ -186,8 +189,14 @@ public sealed partial class Trainer<T>
         return NarrowKernels.SigmoidCrossEntropyHead(
             input, _network.WeightsInternal(last), _network.BiasInternal(last)[0], y,
             work.Activations[last].DangerousGetStorage()[..columns], work.Delta0.DangerousGetStorage()[..columns],
-            last == 0 ? Activation.Linear : _architecture[last - 1].Activation, default, last == 0 ? default : previousDelta, batch, _path);
+            last == 0 ? Activation.Linear : _architecture[last - 1].Activation, last == 0 ? default : HiddenZ(work, last - 1, columns),
+            last == 0 ? default : previousDelta, batch, _path);
     }
+
+    /// <summary>The stored Z of hidden layer <paramref name="layer"/> over <paramref name="columns"/>, or empty when its f′ does not read Z.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private MatrixSpan<T> HiddenZ(NarrowWorkspace work, int layer, int columns) =>
+        work.HiddenZ[layer] is { } z ? NarrowEngine.View(z, _architecture[layer].OutputDim, columns, _narrowStride) : default;
 
     /// <summary>The forward pass and loss of a batch (evaluation): <see cref="NarrowForward"/> with this batch's width and head.</summary>
     private T NarrowForwardOnly(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y, bool countCorrect, out int correct) =>
@@ -247,9 +256,9 @@ public sealed partial class Trainer<T>
             }
             else if (l > 0)
             {
-                // BP2 fused: δ_prev = (W·δ) ⊙ f′(A_prev).
+                // BP2 fused: δ_prev = (W·δ) ⊙ f′(A_prev), or f′(Z_prev) where f′ reads Z.
                 var next = NarrowEngine.View(spare, spec.InputDim, wide, _narrowStride);
-                NarrowKernels.BackwardData(delta, _network.WeightsInternal(l), _architecture[l - 1].Activation, default, previous, next, _path);
+                NarrowKernels.BackwardData(delta, _network.WeightsInternal(l), _architecture[l - 1].Activation, HiddenZ(work, l - 1, wide), previous, next, _path);
                 spare = ReferenceEquals(spare, work.Delta1) ? work.Delta0 : work.Delta1;
                 delta = next;
             }
@@ -262,7 +271,7 @@ public sealed partial class Trainer<T>
         }
     }
 
-    /// <summary>The buffers one half of a step writes: activations, the output Z and the two δ, [features, stride] each.</summary>
+    /// <summary>The buffers one half of a step writes: activations, the output Z, the hidden Z that f′ reads and the two δ, [features, stride] each.</summary>
     private sealed class NarrowWorkspace : IDisposable
     {
         public NarrowWorkspace(NetworkArchitecture architecture, int stride)
@@ -276,6 +285,12 @@ public sealed partial class Trainer<T>
             }
 
             Z = new Matrix<T>(1, stride);
+            HiddenZ = new Matrix<T>?[architecture.LayerCount];
+            for (var l = 0; l < architecture.LayerCount - 1; l++)
+            {
+                HiddenZ[l] = architecture[l].Activation.BackwardNeedsPreActivation ? new Matrix<T>(architecture[l].OutputDim, stride) : null;
+            }
+
             Delta0 = new Matrix<T>(widest, stride);
             Delta1 = new Matrix<T>(widest, stride);
         }
@@ -283,6 +298,9 @@ public sealed partial class Trainer<T>
         public Matrix<T>[] Activations { get; }
 
         public Matrix<T> Z { get; }
+
+        /// <summary>Per hidden layer, its Z [out_l, stride] where f′ reads Z; null elsewhere (and for the output layer, whose Z is <see cref="Z"/>).</summary>
+        public Matrix<T>?[] HiddenZ { get; }
 
         public Matrix<T> Delta0 { get; }
 
@@ -296,6 +314,11 @@ public sealed partial class Trainer<T>
             }
 
             Z.Dispose();
+            foreach (var matrix in HiddenZ)
+            {
+                matrix?.Dispose();
+            }
+
             Delta0.Dispose();
             Delta1.Dispose();
         }

@@ -13,8 +13,9 @@ namespace NeuralCore;
 /// <para>Buffers, for a capacity of B rows (grown, never shrunk, when a larger batch arrives):</para>
 /// <code>
 /// A_l      [B, out_l] per layer    activations, kept for the backward pass
-/// Z_L      [B, out_L]              the output layer's pre-activation (the fused losses work from the logits);
-///                                  hidden Z are never stored: f′ is computed from the stored A
+/// Z_L      [B, out_L]              the output layer's pre-activation (the fused losses work from the logits)
+/// Z_l      [B, out_l]              a hidden layer's pre-activation, only where f′ needs it (GELU, SiLU, softplus:
+///                                  <see cref="Activation.BackwardNeedsPreActivation"/>); the others' f′ comes from A
 /// δ, δ′    [B, max out_l]          the error of the current and the previous layer, ping-pong
 /// X_b, Y_b [B, in], [B, out_L]     gathered rows of a shuffled mini-batch
 /// ∇        one flat vector         the gradients, in the parameter layout; optimizer state, the epoch snapshot and
@@ -48,6 +49,7 @@ public sealed partial class Trainer<T> : IDisposable
     private readonly T _epsilon;
     private Matrix<T>[] _activations = [];
     private Matrix<T>? _outputZ;
+    private Matrix<T>?[] _hiddenZ = [];
     private Matrix<T>? _delta0;
     private Matrix<T>? _delta1;
     private Matrix<T>? _batchX;
@@ -316,6 +318,13 @@ public sealed partial class Trainer<T> : IDisposable
         }
 
         _outputZ = Buffer(rows, _network.OutputSize);
+        _hiddenZ = new Matrix<T>?[count];
+        for (var l = 0; l < count - 1; l++)
+        {
+            // Only where f′ reads Z (no lambda here: its closure would be allocated on every call, before the early return).
+            _hiddenZ[l] = _architecture[l].Activation.BackwardNeedsPreActivation ? Buffer(rows, _architecture[l].OutputDim) : null;
+        }
+
         _delta0 = Buffer(rows, widest);
         _delta1 = Buffer(rows, widest);
         _batchX = Buffer(rows, _network.InputSize);
@@ -325,6 +334,9 @@ public sealed partial class Trainer<T> : IDisposable
 
     private static Matrix<T> Buffer(int rows, int width) => new(rows, width, RowStride.For(width));
 
+    /// <summary>Whether layer <paramref name="layer"/> has a hidden Z buffer (tests: only the layers whose f′ reads Z keep one).</summary>
+    internal bool StoresHiddenZ(int layer) => (_network.IsNarrow ? _narrow?.HiddenZ : _hiddenZ) is { } buffers && layer < buffers.Length && buffers[layer] is not null;
+
     private void ReleaseBatchBuffers()
     {
         foreach (var matrix in _activations)
@@ -333,6 +345,12 @@ public sealed partial class Trainer<T> : IDisposable
         }
 
         _activations = [];
+        foreach (var matrix in _hiddenZ)
+        {
+            matrix?.Dispose();
+        }
+
+        _hiddenZ = [];
         _outputZ?.Dispose();
         _delta0?.Dispose();
         _delta1?.Dispose();

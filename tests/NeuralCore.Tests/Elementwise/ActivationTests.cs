@@ -87,6 +87,33 @@ public sealed class ActivationTests
         }
     }
 
+    [Fact]
+    public void TheOverloadWithoutZ_RefusesTheActivationsThatNeedIt()
+    {
+        var data = new float[4];
+        foreach (var activation in TestActivations.Elementwise)
+        {
+            void Call() => Activations.Backward(activation, new ReadOnlyMatrixSpan<float>(data, 2, 2), new ReadOnlyMatrixSpan<float>(data, 2, 2), new MatrixSpan<float>(new float[4], 2, 2));
+            if (activation.Kind is ActivationKind.Gelu or ActivationKind.GeluTanh or ActivationKind.Silu or ActivationKind.Softplus)
+            {
+                Assert.True(activation.BackwardNeedsPreActivation, activation.ToString());
+                var ex = Assert.Throws<ArgumentException>(Call);
+                Assert.Equal("activation", ex.ParamName);
+                Assert.Contains(activation.ToString(), ex.Message, StringComparison.Ordinal);
+            }
+            else
+            {
+                Assert.False(activation.BackwardNeedsPreActivation, activation.ToString());
+                Call();
+            }
+        }
+
+        // And the overload with Z checks Z's shape when it is needed.
+        var wrong = Assert.Throws<ArgumentException>(() => Activations.Backward(
+            Activation.Gelu, new ReadOnlyMatrixSpan<float>(data, 1, 2), new ReadOnlyMatrixSpan<float>(data, 2, 2), new ReadOnlyMatrixSpan<float>(data, 2, 2), new MatrixSpan<float>(new float[4], 2, 2)));
+        Assert.Equal("preActivation", wrong.ParamName);
+    }
+
     [Theory]
     [MemberData(nameof(PathsAndActivations))]
     public void StridedViews_AndInPlace_MatchReference_AndLeaveThePaddingAlone(KernelPath path, Activation activation)
@@ -121,10 +148,10 @@ public sealed class ActivationTests
             return;
         }
 
-        CompareForward(activation, expected, actual, z.Length, context);
+        CompareForward(activation, z, expected, actual, z.Length, context);
     }
 
-    private static void CompareForward<T>(Activation activation, T[] expected, T[] actual, int rowLength, string context)
+    private static void CompareForward<T>(Activation activation, T[] z, T[] expected, T[] actual, int rowLength, string context)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         switch (activation.Kind)
@@ -132,6 +159,17 @@ public sealed class ActivationTests
             case ActivationKind.Linear or ActivationKind.Relu or ActivationKind.LeakyRelu:
                 // Same operations as the reference (a compare and a multiply): bit for bit.
                 AssertIdentical<T>(expected, actual, context);
+                break;
+            case ActivationKind.Gelu or ActivationKind.GeluTanh or ActivationKind.Silu or ActivationKind.Softplus or ActivationKind.Elu:
+                for (var i = 0; i < expected.Length; i++)
+                {
+                    // TranscendentalAccuracyTests' bounds: ulps times GELU-tanh's conditioning, plus subnormal steps
+                    // where an exponential underflows (see SmoothActivations_KeepTheirSubnormalTails).
+                    var x = double.CreateTruncating(z[i]);
+                    var ulps = SmoothForwardUlps<T>(activation) * ActivationErrorScales.Conditioning(activation, x);
+                    AssertClose(expected[i], actual[i], ulps, ((2 * Math.Abs(x)) + 4) * double.CreateTruncating(T.Epsilon), context, i);
+                }
+
                 break;
             default:
                 for (var i = 0; i < expected.Length; i++)
@@ -142,6 +180,35 @@ public sealed class ActivationTests
                 break;
         }
     }
+
+    // The new activations' references compute in double (float results round once from them), so these are the
+    // kernels' own bounds measured in TranscendentalAccuracyTests.SmoothActivations_AreWithinBound (double: against
+    // the double reference, its own error included).
+    private static double SmoothForwardUlps<T>(Activation activation) => (activation.Kind, typeof(T) == typeof(float)) switch
+    {
+        (ActivationKind.Gelu, true) => 5.5,
+        (ActivationKind.Gelu, false) => 6,
+        (ActivationKind.GeluTanh, true) => 3.5,
+        (ActivationKind.GeluTanh, false) => 5,
+        (ActivationKind.Silu, _) => 4,
+        (ActivationKind.Softplus, true) => 3.5,
+        (ActivationKind.Softplus, false) => 5,
+        (ActivationKind.Elu, true) => 3,
+        (ActivationKind.Elu, false) => 5,
+        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "Not one of the smooth activations."),
+    };
+
+    // f′ likewise, in ulps of its terms' magnitude (ActivationErrorScales.DerivativeScale) times |dA|.
+    private static double SmoothDerivativeUlps<T>(Activation activation) => (activation.Kind, typeof(T) == typeof(float)) switch
+    {
+        (ActivationKind.Gelu, true) => 4.5,
+        (ActivationKind.GeluTanh, true) => 3.5,
+        (ActivationKind.Silu, true) => 4.5,
+        (ActivationKind.Softplus, true) => 3,
+        (ActivationKind.Gelu or ActivationKind.GeluTanh or ActivationKind.Silu, false) => 5,
+        (ActivationKind.Softplus, false) => 3,
+        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "Not an activation whose f′ reads Z."),
+    };
 
     // Each tolerance is (our measured max ulp error) + (the reference's own, from the same harness) rounded up:
     // sigmoid 2.24 + 2.24 (float) and 2 + 2 (double); tanh 1.5 + 1 (float, MathF.Tanh), 3 (double, vs Math.Tanh
@@ -158,13 +225,20 @@ public sealed class ActivationTests
     private static void CheckBackward<T>(Activation activation, KernelPath path, int n, string context)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var a = Forward(activation, Random<T>(n, -6, 6, seed: n), KernelPath.Reference);
+        var z = Random<T>(n, -6, 6, seed: n);
+        var a = Forward(activation, z, KernelPath.Reference);
         var gradA = Random<T>(n, -2, 2, seed: n + 1000);
-        var expected = Backward(activation, a, gradA, KernelPath.Reference);
-        var actual = Backward(activation, a, gradA, path);
+        var expected = Backward(activation, z, a, gradA, KernelPath.Reference);
+        var actual = Backward(activation, z, a, gradA, path);
+        if (activation.BackwardNeedsPreActivation)
+        {
+            CompareDerivatives(activation, z, gradA, expected, actual, context);
+            return;
+        }
+
         if (activation != Activation.Softmax)
         {
-            // The element-wise derivatives do the reference's multiplications in its order: bit for bit.
+            // The element-wise derivatives from A do the reference's multiplications in its order: bit for bit.
             AssertIdentical<T>(expected, actual, context);
             return;
         }
@@ -173,6 +247,19 @@ public sealed class ActivationTests
         for (var i = 0; i < n; i++)
         {
             AssertClose(expected[i], actual[i], 2, scale * Math.Abs(double.CreateTruncating(a[i])), context, i);
+        }
+    }
+
+    /// <summary>dA·f′ from Z against the reference (in double): the bound of TranscendentalAccuracyTests in ulps of f′'s terms, times |dA|.</summary>
+    private static void CompareDerivatives<T>(Activation activation, T[] z, T[] gradA, T[] expected, T[] actual, string context)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (var i = 0; i < z.Length; i++)
+        {
+            var x = double.CreateTruncating(z[i]);
+            var scale = ActivationErrorScales.DerivativeScale(activation, x) * Math.Abs(double.CreateTruncating(gradA[i]));
+            var absolute = SmoothDerivativeUlps<T>(activation) * ActivationErrorScales.Conditioning(activation, x) * Ulp(T.CreateTruncating(scale));
+            AssertClose(expected[i], actual[i], 0, absolute, context, i);
         }
     }
 
@@ -196,7 +283,7 @@ public sealed class ActivationTests
         var actual = Enumerable.Repeat(sentinel, length).ToArray();
         Activations.Forward(activation, new ReadOnlyMatrixSpan<T>(z, rows, columns, stride), new MatrixSpan<T>(expected, rows, columns, stride), ComputeOptions.For(KernelPath.Reference));
         Activations.Forward(activation, new ReadOnlyMatrixSpan<T>(z, rows, columns, stride), new MatrixSpan<T>(actual, rows, columns, stride), ComputeOptions.For(path));
-        CompareForward(activation, expected, actual, columns, $"{activation} strided {rows}×{columns}/{stride}");
+        CompareForward(activation, z, expected, actual, columns, $"{activation} strided {rows}×{columns}/{stride}");
         for (var i = 0; i < length; i++)
         {
             if (i % stride >= columns)
@@ -212,16 +299,23 @@ public sealed class ActivationTests
         var reference = (T[])z.Clone();
         var referenceView = new MatrixSpan<T>(reference, rows, columns, stride);
         Activations.Forward(activation, referenceView, referenceView, ComputeOptions.For(KernelPath.Reference));
-        CompareForward(activation, reference, inPlace, columns, $"{activation} in place {rows}×{columns}/{stride}");
+        CompareForward(activation, z, reference, inPlace, columns, $"{activation} in place {rows}×{columns}/{stride}");
 
-        // Backward in place on the gradient, strided.
+        // Backward in place on the gradient, strided (Z strided too: the activations that read it).
         var gradA = Random<T>(length, -2, 2, seed: columns + 7);
         var gradExpected = (T[])gradA.Clone();
         var gradActual = (T[])gradA.Clone();
         var expectedView = new MatrixSpan<T>(gradExpected, rows, columns, stride);
         var actualView = new MatrixSpan<T>(gradActual, rows, columns, stride);
-        Activations.Backward(activation, new ReadOnlyMatrixSpan<T>(reference, rows, columns, stride), expectedView, expectedView, ComputeOptions.For(KernelPath.Reference));
-        Activations.Backward(activation, new ReadOnlyMatrixSpan<T>(reference, rows, columns, stride), actualView, actualView, ComputeOptions.For(path));
+        var zView = new ReadOnlyMatrixSpan<T>(z, rows, columns, stride);
+        Activations.Backward(activation, zView, new ReadOnlyMatrixSpan<T>(reference, rows, columns, stride), expectedView, expectedView, ComputeOptions.For(KernelPath.Reference));
+        Activations.Backward(activation, zView, new ReadOnlyMatrixSpan<T>(reference, rows, columns, stride), actualView, actualView, ComputeOptions.For(path));
+        if (activation.BackwardNeedsPreActivation)
+        {
+            CompareDerivatives(activation, z, gradA, gradExpected, gradActual, $"{activation} backward in place");
+            return;
+        }
+
         var softmaxScale = SoftmaxBackwardScale(reference, gradA, columns);
         for (var i = 0; i < length; i++)
         {
@@ -238,12 +332,23 @@ public sealed class ActivationTests
         return a;
     }
 
-    private static T[] Backward<T>(Activation activation, T[] a, T[] gradA, KernelPath path)
+    private static T[] Backward<T>(Activation activation, T[] z, T[] a, T[] gradA, KernelPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var gradZ = new T[a.Length];
-        Activations.Backward(
-            activation, new ReadOnlyMatrixSpan<T>(a, 1, a.Length), new ReadOnlyMatrixSpan<T>(gradA, 1, a.Length), new MatrixSpan<T>(gradZ, 1, a.Length), ComputeOptions.For(path));
+        var options = ComputeOptions.For(path);
+        if (activation.BackwardNeedsPreActivation)
+        {
+            Activations.Backward(
+                activation, new ReadOnlyMatrixSpan<T>(z, 1, z.Length), new ReadOnlyMatrixSpan<T>(a, 1, a.Length), new ReadOnlyMatrixSpan<T>(gradA, 1, a.Length),
+                new MatrixSpan<T>(gradZ, 1, a.Length), options);
+        }
+        else
+        {
+            // The overload without Z, which these activations take.
+            Activations.Backward(activation, new ReadOnlyMatrixSpan<T>(a, 1, a.Length), new ReadOnlyMatrixSpan<T>(gradA, 1, a.Length), new MatrixSpan<T>(gradZ, 1, a.Length), options);
+        }
+
         return gradZ;
     }
 }

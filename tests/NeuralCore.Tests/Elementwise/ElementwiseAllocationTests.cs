@@ -36,7 +36,7 @@ public sealed class ElementwiseAllocationTests
         var fusedPairs = new[]
         {
             (Loss.BinaryCrossEntropy, Activation.Sigmoid), (Loss.CrossEntropy, Activation.Softmax), (Loss.MeanSquaredError, Activation.Tanh),
-            (Loss.SparseCrossEntropy, Activation.Softmax), (Loss.CreateHuber(0.4), Activation.Linear), (Loss.SparseCrossEntropy, Activation.Sigmoid),
+            (Loss.SparseCrossEntropy, Activation.Softmax), (Loss.CreateHuber(0.4), Activation.Linear), (Loss.SparseCrossEntropy, Activation.Sigmoid), (Loss.MeanSquaredError, Activation.Gelu),
         };
         var ids = LossTests.ClassIds<T>(rows, columns, seed: 4);
 
@@ -46,7 +46,7 @@ public sealed class ElementwiseAllocationTests
             foreach (var activation in activations)
             {
                 Activations.Forward(activation, zView, new MatrixSpan<T>(a, rows, columns), options);
-                Activations.Backward(activation, new ReadOnlyMatrixSpan<T>(a, rows, columns), new ReadOnlyMatrixSpan<T>(gradient, rows, columns), new MatrixSpan<T>(output, rows, columns), options);
+                Activations.Backward(activation, zView, new ReadOnlyMatrixSpan<T>(a, rows, columns), new ReadOnlyMatrixSpan<T>(gradient, rows, columns), new MatrixSpan<T>(output, rows, columns), options);
             }
 
             Activations.Forward(Activation.Sigmoid, zView, new MatrixSpan<T>(a, rows, columns), options);

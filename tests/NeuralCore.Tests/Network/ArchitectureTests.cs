@@ -95,8 +95,55 @@ public sealed class ArchitectureTests
     }
 
     [Fact]
+    public void Json_RoundTripsEveryActivation_ByItsName()
+    {
+        // Every kind of the one definition, at its default and (the parameterised ones) another parameter.
+        foreach (var activation in TestActivations.All)
+        {
+            var architecture = NetworkArchitecture.FromSizes([3, 4, 2], [activation, activation == Activation.Softmax ? Activation.Linear : activation]);
+            var json = architecture.ToJson();
+            Assert.Contains($"\"activation\": \"{ActivationNames.GetName(activation)}\"", json);
+            Assert.Equal(architecture, NetworkArchitecture.FromJson(json));
+            Assert.Equal(Activation.FromKind(activation.Kind), ActivationNames.Parse(ActivationNames.GetName(activation)));
+        }
+
+        Assert.Equal(Activation.Gelu, ActivationNames.Parse("GELU"));
+        Assert.Equal(Activation.GeluTanh, ActivationNames.Parse("gelu_tanh"));
+        Assert.Equal(Activation.Silu, ActivationNames.Parse("silu"));
+        Assert.Equal(Activation.Softplus, ActivationNames.Parse("softplus"));
+        Assert.Equal(Activation.Elu, ActivationNames.Parse("elu"));
+    }
+
+    [Fact]
+    public void Json_CarriesTheEluAlpha_AndOmitsItsDefault()
+    {
+        var architecture = NetworkArchitecture.FromJson("""
+            [{"input_dim": 2, "output_dim": 4, "activation": "elu", "alpha": 0.5},
+             {"input_dim": 4, "output_dim": 1, "activation": "elu"}]
+            """);
+
+        Assert.Equal(Activation.CreateElu(0.5), architecture[0].Activation);
+        Assert.Equal(Activation.Elu, architecture[1].Activation);
+        Assert.Equal(Activation.DefaultEluAlpha, architecture[1].Activation.Parameter);
+        var json = architecture.ToJson();
+        Assert.Contains("\"alpha\": 0.5", json);
+        Assert.Single(json.Split("alpha").Skip(1));
+        Assert.Equal(architecture, NetworkArchitecture.FromJson(json));
+        Assert.Equal("2-4-1 (elu(alpha=0.5), elu)", architecture.ToString());
+    }
+
+    [Fact]
     public void ParameterisedActivations_CheckTheirParameter()
     {
+        foreach (var bad in new[] { 0, -1, double.NaN, double.PositiveInfinity })
+        {
+            var ex = Assert.Throws<ArgumentOutOfRangeException>(() => Activation.CreateElu(bad));
+            Assert.Equal("parameter", ex.ParamName);
+            Assert.Contains("alpha must be finite and > 0", ex.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(1.7, Activation.CreateElu(1.7).Parameter);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Activation.Create(ActivationKind.Gelu, 0.5));
         Assert.Throws<ArgumentOutOfRangeException>(() => Activation.CreateLeakyRelu(-0.01));
         Assert.Throws<ArgumentOutOfRangeException>(() => Activation.CreateLeakyRelu(double.NaN));
         Assert.Throws<ArgumentOutOfRangeException>(() => Activation.Create(ActivationKind.Relu, 0.5));
@@ -111,6 +158,9 @@ public sealed class ArchitectureTests
     [InlineData("""[{"input_dim": 2.5, "output_dim": 4, "activation": "relu"}]""", "\"input_dim\" must be an integer; got 2.5")]
     [InlineData("""[{"input_dim": 2, "output_dim": 4, "activation": "relu", "negative_slope": 0.2}]""", "\"negative_slope\" given, but relu takes no parameter")]
     [InlineData("""[{"input_dim": 2, "output_dim": 4, "activation": "leaky_relu", "negative_slope": -0.2}]""", "layer 0: negative_slope must be finite and ≥ 0; got -0.2")]
+    [InlineData("""[{"input_dim": 2, "output_dim": 4, "activation": "elu", "alpha": 0}]""", "layer 0: alpha must be finite and > 0; got 0")]
+    [InlineData("""[{"input_dim": 2, "output_dim": 4, "activation": "gelu", "alpha": 1}]""", "\"alpha\" given, but gelu takes no parameter")]
+    [InlineData("""[{"input_dim": 2, "output_dim": 4, "activation": "elu", "negative_slope": 0.2}]""", "negative_slope")]
     [InlineData("""[{"input_dim": 2, "output_dim": 4, "activation": "leaky_relu", "negative_slope": "0.2"}]""", "\"negative_slope\" must be a number")]
     [InlineData("""[{"input_dim": 2, "output_dim": 4, "negative_slope": 0.2, "activation": "leaky_relu", "negative_slope": 0.3}]""", "a second parameter \"negative_slope\"")]
     [InlineData("""[{"input_dim": 0, "output_dim": 4, "activation": "relu"}]""", "must be ≥ 1; got input_dim = 0")]

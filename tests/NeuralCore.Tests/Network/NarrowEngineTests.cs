@@ -10,6 +10,9 @@ public sealed class NarrowEngineTests
 
     private static readonly Activation[] Elementwise = [.. TestActivations.Elementwise];
 
+    /// <summary>The activations whose f′ reads Z, so the engines store Z for their layers.</summary>
+    private static readonly Activation[] StoredZ = [.. TestActivations.Elementwise.Where(a => a.BackwardNeedsPreActivation)];
+
     [Fact]
     public void Eligibility_FollowsWidthActivationAndOutputCount()
     {
@@ -34,7 +37,7 @@ public sealed class NarrowEngineTests
                 using var x = NetworkTestHelpers.RandomMatrix<double>(37, 3, 5); // 37 = 2·16 + 5: vector and scalar columns
                 using var y = NetworkTestHelpers.RandomTargets<double>(loss, 37, 1, 6);
 
-                var result = GradientCheck.Run(network, loss, x.ReadOnlySpan, y.ReadOnlySpan, new GradientCheckOptions { Compute = ComputeOptions.For(path) });
+                var result = NetworkTestHelpers.CheckGradients(network, loss, x.ReadOnlySpan, y.ReadOnlySpan, path);
 
                 if (!(result.MaxRelativeError < 1e-6))
                 {
@@ -102,6 +105,100 @@ public sealed class NarrowEngineTests
         var single = new double[1];
         narrowPredictor.Predict(data.Features.ReadOnlySpan.GetRowSpan(60), single);
         Assert.Equal(narrowOut[60, 0], single[0], 1e-15);
+    }
+
+    /// <summary>
+    /// Every element-wise activation in the hidden layers (and as the output under MSE): both engines give the loss,
+    /// the gradients of every layer and ∂L/∂X of the same batch, and those of the fast paths match the reference path's
+    /// (whose kernels, and references through Φ, σ and exp in double, are independent of the vector ones). The
+    /// activations whose f′ reads Z are right only if each engine stored Z for exactly those layers and handed it on.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void BothEngines_AgreeWithEachOtherAndTheReference_ForEveryActivation(KernelPath path)
+    {
+        using var data = Datasets.MakeMoons<double>(37, 0.2, seed: 4);
+        foreach (var hidden in Elementwise)
+        {
+            foreach (var (loss, output) in new[] { (Loss.BinaryCrossEntropy, Activation.Sigmoid), (Loss.MeanSquaredError, hidden) })
+            {
+                var architecture = NetworkArchitecture.FromSizes([2, 5, 7, 1], [hidden, hidden, output]);
+                var (narrowLoss, narrowGradients, narrowInput) = Gradients(architecture, narrow: true, loss, data, path);
+                var (gemmLoss, gemmGradients, gemmInput) = Gradients(architecture, narrow: false, loss, data, path);
+                var (referenceLoss, referenceGradients, referenceInput) = Gradients(architecture, narrow: false, loss, data, KernelPath.Reference);
+
+                // Double sums of ≤ 37 terms in another order, and (against the reference) activations within a few ulps
+                // of each other, through 3 layers: 1e-12 relative + absolute is ample and still catches an index slip.
+                var what = $"{loss} {architecture} {path}";
+                Assert.True(Math.Abs(gemmLoss - narrowLoss) <= 1e-12 * (1 + Math.Abs(gemmLoss)), $"{what}: loss {narrowLoss} vs {gemmLoss}");
+                Assert.True(Math.Abs(referenceLoss - gemmLoss) <= 1e-12 * (1 + Math.Abs(referenceLoss)), $"{what}: loss {gemmLoss} vs reference {referenceLoss}");
+                AssertClose(gemmGradients, narrowGradients);
+                AssertClose(referenceGradients, gemmGradients);
+                AssertClose(gemmInput, narrowInput);
+                AssertClose(referenceInput, gemmInput);
+            }
+        }
+
+        static (double Loss, double[] Gradients, double[] Input) Gradients(NetworkArchitecture architecture, bool narrow, Loss loss, Dataset<double> data, KernelPath path)
+        {
+            using var network = new NeuralNetwork<double>(architecture, Initialization.Xavier(9) with { Bias = BiasInitialization.SmallNormal }, narrow);
+            Assert.Equal(narrow, network.IsNarrow);
+            using var trainer = new Trainer<double>(network, new TrainingOptions(loss, Optimizer.Sgd(0.1)) { Compute = ComputeOptions.For(path) });
+            using var input = new Matrix<double>(37, 2);
+            var value = trainer.ComputeGradients(data.Features.ReadOnlySpan, data.Targets.ReadOnlySpan, input.Span);
+            return (value, trainer.GradientStorage.ToArray(), input.ToArray());
+        }
+    }
+
+    /// <summary>
+    /// Training with each activation whose f′ reads Z in the hidden layers, on either engine: the loss falls, and both
+    /// engines reach the same parameters (to the rounding that 20 epochs of Adam amplify from reordered sums).
+    /// </summary>
+    [Fact]
+    public void BothEngines_TrainEveryStoredZActivationToTheSameResult()
+    {
+        using var data = Datasets.MakeMoons<double>(200, 0.2, seed: 2);
+        foreach (var hidden in StoredZ)
+        {
+            var architecture = NetworkArchitecture.FromSizes([2, 8, 8, 1], [hidden, hidden, Activation.Sigmoid]);
+            (double[] Parameters, double First, double Last) Train(bool narrow)
+            {
+                using var network = new NeuralNetwork<double>(architecture, Initialization.Xavier(5) with { Bias = BiasInitialization.SmallNormal }, narrow);
+                var options = new TrainingOptions(Loss.BinaryCrossEntropy, Optimizer.Adam(0.02)) { Epochs = 20, BatchSize = 32, Seed = 1 };
+                using var trainer = new Trainer<double>(network, options);
+                var first = trainer.Evaluate(data.Features.ReadOnlySpan, data.Targets.ReadOnlySpan).Loss;
+                trainer.Fit(data.Features.ReadOnlySpan, data.Targets.ReadOnlySpan);
+                var last = trainer.Evaluate(data.Features.ReadOnlySpan, data.Targets.ReadOnlySpan).Loss;
+                return (network.GetParameters(), first, last);
+            }
+
+            var gemm = Train(narrow: false);
+            var narrow = Train(narrow: true);
+            Assert.True(gemm.Last < 0.8 * gemm.First, $"{hidden}: loss {gemm.First} → {gemm.Last}");
+            Assert.Equal(gemm.First, narrow.First, 1e-12);
+            AssertClose(gemm.Parameters, narrow.Parameters, 1e-9);
+        }
+    }
+
+    /// <summary>Z is stored for exactly the hidden layers whose f′ reads it, on both engines: a relu/sigmoid net keeps none.</summary>
+    [Fact]
+    public void OnlyTheLayersWhoseDerivativeReadsZ_StoreIt()
+    {
+        var architecture = NetworkArchitecture.FromSizes([2, 4, 4, 4, 4, 1], [Activation.Relu, Activation.Gelu, Activation.Sigmoid, Activation.Softplus, Activation.Sigmoid]);
+        var plain = NetworkArchitecture.FromSizes([2, 4, 4, 1], [Activation.Relu, Activation.Tanh, Activation.Sigmoid]);
+        using var data = Datasets.MakeMoons<double>(20, 0.2, seed: 1);
+        foreach (var narrow in new[] { true, false })
+        {
+            using var network = new NeuralNetwork<double>(architecture, Initialization.He(1), narrow);
+            using var trainer = new Trainer<double>(network, new TrainingOptions(Loss.BinaryCrossEntropy, Optimizer.Sgd(0.1)));
+            trainer.TrainStep(data.Features.ReadOnlySpan, data.Targets.ReadOnlySpan);
+            Assert.Equal([false, true, false, true, false], Enumerable.Range(0, 5).Select(trainer.StoresHiddenZ));
+
+            using var plainNetwork = new NeuralNetwork<double>(plain, Initialization.He(1), narrow);
+            using var plainTrainer = new Trainer<double>(plainNetwork, new TrainingOptions(Loss.BinaryCrossEntropy, Optimizer.Sgd(0.1)));
+            plainTrainer.TrainStep(data.Features.ReadOnlySpan, data.Targets.ReadOnlySpan);
+            Assert.All(Enumerable.Range(0, 3), l => Assert.False(plainTrainer.StoresHiddenZ(l)));
+        }
     }
 
     [Fact]

@@ -21,12 +21,15 @@ public sealed class NarrowHeadKernelTests
     // δ_prev unroll.
     private static readonly int[] Inputs = [.. Enumerable.Range(1, 32)];
 
-    private static readonly Activation[] Previous = [Activation.Linear, Activation.Sigmoid, Activation.Relu, Activation.LeakyRelu, Activation.Tanh];
+    private static readonly Activation[] Previous = [.. TestActivations.Elementwise];
 
-    private sealed record Case<T>(T[] X, T[] W, T Bias, T[] Y, int Inputs, int M)
+    private sealed record Case<T>(T[] X, T[] Z, T[] W, T Bias, T[] Y, int Inputs, int M)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         public ReadOnlyMatrixSpan<T> Input => new(X, Inputs, M, M + 3);
+
+        /// <summary>The previous layer's Z (any values: the kernels read it only for the activations whose f′ needs it).</summary>
+        public ReadOnlyMatrixSpan<T> PreviousZ(Activation previous) => previous.BackwardNeedsPreActivation ? new(Z, Inputs, M, M + 3) : default;
 
         public ReadOnlyMatrixSpan<T> Weights => new(W, Inputs, 1, 2);
     }
@@ -39,6 +42,12 @@ public sealed class NarrowHeadKernelTests
         for (var i = 0; i < x.Length; i++)
         {
             x[i] = Next(scale);
+        }
+
+        var z = new T[x.Length];
+        for (var i = 0; i < z.Length; i++)
+        {
+            z[i] = Next(4);
         }
 
         var w = new T[inputs * 2];
@@ -54,7 +63,7 @@ public sealed class NarrowHeadKernelTests
             y[j] = j % 7 == 3 ? T.CreateTruncating(random.NextDouble()) : (random.Next(2) == 0 ? T.Zero : T.One);
         }
 
-        return new Case<T>(x, w, Next(1), y, inputs, m);
+        return new Case<T>(x, z, w, Next(1), y, inputs, m);
     }
 
     private static void MatchesTheReference<T>(KernelPath path, double linear, double transcendental)
@@ -76,7 +85,7 @@ public sealed class NarrowHeadKernelTests
                     // With scale 40 the m columns are one part of a batch of m + 7 (a two-thread training step): δ divides by the batch.
                     var batch = scale > 10 ? m + 7 : m;
                     var (loss, correct) = NarrowKernels.SigmoidCrossEntropyHead(
-                        c.Input, c.Weights, c.Bias, c.Y, a, delta, previous, default, new MatrixSpan<T>(previousDelta, inputs, m, m + 3), batch, path);
+                        c.Input, c.Weights, c.Bias, c.Y, a, delta, previous, c.PreviousZ(previous), new MatrixSpan<T>(previousDelta, inputs, m, m + 3), batch, path);
 
                     var ar = new T[m];
                     var dr = new T[m];
@@ -86,7 +95,7 @@ public sealed class NarrowHeadKernelTests
                     NarrowKernelsReference.Forward<T>(c.Input, c.Weights, [c.Bias], Activation.Linear, new MatrixSpan<T>(zr, 1, m, m + 3), new MatrixSpan<T>(unused, 1, m, m + 3));
                     var previousDeltaReference = new T[previousDelta.Length];
                     NarrowKernelsReference.BackwardData<T>(
-                        new ReadOnlyMatrixSpan<T>(dr, 1, m), c.Weights, previous, default, c.Input, new MatrixSpan<T>(previousDeltaReference, inputs, m, m + 3));
+                        new ReadOnlyMatrixSpan<T>(dr, 1, m), c.Weights, previous, c.PreviousZ(previous), c.Input, new MatrixSpan<T>(previousDeltaReference, inputs, m, m + 3));
 
                     // z carries one rounding per term against the reference's multiply-then-add ((inputs + 1) terms); a
                     // that error through σ′ ≤ ¼ plus the vector sigmoid's few ulps; δ = (a − y)/m the same over m.
@@ -153,7 +162,7 @@ public sealed class NarrowHeadKernelTests
                     var delta = new T[m];
                     var previousDelta = new T[Math.Max(1, inputs * (m + 3))];
                     var (loss, correct) = NarrowKernels.SigmoidCrossEntropyHead(
-                        c.Input, c.Weights, c.Bias, c.Y, a, delta, previous, default, new MatrixSpan<T>(previousDelta, inputs, m, m + 3), m, path);
+                        c.Input, c.Weights, c.Bias, c.Y, a, delta, previous, c.PreviousZ(previous), new MatrixSpan<T>(previousDelta, inputs, m, m + 3), m, path);
 
                     // What the trainer ran before the head: forward (Z and A), the public fused loss, the accuracy count,
                     // then backward-data for the output layer.
@@ -167,7 +176,7 @@ public sealed class NarrowHeadKernelTests
                         new MatrixSpan<T>(delta2, m, 1), ComputeOptions.For(path));
                     var correct2 = Metrics.CountCorrect(new ReadOnlyMatrixSpan<T>(a2, m, 1), column, path);
                     var previousDelta2 = new T[previousDelta.Length];
-                    NarrowKernels.BackwardData(new ReadOnlyMatrixSpan<T>(delta2, 1, m), c.Weights, previous, default, c.Input, new MatrixSpan<T>(previousDelta2, inputs, m, m + 3), path);
+                    NarrowKernels.BackwardData(new ReadOnlyMatrixSpan<T>(delta2, 1, m), c.Weights, previous, c.PreviousZ(previous), c.Input, new MatrixSpan<T>(previousDelta2, inputs, m, m + 3), path);
 
                     var what = $"{typeof(T).Name} {path} inputs={inputs} m={m} previous={previous}";
                     Assert.True(a.AsSpan().SequenceEqual(a2.AsSpan(0, m)), $"a {what}");

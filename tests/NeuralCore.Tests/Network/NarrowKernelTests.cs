@@ -20,7 +20,7 @@ public sealed class NarrowKernelTests
     private static readonly (int In, int Out)[] Shapes =
         [(1, 1), (2, 4), (4, 6), (6, 6), (6, 4), (4, 1), (5, 3), (3, 7), (1, 5), (7, 2), (9, 13), (17, 9), (2, 31), (31, 3), (32, 32)];
 
-    private static readonly Activation[] Elementwise = [Activation.Linear, Activation.Sigmoid, Activation.Relu, Activation.LeakyRelu, Activation.Tanh];
+    private static readonly Activation[] Elementwise = [.. TestActivations.Elementwise];
 
     /// <summary>A feature-major [rows, columns] view whose stride is padded past the columns (as the engine's buffers are).</summary>
     private static MatrixSpan<T> View<T>(T[] storage, int rows, int columns) => new(storage, rows, columns, columns + 5);
@@ -75,9 +75,15 @@ public sealed class NarrowKernelTests
                         }
                     }
 
-                    NarrowKernels.BackwardData(View(delta, outputs, m), weights, activation, default, View(aPrev, inputs, m), View(d, inputs, m), path);
-                    NarrowKernelsReference.BackwardData<T>(View(delta, outputs, m), weights, activation, default, View(aPrev, inputs, m), View(dr, inputs, m));
-                    AssertClose(dr, d, linearTolerance * (outputs + 1), $"backward {activation} {inputs}→{outputs} m={m}");
+                    // Z_prev, read by the activations whose f′ needs it (GELU, SiLU, softplus); empty for the others, as the engine passes it.
+                    var zPrev = Storage<T>(inputs, m, random, 4);
+                    ReadOnlyMatrixSpan<T> previousZ = activation.BackwardNeedsPreActivation ? View(zPrev, inputs, m) : default;
+                    NarrowKernels.BackwardData(View(delta, outputs, m), weights, activation, previousZ, View(aPrev, inputs, m), View(d, inputs, m), path);
+                    NarrowKernelsReference.BackwardData<T>(View(delta, outputs, m), weights, activation, previousZ, View(aPrev, inputs, m), View(dr, inputs, m));
+
+                    // f′ from Z is a transcendental (within a few ulps of its terms, ≤ 1.13 in size: TranscendentalAccuracyTests).
+                    var derivativeTolerance = activation.BackwardNeedsPreActivation ? transcendentalTolerance : 0;
+                    AssertClose(dr, d, derivativeTolerance + (linearTolerance * (outputs + 1)), $"backward {activation} {inputs}→{outputs} m={m}");
                 }
 
                 // Weight gradient: sums in a different order (lanes, then across), so a tolerance scaled by Σ|terms|.

@@ -13,6 +13,10 @@ public sealed class NarrowTwoThreadTests
     private static readonly NetworkArchitecture Moons =
         NetworkArchitecture.FromSizes([2, 4, 6, 6, 4, 1], [Activation.Relu, Activation.Tanh, Activation.LeakyRelu, Activation.Sigmoid, Activation.Sigmoid]);
 
+    // Every hidden f′ reads Z: each half must store and read its own Z, the fused head included (GELU-tanh below it).
+    private static readonly NetworkArchitecture StoredZ =
+        NetworkArchitecture.FromSizes([2, 4, 6, 6, 4, 1], [Activation.Gelu, Activation.Silu, Activation.Softplus, Activation.GeluTanh, Activation.Sigmoid]);
+
     /// <summary>
     /// Every sample's activations and δ are computed on their own, so the halves change only the order of the sums over
     /// samples: the loss and every gradient match the one-thread step to rounding. A half left out, computed from the
@@ -23,11 +27,11 @@ public sealed class NarrowTwoThreadTests
     public void TwoThreads_GiveTheOneThreadLossAndGradients(KernelPath path)
     {
         // 901 samples: halves of 464 and 437, the second ending in a partial vector; 384 the smallest batch that splits.
-        foreach (var samples in new[] { 384, 901 })
+        foreach (var (architecture, samples) in new[] { (Moons, 384), (Moons, 901), (StoredZ, 901) })
         {
             using var data = Datasets.MakeMoons<double>(samples, 0.2, seed: 8);
-            using var one = new NeuralNetwork<double>(Moons, Initialization.He(3) with { Bias = BiasInitialization.SmallNormal }, narrow: true);
-            using var two = new NeuralNetwork<double>(Moons, Initialization.He(3) with { Bias = BiasInitialization.SmallNormal }, narrow: true);
+            using var one = new NeuralNetwork<double>(architecture, Initialization.He(3) with { Bias = BiasInitialization.SmallNormal }, narrow: true);
+            using var two = new NeuralNetwork<double>(architecture, Initialization.He(3) with { Bias = BiasInitialization.SmallNormal }, narrow: true);
             var options = new TrainingOptions(Loss.BinaryCrossEntropy, Optimizer.Sgd(0.1));
             using var oneTrainer = new Trainer<double>(one, options with { Compute = new ComputeOptions(path, 1) });
             using var twoTrainer = new Trainer<double>(two, options with { Compute = new ComputeOptions(path, 2) });
@@ -44,7 +48,7 @@ public sealed class NarrowTwoThreadTests
             var twoGradients = twoTrainer.GradientStorage.ToArray();
             for (var i = 0; i < oneGradients.Length; i++)
             {
-                Assert.True(Math.Abs(oneGradients[i] - twoGradients[i]) <= 1e-12 * (1 + Math.Abs(oneGradients[i])), $"{samples} samples, gradient [{i}]: {twoGradients[i]} vs {oneGradients[i]}");
+                Assert.True(Math.Abs(oneGradients[i] - twoGradients[i]) <= 1e-12 * (1 + Math.Abs(oneGradients[i])), $"{architecture} {samples} samples, gradient [{i}]: {twoGradients[i]} vs {oneGradients[i]}");
             }
         }
     }

@@ -24,6 +24,11 @@ internal static class ActivationDispatch
             case ActivationKind.LeakyRelu: visitor.Visit<LeakyReluOperator<T>>(parameter); return;
             case ActivationKind.Tanh: visitor.Visit<TanhOperator<T>>(parameter); return;
             case ActivationKind.Softmax: visitor.VisitSoftmax(); return;
+            case ActivationKind.Gelu: visitor.Visit<GeluOperator<T>>(parameter); return;
+            case ActivationKind.GeluTanh: visitor.Visit<GeluTanhOperator<T>>(parameter); return;
+            case ActivationKind.Silu: visitor.Visit<SiluOperator<T>>(parameter); return;
+            case ActivationKind.Softplus: visitor.Visit<SoftplusOperator<T>>(parameter); return;
+            case ActivationKind.Elu: visitor.Visit<EluOperator<T>>(parameter); return;
         }
 
         ThrowHelper.ThrowArgumentOutOfRange(nameof(activation), $"{(int)activation.Kind} is not a defined activation kind; expected one of: {ActivationNames.ValidNames}.");

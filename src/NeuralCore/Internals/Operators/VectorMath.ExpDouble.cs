@@ -63,7 +63,11 @@ internal static partial class VectorMath
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<double> ExpDoublePolynomial(Vector128<double> r)
+    private static Vector128<double> ExpDoublePolynomial(Vector128<double> r) => ExpDoubleMinusOnePolynomial(r) + Vector128<double>.One;
+
+    /// <summary>e^r − 1 on |r| ≤ ln2/2, accurate relative to itself (the 1 is added last, so nothing cancels): what ExpMinusOneNegative reuses.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<double> ExpDoubleMinusOnePolynomial(Vector128<double> r)
     {
         var q = Vector128.MultiplyAddEstimate(Vector128.Create(InverseFactorial13), r, Vector128.Create(InverseFactorial12));
         q = Vector128.MultiplyAddEstimate(q, r, Vector128.Create(InverseFactorial11));
@@ -76,7 +80,7 @@ internal static partial class VectorMath
         q = Vector128.MultiplyAddEstimate(q, r, Vector128.Create(InverseFactorial4));
         q = Vector128.MultiplyAddEstimate(q, r, Vector128.Create(InverseFactorial3));
         q = Vector128.MultiplyAddEstimate(q, r, Vector128.Create(0.5));
-        return Vector128.MultiplyAddEstimate(q, r * r, r) + Vector128<double>.One;
+        return Vector128.MultiplyAddEstimate(q, r * r, r);
     }
 
     /// <summary>e^x lane-wise in double; see the class remarks for the measured error. Exact 0 / +∞ / NaN at the edges.</summary>
@@ -110,7 +114,11 @@ internal static partial class VectorMath
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> ExpDoublePolynomial(Vector256<double> r)
+    private static Vector256<double> ExpDoublePolynomial(Vector256<double> r) => ExpDoubleMinusOnePolynomial(r) + Vector256<double>.One;
+
+    /// <summary>e^r − 1 on |r| ≤ ln2/2, accurate relative to itself (the 1 is added last, so nothing cancels): what ExpMinusOneNegative reuses.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> ExpDoubleMinusOnePolynomial(Vector256<double> r)
     {
         var q = Vector256.MultiplyAddEstimate(Vector256.Create(InverseFactorial13), r, Vector256.Create(InverseFactorial12));
         q = Vector256.MultiplyAddEstimate(q, r, Vector256.Create(InverseFactorial11));
@@ -123,7 +131,7 @@ internal static partial class VectorMath
         q = Vector256.MultiplyAddEstimate(q, r, Vector256.Create(InverseFactorial4));
         q = Vector256.MultiplyAddEstimate(q, r, Vector256.Create(InverseFactorial3));
         q = Vector256.MultiplyAddEstimate(q, r, Vector256.Create(0.5));
-        return Vector256.MultiplyAddEstimate(q, r * r, r) + Vector256<double>.One;
+        return Vector256.MultiplyAddEstimate(q, r * r, r);
     }
 
     /// <summary>e^x lane-wise in double; see the class remarks for the measured error. Exact 0 / +∞ / NaN at the edges.</summary>
@@ -169,7 +177,11 @@ internal static partial class VectorMath
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<double> ExpDoublePolynomial(Vector512<double> r)
+    private static Vector512<double> ExpDoublePolynomial(Vector512<double> r) => ExpDoubleMinusOnePolynomial(r) + Vector512<double>.One;
+
+    /// <summary>e^r − 1 on |r| ≤ ln2/2, accurate relative to itself (the 1 is added last, so nothing cancels): what ExpMinusOneNegative reuses.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> ExpDoubleMinusOnePolynomial(Vector512<double> r)
     {
         var q = Vector512.MultiplyAddEstimate(Vector512.Create(InverseFactorial13), r, Vector512.Create(InverseFactorial12));
         q = Vector512.MultiplyAddEstimate(q, r, Vector512.Create(InverseFactorial11));
@@ -182,6 +194,6 @@ internal static partial class VectorMath
         q = Vector512.MultiplyAddEstimate(q, r, Vector512.Create(InverseFactorial4));
         q = Vector512.MultiplyAddEstimate(q, r, Vector512.Create(InverseFactorial3));
         q = Vector512.MultiplyAddEstimate(q, r, Vector512.Create(0.5));
-        return Vector512.MultiplyAddEstimate(q, r * r, r) + Vector512<double>.One;
+        return Vector512.MultiplyAddEstimate(q, r * r, r);
     }
 }

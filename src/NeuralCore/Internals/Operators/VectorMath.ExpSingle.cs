@@ -61,14 +61,18 @@ internal static partial class VectorMath
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> ExpSinglePolynomial(Vector128<float> r)
+    private static Vector128<float> ExpSinglePolynomial(Vector128<float> r) => ExpSingleMinusOnePolynomial(r) + Vector128<float>.One;
+
+    /// <summary>e^r − 1 on |r| ≤ ln2/2, accurate relative to itself (the 1 is added last, so nothing cancels): what ExpMinusOneNegative reuses.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> ExpSingleMinusOnePolynomial(Vector128<float> r)
     {
         var q = Vector128.MultiplyAddEstimate(Vector128.Create(SingleP0), r, Vector128.Create(SingleP1));
         q = Vector128.MultiplyAddEstimate(q, r, Vector128.Create(SingleP2));
         q = Vector128.MultiplyAddEstimate(q, r, Vector128.Create(SingleP3));
         q = Vector128.MultiplyAddEstimate(q, r, Vector128.Create(SingleP4));
         q = Vector128.MultiplyAddEstimate(q, r, Vector128.Create(SingleP5));
-        return Vector128.MultiplyAddEstimate(q, r * r, r) + Vector128<float>.One;
+        return Vector128.MultiplyAddEstimate(q, r * r, r);
     }
 
     /// <summary>e^x lane-wise in float arithmetic only; ≤ 1 ulp measured (see TranscendentalAccuracyTests), exact 0 / +∞ / NaN at the edges.</summary>
@@ -98,14 +102,18 @@ internal static partial class VectorMath
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> ExpSinglePolynomial(Vector256<float> r)
+    private static Vector256<float> ExpSinglePolynomial(Vector256<float> r) => ExpSingleMinusOnePolynomial(r) + Vector256<float>.One;
+
+    /// <summary>e^r − 1 on |r| ≤ ln2/2, accurate relative to itself (the 1 is added last, so nothing cancels): what ExpMinusOneNegative reuses.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> ExpSingleMinusOnePolynomial(Vector256<float> r)
     {
         var q = Vector256.MultiplyAddEstimate(Vector256.Create(SingleP0), r, Vector256.Create(SingleP1));
         q = Vector256.MultiplyAddEstimate(q, r, Vector256.Create(SingleP2));
         q = Vector256.MultiplyAddEstimate(q, r, Vector256.Create(SingleP3));
         q = Vector256.MultiplyAddEstimate(q, r, Vector256.Create(SingleP4));
         q = Vector256.MultiplyAddEstimate(q, r, Vector256.Create(SingleP5));
-        return Vector256.MultiplyAddEstimate(q, r * r, r) + Vector256<float>.One;
+        return Vector256.MultiplyAddEstimate(q, r * r, r);
     }
 
     /// <summary>e^x lane-wise in float arithmetic only; ≤ 1 ulp measured (see TranscendentalAccuracyTests), exact 0 / +∞ / NaN at the edges.</summary>
@@ -143,13 +151,17 @@ internal static partial class VectorMath
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> ExpSinglePolynomial(Vector512<float> r)
+    private static Vector512<float> ExpSinglePolynomial(Vector512<float> r) => ExpSingleMinusOnePolynomial(r) + Vector512<float>.One;
+
+    /// <summary>e^r − 1 on |r| ≤ ln2/2, accurate relative to itself (the 1 is added last, so nothing cancels): what ExpMinusOneNegative reuses.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> ExpSingleMinusOnePolynomial(Vector512<float> r)
     {
         var q = Vector512.MultiplyAddEstimate(Vector512.Create(SingleP0), r, Vector512.Create(SingleP1));
         q = Vector512.MultiplyAddEstimate(q, r, Vector512.Create(SingleP2));
         q = Vector512.MultiplyAddEstimate(q, r, Vector512.Create(SingleP3));
         q = Vector512.MultiplyAddEstimate(q, r, Vector512.Create(SingleP4));
         q = Vector512.MultiplyAddEstimate(q, r, Vector512.Create(SingleP5));
-        return Vector512.MultiplyAddEstimate(q, r * r, r) + Vector512<float>.One;
+        return Vector512.MultiplyAddEstimate(q, r * r, r);
     }
 }
