@@ -9,7 +9,7 @@ namespace NeuralCore.Internals.Operators;
 /// <remarks>
 /// <para>Φ(−|z|) = e^(−z²/2)·R(|z|) from <see cref="VectorMath"/>'s normal tail, relative to itself for every z; then
 /// f = z·Φ(−|z|) below 0 and z − z·Φ(−z) above, so negative z keep their relative precision where PyTorch's
-/// 0.5·z·(1 + erf(z/√2)) cancels (to 0 below z ≈ −5.9 in float). φ(z) = e^(−z²/2)/√(2π) comes with it.</para>
+/// 0.5·z·(1 + erf(z/√2)) cancels (to 0 below z ≈ −5.5 in float). φ(z) = e^(−z²/2)/√(2π) comes with it.</para>
 /// <para>|z| is clamped where the result's tail underflows, so ±∞ give ∞ and −0 (and f′ 1 and 0) instead of ∞·0.</para>
 /// </remarks>
 internal readonly struct GeluOperator<T> : IActivationOperator<T>

@@ -11,7 +11,7 @@ namespace NeuralCore.Internals.Operators;
 /// </summary>
 /// <remarks>
 /// <para>One form for every u, relative to itself, so Φ(z) = Φ(−|z|) for z &lt; 0 keeps its precision down to the
-/// subnormals (erf-based forms compute 1 + erf(z/√2), which is 0 below z ≈ −5.9 in float, −8.3 in double) and
+/// subnormals (erf-based forms compute 1 + erf(z/√2), which is 0 below z ≈ −5.5 in float, −8.4 in double) and
 /// Φ(z) = 1 − Φ(−z) for z &gt; 0 rounds only at the end. No branch: every lane runs the same arithmetic.</para>
 /// <para>e^(−u²/2) takes the rounding of u² back: u² = h + l exactly (l by a fused multiply-add), and
 /// e^(−u²/2) = e^(−h/2)·(1 − l/2). Without it the exponent's rounding, up to u²·ε/4, would cost tens of float ulps
