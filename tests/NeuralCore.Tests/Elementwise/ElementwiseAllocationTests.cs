@@ -77,12 +77,19 @@ public sealed class ElementwiseAllocationTests
             Once();
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 10; i++)
+        // The quietest of five windows (see GemmAllocationTests): an allocation in every call shows in every window.
+        var quietest = long.MaxValue;
+        for (var window = 0; window < 5; window++)
         {
-            Once();
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 10; i++)
+            {
+                Once();
+            }
+
+            quietest = Math.Min(quietest, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, quietest);
     }
 }

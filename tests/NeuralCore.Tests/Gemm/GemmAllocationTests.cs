@@ -33,13 +33,22 @@ public sealed class GemmAllocationTests
 
         Work();
         Work();
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 10; i++)
+
+        // The quietest of five windows: a one-off runtime allocation on this thread (a tier-up, in a busy test run) is
+        // not the kernels', but an allocation in every call shows in every window.
+        var quietest = long.MaxValue;
+        for (var window = 0; window < 5; window++)
         {
-            Work();
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 10; i++)
+            {
+                Work();
+            }
+
+            quietest = Math.Min(quietest, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, quietest);
     }
 
     [Theory]
