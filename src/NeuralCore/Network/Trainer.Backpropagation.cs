@@ -37,7 +37,7 @@ public sealed partial class Trainer<T>
 
         // BP1, fused with the loss: δᴸ = ∂L/∂Zᴸ, with the 1/m of the mean already included.
         var loss = Losses.EvaluateWithOutputGradient(Options.Loss, outputSpec.Activation, logits, output, y, outputGradient, _compute);
-        correct = countCorrect ? Metrics.CountCorrect(output, y, _path, Options.Loss.TargetsAreClassIds) : 0;
+        correct = countCorrect ? Metrics.CountCorrect(output, y, _path, _classIdTargets) : 0;
         return loss;
     }
 
@@ -161,7 +161,7 @@ public sealed partial class Trainer<T>
             : Forward(x, y, Rows(_delta0!, x.Rows, _network.OutputSize), countCorrect, out correct);
 
     /// <summary>The width of a target row: the output size, or 1 for class ids (<see cref="Loss.TargetColumns"/>).</summary>
-    private int TargetColumns => Options.Loss.TargetColumns(_network.OutputSize);
+    private int TargetColumns => _targetColumns;
 
     /// <summary>A contiguous [rows, columns] view over the start of a buffer (a partial batch is just fewer rows).</summary>
     private static MatrixSpan<T> Rows(Matrix<T> buffer, int rows, int columns) =>

@@ -114,8 +114,7 @@ public sealed partial class Trainer<T>
     /// <summary>Whether the output layer, loss and last backward-data step run as one fused pass (see <see cref="NarrowForward"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool NarrowHead(ReadOnlyMatrixSpan<T> y) =>
-        Options.Loss.Kind == LossKind.BinaryCrossEntropy && Options.Loss.IsFusedWith(_architecture[_architecture.LayerCount - 1].Activation)
-        && _path != KernelPath.Reference && y.IsContiguous;
+        _sigmoidCrossEntropyOutput && _path != KernelPath.Reference && y.IsContiguous;
 
     /// <summary>
     /// Forward pass, loss and δ of the output layer over <paramref name="wide"/> columns (the caller's

@@ -30,6 +30,9 @@ public sealed partial class Trainer<T> : IDisposable
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly NeuralNetwork<T> _network;
+    private readonly int _targetColumns;
+    private readonly bool _classIdTargets;
+    private readonly bool _sigmoidCrossEntropyOutput;
     private readonly NetworkArchitecture _architecture;
     private readonly ComputeOptions _compute;
     private readonly KernelPath _path;
@@ -93,6 +96,11 @@ public sealed partial class Trainer<T> : IDisposable
         _network = network;
         _architecture = network.Architecture;
         Options = options;
+
+        // The loss's facts the steps ask for, looked up once (each is a table lookup in the loss definition).
+        _targetColumns = options.Loss.TargetColumns(network.OutputSize);
+        _classIdTargets = options.Loss.TargetsAreClassIds;
+        _sigmoidCrossEntropyOutput = options.Loss.Kind == LossKind.BinaryCrossEntropy && options.Loss.IsFusedWith(network.Architecture.OutputActivation);
         _compute = options.Compute;
         _path = options.Compute.ResolvePath();
         var optimizer = options.Optimizer;
