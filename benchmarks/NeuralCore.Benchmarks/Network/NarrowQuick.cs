@@ -142,7 +142,7 @@ public static class NarrowQuick
         Report("Fit, per epoch (1000 epochs)", () => trainer.Fit(data.Features.ReadOnlySpan, data.Targets.ReadOnlySpan), 1000, repeats: 5);
         Report("Predict batch 900", () => predictor.Predict(data.Features.ReadOnlySpan, output.Span));
 
-        // Two threads (the narrow step splits batches of Trainer.NarrowSplitColumns or more), against one, by batch size.
+        // Two threads (the narrow step splits batches of NarrowTrainingEngine.NarrowSplitColumns or more), against one, by batch size.
         using (var network2 = new NeuralNetwork<float>(NetworkBenchmarkData.Moons, Initialization.He(1)))
         {
             using var trainer2 = new Trainer<float>(network2, new TrainingOptions(Loss.BinaryCrossEntropy, Optimizer.Sgd(1e-4)) { BatchSize = 900, Epochs = 1000, Shuffle = false, Compute = new ComputeOptions(null, 2) });

@@ -6,37 +6,37 @@ using NeuralCore.Network.Internals;
 
 namespace NeuralCore;
 
-/// <summary>Checkpoints: everything a later <see cref="Fit"/> needs to continue exactly, in one <c>.npz</c> file.</summary>
-/// <remarks>
-/// <para>A checkpoint is a model file (<see cref="ModelFile"/>: <c>architecture</c>, <c>W1</c> … <c>WL</c>,
-/// <c>b1</c> … <c>bL</c>, so <see cref="ModelFile.Load{T}(string, NpyConversion)"/> reads its network) plus:</para>
-/// <code>
-/// trainer           uint8 [bytes]          UTF-8 JSON: element type, steps, epochs completed, the shuffling generator's
-///                                          state, and the options (loss, optimizer, batch size, …)
-/// optimizer_state1  float32/64 [P]         momentum's velocity or Adam's first moment      } in the public parameter order
-/// optimizer_state2  float32/64 [P]         Adam's second moment                            } of GetParameters, P values
-/// permutation       float64 [m]            the shuffled row order, once Fit has shuffled
-/// </code>
-/// <para>Resuming: Fit continues where the previous Fit left off (see its remarks), and a checkpoint holds that
-/// point. So <c>Fit</c> for k epochs, <see cref="SaveCheckpoint(string)"/>, then in a new process</para>
-/// <code>
-/// using var network = ModelFile.Load&lt;float&gt;("run.npz");
-/// using var trainer = new Trainer&lt;float&gt;(network, options with { Epochs = n - k });
-/// trainer.RestoreCheckpoint("run.npz");
-/// trainer.Fit(x, y);
-/// </code>
-/// <para>gives the parameters and per-epoch losses of one Fit for n epochs, byte for byte, given the same data and the
-/// same options (the epoch count aside). A checkpoint saved from the <c>onEpoch</c> callback resumes after that epoch.
-/// The restoring trainer must have the checkpoint's architecture, element type and optimizer (kind and every
-/// hyper-parameter); its other options (loss, batch size, epochs, seed, kernels, early stopping) are its own.
-/// Early stopping's monitoring is per Fit call and is not saved.</para>
-/// </remarks>
+// Checkpoints: everything a later Fit needs to continue exactly, in one .npz file (SaveCheckpoint's remarks).
 public sealed partial class Trainer<T>
 {
     /// <summary>Writes a checkpoint of this trainer and its network to <paramref name="path"/> (replacing it atomically).</summary>
     /// <param name="path">The destination <c>.npz</c> file.</param>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
     /// <exception cref="ObjectDisposedException">The trainer or its network has been disposed.</exception>
+    /// <remarks>
+    /// <para>A checkpoint is a model file (<see cref="ModelFile"/>: <c>architecture</c>, <c>W1</c> … <c>WL</c>,
+    /// <c>b1</c> … <c>bL</c>, so <see cref="ModelFile.Load{T}(string, NpyConversion)"/> reads its network) plus:</para>
+    /// <code>
+    /// trainer           uint8 [bytes]          UTF-8 JSON: element type, steps, epochs completed, the shuffling generator's
+    ///                                          state, and the options (loss, optimizer, batch size, …)
+    /// optimizer_state1  float32/64 [P]         momentum's velocity or Adam's first moment      } in the public parameter order
+    /// optimizer_state2  float32/64 [P]         Adam's second moment                            } of GetParameters, P values
+    /// permutation       float64 [m]            the shuffled row order, once Fit has shuffled
+    /// </code>
+    /// <para>Resuming: Fit continues where the previous Fit left off (see its remarks), and a checkpoint holds that
+    /// point. So <c>Fit</c> for k epochs, <see cref="SaveCheckpoint(string)"/>, then in a new process</para>
+    /// <code>
+    /// using var network = ModelFile.Load&lt;float&gt;("run.npz");
+    /// using var trainer = new Trainer&lt;float&gt;(network, options with { Epochs = n - k });
+    /// trainer.RestoreCheckpoint("run.npz");
+    /// trainer.Fit(x, y);
+    /// </code>
+    /// <para>gives the parameters and per-epoch losses of one Fit for n epochs, byte for byte, given the same data and the
+    /// same options (the epoch count aside). A checkpoint saved from the <c>onEpoch</c> callback resumes after that epoch.
+    /// The restoring trainer must have the checkpoint's architecture, element type and optimizer (kind and every
+    /// hyper-parameter); its other options (loss, batch size, epochs, seed, kernels, early stopping) are its own.
+    /// Early stopping's monitoring is per Fit call and is not saved.</para>
+    /// </remarks>
     public void SaveCheckpoint(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);

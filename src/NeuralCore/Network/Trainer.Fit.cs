@@ -4,7 +4,7 @@ using NeuralCore.Internals.Elementwise;
 
 namespace NeuralCore;
 
-/// <summary>The epoch loop: batching, shuffling, history, validation, progress, cancellation and divergence.</summary>
+// The epoch loop: batching, shuffling, history, validation, progress, cancellation and divergence.
 public sealed partial class Trainer<T>
 {
     /// <summary>
@@ -58,7 +58,7 @@ public sealed partial class Trainer<T>
         var rows = x.Rows;
         var batch = Math.Min(Options.BatchSize, rows);
         var shuffle = Options.Shuffle && batch < rows;
-        EnsureCapacity(batch);
+        _engine.EnsureCapacity(batch);
         if (shuffle && _permutation.Length != rows)
         {
             // A new row count starts from the identity; otherwise the previous Fit's (or a checkpoint's) order continues.
@@ -80,8 +80,8 @@ public sealed partial class Trainer<T>
         var stoppedEarly = false;
         var lastGoodLoss = double.NaN;
 
-        // The narrow engine reads feature-major data: transpose the whole set once here, not once per epoch.
-        var narrowData = _network.IsNarrow ? NarrowData(x) : default;
+        // Once per Fit, not once per epoch (the narrow engine transposes the whole set to its feature-major layout).
+        _engine.PrepareFit(x);
         _fitting = true;
         try
         {
@@ -99,39 +99,7 @@ public sealed partial class Trainer<T>
                 for (var start = 0; start < rows; start += batch)
                 {
                     var count = Math.Min(batch, rows - start);
-                    T loss;
-                    int batchCorrect;
-                    if (_network.IsNarrow)
-                    {
-                        if (shuffle)
-                        {
-                            var by = Rows(_batchY!, count, TargetColumns);
-                            Gather(y, start, by);
-                            loss = NarrowForwardBackward(NarrowGather(narrowData, start, count), by, default, countCorrect: true, out batchCorrect);
-                        }
-                        else if (count == rows)
-                        {
-                            // Full batch: the views themselves (slicing is a checked call, and this runs every epoch).
-                            loss = NarrowForwardBackward(narrowData, y, default, countCorrect: true, out batchCorrect);
-                        }
-                        else
-                        {
-                            loss = NarrowForwardBackward(narrowData.SliceColumns(start, count), y.SliceRows(start, count), default, countCorrect: true, out batchCorrect);
-                        }
-                    }
-                    else if (shuffle)
-                    {
-                        var bx = Rows(_batchX!, count, _network.InputSize);
-                        var by = Rows(_batchY!, count, TargetColumns);
-                        Gather(x, start, bx);
-                        Gather(y, start, by);
-                        loss = ForwardBackward(bx, by, default, countCorrect: true, out batchCorrect);
-                    }
-                    else
-                    {
-                        loss = ForwardBackward(x.SliceRows(start, count), y.SliceRows(start, count), default, countCorrect: true, out batchCorrect);
-                    }
-
+                    var loss = _engine.FitBatch(x, y, shuffle ? _permutation : default, start, count, out var batchCorrect);
                     Update();
                     lossSum += double.CreateTruncating(loss) * count;
                     correct += batchCorrect;
@@ -197,14 +165,6 @@ public sealed partial class Trainer<T>
         {
             var j = _random.NextInt32(i + 1);
             (permutation[i], permutation[j]) = (permutation[j], permutation[i]);
-        }
-    }
-
-    private void Gather(ReadOnlyMatrixSpan<T> source, int start, MatrixSpan<T> destination)
-    {
-        for (var r = 0; r < destination.Rows; r++)
-        {
-            source.GetRowSpan(_permutation[start + r]).CopyTo(destination.GetRowSpan(r));
         }
     }
 

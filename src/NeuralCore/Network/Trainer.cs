@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using NeuralCore.Internals;
 using NeuralCore.Network.Internals;
+using NeuralCore.Network.Internals.Engines;
 
 namespace NeuralCore;
 
@@ -10,19 +11,11 @@ namespace NeuralCore;
 /// update, into buffers allocated once for the largest batch and reused by every step.
 /// </summary>
 /// <remarks>
-/// <para>Buffers, for a capacity of B rows (grown, never shrunk, when a larger batch arrives):</para>
-/// <code>
-/// A_l      [B, out_l] per layer    activations, kept for the backward pass
-/// Z_L      [B, out_L]              the output layer's pre-activation (the fused losses work from the logits)
-/// Z_l      [B, out_l]              a hidden layer's pre-activation, only where f′ needs it (GELU, SiLU, softplus:
-///                                  <see cref="Activation.BackwardNeedsPreActivation"/>); the others' f′ comes from A
-/// δ, δ′    [B, max out_l]          the error of the current and the previous layer, ping-pong
-/// X_b, Y_b [B, in], [B, out_L]     gathered rows of a shuffled mini-batch
-/// ∇        one flat vector         the gradients, in the parameter layout; optimizer state, the epoch snapshot and
-///                                  early stopping's best parameters alike
-/// </code>
-/// <para>A partial last batch uses views of the first rows of the same buffers, so after the first step of the
-/// largest batch size nothing is allocated.</para>
+/// <para>The forward and backward passes run on the network's engine (<see cref="NeuralNetwork{T}.Engine"/>: one fused
+/// GEMM per layer, or the narrow engine's feature-major kernels for small networks), whose batch buffers are sized for
+/// the largest batch seen and reused by every step; a partial last batch uses views of them, so after the first step
+/// of the largest batch size nothing is allocated. The trainer owns one flat vector of gradients in the parameter
+/// layout, and as many again for the optimizer state, the epoch snapshot and early stopping's best parameters.</para>
 /// <para>A trainer is not thread-safe, and predictions on its network must not run while it trains.</para>
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
@@ -30,9 +23,6 @@ public sealed partial class Trainer<T> : IDisposable
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly NeuralNetwork<T> _network;
-    private readonly int _targetColumns;
-    private readonly bool _classIdTargets;
-    private readonly bool _sigmoidCrossEntropyOutput;
     private readonly NetworkArchitecture _architecture;
     private readonly ComputeOptions _compute;
     private readonly KernelPath _path;
@@ -50,15 +40,8 @@ public sealed partial class Trainer<T> : IDisposable
     private readonly T _beta2;
     private readonly T _alpha;
     private readonly T _epsilon;
-    private Matrix<T>[] _activations = [];
-    private Matrix<T>? _outputZ;
-    private Matrix<T>?[] _hiddenZ = [];
-    private Matrix<T>? _delta0;
-    private Matrix<T>? _delta1;
-    private Matrix<T>? _batchX;
-    private Matrix<T>? _batchY;
+    private readonly ITrainingEngine<T> _engine;
     private int[] _permutation = [];
-    private int _capacity;
     private int _step;
     private int _epochsCompleted;
     private bool _fitting;
@@ -97,10 +80,6 @@ public sealed partial class Trainer<T> : IDisposable
         _architecture = network.Architecture;
         Options = options;
 
-        // The loss's facts the steps ask for, looked up once (each is a table lookup in the loss definition).
-        _targetColumns = options.Loss.TargetColumns(network.OutputSize);
-        _classIdTargets = options.Loss.TargetsAreClassIds;
-        _sigmoidCrossEntropyOutput = options.Loss.Kind == LossKind.BinaryCrossEntropy && options.Loss.IsFusedWith(network.Architecture.OutputActivation);
         _compute = options.Compute;
         _path = options.Compute.ResolvePath();
         var optimizer = options.Optimizer;
@@ -133,6 +112,9 @@ public sealed partial class Trainer<T> : IDisposable
         }
 
         _random = new SeededRandom(options.Seed);
+
+        // The one engine this trainer runs (the network's, chosen by NetworkEngines): the passes and their buffers.
+        _engine = NetworkEngines.CreateTraining(network.Engine, network, options.Loss, options.Compute, _gradients);
     }
 
     /// <summary>The network being trained.</summary>
@@ -162,8 +144,8 @@ public sealed partial class Trainer<T> : IDisposable
     public T TrainStep(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y)
     {
         ValidateData(x, y, nameof(x), nameof(y));
-        EnsureCapacity(x.Rows);
-        var loss = ForwardBackward(x, y, default, countCorrect: false, out _);
+        _engine.EnsureCapacity(x.Rows);
+        var loss = _engine.ForwardBackward(x, y, default, countCorrect: false, out _);
         Update();
         return loss;
     }
@@ -190,8 +172,8 @@ public sealed partial class Trainer<T> : IDisposable
             ArgumentValidation.Disjoint(x, inputGradient, nameof(x), nameof(inputGradient));
         }
 
-        EnsureCapacity(x.Rows);
-        return ForwardBackward(x, y, inputGradient, countCorrect: false, out _);
+        _engine.EnsureCapacity(x.Rows);
+        return _engine.ForwardBackward(x, y, inputGradient, countCorrect: false, out _);
     }
 
     /// <summary>Copies layer <paramref name="layer"/>'s weight gradient from the last step, shape [OutputDim, InputDim].</summary>
@@ -239,7 +221,7 @@ public sealed partial class Trainer<T> : IDisposable
     public Evaluation Evaluate(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y)
     {
         ValidateData(x, y, nameof(x), nameof(y));
-        EnsureCapacity(Math.Min(x.Rows, Math.Max(_capacity, Options.BatchSize)));
+        _engine.EnsureCapacity(Math.Min(x.Rows, Math.Max(_engine.Capacity, Options.BatchSize)));
         return EvaluateCore(x, y);
     }
 
@@ -252,9 +234,7 @@ public sealed partial class Trainer<T> : IDisposable
         }
 
         _disposed = true;
-        ReleaseBatchBuffers();
-        _narrowData?.Dispose();
-        _partGradients?.Dispose();
+        _engine.Dispose();
         _gradients.Dispose();
         _snapshot.Dispose();
         _best?.Dispose();
@@ -301,70 +281,9 @@ public sealed partial class Trainer<T> : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private Span<T> BiasGradient(int layer) => _network.Layout.Bias(_gradients.DangerousGetStorage(), layer);
 
-    private void EnsureCapacity(int rows)
-    {
-        if (rows <= _capacity)
-        {
-            return;
-        }
-
-        ReleaseBatchBuffers();
-        if (_network.IsNarrow)
-        {
-            AllocateNarrowBuffers(rows);
-            _capacity = rows;
-            return;
-        }
-
-        var count = _architecture.LayerCount;
-        var widest = 1;
-        _activations = new Matrix<T>[count];
-        for (var l = 0; l < count; l++)
-        {
-            _activations[l] = Buffer(rows, _architecture[l].OutputDim);
-            widest = Math.Max(widest, _architecture[l].OutputDim);
-        }
-
-        _outputZ = Buffer(rows, _network.OutputSize);
-        _hiddenZ = new Matrix<T>?[count];
-        for (var l = 0; l < count - 1; l++)
-        {
-            // Only where f′ reads Z (no lambda here: its closure would be allocated on every call, before the early return).
-            _hiddenZ[l] = _architecture[l].Activation.BackwardNeedsPreActivation ? Buffer(rows, _architecture[l].OutputDim) : null;
-        }
-
-        _delta0 = Buffer(rows, widest);
-        _delta1 = Buffer(rows, widest);
-        _batchX = Buffer(rows, _network.InputSize);
-        _batchY = Buffer(rows, TargetColumns);
-        _capacity = rows;
-    }
-
-    private static Matrix<T> Buffer(int rows, int width) => new(rows, width, RowStride.For(width));
-
     /// <summary>Whether layer <paramref name="layer"/> has a hidden Z buffer (tests: only the layers whose f′ reads Z keep one).</summary>
-    internal bool StoresHiddenZ(int layer) => (_network.IsNarrow ? _narrow?.HiddenZ : _hiddenZ) is { } buffers && layer < buffers.Length && buffers[layer] is not null;
+    internal bool StoresHiddenZ(int layer) => _engine.StoresHiddenZ(layer);
 
-    private void ReleaseBatchBuffers()
-    {
-        foreach (var matrix in _activations)
-        {
-            matrix.Dispose();
-        }
-
-        _activations = [];
-        foreach (var matrix in _hiddenZ)
-        {
-            matrix?.Dispose();
-        }
-
-        _hiddenZ = [];
-        _outputZ?.Dispose();
-        _delta0?.Dispose();
-        _delta1?.Dispose();
-        _batchX?.Dispose();
-        _batchY?.Dispose();
-        ReleaseNarrowBuffers();
-        _capacity = 0;
-    }
+    /// <summary>Whether a step has been split across two threads (tests: the split is otherwise invisible).</summary>
+    internal bool HasSplitSteps => _engine.HasSplitSteps;
 }

@@ -4,7 +4,7 @@ public sealed class DeterminismAndThreadingTests
 {
     private static byte[] TrainOnce(int threads, OptimizerKind kind)
     {
-        // 900 = 2·400 + 100: two batches of at least Trainer.NarrowSplitColumns samples, which two threads split
+        // 900 = 2·400 + 100: two batches of at least NarrowTrainingEngine.NarrowSplitColumns samples, which two threads split
         // between them, and a partial last batch every epoch, which they do not.
         using var data = Datasets.MakeMoons<float>(900, 0.2, seed: 9);
         var architecture = NetworkArchitecture.FromSizes([2, 16, 8, 1], [Activation.Relu, Activation.Tanh, Activation.Sigmoid]);

@@ -1,7 +1,8 @@
+using NeuralCore.Network.Internals.Engines;
 namespace NeuralCore.Tests.Network;
 
 /// <summary>
-/// A narrow-engine step split across two threads (batches of at least <c>Trainer.NarrowSplitColumns</c> samples with
+/// A narrow-engine step split across two threads (batches of at least <c>NarrowTrainingEngine.NarrowSplitColumns</c> samples with
 /// <see cref="ComputeOptions.MaxThreads"/> ≥ 2) against the same step on one thread.
 /// </summary>
 [Trait("Category", "Kernels")]
@@ -79,14 +80,14 @@ public sealed class NarrowTwoThreadTests
         var second = Train(2);
         var single = Train(1);
         float[] onCaller;
-        Trainer<float>.RunHalvesOnCaller = true;
+        NarrowTrainingEngine<float>.RunHalvesOnCaller = true;
         try
         {
             onCaller = Train(2);
         }
         finally
         {
-            Trainer<float>.RunHalvesOnCaller = false;
+            NarrowTrainingEngine<float>.RunHalvesOnCaller = false;
         }
 
         // The same bytes every time, and whichever thread runs the second half (a one-CPU machine, a busy pool).

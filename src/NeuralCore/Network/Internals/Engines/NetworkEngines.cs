@@ -44,6 +44,18 @@ internal static class NetworkEngines
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, $"Not an engine; expected one of: {ValidNames}."),
     };
 
+    /// <summary>
+    /// The training engine of <paramref name="kind"/> for a trainer of <paramref name="network"/> with
+    /// <paramref name="loss"/>; it writes the gradients into <paramref name="gradients"/> (the parameter layout).
+    /// </summary>
+    public static ITrainingEngine<T> CreateTraining<T>(EngineKind kind, NeuralNetwork<T> network, Loss loss, ComputeOptions compute, Matrix<T> gradients)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> => kind switch
+    {
+        EngineKind.Dense => new DenseTrainingEngine<T>(network, loss, compute, gradients),
+        EngineKind.Narrow => new NarrowTrainingEngine<T>(network, loss, compute, gradients),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, $"Not an engine; expected one of: {ValidNames}."),
+    };
+
     /// <summary>Parses a <c>NEURALCORE_ENGINE</c> value: null or empty or <c>auto</c> for no forcing.</summary>
     /// <exception cref="ArgumentException">The value is not one of <see cref="ValidNames"/>.</exception>
     internal static EngineKind? Parse(string? value) => value?.Trim().ToLowerInvariant() switch

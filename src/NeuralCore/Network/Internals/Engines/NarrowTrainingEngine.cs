@@ -1,13 +1,14 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using NeuralCore.Network.Internals;
 using NeuralCore.Network.Internals.Narrow;
+using static NeuralCore.Network.Internals.Engines.TrainingBatch;
 
-namespace NeuralCore;
+namespace NeuralCore.Network.Internals.Engines;
 
 /// <summary>
-/// The narrow engine: the same equations on feature-major buffers ([features, batch], batch contiguous), one fused
-/// kernel per layer and pass (<see cref="NarrowKernels"/>), for networks whose layers are all narrow.
+/// The narrow engine's training: the same equations on feature-major buffers ([features, batch], batch contiguous),
+/// one fused kernel per layer and pass (<see cref="NarrowKernels"/>), for networks whose layers are all narrow.
 /// </summary>
 /// <remarks>
 /// <code>
@@ -15,33 +16,121 @@ namespace NeuralCore;
 /// A_l      [out_l, S]          activations;  Z_L [1, S] the output logits      } a NarrowWorkspace: a two-thread
 /// Z_l      [out_l, S]          only for hidden layers whose f′ reads Z         }
 /// δ, δ′    [max width, S]      errors, ping-pong                               } step gives its second half its own
+/// Y_b      [B, 1]              gathered targets of a shuffled mini-batch
 /// </code>
 /// S is the capacity rounded up to 16, so every feature row starts 64-byte aligned. The output row [1, m] is also a
 /// row-major column [m, 1], so the public fused losses run on it unchanged.
 /// </remarks>
-public sealed partial class Trainer<T>
+internal sealed partial class NarrowTrainingEngine<T> : ITrainingEngine<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
+    private readonly NeuralNetwork<T> _network;
+    private readonly NetworkArchitecture _architecture;
+    private readonly Loss _loss;
+    private readonly ComputeOptions _compute;
+    private readonly KernelPath _path;
+    private readonly Matrix<T> _gradients;
+    private readonly bool _sigmoidCrossEntropyOutput;
     private Matrix<T>? _narrowInput;
     private NarrowWorkspace? _narrow;
     private Matrix<T>? _narrowData;
+    private Matrix<T>? _batchY;
     private int _narrowStride;
     private int _narrowDataStride;
+    private int _dataFeatures;
+    private int _dataRows;
 
-    private void AllocateNarrowBuffers(int rows)
+    public NarrowTrainingEngine(NeuralNetwork<T> network, Loss loss, ComputeOptions compute, Matrix<T> gradients)
     {
+        _network = network;
+        _architecture = network.Architecture;
+        _loss = loss;
+        _compute = compute;
+        _path = compute.ResolvePath();
+        _gradients = gradients;
+        _sigmoidCrossEntropyOutput = loss.Kind == LossKind.BinaryCrossEntropy && loss.IsFusedWith(network.Architecture.OutputActivation);
+    }
+
+    public int Capacity { get; private set; }
+
+    public bool HasSplitSteps => _partGradients is not null;
+
+    public void EnsureCapacity(int rows)
+    {
+        if (rows <= Capacity)
+        {
+            return;
+        }
+
+        ReleaseBatchBuffers();
         _narrowStride = NarrowEngine.Stride(rows);
         _narrow = new NarrowWorkspace(_architecture, _narrowStride);
         _narrowInput = new Matrix<T>(_network.InputSize, _narrowStride);
         _batchY = new Matrix<T>(rows, 1);
+        Capacity = rows;
     }
 
-    private void ReleaseNarrowBuffers()
+    /// <summary>Transposes a whole training set once per Fit (the buffer is kept for the next call).</summary>
+    public void PrepareFit(ReadOnlyMatrixSpan<T> x)
+    {
+        var stride = NarrowEngine.Stride(x.Rows);
+        if (_narrowData is null || _narrowDataStride < stride)
+        {
+            _narrowData?.Dispose();
+            _narrowData = new Matrix<T>(x.Columns, stride);
+            _narrowDataStride = stride;
+        }
+
+        _dataFeatures = x.Columns;
+        _dataRows = x.Rows;
+        NarrowEngine.ToFeatureMajor(x, NarrowEngine.View(_narrowData, x.Columns, x.Rows, _narrowDataStride), _path);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public T FitBatch(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y, ReadOnlySpan<int> order, int start, int count, out int correct)
+    {
+        var data = NarrowEngine.View(_narrowData!, _dataFeatures, _dataRows, _narrowDataStride);
+        if (!order.IsEmpty)
+        {
+            var by = Rows(_batchY!, count, y.Columns);
+            Gather(y, order.Slice(start, count), by);
+            return NarrowForwardBackward(NarrowGather(data, order.Slice(start, count)), by, default, countCorrect: true, out correct);
+        }
+
+        // Full batch: the views themselves (slicing is a checked call, and this runs every epoch).
+        return count == _dataRows
+            ? NarrowForwardBackward(data, y, default, countCorrect: true, out correct)
+            : NarrowForwardBackward(data.SliceColumns(start, count), y.SliceRows(start, count), default, countCorrect: true, out correct);
+    }
+
+    public T ForwardBackward(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y, MatrixSpan<T> inputGradient, bool countCorrect, out int correct) =>
+        NarrowForwardBackward(NarrowInput(x), y, inputGradient, countCorrect, out correct);
+
+    /// <summary>The forward pass and loss of a batch (evaluation): <see cref="NarrowForward"/> with this batch's width and head.</summary>
+    public T ForwardOnly(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y, bool countCorrect, out int correct)
+    {
+        var featureMajor = NarrowInput(x);
+        return NarrowForward(featureMajor, y, Padded(featureMajor), NarrowHead(y), countCorrect, out correct);
+    }
+
+    public bool StoresHiddenZ(int layer) => _narrow?.HiddenZ is { } buffers && layer < buffers.Length && buffers[layer] is not null;
+
+    public void Dispose()
+    {
+        ReleaseBatchBuffers();
+        _narrowData?.Dispose();
+        _partGradients?.Dispose();
+    }
+
+    private void ReleaseBatchBuffers()
     {
         _narrow?.Dispose();
         _narrow = null;
         _narrowSecondHalf?.Dispose();
         _narrowSecondHalf = null;
         _narrowInput?.Dispose();
+        _batchY?.Dispose();
+        Capacity = 0;
     }
 
     /// <summary>Transposes a row-major batch into the feature-major input buffer.</summary>
@@ -52,33 +141,17 @@ public sealed partial class Trainer<T>
         return featureMajor;
     }
 
-    /// <summary>Transposes a whole training set once per <see cref="Fit"/> (the buffer is kept for the next call).</summary>
-    private ReadOnlyMatrixSpan<T> NarrowData(ReadOnlyMatrixSpan<T> x)
+    /// <summary>Gathers the columns <paramref name="order"/> of the transposed data set into the input buffer.</summary>
+    private ReadOnlyMatrixSpan<T> NarrowGather(ReadOnlyMatrixSpan<T> data, ReadOnlySpan<int> order)
     {
-        var stride = NarrowEngine.Stride(x.Rows);
-        if (_narrowData is null || _narrowDataStride < stride)
-        {
-            _narrowData?.Dispose();
-            _narrowData = new Matrix<T>(x.Columns, stride);
-            _narrowDataStride = stride;
-        }
-
-        var featureMajor = NarrowEngine.View(_narrowData, x.Columns, x.Rows, _narrowDataStride);
-        NarrowEngine.ToFeatureMajor(x, featureMajor, _path);
-        return featureMajor;
-    }
-
-    /// <summary>Gathers the columns <c>_permutation[start..]</c> of the transposed data set into the input buffer.</summary>
-    private ReadOnlyMatrixSpan<T> NarrowGather(ReadOnlyMatrixSpan<T> data, int start, int count)
-    {
-        var featureMajor = NarrowEngine.View(_narrowInput!, data.Rows, count, _narrowStride);
+        var featureMajor = NarrowEngine.View(_narrowInput!, data.Rows, order.Length, _narrowStride);
         for (var f = 0; f < data.Rows; f++)
         {
             var source = data.GetRowSpan(f);
             var destination = featureMajor.GetRowSpan(f);
-            for (var r = 0; r < count; r++)
+            for (var r = 0; r < order.Length; r++)
             {
-                destination[r] = source[_permutation[start + r]];
+                destination[r] = source[order[r]];
             }
         }
 
@@ -146,7 +219,7 @@ public sealed partial class Trainer<T>
         var activation = _architecture[last].Activation;
         ReadOnlyMatrixSpan<T> output = NarrowEngine.Column(work.Activations[last], columns);
         var logits = activation == Activation.Linear ? output : NarrowEngine.Column(work.Z, columns);
-        var loss = Losses.EvaluateWithOutputGradient(Options.Loss, activation, logits, output, y, NarrowEngine.Column(work.Delta0, columns), _compute);
+        var loss = Losses.EvaluateWithOutputGradient(_loss, activation, logits, output, y, NarrowEngine.Column(work.Delta0, columns), _compute);
         correct = countCorrect ? Metrics.CountCorrect(output, y, _path) : 0;
         return loss;
     }
@@ -196,10 +269,6 @@ public sealed partial class Trainer<T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private MatrixSpan<T> HiddenZ(NarrowWorkspace work, int layer, int columns) =>
         work.HiddenZ[layer] is { } z ? NarrowEngine.View(z, _architecture[layer].OutputDim, columns, _narrowStride) : default;
-
-    /// <summary>The forward pass and loss of a batch (evaluation): <see cref="NarrowForward"/> with this batch's width and head.</summary>
-    private T NarrowForwardOnly(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y, bool countCorrect, out int correct) =>
-        NarrowForward(x, y, Padded(x), NarrowHead(y), countCorrect, out correct);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private T NarrowForwardBackward(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y, MatrixSpan<T> inputGradient, bool countCorrect, out int correct)

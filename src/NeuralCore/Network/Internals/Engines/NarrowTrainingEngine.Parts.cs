@@ -3,57 +3,46 @@ using System.Runtime.InteropServices;
 using NeuralCore.Internals.Threading;
 using NeuralCore.Network.Internals.Narrow;
 
-namespace NeuralCore;
+namespace NeuralCore.Network.Internals.Engines;
 
-/// <summary>
-/// A narrow-engine step on two threads (<see cref="ComputeOptions.MaxThreads"/> ≥ 2): the batch's samples split in
-/// two fixed halves, each taken through the forward pass, the fused head and the backward pass by one thread.
-/// </summary>
-/// <remarks>
-/// <para>
-/// Every activation, δ and output is computed per sample, so both halves write exactly what one thread would. Only
-/// the sums over samples change: each half sums its own dW/db (the first into the gradient vector, the second into
-/// a second one) and its own loss, and the halves are added after both finish. The split point depends only on the
-/// batch size, so a two-thread training is deterministic (same seed, same bytes), though its sums are rounded in a
-/// different order than a one-thread training's. When the worker pool is busy (another thread is using it) or the
-/// machine has one CPU, the calling thread runs both halves itself, with the same result.
-/// </para>
-/// <para>
-/// Only the fused sigmoid + binary cross-entropy head splits (the seed nets): its δ = (a − y)/m takes the whole
-/// batch's m, where the public losses take the m of the view they are given.
-/// </para>
-/// </remarks>
-public sealed partial class Trainer<T>
+// A narrow-engine step on two threads (ComputeOptions.MaxThreads ≥ 2): the batch's samples split in
+// two fixed halves, each taken through the forward pass, the fused head and the backward pass by one thread.
+// Every activation, δ and output is computed per sample, so both halves write exactly what one thread would. Only
+// the sums over samples change: each half sums its own dW/db (the first into the gradient vector, the second into
+// a second one) and its own loss, and the halves are added after both finish. The split point depends only on the
+// batch size, so a two-thread training is deterministic (same seed, same bytes), though its sums are rounded in a
+// different order than a one-thread training's. When the worker pool is busy (another thread is using it) or the
+// machine has one CPU, the calling thread runs both halves itself, with the same result.
+// Only the fused sigmoid + binary cross-entropy head splits (the seed nets): its δ = (a − y)/m takes the whole
+// batch's m, where the public losses take the m of the view they are given.
+internal sealed partial class NarrowTrainingEngine<T>
 {
     /// <summary>
     /// The smallest batch a narrow step splits across two threads. A half must cover the hand-off to the worker
-    /// and back and the per-layer set-up each half repeats (≈ 0.6 µs). Moons-net steps, one → two threads
-    /// (<c>--quick-narrow</c>): 256 samples 1.69 → 1.83 µs, 384 2.28 → 2.10, 512 2.90 → 2.36, 900 4.93 → 3.41.
+    /// and back and the per-layer set-up each half repeats (≈ 0.6 µs): two threads win from 384 samples on
+    /// (<c>--quick-narrow</c>, benchmarks/results/AMD-EPYC-Zen5-network.md).
     /// </summary>
-    internal const int NarrowSplitColumns = 384;
+    public const int NarrowSplitColumns = 384;
 
     // The second half's buffers: the workspace depends on the stride, so it is released with the batch buffers
-    // (ReleaseNarrowBuffers); the gradient vector depends only on the parameter layout and lives as long as the trainer.
+    // (ReleaseBatchBuffers); the gradient vector depends only on the parameter layout and lives as long as the engine.
     private NarrowWorkspace? _narrowSecondHalf;
     private Matrix<T>? _partGradients;
-
-    /// <summary>Whether a step has been split across two threads (for tests: the split is otherwise invisible).</summary>
-    internal bool HasSplitSteps => _partGradients is not null;
 
     /// <summary>
     /// Tests: run both halves on the calling thread, as a one-CPU machine or a busy worker pool does (the bytes must
     /// not change). It only moves work between threads, so a test setting it cannot change another test's results.
     /// </summary>
-    internal static bool RunHalvesOnCaller { get; set; }
+    public static bool RunHalvesOnCaller { get; set; }
 
     /// <summary>
-    /// The loss and gradients of one batch on two threads (see the type remarks); returns the mean loss and
+    /// The loss and gradients of one batch on two threads (see the comment at the top of this file); returns the mean loss and
     /// the correct count in <paramref name="correct"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe T NarrowForwardBackwardInParts(ReadOnlyMatrixSpan<T> x, ReadOnlySpan<T> y, int wide, out int correct)
     {
-        // One-off, on the first two-thread step (a trainer that never splits does not pay for them). The second half
+        // One-off, on the first two-thread step (an engine that never splits does not pay for them). The second half
         // writes buffers of its own rather than the other columns of the same rows, so no cache line (nor its
         // prefetched neighbours) is written by both cores.
         _partGradients ??= new Matrix<T>(1, _network.Layout.Length);
@@ -63,12 +52,12 @@ public sealed partial class Trainer<T>
 
         // The first half ends on a whole 16-sample vector, so neither half runs a tail before the other's columns.
         var split = (columns + 31) / 32 * 16;
-        // The worker reaches this trainer through a handle (the job must be unmanaged, see WorkerPool); a handle
+        // The worker reaches this engine through a handle (the job must be unmanaged, see WorkerPool); a handle
         // costs tens of nanoseconds and lives only as long as the step.
         var self = GCHandle.Alloc(this);
         var job = new NarrowJob
         {
-            Trainer = GCHandle.ToIntPtr(self),
+            Engine = GCHandle.ToIntPtr(self),
             Features = x.Rows,
             Stride = x.Stride,
             Columns = columns,
@@ -76,7 +65,7 @@ public sealed partial class Trainer<T>
             Wide = wide,
         };
 
-        // x views the trainer's own buffers (pinned pool arrays); y may be the caller's memory, so it is pinned for
+        // x views the engine's own buffers (pinned pool arrays); y may be the caller's memory, so it is pinned for
         // the worker. The job is on this stack, and this thread waits for both parts.
         try
         {
@@ -117,16 +106,16 @@ public sealed partial class Trainer<T>
     private static unsafe void NarrowPart(nint context, int part, int parts)
     {
         ref var job = ref Unsafe.AsRef<NarrowJob>((void*)context);
-        var trainer = Unsafe.As<Trainer<T>>(GCHandle.FromIntPtr(job.Trainer).Target)!;
+        var engine = Unsafe.As<NarrowTrainingEngine<T>>(GCHandle.FromIntPtr(job.Engine).Target)!;
         var x = new ReadOnlyMatrixSpan<T>(ref Unsafe.AsRef<T>(job.X), job.Features, job.Columns, job.Stride);
         var y = new ReadOnlySpan<T>(job.Y, job.Columns);
         if (part == 0)
         {
-            (job.Loss0, job.Correct0) = trainer.NarrowHalf(x, y, 0, job.Split, job.Split, trainer._narrow!, trainer._gradients.DangerousGetStorage(), default);
+            (job.Loss0, job.Correct0) = engine.NarrowHalf(x, y, 0, job.Split, job.Split, engine._narrow!, engine._gradients.DangerousGetStorage(), default);
         }
         else
         {
-            (job.Loss1, job.Correct1) = trainer.NarrowHalf(x, y, job.Split, job.Columns, job.Wide, trainer._narrowSecondHalf!, trainer._partGradients!.DangerousGetStorage(), default);
+            (job.Loss1, job.Correct1) = engine.NarrowHalf(x, y, job.Split, job.Columns, job.Wide, engine._narrowSecondHalf!, engine._partGradients!.DangerousGetStorage(), default);
         }
     }
 
@@ -154,7 +143,7 @@ public sealed partial class Trainer<T>
     /// <summary>One two-thread step's arguments and results, on the calling thread's stack.</summary>
     private unsafe struct NarrowJob
     {
-        public nint Trainer;
+        public nint Engine;
         public T* X;
         public int Features;
         public int Stride;
