@@ -39,6 +39,9 @@ public static class ModelFile
     /// <summary>The <c>.safetensors</c> <c>__metadata__</c> key holding the architecture JSON (<see cref="NetworkArchitecture.ToJson"/>).</summary>
     public const string ArchitectureMetadataKey = "neuralcore.architecture";
 
+    /// <summary>The model file extensions <see cref="GetFormat(string)"/> knows, as listed in messages: <c>.npz, .safetensors</c>.</summary>
+    public static string SupportedExtensions => ModelFormats.SupportedExtensions;
+
     /// <summary>The format <paramref name="path"/>'s extension names (case-insensitive): <c>.npz</c> or <c>.safetensors</c>.</summary>
     /// <param name="path">A model file path.</param>
     /// <returns>The format.</returns>
