@@ -46,18 +46,18 @@ internal static class SafeTensorsCodec
         Span<byte> prefix = stackalloc byte[8];
         stream.ReadExactly(prefix);
         var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
+        if (headerLength > (ulong)(length - 8))
+        {
+            throw new SafeTensorsFormatException(source, string.Create(
+                CultureInfo.InvariantCulture,
+                $"header length {headerLength} bytes, but only {length - 8} bytes follow the 8-byte length field."));
+        }
+
         if (headerLength > (ulong)SafeTensors.MaxHeaderLength)
         {
             throw new SafeTensorsFormatException(source, string.Create(
                 CultureInfo.InvariantCulture,
                 $"header length {headerLength} bytes exceeds the limit of {SafeTensors.MaxHeaderLength} bytes (the file has {length} bytes)."));
-        }
-
-        if ((long)headerLength > length - 8)
-        {
-            throw new SafeTensorsFormatException(source, string.Create(
-                CultureInfo.InvariantCulture,
-                $"header length {headerLength} bytes, but only {length - 8} bytes follow the 8-byte length field."));
         }
 
         if (headerLength < 2)
