@@ -231,7 +231,7 @@ public sealed class CommandTests : IDisposable
     [InlineData("--epochs", "-1", "--epochs must be ≥ 0; got -1.")]
     [InlineData("--loss", "ce", "softmax")]
     [InlineData("--optimizer", "nadam", "--optimizer must be one of sgd, momentum, adam, rmsprop, adamw; got 'nadam'.")]
-    [InlineData("--out", "model.bin", "--out must name a .npz model file")]
+    [InlineData("--out", "model.bin", "--out model.bin: extension '.bin' is not a model format; expected one of .npz, .safetensors.")]
     [InlineData("--threads", "0", "--threads must be ≥ 1; got 0.")]
     public async Task Train_BadArguments_Exit2WithTheArgumentNamed(string option, string value, string expected)
     {
