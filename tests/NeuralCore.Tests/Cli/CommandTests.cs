@@ -293,9 +293,10 @@ public sealed class CommandTests : IDisposable
         Assert.Equal(2, code);
         Assert.Contains("--out", error, StringComparison.Ordinal);
 
+        // Not a model extension: a usage error from the one format dispatch, before any file is read.
         (code, _, error) = await Run("predict", "--model", PathOf("X.npy"), "--x", PathOf("X.npy"), "--out", PathOf("p.csv"));
-        Assert.Equal(1, code);
-        Assert.Contains("X.npy", error, StringComparison.Ordinal);
+        Assert.Equal(2, code);
+        Assert.Contains($"--model {PathOf("X.npy")}: extension '.npy' is not a model format; expected one of .npz, .safetensors.", error, StringComparison.Ordinal);
         Assert.False(File.Exists(PathOf("p.csv")));
     }
 

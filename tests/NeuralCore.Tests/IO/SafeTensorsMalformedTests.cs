@@ -127,6 +127,15 @@ public sealed class SafeTensorsMalformedTests
         Assert.Contains("not valid JSON", ReadFails(Raw([.. "{}"u8, 0, 0, 0, 0, 0, 0])), StringComparison.Ordinal);
 
     [Fact]
+    public void HugeNames_AreShortenedInMessages()
+    {
+        var name = new string('n', 1_000_000);
+        var message = ReadFails(Raw("{\"" + name + "\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},\"" + name + "\":{}}", 4));
+        Assert.Contains("the header names this tensor more than once", message, StringComparison.Ordinal);
+        Assert.True(message.Length < 400, $"{message.Length} characters");
+    }
+
+    [Fact]
     public void InvalidUtf8InAName_IsRefused() =>
         ReadFails(Raw([.. "{\""u8, 0xC3, 0x28, .. "\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]}}"u8]));
 

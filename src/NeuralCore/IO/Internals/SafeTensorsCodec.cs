@@ -195,10 +195,10 @@ internal static class SafeTensorsCodec
 
                 if (!names.Add(name))
                 {
-                    throw new SafeTensorsFormatException($"{source}/{name}", "the header names this tensor more than once.");
+                    throw new SafeTensorsFormatException($"{source}/{Shorten(name)}", "the header names this tensor more than once.");
                 }
 
-                entries.Add(ReadEntry(ref reader, name, $"{source}/{name}"));
+                entries.Add(ReadEntry(ref reader, name, $"{source}/{Shorten(name)}"));
             }
 
             // Only whitespace (the padding) may follow the object; the reader refuses anything else here.
@@ -242,13 +242,13 @@ internal static class SafeTensorsCodec
             var key = GetString(ref reader, source);
             if (!keys.Add(key))
             {
-                throw new SafeTensorsFormatException(where, $"key '{key}' appears more than once.");
+                throw new SafeTensorsFormatException(where, $"key '{Shorten(key)}' appears more than once.");
             }
 
             Read(ref reader, source);
             if (reader.TokenType != JsonTokenType.String)
             {
-                throw new SafeTensorsFormatException(where, $"the value of '{key}' must be a string; got {reader.TokenType}.");
+                throw new SafeTensorsFormatException(where, $"the value of '{Shorten(key)}' must be a string; got {reader.TokenType}.");
             }
 
             result.Add(new(key, GetString(ref reader, source)));
@@ -280,11 +280,11 @@ internal static class SafeTensorsCodec
                 DTypeKey => dtype is not null,
                 ShapeKey => shape is not null,
                 OffsetsKey => offsets is not null,
-                _ => throw new SafeTensorsFormatException(where, $"unexpected key '{key}'; expected \"{DTypeKey}\", \"{ShapeKey}\" and \"{OffsetsKey}\"."),
+                _ => throw new SafeTensorsFormatException(where, $"unexpected key '{Shorten(key)}'; expected \"{DTypeKey}\", \"{ShapeKey}\" and \"{OffsetsKey}\"."),
             };
             if (duplicate)
             {
-                throw new SafeTensorsFormatException(where, $"key '{key}' appears more than once.");
+                throw new SafeTensorsFormatException(where, $"key '{Shorten(key)}' appears more than once.");
             }
 
             Read(ref reader, where);
@@ -371,7 +371,7 @@ internal static class SafeTensorsCodec
         Entry? previous = null;
         foreach (var entry in entries)
         {
-            var where = $"{source}/{entry.Name}";
+            var where = $"{source}/{Shorten(entry.Name)}";
             var range = string.Create(CultureInfo.InvariantCulture, $"data_offsets [{entry.Begin}, {entry.End}]");
             if (entry.End < entry.Begin)
             {
@@ -387,12 +387,12 @@ internal static class SafeTensorsCodec
             {
                 throw new SafeTensorsFormatException(where, string.Create(
                     CultureInfo.InvariantCulture,
-                    $"{range} overlap tensor '{previous!.Name}' at [{previous.Begin}, {previous.End}]."));
+                    $"{range} overlap tensor '{Shorten(previous!.Name)}' at [{previous.Begin}, {previous.End}]."));
             }
 
             if (entry.Begin > expected)
             {
-                var after = previous is null ? "the start of the data section" : $"tensor '{previous.Name}' (which ends at {previous.End})";
+                var after = previous is null ? "the start of the data section" : $"tensor '{Shorten(previous.Name)}' (which ends at {previous.End})";
                 throw new SafeTensorsFormatException(where, string.Create(
                     CultureInfo.InvariantCulture,
                     $"{range} leave a hole of {entry.Begin - expected} bytes after {after}; tensors must cover the data section without gaps."));
@@ -446,8 +446,8 @@ internal static class SafeTensorsCodec
         }
     }
 
-    // A hostile header can hold a 100 MB string; messages quote at most a little of it.
-    private static string Shorten(string text) => text.Length <= 40 ? text : string.Concat(text.AsSpan(0, 40), "…");
+    // A hostile header can hold a 100 MB string; messages quote at most a little of it (real tensor names are shorter).
+    private static string Shorten(string text) => text.Length <= 200 ? text : string.Concat(text.AsSpan(0, 200), "…");
 
     private sealed record Entry(string Name, SafeTensorsDType DType, long[] Shape, long Begin, long End);
 }
