@@ -115,6 +115,37 @@ internal static class CliOptions
         return needs.Count == 0 ? info.Name : $"{info.Name} ({string.Join("; ", needs)})";
     }
 
+    /// <summary><c>--arch</c> for commands that read a model: the architecture of a state_dict that does not record one.</summary>
+    public static Option<string?> ModelArchitecture() =>
+        OptionalPath("--arch", $"Architecture JSON for a .safetensors state_dict without '{ModelFile.ArchitectureMetadataKey}' metadata (when the file has it, the two must agree).");
+
+    /// <summary>The model format <paramref name="path"/> names by its extension; an unknown one is a usage error naming <paramref name="option"/>.</summary>
+    public static ModelFormat ModelFormatOf(string option, string path)
+    {
+        try
+        {
+            return ModelFile.GetFormat(path);
+        }
+        catch (ArgumentException)
+        {
+            var extension = Path.GetExtension(path);
+            throw new CliException(
+                $"{option} {path}: {(extension.Length == 0 ? "no extension" : $"extension '{extension}'")} is not a model format; expected one of {ModelFile.SupportedExtensions}.",
+                CliApplication.BadArguments);
+        }
+    }
+
+    /// <summary>Loads a model given to <paramref name="option"/> (any format, by extension), with the <c>--arch</c> file when given.</summary>
+    public static NeuralNetwork<T> LoadModel<T>(string option, string path, string? architecturePath)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        _ = ModelFormatOf(option, path);
+        var architecture = architecturePath is null ? null : ReadArchitecture(architecturePath);
+
+        // The CLI's --dtype is the explicit request: the file's float32/float64/float16/bfloat16 tensors convert to it.
+        return ModelFile.Load<T>(path, architecture, NpyConversion.AllowPrecisionChange);
+    }
+
     /// <summary>Reads an architecture JSON file; a bad file is a user error naming it.</summary>
     public static NetworkArchitecture ReadArchitecture(string path)
     {

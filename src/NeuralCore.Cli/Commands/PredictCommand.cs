@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Numerics;
-using NeuralCore.IO;
 
 namespace NeuralCore.Cli.Commands;
 
@@ -9,12 +8,13 @@ internal static class PredictCommand
 {
     public static Command Create(CliContext context)
     {
-        var model = CliOptions.RequiredPath("--model", "The model file (.npz) written by train, demo or a NumPy/PyTorch implementation with the same layout.");
+        var model = CliOptions.RequiredPath("--model", "The model file: .npz (written by train, demo or a NumPy implementation with the same layout) or .safetensors (a PyTorch nn.Sequential state_dict).");
+        var arch = CliOptions.ModelArchitecture();
         var x = CliOptions.RequiredPath("--x", "Features X (.npy or .csv), one row per sample (see --column-major).");
         var output = CliOptions.RequiredPath("--out", "Where to write the predictions (.npy or .csv), one row per sample.");
         var dtype = CliOptions.DType();
         var columnMajor = CliOptions.ColumnMajor();
-        var command = new Command("predict", "Predict with a model file.") { model, x, output, dtype, columnMajor };
+        var command = new Command("predict", "Predict with a model file.") { model, arch, x, output, dtype, columnMajor };
         command.SetAction(parse =>
         {
             var outPath = parse.GetValue(output)!;
@@ -23,16 +23,17 @@ internal static class PredictCommand
                 throw new CliException($"--out must name a .npy or .csv file; got '{outPath}'.", CliApplication.BadArguments);
             }
 
-            var args = (parse.GetValue(model)!, parse.GetValue(x)!, outPath, parse.GetValue(columnMajor));
+            var args = (parse.GetValue(model)!, parse.GetValue(arch), parse.GetValue(x)!, outPath, parse.GetValue(columnMajor));
+            _ = CliOptions.ModelFormatOf("--model", args.Item1);
             return parse.GetValue(dtype) == "float64" ? Run<double>(context, args) : Run<float>(context, args);
         });
         return command;
     }
 
-    private static int Run<T>(CliContext context, (string Model, string X, string Out, bool ColumnMajor) args)
+    private static int Run<T>(CliContext context, (string Model, string? Arch, string X, string Out, bool ColumnMajor) args)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        using var network = ModelFile.Load<T>(args.Model, NpyConversion.AllowPrecisionChange);
+        using var network = CliOptions.LoadModel<T>("--model", args.Model, args.Arch);
         using var x = CliOptions.ReadMatrix<T>(args.X, args.ColumnMajor);
         if (x.Columns != network.InputSize)
         {

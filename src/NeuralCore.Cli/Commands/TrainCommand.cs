@@ -19,7 +19,7 @@ internal static class TrainCommand
         var arch = CliOptions.RequiredPath("--arch", $"Architecture JSON: [{{\"input_dim\": 2, \"output_dim\": 4, \"activation\": \"relu\"}}, …]; activations: {ActivationNames.ValidNames} ({CliOptions.ActivationParameters}).");
         var x = CliOptions.RequiredPath("--x", "Features X (.npy or .csv), one row per sample (see --column-major).");
         var y = CliOptions.RequiredPath("--y", "Targets Y (.npy or .csv), one row per sample; a 1-D .npy is one column.");
-        var init = CliOptions.OptionalPath("--init", "Start from the weights in this model file (.npz) instead of a seeded initialisation.");
+        var init = CliOptions.OptionalPath("--init", "Start from the weights in this model file (.npz or .safetensors; a state_dict without metadata takes --arch) instead of a seeded initialisation.");
         var loss = CliOptions.Loss(required: true);
         var lossParameter = CliOptions.LossParameter();
         var optimizer = CliOptions.Optimizer();
@@ -33,7 +33,7 @@ internal static class TrainCommand
         var dtype = CliOptions.DType();
         var shuffle = new Option<bool>("--shuffle") { Description = "Visit mini-batches in a new seeded order each epoch.", DefaultValueFactory = _ => true };
         var columnMajor = CliOptions.ColumnMajor();
-        var output = CliOptions.RequiredPath("--out", "Where to write the trained model (.npz).");
+        var output = CliOptions.RequiredPath("--out", "Where to write the trained model: .npz or .safetensors (a PyTorch nn.Sequential state_dict), by extension.");
         var history = CliOptions.OptionalPath("--history", "Write the per-epoch loss and accuracy as CSV.");
         var plot = CliOptions.OptionalPath("--plot", "Write the loss and accuracy curves as SVG.");
         var threads = new Option<int>("--threads")
@@ -68,7 +68,7 @@ internal static class TrainCommand
 
         using var network = request.Init is null
             ? new NeuralNetwork<T>(architecture, Initialization.He(request.Seed))
-            : ModelFile.Load<T>(request.Init, NpyConversion.AllowPrecisionChange);
+            : CliOptions.LoadModel<T>("--init", request.Init, request.Arch);
         if (!network.Architecture.Equals(architecture))
         {
             throw new CliException($"--init {request.Init}: its architecture ({network.Architecture}) differs from --arch {request.Arch} ({architecture}).");
@@ -216,9 +216,10 @@ internal static class TrainCommand
                 throw new CliException($"--threads must be ≥ 1; got {Threads}.", CliApplication.BadArguments);
             }
 
-            if (!string.Equals(Path.GetExtension(Out), ".npz", StringComparison.OrdinalIgnoreCase))
+            _ = CliOptions.ModelFormatOf("--out", Out);
+            if (Init is not null)
             {
-                throw new CliException($"--out must name a .npz model file; got '{Out}'.", CliApplication.BadArguments);
+                _ = CliOptions.ModelFormatOf("--init", Init);
             }
         }
 

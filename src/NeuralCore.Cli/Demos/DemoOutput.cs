@@ -5,7 +5,7 @@ namespace NeuralCore.Cli.Demos;
 
 /// <summary>
 /// The demo's output folder: created before training (so a bad <c>--out</c> fails in a moment, not after the run),
-/// written atomically (<see cref="Figure.Save"/> and <see cref="ModelFile.Save{T}"/> both go through
+/// written atomically (<see cref="Figure.Save"/> and <see cref="ModelFile.Save{T}(NeuralNetwork{T}, string)"/> both go through
 /// <see cref="AtomicFile"/>), every path written reported, and file-system failures turned into one-line messages
 /// that name <c>--out</c>.
 /// </summary>

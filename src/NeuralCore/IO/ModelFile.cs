@@ -1,50 +1,159 @@
 using System.Globalization;
 using System.Numerics;
+using NeuralCore.IO.Internals;
 
 namespace NeuralCore.IO;
 
 /// <summary>
-/// Saves and loads a <see cref="NeuralNetwork{T}"/> as a NumPy <c>.npz</c> archive that <c>numpy.load</c> reads
-/// member by member.
+/// Saves and loads a <see cref="NeuralNetwork{T}"/> as a model file whose format the extension picks
+/// (<see cref="ModelFormat"/>): a NumPy <c>.npz</c> archive that <c>numpy.load</c> reads member by member, or a
+/// <c>.safetensors</c> PyTorch <c>nn.Sequential</c> state_dict.
 /// </summary>
 /// <remarks>
+/// <para><c>.npz</c>:</para>
 /// <code>
 /// architecture  uint8 [bytes]          seed-003 JSON: [{"input_dim": 2, "output_dim": 4, "activation": "relu"}, …]
 /// W1 … WL       float32/64 [out, in]   the seed and PyTorch layout
 /// b1 … bL       float32/64 [out]       [out, 1] (seed 003's column vectors) is accepted on load
 /// </code>
-/// Save → load is bit-exact. Weights written by a NumPy or PyTorch implementation with this layout load and predict
-/// the same. Saving goes through <see cref="AtomicFile"/>: a failure never leaves a half-written or clobbered file.
+/// <para><c>.safetensors</c> (see <see cref="SafeTensors"/> for the file rules):</para>
+/// <code>
+/// __metadata__  {"format": "pt", "neuralcore.architecture": "[{\"input_dim\": 2, …}]"}
+/// 0.weight      F32/F64 [out, in]      the Linear modules of nn.Sequential(Linear, Act, Linear, …), at their
+/// 0.bias        F32/F64 [out]          nn.Sequential indices: each non-linear activation is one module, a
+/// 2.weight …                           linear activation none (relu, relu, sigmoid → 0, 2, 4)
+/// </code>
+/// <para>Loading a state_dict accepts any one name prefix (<c>layers.0.weight</c>, <c>model.net.3.weight</c>) and any
+/// increasing indices (dropout and activations hold indices of their own); the architecture comes from the metadata or
+/// from the caller. A mapping that is ambiguous (two prefixes, an index twice, a tensor that is no Linear's weight or
+/// bias) or incomplete is a <see cref="SafeTensorsFormatException"/> listing the tensors found and the ones expected.
+/// F16 and BF16 state_dicts load with <see cref="NpyConversion.AllowPrecisionChange"/>.</para>
+/// <para>Save → load is bit-exact in both formats. Saving goes through <see cref="AtomicFile"/>: a failure never
+/// leaves a half-written or clobbered file.</para>
 /// </remarks>
 public static class ModelFile
 {
-    /// <summary>The member holding the architecture JSON.</summary>
+    /// <summary>The <c>.npz</c> member holding the architecture JSON.</summary>
     public const string ArchitectureMember = "architecture";
 
-    /// <summary>Writes <paramref name="network"/> to <paramref name="path"/> (replacing it atomically).</summary>
-    /// <typeparam name="T">The element type; the arrays are float32 or float64 accordingly.</typeparam>
+    /// <summary>The <c>.safetensors</c> <c>__metadata__</c> key holding the architecture JSON (<see cref="NetworkArchitecture.ToJson"/>).</summary>
+    public const string ArchitectureMetadataKey = "neuralcore.architecture";
+
+    /// <summary>The model file extensions <see cref="GetFormat(string)"/> knows, as listed in messages: <c>.npz, .safetensors</c>.</summary>
+    public static string SupportedExtensions => ModelFormats.SupportedExtensions;
+
+    /// <summary>The format <paramref name="path"/>'s extension names (case-insensitive): <c>.npz</c> or <c>.safetensors</c>.</summary>
+    /// <param name="path">A model file path.</param>
+    /// <returns>The format.</returns>
+    /// <exception cref="ArgumentException">The extension is not a supported model format; the message lists the supported ones.</exception>
+    public static ModelFormat GetFormat(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return ModelFormats.FromPath(path, nameof(path));
+    }
+
+    /// <summary>Writes <paramref name="network"/> to <paramref name="path"/> in the format its extension names (replacing it atomically).</summary>
+    /// <typeparam name="T">The element type; the tensors are float32 or float64 accordingly.</typeparam>
     /// <param name="network">The network.</param>
-    /// <param name="path">The destination <c>.npz</c> file.</param>
+    /// <param name="path">The destination: <c>.npz</c> or <c>.safetensors</c>.</param>
+    /// <exception cref="ArgumentException">The extension is not a supported model format.</exception>
     public static void Save<T>(NeuralNetwork<T> network, string path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        Npz.Write(path, CreateArchive(network));
+        Save(network, path, GetFormat(path));
     }
 
-    /// <summary>Reads a network from <paramref name="path"/>.</summary>
-    /// <typeparam name="T">The element type to train or predict in.</typeparam>
-    /// <param name="path">The <c>.npz</c> file (a model file, or a trainer checkpoint, which holds the same members).</param>
-    /// <param name="conversion">Whether float32 arrays may load into a double network (and float64 into float).</param>
-    /// <returns>The network; dispose it.</returns>
-    /// <exception cref="NpyFormatException">A member is missing, malformed, or its shape does not match the architecture.</exception>
-    /// <exception cref="ArgumentException">The architecture JSON is invalid (dimensions that do not chain, an unknown activation, …).</exception>
-    public static NeuralNetwork<T> Load<T>(string path, NpyConversion conversion = NpyConversion.Exact)
+    /// <summary>Writes <paramref name="network"/> to <paramref name="path"/> in <paramref name="format"/>, whatever the extension (replacing it atomically).</summary>
+    /// <typeparam name="T">The element type; the tensors are float32 or float64 accordingly.</typeparam>
+    /// <param name="network">The network.</param>
+    /// <param name="path">The destination file.</param>
+    /// <param name="format">The format.</param>
+    public static void Save<T>(NeuralNetwork<T> network, string path, ModelFormat format)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        return Load<T>(Npz.Read(path), Path.GetFileName(path), conversion);
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var codec = ModelFormats.Codec(format);
+        AtomicFile.Write(path, (network, codec), static (stream, state) => state.codec.Save(state.network, stream));
     }
+
+    /// <summary>Writes <paramref name="network"/> to <paramref name="stream"/> in <paramref name="format"/>; the stream is left open.</summary>
+    /// <typeparam name="T">The element type; the tensors are float32 or float64 accordingly.</typeparam>
+    /// <param name="network">The network.</param>
+    /// <param name="stream">A writable stream.</param>
+    /// <param name="format">The format.</param>
+    public static void Save<T>(NeuralNetwork<T> network, Stream stream, ModelFormat format)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(stream);
+        ModelFormats.Codec(format).Save(network, stream);
+    }
+
+    /// <summary>Reads a network from <paramref name="path"/>, in the format its extension names.</summary>
+    /// <typeparam name="T">The element type to train or predict in.</typeparam>
+    /// <param name="path">The <c>.npz</c> file (a model file, or a trainer checkpoint, which holds the same members) or <c>.safetensors</c> file with the architecture in its metadata.</param>
+    /// <param name="conversion">Whether tensors of another floating-point type load into <typeparamref name="T"/> (float32 into double, float64 into float, F16/BF16 into either).</param>
+    /// <returns>The network; dispose it.</returns>
+    /// <exception cref="ArgumentException">The extension is not a supported model format, or the architecture JSON is invalid.</exception>
+    /// <exception cref="NpyFormatException">An <c>.npz</c> member is missing, malformed, or its shape does not match the architecture.</exception>
+    /// <exception cref="SafeTensorsFormatException">A <c>.safetensors</c> file is malformed, has no architecture, or its tensors do not map onto it.</exception>
+    public static NeuralNetwork<T> Load<T>(string path, NpyConversion conversion = NpyConversion.Exact)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Load<T>(path, null, conversion);
+
+    /// <summary>Reads a network from <paramref name="path"/>, in the format its extension names, with the architecture given.</summary>
+    /// <typeparam name="T">The element type to train or predict in.</typeparam>
+    /// <param name="path">The model file.</param>
+    /// <param name="architecture">
+    /// The architecture, for a file that does not record one (a PyTorch state_dict); when the file records one too, the
+    /// two must be equal. <see langword="null"/>: the file's own.
+    /// </param>
+    /// <param name="conversion">Whether tensors of another floating-point type load into <typeparamref name="T"/>.</param>
+    /// <returns>The network; dispose it.</returns>
+    /// <exception cref="ArgumentException">The extension is not a supported model format, or the architecture JSON is invalid.</exception>
+    /// <exception cref="NpyFormatException">An <c>.npz</c> member is missing, malformed, or does not match the architecture.</exception>
+    /// <exception cref="SafeTensorsFormatException">A <c>.safetensors</c> file is malformed, or its tensors do not map onto the architecture.</exception>
+    public static NeuralNetwork<T> Load<T>(string path, NetworkArchitecture? architecture, NpyConversion conversion = NpyConversion.Exact)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var codec = ModelFormats.Codec(GetFormat(path));
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        return codec.Load<T>(stream, path, architecture, conversion);
+    }
+
+    /// <summary>Reads a network in <paramref name="format"/> from <paramref name="stream"/>.</summary>
+    /// <typeparam name="T">The element type to train or predict in.</typeparam>
+    /// <param name="stream">A readable stream holding the whole file.</param>
+    /// <param name="format">The format.</param>
+    /// <param name="architecture">The architecture for a file that records none; must equal the file's when it records one. <see langword="null"/>: the file's own.</param>
+    /// <param name="conversion">Whether tensors of another floating-point type load into <typeparamref name="T"/>.</param>
+    /// <param name="sourceName">The name used in error messages; defaults to <c>&lt;stream&gt;</c>.</param>
+    /// <returns>The network; dispose it.</returns>
+    public static NeuralNetwork<T> Load<T>(Stream stream, ModelFormat format, NetworkArchitecture? architecture = null, NpyConversion conversion = NpyConversion.Exact, string? sourceName = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return ModelFormats.Codec(format).Load<T>(stream, sourceName ?? "<stream>", architecture, conversion);
+    }
+
+    /// <summary>Reads the format facts of the model file at <paramref name="path"/> (format, dtypes, tensor count, metadata keys, size).</summary>
+    /// <param name="path">The model file.</param>
+    /// <returns>The facts; the whole file is read and validated.</returns>
+    /// <exception cref="ArgumentException">The extension is not a supported model format.</exception>
+    /// <exception cref="IOException">The file is malformed (<see cref="NpyFormatException"/>, <see cref="SafeTensorsFormatException"/>) or cannot be read.</exception>
+    public static ModelFileInfo Inspect(string path)
+    {
+        var codec = ModelFormats.Codec(GetFormat(path));
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        return codec.Inspect(stream, path);
+    }
+
+    /// <summary>The name users see for <paramref name="format"/>: <c>npz</c>, <c>safetensors</c>.</summary>
+    /// <param name="format">The format.</param>
+    /// <returns>The name.</returns>
+    public static string GetName(ModelFormat format) => ModelFormats.Codec(format).Name;
 
     /// <summary>The archive of a model: its architecture and every layer's W and b (a checkpoint adds its members to it).</summary>
     internal static NpzArchive CreateArchive<T>(NeuralNetwork<T> network)
@@ -77,10 +186,16 @@ public static class ModelFile
     }
 
     /// <summary>A network from the members of an archive read from <paramref name="source"/>.</summary>
-    internal static NeuralNetwork<T> Load<T>(NpzArchive archive, string source, NpyConversion conversion)
+    internal static NeuralNetwork<T> Load<T>(NpzArchive archive, string source, NpyConversion conversion, NetworkArchitecture? given = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var architecture = ReadArchitecture(archive, source);
+        // The given architecture stands in for a missing member, and must agree with a present one.
+        var architecture = given is not null && !archive.Contains(ArchitectureMember) ? given : ReadArchitecture(archive, source);
+        if (given is not null && !given.Equals(architecture))
+        {
+            throw new NpyFormatException($"{source}/{ArchitectureMember}.npy", $"the file's architecture ({architecture}) differs from the one given ({given}).");
+        }
+
         var network = new NeuralNetwork<T>(architecture, default);
         try
         {
