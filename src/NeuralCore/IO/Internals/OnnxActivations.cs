@@ -37,10 +37,14 @@ internal static class OnnxActivations
     /// <summary>The most nodes one activation may span (GELU's tanh form has 13 with its constants outside).</summary>
     public const int MaxPatternNodes = 32;
 
+    /// <summary>The most terms (x, constants, ops) one activation's expression may have once its shared values are unfolded.</summary>
+    public const int MaxPatternTerms = 128;
+
     private static readonly string[] s_patternOps =
         ["Relu", "Sigmoid", "Tanh", "LeakyRelu", "Softmax", "Elu", "Softplus", "Gelu", "Mul", "Div", "Add", "Sub", "Erf", "Pow", "Where", "Greater", "Exp", "Log", "Abs", "Neg", "Identity"];
 
-    private static readonly string s_supported =
+    /// <summary>The activations recognised, for error messages.</summary>
+    public const string Supported =
         "Relu, Sigmoid, Tanh, LeakyRelu, Softmax, Elu, Softplus, Gelu (opset ≥ 20), x·Sigmoid(x) (SiLU), and the GELU erf / tanh patterns";
 
     /// <summary>Whether <paramref name="opType"/> can be part of an activation.</summary>
@@ -135,7 +139,7 @@ internal static class OnnxActivations
 
                 if (region.Count == MaxPatternNodes)
                 {
-                    throw view.Error(layer, string.Create(CultureInfo.InvariantCulture, $"the activation after this layer spans more than {MaxPatternNodes} nodes; supported: {s_supported}."));
+                    throw view.Error(layer, string.Create(CultureInfo.InvariantCulture, $"the activation after this layer spans more than {MaxPatternNodes} nodes; supported: {Supported}."));
                 }
 
                 region.Add(node);
@@ -162,16 +166,24 @@ internal static class OnnxActivations
             throw view.Error(layer, $"the activation after this layer does not end in one value (values leaving it: {(leaving.Length == 0 ? "none" : leaving)}); a layer's output must flow through one activation to the next layer.");
         }
 
-        var expr = Build(view, sinks[0], x, region, 0);
+        var budget = MaxPatternTerms;
+        var expr = Build(view, sinks[0], x, region, 0, ref budget);
         var activation = Recognise(view, expr, opset) ?? throw view.Error(
             region[0],
-            $"the nodes after {layer} ({Describe(expr)}) are not an activation NeuralCore supports; supported: {s_supported}.");
+            $"the nodes after {layer} ({Describe(expr)}) are not an activation NeuralCore supports; supported: {Supported}.");
         Use(view, expr);
         return (activation, sinks[0]);
     }
 
-    private static Expr Build(OnnxGraphView view, string value, string x, List<OnnxNode> region, int depth)
+    private static Expr Build(OnnxGraphView view, string value, string x, List<OnnxNode> region, int depth, ref int budget)
     {
+        // A region whose nodes read each other's outputs several times (Mul(a, a) chains) unfolds into a tree that can
+        // grow exponentially; the budget bounds the work long before that.
+        if (--budget < 0)
+        {
+            throw view.Error(region[0], string.Create(CultureInfo.InvariantCulture, $"the activation's expression has more than {MaxPatternTerms} terms; supported: {Supported}."));
+        }
+
         if (value == x)
         {
             return new XExpr();
@@ -189,10 +201,16 @@ internal static class OnnxActivations
             {
                 RejectAttributes(view, producer, []);
                 view.Use(producer);
-                return producer.Inputs.Count == 1 ? Build(view, producer.Inputs[0], x, region, depth + 1) : throw view.Error(producer, "expected one input.");
+                return producer.Inputs.Count == 1 ? Build(view, producer.Inputs[0], x, region, depth + 1, ref budget) : throw view.Error(producer, "expected one input.");
             }
 
-            return new OpExpr(producer, [.. producer.Inputs.Select(i => Build(view, i, x, region, depth + 1))]);
+            var args = new Expr[producer.Inputs.Count];
+            for (var i = 0; i < args.Length; i++)
+            {
+                args[i] = Build(view, producer.Inputs[i], x, region, depth + 1, ref budget);
+            }
+
+            return new OpExpr(producer, args);
         }
 
         if (view.TryGetConstant(value, out var tensor))

@@ -20,8 +20,8 @@ internal static class OnnxImporter
     public static NeuralNetwork<T> Import<T>(OnnxModelProto model, string source, NpyConversion conversion)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var opset = DefaultOpset(model, source);
         var graph = model.Graph ?? throw new OnnxFormatException(source, "the model has no graph.");
+        var opset = DefaultOpset(model, source);
         var view = new OnnxGraphView(graph, source);
         var elemType = CheckInput<T>(view, conversion);
 
@@ -44,7 +44,9 @@ internal static class OnnxImporter
                 "Gemm" when IsDefaultDomain(node) => ReadGemm<T>(view, node, current, conversion),
                 "MatMul" when IsDefaultDomain(node) => ReadMatMul<T>(view, node, current, conversion),
                 _ => throw view.Error(node, $"expected a dense layer (Gemm, or MatMul followed by Add of a bias) reading '{current}'; "
-                    + (OnnxActivations.IsActivationOp(node.OpType) ? "an activation must follow a dense layer." : $"op type '{node.OpType}' (domain '{node.Domain}') is not supported here.")),
+                    + (OnnxActivations.IsActivationOp(node.OpType) && IsDefaultDomain(node)
+                        ? "an activation must follow a dense layer."
+                        : $"op type '{node.OpType}'{(IsDefaultDomain(node) ? "" : $" of domain '{node.Domain}'")} is not supported; after a layer, supported: {OnnxActivations.Supported}.")),
             };
 
             if (width is { } w && w != layer.InputDim)
@@ -236,6 +238,7 @@ internal static class OnnxImporter
         }
 
         var values = b.ToArray<T>(conversion, view.Source, $"{node}: input B '{node.Inputs[1]}'");
+        RequireNonEmpty(view, node, b, node.Inputs[1]);
         var (rows, columns) = (checked((int)b.Dims[0]), checked((int)b.Dims[1]));
         var (outputs, inputs) = transB == 1 ? (rows, columns) : (columns, rows);
         var weights = transB == 1 ? values : Transpose(values, rows, columns);
@@ -276,8 +279,10 @@ internal static class OnnxImporter
             throw view.Error(node, $"input B '{node.Inputs[1]}' has dims {b.ShapeText}; expected a 2-D [in, out] weight matrix.");
         }
 
+        var values = b.ToArray<T>(conversion, view.Source, $"{node}: input B '{node.Inputs[1]}'");
+        RequireNonEmpty(view, node, b, node.Inputs[1]);
         var (inputs, outputs) = (checked((int)b.Dims[0]), checked((int)b.Dims[1]));
-        var weights = Transpose(b.ToArray<T>(conversion, view.Source, $"{node}: input B '{node.Inputs[1]}'"), inputs, outputs);
+        var weights = Transpose(values, inputs, outputs);
         view.Use(node);
 
         var output = node.Outputs[0];
@@ -299,6 +304,15 @@ internal static class OnnxImporter
         }
 
         return new DenseLayer<T>(inputs, outputs, weights, new T[outputs], output);
+    }
+
+    // After ToArray the element count is backed by data, so with every dimension ≥ 1 each one fits an int.
+    private static void RequireNonEmpty(OnnxGraphView view, OnnxNode node, OnnxTensor tensor, string name)
+    {
+        if (tensor.Dims.Any(d => d < 1))
+        {
+            throw view.Error(node, $"weights '{name}' have dims {tensor.ShapeText}; every dimension must be at least 1.");
+        }
     }
 
     private static OnnxTensor Constant(OnnxGraphView view, OnnxNode node, string value, string role) =>
@@ -399,7 +413,17 @@ internal static class OnnxImporter
     private static NeuralNetwork<T> Build<T>(List<LayerSpec> layers, List<T[]> weights, List<T[]> biases, string source)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var network = new NeuralNetwork<T>(new NetworkArchitecture(layers), default);
+        NetworkArchitecture architecture;
+        try
+        {
+            architecture = new NetworkArchitecture(layers);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new OnnxFormatException(source, ex.Message, ex);
+        }
+
+        var network = new NeuralNetwork<T>(architecture, default);
         try
         {
             for (var l = 0; l < layers.Count; l++)

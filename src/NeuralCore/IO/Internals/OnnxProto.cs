@@ -365,6 +365,11 @@ internal sealed class OnnxTensor
         writer.WriteInt64(OnnxFields.Tensor.DataType, DataType);
         writer.WriteString(OnnxFields.Tensor.Name, Name);
         writer.WriteBytes(OnnxFields.Tensor.RawData, RawData.Span);
+        if (IsExternal)
+        {
+            // Never set by the exporter; lets tests write a model the reader must refuse.
+            writer.WriteInt64(OnnxFields.Tensor.DataLocation, OnnxFields.Tensor.DataLocationExternal);
+        }
     }
 
     /// <summary>A tensor of float or double values (raw_data, little-endian).</summary>
@@ -571,6 +576,10 @@ internal sealed class OnnxNode
 
         writer.WriteString(OnnxFields.Node.Name, Name);
         writer.WriteString(OnnxFields.Node.OpType, OpType);
+        if (Domain.Length > 0)
+        {
+            writer.WriteString(OnnxFields.Node.Domain, Domain);
+        }
         foreach (var attribute in Attributes)
         {
             var message = new ProtobufWriter();

@@ -50,6 +50,7 @@ internal ref struct ProtobufReader
     private readonly string _source;
     private readonly string _message;
     private int _position;
+    private int _tagPosition;
 
     /// <summary>Creates a reader over <paramref name="data"/>, which starts at byte <paramref name="baseOffset"/> of <paramref name="source"/>.</summary>
     /// <param name="data">The encoded message.</param>
@@ -63,6 +64,7 @@ internal ref struct ProtobufReader
         _source = source;
         _message = message;
         _position = 0;
+        _tagPosition = 0;
     }
 
     /// <summary>Whether every byte has been read.</summary>
@@ -90,6 +92,7 @@ internal ref struct ProtobufReader
         }
 
         var start = _position;
+        _tagPosition = start;
         var tag = ReadVarint();
         var number = tag >> 3;
         var type = (int)(tag & 7);
@@ -122,7 +125,7 @@ internal ref struct ProtobufReader
     {
         if (actual != expected)
         {
-            throw Error(string.Create(
+            throw ErrorAt(_tagPosition, string.Create(
                 CultureInfo.InvariantCulture,
                 $"field {field} ({name}) has wire type {(int)actual} ({Describe(actual)}); expected {(int)expected} ({Describe(expected)})."));
         }
