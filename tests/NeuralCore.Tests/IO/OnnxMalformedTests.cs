@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using NeuralCore.IO;
 using NeuralCore.IO.Internals;
+using GraphBuilder = NeuralCore.Tests.IO.OnnxGraphs.GraphBuilder;
 
 namespace NeuralCore.Tests.IO;
 
@@ -11,6 +12,12 @@ namespace NeuralCore.Tests.IO;
 /// </summary>
 public sealed class OnnxMalformedTests
 {
+    private static GraphBuilder Dense(string z = "z") => OnnxGraphs.Dense(z);
+
+    private static OnnxAttribute Float(string name, float value) => OnnxGraphs.Float(name, value);
+
+    private static OnnxAttribute Int(string name, long value) => OnnxGraphs.Int(name, value);
+
     private const string Source = "bad.onnx";
 
     private static OnnxFormatException LoadFails(byte[] bytes)
@@ -20,61 +27,6 @@ public sealed class OnnxMalformedTests
         Assert.Equal(Source, error.FileName);
         return error;
     }
-
-    // ------------------------------------------------------------ a small graph builder over the internal messages
-
-    private sealed class GraphBuilder
-    {
-        public OnnxGraph Graph { get; } = new() { Name = "test" };
-
-        public List<(string, long)> Opsets { get; } = [("", 17)];
-
-        public GraphBuilder Input(string name = "input", int width = 4)
-        {
-            Graph.Inputs.Add(new OnnxValueInfo { Name = name, IsTensor = true, HasType = true, ElemType = OnnxFields.Tensor.DataTypeFloat, Shape = [new(null, "N"), new(width, null)] });
-            return this;
-        }
-
-        public GraphBuilder Output(string name = "output", int width = 3)
-        {
-            Graph.Outputs.Add(new OnnxValueInfo { Name = name, IsTensor = true, HasType = true, ElemType = OnnxFields.Tensor.DataTypeFloat, Shape = [new(null, "N"), new(width, null)] });
-            return this;
-        }
-
-        public GraphBuilder Weights(string name, params long[] dims)
-        {
-            var count = dims.Aggregate(1L, (a, d) => a * d);
-            Graph.Initializers.Add(OnnxTensor.Create<float>(name, dims, Enumerable.Range(0, (int)count).Select(i => (i % 7) * 0.25f - 0.5f).ToArray()));
-            return this;
-        }
-
-        public GraphBuilder Node(string op, string[] inputs, string[] outputs, string? name = null, params OnnxAttribute[] attributes)
-        {
-            var node = new OnnxNode { OpType = op, Name = name ?? $"/{op}_{Graph.Nodes.Count}", Index = Graph.Nodes.Count };
-            node.Inputs.AddRange(inputs);
-            node.Outputs.AddRange(outputs);
-            node.Attributes.AddRange(attributes);
-            Graph.Nodes.Add(node);
-            return this;
-        }
-
-        public byte[] Bytes()
-        {
-            var model = new OnnxModelProto { IrVersion = 8, ProducerName = "test", Graph = Graph };
-            model.Opsets.AddRange(Opsets);
-            var writer = new ProtobufWriter();
-            model.Write(writer);
-            return writer.WrittenSpan.ToArray();
-        }
-    }
-
-    private static OnnxAttribute Float(string name, float value) => OnnxExportBuilder<float>.FloatAttribute(name, value);
-
-    private static OnnxAttribute Int(string name, long value) => OnnxExportBuilder<float>.IntAttribute(name, value);
-
-    /// <summary>input [N, 4] → Gemm(W [3, 4], b [3], transB = 1) → z, with the caller adding what follows.</summary>
-    private static GraphBuilder Dense(string z = "z") =>
-        new GraphBuilder().Input().Weights("W", 3, 4).Weights("b", 3).Node("Gemm", ["input", "W", "b"], [z], "/0/Gemm", Int("transB", 1));
 
     [Fact]
     public void The_builder_makes_a_model_that_loads()
