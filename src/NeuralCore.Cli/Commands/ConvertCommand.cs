@@ -22,7 +22,7 @@ internal static class ConvertCommand
         var arch = CliOptions.ModelArchitecture();
         var dtype = new Option<string?>("--dtype") { Description = "Element type of OUT: float32 or float64 (default: IN's precision)." }
             .AcceptOnlyFromAmong("float32", "float64");
-        var command = new Command("convert", "Convert a model file between formats (.npz, .safetensors), printing its summary.") { input, output, arch, dtype };
+        var command = new Command("convert", $"Convert a model file between formats ({ModelFile.SupportedExtensions}, by extension), printing its summary.") { input, output, arch, dtype };
         command.SetAction(parse =>
         {
             var inPath = parse.GetValue(input)!;

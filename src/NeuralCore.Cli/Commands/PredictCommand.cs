@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Numerics;
+using NeuralCore.IO;
 
 namespace NeuralCore.Cli.Commands;
 
@@ -8,7 +9,7 @@ internal static class PredictCommand
 {
     public static Command Create(CliContext context)
     {
-        var model = CliOptions.RequiredPath("--model", "The model file: .npz (written by train, demo or a NumPy implementation with the same layout) or .safetensors (a PyTorch nn.Sequential state_dict).");
+        var model = CliOptions.RequiredPath("--model", $"The model file, by extension: {ModelFile.SupportedExtensions} (NeuralCore's .npz, a PyTorch nn.Sequential state_dict, an ONNX model).");
         var arch = CliOptions.ModelArchitecture();
         var x = CliOptions.RequiredPath("--x", "Features X (.npy or .csv), one row per sample (see --column-major).");
         var output = CliOptions.RequiredPath("--out", "Where to write the predictions (.npy or .csv), one row per sample.");

@@ -19,7 +19,7 @@ internal static class TrainCommand
         var arch = CliOptions.RequiredPath("--arch", $"Architecture JSON: [{{\"input_dim\": 2, \"output_dim\": 4, \"activation\": \"relu\"}}, …]; activations: {ActivationNames.ValidNames} ({CliOptions.ActivationParameters}).");
         var x = CliOptions.RequiredPath("--x", "Features X (.npy or .csv), one row per sample (see --column-major).");
         var y = CliOptions.RequiredPath("--y", "Targets Y (.npy or .csv), one row per sample; a 1-D .npy is one column.");
-        var init = CliOptions.OptionalPath("--init", "Start from the weights in this model file (.npz or .safetensors; a state_dict without metadata takes --arch) instead of a seeded initialisation.");
+        var init = CliOptions.OptionalPath("--init", $"Start from the weights in this model file ({ModelFile.SupportedExtensions}; a state_dict without metadata takes --arch) instead of a seeded initialisation.");
         var loss = CliOptions.Loss(required: true);
         var lossParameter = CliOptions.LossParameter();
         var optimizer = CliOptions.Optimizer();
@@ -33,7 +33,7 @@ internal static class TrainCommand
         var dtype = CliOptions.DType();
         var shuffle = new Option<bool>("--shuffle") { Description = "Visit mini-batches in a new seeded order each epoch.", DefaultValueFactory = _ => true };
         var columnMajor = CliOptions.ColumnMajor();
-        var output = CliOptions.RequiredPath("--out", "Where to write the trained model: .npz or .safetensors (a PyTorch nn.Sequential state_dict), by extension.");
+        var output = CliOptions.RequiredPath("--out", $"Where to write the trained model, by extension: {ModelFile.SupportedExtensions}.");
         var history = CliOptions.OptionalPath("--history", "Write the per-epoch loss and accuracy as CSV.");
         var plot = CliOptions.OptionalPath("--plot", "Write the loss and accuracy curves as SVG.");
         var threads = new Option<int>("--threads")

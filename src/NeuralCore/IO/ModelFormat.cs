@@ -18,4 +18,11 @@ public enum ModelFormat
     /// <see cref="ModelFile.ArchitectureMetadataKey"/> or given by the caller.
     /// </summary>
     SafeTensors,
+
+    /// <summary>
+    /// <c>.onnx</c>: an ONNX model whose graph is a chain of Gemm (or MatMul + Add) and activation nodes
+    /// (<see cref="OnnxModel"/>); written at opset <see cref="OnnxModel.DefaultOpset"/> with the architecture in the
+    /// metadata.
+    /// </summary>
+    Onnx,
 }

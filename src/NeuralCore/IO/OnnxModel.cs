@@ -157,7 +157,8 @@ public static class OnnxModel
         return writer;
     }
 
-    private static byte[] ReadAll(Stream stream, string source)
+    /// <summary>The bytes of <paramref name="stream"/> from its position to its end, at most 2 GB (never more than it holds).</summary>
+    internal static byte[] ReadAll(Stream stream, string source)
     {
         if (stream.CanSeek)
         {

@@ -231,7 +231,7 @@ public sealed class CommandTests : IDisposable
     [InlineData("--epochs", "-1", "--epochs must be ≥ 0; got -1.")]
     [InlineData("--loss", "ce", "softmax")]
     [InlineData("--optimizer", "nadam", "--optimizer must be one of sgd, momentum, adam, rmsprop, adamw; got 'nadam'.")]
-    [InlineData("--out", "model.bin", "--out model.bin: extension '.bin' is not a model format; expected one of .npz, .safetensors.")]
+    [InlineData("--out", "model.bin", "--out model.bin: extension '.bin' is not a model format; expected one of .npz, .safetensors, .onnx.")]
     [InlineData("--threads", "0", "--threads must be ≥ 1; got 0.")]
     public async Task Train_BadArguments_Exit2WithTheArgumentNamed(string option, string value, string expected)
     {
@@ -296,7 +296,7 @@ public sealed class CommandTests : IDisposable
         // Not a model extension: a usage error from the one format dispatch, before any file is read.
         (code, _, error) = await Run("predict", "--model", PathOf("X.npy"), "--x", PathOf("X.npy"), "--out", PathOf("p.csv"));
         Assert.Equal(2, code);
-        Assert.Contains($"--model {PathOf("X.npy")}: extension '.npy' is not a model format; expected one of .npz, .safetensors.", error, StringComparison.Ordinal);
+        Assert.Contains($"--model {PathOf("X.npy")}: extension '.npy' is not a model format; expected one of .npz, .safetensors, .onnx.", error, StringComparison.Ordinal);
         Assert.False(File.Exists(PathOf("p.csv")));
     }
 

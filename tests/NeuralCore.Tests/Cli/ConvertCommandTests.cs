@@ -44,6 +44,47 @@ public sealed class ConvertCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task NpzToOnnxToSafeTensorsToNpz_PredictsTheSame()
+    {
+        // Every interchange format in one chain, float64: each step must keep the parameters bit for bit.
+        using (var network = new NeuralNetwork<double>(NetworkArchitecture.FromJson(File.ReadAllText(SafeTensorsFixtureTests.Fixture("arch.json"))), Initialization.He(6)))
+        {
+            ModelFile.Save(network, PathOf("a.npz"));
+        }
+
+        var (code, output, error) = await Run("convert", PathOf("a.npz"), PathOf("b.onnx"));
+        Assert.True(code == 0, error);
+        Assert.Contains($"wrote {PathOf("b.onnx")} (onnx, float64) from {PathOf("a.npz")} (npz)", output, StringComparison.Ordinal);
+        (code, _, error) = await Run("convert", PathOf("b.onnx"), PathOf("c.safetensors"));
+        Assert.True(code == 0, error);
+        (code, _, error) = await Run("convert", PathOf("c.safetensors"), PathOf("d.npz"));
+        Assert.True(code == 0, error);
+
+        var x = SafeTensorsFixtureTests.Fixture("x.npy");
+        foreach (var model in new[] { "a.npz", "b.onnx", "d.npz" })
+        {
+            (code, _, error) = await Run("predict", "--model", PathOf(model), "--x", x, "--out", PathOf(model + ".npy"), "--dtype", "float64");
+            Assert.True(code == 0, error);
+        }
+
+        Assert.Equal(File.ReadAllBytes(PathOf("a.npz.npy")), File.ReadAllBytes(PathOf("b.onnx.npy")));
+        Assert.Equal(File.ReadAllBytes(PathOf("a.npz")), File.ReadAllBytes(PathOf("d.npz")));
+    }
+
+    [Fact]
+    public async Task Info_OnnxModel_PrintsFormatFactsAndSummary()
+    {
+        var path = OnnxTestSupport.Fixture("relu_gemm_op17_f32.onnx");
+        var (code, output, error) = await Run("info", "--model", path);
+        Assert.True(code == 0, error);
+        Assert.Contains("format       onnx", output, StringComparison.Ordinal);
+        Assert.Contains("dtype        FLOAT", output, StringComparison.Ordinal);
+        using var network = OnnxModel.Load<float>(path);
+        Assert.Contains(network.Summary(), output, StringComparison.Ordinal);
+        Assert.Contains($"tensors      {2 * network.LayerCount}", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Convert_DTypeOption_AndAStateDictWithoutMetadata_NeedsArch()
     {
         var plain = SafeTensorsFixtureTests.Fixture("torch_f16.safetensors");
@@ -116,7 +157,7 @@ public sealed class ConvertCommandTests : IDisposable
 
         (code, _, error) = await Run("convert", PathOf("model.onnx2"), PathOf("out.npz"));
         Assert.Equal(2, code);
-        Assert.Contains($"IN {PathOf("model.onnx2")}: extension '.onnx2' is not a model format; expected one of .npz, .safetensors.", error, StringComparison.Ordinal);
+        Assert.Contains($"IN {PathOf("model.onnx2")}: extension '.onnx2' is not a model format; expected one of .npz, .safetensors, .onnx.", error, StringComparison.Ordinal);
 
         (code, _, error) = await Run("convert", SafeTensorsFixtureTests.Fixture("torch_f32.safetensors"), PathOf("out.txt"));
         Assert.Equal(2, code);
@@ -136,7 +177,7 @@ public sealed class ConvertCommandTests : IDisposable
         var (code, _, error) = await Run("predict", "--model", PathOf("m.pt"), "--x", SafeTensorsFixtureTests.Fixture("x.npy"), "--out", PathOf("p.npy"));
         Assert.Equal(2, code);
         Assert.Contains("--model", error, StringComparison.Ordinal);
-        Assert.Contains("expected one of .npz, .safetensors", error, StringComparison.Ordinal);
+        Assert.Contains("expected one of .npz, .safetensors, .onnx", error, StringComparison.Ordinal);
     }
 
     private string PathOf(string name) => Path.Combine(_dir, name);

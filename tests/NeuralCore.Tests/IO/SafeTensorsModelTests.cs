@@ -189,7 +189,7 @@ public sealed class SafeTensorsModelTests
         using var files = new TestFiles();
         using var network = new NeuralNetwork<float>(s_small, Initialization.He(1));
         var error = Assert.Throws<ArgumentException>(() => ModelFile.Save(network, files.PathOf("model.bin")));
-        Assert.StartsWith($"{files.PathOf("model.bin")}: extension '.bin' is not a model format; expected one of .npz, .safetensors.", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"{files.PathOf("model.bin")}: extension '.bin' is not a model format; expected one of .npz, .safetensors, .onnx.", error.Message, StringComparison.Ordinal);
         Assert.Empty(files.FileNames());
         Assert.Throws<ArgumentException>(() => ModelFile.Load<float>(files.PathOf("model")));
         Assert.Equal(ModelFormat.SafeTensors, ModelFile.GetFormat("a/B.SafeTensors"));

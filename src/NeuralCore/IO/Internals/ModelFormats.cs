@@ -14,13 +14,14 @@ internal static class ModelFormats
 {
     private static readonly ModelFormat[] s_all = Enum.GetValues<ModelFormat>();
 
-    /// <summary>The supported extensions, as listed in error messages: <c>.npz, .safetensors</c>.</summary>
+    /// <summary>The supported extensions, as listed in error messages: <c>.npz, .safetensors, .onnx</c>.</summary>
     public static string SupportedExtensions { get; } = string.Join(", ", s_all.Select(f => Codec(f).Extension));
 
     public static IModelCodec Codec(ModelFormat format) => format switch
     {
         ModelFormat.Npz => NpzModelCodec.Instance,
         ModelFormat.SafeTensors => SafeTensorsModelCodec.Instance,
+        ModelFormat.Onnx => OnnxModelCodec.Instance,
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, $"Not a model format; expected one of {string.Join(", ", s_all)}."),
     };
 
@@ -116,5 +117,43 @@ internal sealed class SafeTensorsModelCodec : IModelCodec
         var archive = SafeTensors.Read(stream, source);
         var dtypes = archive.Select(p => SafeTensorsDTypes.Name(p.Value.DType)).Distinct(StringComparer.Ordinal).ToArray();
         return new ModelFileInfo(ModelFormat.SafeTensors, length, archive.Count, dtypes, [.. archive.Metadata.Keys], archive.Any(p => p.Value.DType == SafeTensorsDType.F64));
+    }
+}
+
+/// <summary><see cref="ModelFormat.Onnx"/>: an ONNX graph of Gemm/MatMul + Add and activation nodes (<see cref="OnnxModel"/>).</summary>
+internal sealed class OnnxModelCodec : IModelCodec
+{
+    public static readonly OnnxModelCodec Instance = new();
+
+    public string Extension => ".onnx";
+
+    public string Name => "onnx";
+
+    public NeuralNetwork<T> Load<T>(Stream stream, string source, NetworkArchitecture? architecture, NpyConversion conversion)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        // The graph itself is the architecture; a given one can only be checked against it.
+        var network = OnnxModel.Load<T>(stream, conversion, source);
+        if (architecture is not null && !architecture.Equals(network.Architecture))
+        {
+            var found = network.Architecture;
+            network.Dispose();
+            throw new OnnxFormatException(source, $"the graph's architecture ({found}) differs from the one given ({architecture}).");
+        }
+
+        return network;
+    }
+
+    public void Save<T>(NeuralNetwork<T> network, Stream stream)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        OnnxModel.Save(network, stream);
+
+    public ModelFileInfo Inspect(Stream stream, string source)
+    {
+        var length = stream.Length;
+        var model = OnnxModelProto.Parse(OnnxModel.ReadAll(stream, source), source);
+        var initializers = model.Graph?.Initializers ?? [];
+        var dtypes = initializers.Select(t => OnnxTensor.DataTypeName(t.DataType)).Distinct(StringComparer.Ordinal).ToArray();
+        return new ModelFileInfo(ModelFormat.Onnx, length, initializers.Count, dtypes, [.. model.Metadata.Select(m => m.Key)], initializers.Any(t => t.DataType == OnnxFields.Tensor.DataTypeDouble));
     }
 }
