@@ -150,10 +150,15 @@ public static class ModelFile
         return codec.Inspect(stream, path);
     }
 
-    /// <summary>The name users see for <paramref name="format"/>: <c>npz</c>, <c>safetensors</c>.</summary>
+    /// <summary>The name users see for <paramref name="format"/>: <c>npz</c>, <c>safetensors</c>, <c>onnx</c>.</summary>
     /// <param name="format">The format.</param>
     /// <returns>The name.</returns>
     public static string GetName(ModelFormat format) => ModelFormats.Codec(format).Name;
+
+    /// <summary>The file extension of <paramref name="format"/>, with its dot: <c>.npz</c>, <c>.safetensors</c>, <c>.onnx</c>.</summary>
+    /// <param name="format">The format.</param>
+    /// <returns>The extension <see cref="GetFormat"/> maps to <paramref name="format"/>.</returns>
+    public static string GetExtension(ModelFormat format) => ModelFormats.Codec(format).Extension;
 
     /// <summary>The archive of a model: its architecture and every layer's W and b (a checkpoint adds its members to it).</summary>
     internal static NpzArchive CreateArchive<T>(NeuralNetwork<T> network)

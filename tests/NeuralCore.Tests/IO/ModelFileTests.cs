@@ -12,6 +12,34 @@ public class ModelFileTests
         new LayerSpec(4, 1, Activation.Sigmoid));
 
     [Fact]
+    public void EveryFormat_HasOneExtension_ThatMapsBackToIt_AndRoundTripsBitExact()
+    {
+        var extensions = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        using var network = new NeuralNetwork<double>(s_moons, Initialization.He(3));
+        var directory = Directory.CreateTempSubdirectory("neuralcore-formats-").FullName;
+        try
+        {
+            foreach (var format in Enum.GetValues<ModelFormat>())
+            {
+                var extension = ModelFile.GetExtension(format);
+                Assert.True(extensions.Add(extension), extension);
+                Assert.Contains(extension, ModelFile.SupportedExtensions, StringComparison.Ordinal);
+                var path = Path.Combine(directory, "model" + extension.ToUpperInvariant());
+                Assert.Equal(format, ModelFile.GetFormat(path));
+                ModelFile.Save(network, path);
+                Assert.Equal(format, ModelFile.Inspect(path).Format);
+                using var loaded = ModelFile.Load<double>(path);
+                Assert.Equal(network.Architecture, loaded.Architecture);
+                Assert.Equal(network.GetParameters(), loaded.GetParameters());
+            }
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public void SaveThenLoad_IsBitExact_Float() => RoundTrip<float>();
 
     [Fact]
