@@ -167,6 +167,7 @@ public static class CliApplication
         root.Add(DemoCommand.Create(context));
         root.Add(TrainCommand.Create(context));
         root.Add(PredictCommand.Create(context));
+        root.Add(EvaluateCommand.Create(context));
         root.Add(ConvertCommand.Create(context));
         root.Add(GradcheckCommand.Create(context));
         return root;
