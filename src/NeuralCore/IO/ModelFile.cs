@@ -201,7 +201,7 @@ public static class ModelFile
             throw new NpyFormatException($"{source}/{ArchitectureMember}.npy", $"the file's architecture ({architecture}) differs from the one given ({given}).");
         }
 
-        var network = new NeuralNetwork<T>(architecture, default);
+        var network = NeuralNetwork<T>.CreateZeroed(architecture);
         try
         {
             for (var l = 0; l < architecture.LayerCount; l++)

@@ -95,7 +95,7 @@ internal static class SafeTensorsModel
     {
         var architecture = ResolveArchitecture(archive, source, given);
         var layers = MapLayers(archive, source, architecture);
-        var network = new NeuralNetwork<T>(architecture, default);
+        var network = NeuralNetwork<T>.CreateZeroed(architecture);
         try
         {
             for (var l = 0; l < layers.Length; l++)
