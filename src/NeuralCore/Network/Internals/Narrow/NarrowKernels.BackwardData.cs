@@ -50,19 +50,21 @@ internal static partial class NarrowKernels
         private readonly T _parameter = parameter;
         private readonly MatrixSpan<T> _previousDelta = previousDelta;
 
+        public static bool UnitRowStep => false;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public TVector Initial<TVector, TSimd>(int row)
+        public TVector Initial<TVector, TSimd>(nint row)
             where TVector : struct
             where TSimd : ISimd<T, TVector> => TSimd.Zero;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Store<TVector, TSimd, TColumns>(TVector sum0, TVector sum1, int row, nuint j)
+        public void Store<TVector, TSimd, TColumns>(TVector sum0, TVector sum1, nint row, nuint j)
             where TVector : struct
             where TSimd : ISimd<T, TVector>
             where TColumns : IConstant
         {
             var j1 = j + (nuint)TSimd.Count;
-            ref var destination = ref _previousDelta.DangerousGetReferenceAt(row, 0);
+            ref var destination = ref Unsafe.Add(ref _previousDelta.DangerousGetReferenceAt(0, 0), row * _previousDelta.Stride);
 
             // A linear previous layer (or the network input) has f′ = 1: its activation is never read (it may be empty).
             if (typeof(TOperator) == typeof(LinearOperator<T>))
@@ -77,8 +79,8 @@ internal static partial class NarrowKernels
             }
 
             // Z is read only by operators whose f′ needs it (their layers store Z); the others read A alone.
-            ref var activation = ref _previousActivation.DangerousGetReferenceAt(row, 0);
-            ref var preActivation = ref TOperator.NeedsZ ? ref _previousZ.DangerousGetReferenceAt(row, 0) : ref activation;
+            ref var activation = ref Unsafe.Add(ref _previousActivation.DangerousGetReferenceAt(0, 0), row * _previousActivation.Stride);
+            ref var preActivation = ref TOperator.NeedsZ ? ref Unsafe.Add(ref _previousZ.DangerousGetReferenceAt(0, 0), row * _previousZ.Stride) : ref activation;
             var p = TSimd.Broadcast(_parameter);
             var a0 = TSimd.Load(ref activation, j);
             TSimd.Store(TSimd.Derivative<TOperator>(TOperator.NeedsZ ? TSimd.Load(ref preActivation, j) : a0, a0, sum0, p), ref destination, j);

@@ -48,20 +48,22 @@ internal static partial class NarrowKernels
         private readonly T _parameter = parameter;
         private readonly bool _storeZ = !z.IsEmpty;
 
+        public static bool UnitRowStep => true;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public TVector Initial<TVector, TSimd>(int row)
+        public TVector Initial<TVector, TSimd>(nint row)
             where TVector : struct
             where TSimd : ISimd<T, TVector> => TSimd.Broadcast(Unsafe.Add(ref MemoryMarshal.GetReference(_bias), row));
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Store<TVector, TSimd, TColumns>(TVector sum0, TVector sum1, int row, nuint j)
+        public void Store<TVector, TSimd, TColumns>(TVector sum0, TVector sum1, nint row, nuint j)
             where TVector : struct
             where TSimd : ISimd<T, TVector>
             where TColumns : IConstant
         {
             if (_storeZ)
             {
-                ref var zRow = ref _z.DangerousGetReferenceAt(row, 0);
+                ref var zRow = ref Unsafe.Add(ref _z.DangerousGetReferenceAt(0, 0), row * _z.Stride);
                 TSimd.Store(sum0, ref zRow, j);
                 if (TColumns.Value > 1)
                 {
@@ -69,7 +71,7 @@ internal static partial class NarrowKernels
                 }
             }
 
-            ref var aRow = ref _a.DangerousGetReferenceAt(row, 0);
+            ref var aRow = ref Unsafe.Add(ref _a.DangerousGetReferenceAt(0, 0), row * _a.Stride);
             TSimd.Store(TSimd.Activate<TOperator>(sum0, TSimd.Broadcast(_parameter)), ref aRow, j);
             if (TColumns.Value > 1)
             {

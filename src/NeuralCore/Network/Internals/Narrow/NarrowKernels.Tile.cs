@@ -16,13 +16,16 @@ internal static partial class NarrowKernels
     private interface INarrowEpilogue<T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        /// <summary>Whether the weight row step is always 1 (the forward pass), so the JIT addresses a tile's rows as constant offsets from one register.</summary>
+        static abstract bool UnitRowStep { get; }
+
         /// <summary>The start of output row <paramref name="row"/>'s sums (the bias, or zero), broadcast.</summary>
-        TVector Initial<TVector, TSimd>(int row)
+        TVector Initial<TVector, TSimd>(nint row)
             where TVector : struct
             where TSimd : ISimd<T, TVector>;
 
         /// <summary>Stores output row <paramref name="row"/>'s sums for column vectors at <paramref name="j"/> (and the next, for two columns).</summary>
-        void Store<TVector, TSimd, TColumns>(TVector sum0, TVector sum1, int row, nuint j)
+        void Store<TVector, TSimd, TColumns>(TVector sum0, TVector sum1, nint row, nuint j)
             where TVector : struct
             where TSimd : ISimd<T, TVector>
             where TColumns : IConstant;
@@ -71,6 +74,10 @@ internal static partial class NarrowKernels
         where TSimd : ISimd<T, TVector>
         where TEpilogue : struct, INarrowEpilogue<T>, allows ref struct
     {
+        // A local copy lets the JIT keep the epilogue's refs and strides in registers (the caller's is address-taken).
+        // A unit row step as a constant: four row pointers in registers instead of one made the forward tiles ~10% slower.
+        var e = epilogue;
+        rowStep = TEpilogue.UnitRowStep ? 1 : rowStep;
         var start = j;
         var end = start + ((columns - start) / TSimd.Count * TSimd.Count);
         var full = rows - (rows % 4);
@@ -78,12 +85,12 @@ internal static partial class NarrowKernels
         {
             for (j = start; j <= end - (2 * TSimd.Count); j += 2 * TSimd.Count)
             {
-                LinearRows<T, TVector, TSimd, TEpilogue, Int2>(source, ref weights, rowStep, kStep, ref epilogue, full, (nuint)j);
+                LinearRows<T, TVector, TSimd, TEpilogue, Int2>(source, ref weights, rowStep, kStep, ref e, full, (nuint)j);
             }
 
             for (; j < end; j += TSimd.Count)
             {
-                LinearRows<T, TVector, TSimd, TEpilogue, Int1>(source, ref weights, rowStep, kStep, ref epilogue, full, (nuint)j);
+                LinearRows<T, TVector, TSimd, TEpilogue, Int1>(source, ref weights, rowStep, kStep, ref e, full, (nuint)j);
             }
         }
 
@@ -92,13 +99,13 @@ internal static partial class NarrowKernels
         // sigmoids overlap): 6-wide layers ran their 2-row remainder at half the FMA rate.
         if (rows - full >= 2)
         {
-            LinearWideRows<T, TVector, TSimd, TEpilogue, Int2>(source, ref weights, rowStep, kStep, ref epilogue, full, start, end);
+            LinearWideRows<T, TVector, TSimd, TEpilogue, Int2>(source, ref weights, rowStep, kStep, ref e, full, start, end);
             full += 2;
         }
 
         if (rows - full >= 1)
         {
-            LinearWideRows<T, TVector, TSimd, TEpilogue, Int1>(source, ref weights, rowStep, kStep, ref epilogue, full, start, end);
+            LinearWideRows<T, TVector, TSimd, TEpilogue, Int1>(source, ref weights, rowStep, kStep, ref e, full, start, end);
         }
 
         return end;
@@ -154,12 +161,14 @@ internal static partial class NarrowKernels
         where TEpilogue : struct, INarrowEpilogue<T>, allows ref struct
         where TRows : IConstant
     {
+        // Row indices as nint, so the rows past the first are constant offsets (an int sum would be widened per row).
+        var r = (nint)row;
         Debug.Assert(TRows.Value <= 2);
         var count = (nuint)TSimd.Count;
-        TVector s00 = epilogue.Initial<TVector, TSimd>(row), s01 = s00, s02 = s00, s03 = s00, s10 = s00, s11 = s00, s12 = s00, s13 = s00;
+        TVector s00 = epilogue.Initial<TVector, TSimd>(r), s01 = s00, s02 = s00, s03 = s00, s10 = s00, s11 = s00, s12 = s00, s13 = s00;
         if (TRows.Value > 1)
         {
-            s10 = s11 = s12 = s13 = epilogue.Initial<TVector, TSimd>(row + 1);
+            s10 = s11 = s12 = s13 = epilogue.Initial<TVector, TSimd>(r + 1);
         }
 
         ref var x = ref source.DangerousGetReferenceAt(0, 0);
@@ -188,12 +197,12 @@ internal static partial class NarrowKernels
             }
         }
 
-        epilogue.Store<TVector, TSimd, Int2>(s00, s01, row, j);
-        epilogue.Store<TVector, TSimd, Int2>(s02, s03, row, j + (2 * count));
+        epilogue.Store<TVector, TSimd, Int2>(s00, s01, r, j);
+        epilogue.Store<TVector, TSimd, Int2>(s02, s03, r, j + (2 * count));
         if (TRows.Value > 1)
         {
-            epilogue.Store<TVector, TSimd, Int2>(s10, s11, row + 1, j);
-            epilogue.Store<TVector, TSimd, Int2>(s12, s13, row + 1, j + (2 * count));
+            epilogue.Store<TVector, TSimd, Int2>(s10, s11, r + 1, j);
+            epilogue.Store<TVector, TSimd, Int2>(s12, s13, r + 1, j + (2 * count));
         }
     }
 
@@ -207,17 +216,19 @@ internal static partial class NarrowKernels
         where TRows : IConstant
         where TColumns : IConstant
     {
+        // Row indices as nint, so the rows past the first are constant offsets (an int sum would be widened per row).
+        var r = (nint)row;
         var j1 = j + (nuint)TSimd.Count;
-        TVector s00 = epilogue.Initial<TVector, TSimd>(row), s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00, s30 = s00, s31 = s00;
+        TVector s00 = epilogue.Initial<TVector, TSimd>(r), s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00, s30 = s00, s31 = s00;
         if (TRows.Value > 1)
         {
-            s10 = s11 = epilogue.Initial<TVector, TSimd>(row + 1);
+            s10 = s11 = epilogue.Initial<TVector, TSimd>(r + 1);
         }
 
         if (TRows.Value > 2)
         {
-            s20 = s21 = epilogue.Initial<TVector, TSimd>(row + 2);
-            s30 = s31 = epilogue.Initial<TVector, TSimd>(row + 3);
+            s20 = s21 = epilogue.Initial<TVector, TSimd>(r + 2);
+            s30 = s31 = epilogue.Initial<TVector, TSimd>(r + 3);
         }
 
         // Row r's weight at step k is at w_r + k·kStep; the refs past row 0 are formed only for rows the tile has.
@@ -263,16 +274,16 @@ internal static partial class NarrowKernels
             }
         }
 
-        epilogue.Store<TVector, TSimd, TColumns>(s00, s01, row, j);
+        epilogue.Store<TVector, TSimd, TColumns>(s00, s01, r, j);
         if (TRows.Value > 1)
         {
-            epilogue.Store<TVector, TSimd, TColumns>(s10, s11, row + 1, j);
+            epilogue.Store<TVector, TSimd, TColumns>(s10, s11, r + 1, j);
         }
 
         if (TRows.Value > 2)
         {
-            epilogue.Store<TVector, TSimd, TColumns>(s20, s21, row + 2, j);
-            epilogue.Store<TVector, TSimd, TColumns>(s30, s31, row + 3, j);
+            epilogue.Store<TVector, TSimd, TColumns>(s20, s21, r + 2, j);
+            epilogue.Store<TVector, TSimd, TColumns>(s30, s31, r + 3, j);
         }
     }
 }
