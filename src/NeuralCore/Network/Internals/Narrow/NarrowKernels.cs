@@ -16,8 +16,7 @@ namespace NeuralCore.Network.Internals.Narrow;
 /// on the linear part of the forward and backward-data passes and differ from the plain-arithmetic reference by at
 /// most one rounding per term. The dW/db sums run across SIMD lanes, so their order depends on the width (see
 /// <see cref="WeightGradient{T}"/>'s tiles).
-/// <para>One file per pass: Forward, BackwardData, WeightGradient (and the fused SigmoidCrossEntropyHead); Forward and
-/// BackwardData differ only in their weight addressing and epilogue and share the tiles in Tile.
+/// <para>One file per pass: Forward, BackwardData, WeightGradient (and the fused SigmoidCrossEntropyHead).
 /// The width ladder, once per kernel: each rung takes the columns it can fill (a rung with no whole vector left is
 /// not called: single-sample inference goes straight to the scalar rung), the scalar rung the rest. The dispatchers
 /// are AggressiveOptimization too: they run once per layer per step, and at Tier 0 in a fresh process.</para>
