@@ -234,7 +234,8 @@ internal static class CliOptions
 
     /// <summary>
     /// Reads a data matrix from <c>.npy</c> (1-D arrays become one column) or <c>.csv</c> (every column; a header row
-    /// is detected), converting float32/float64 to <typeparamref name="T"/>, and transposes seed-layout data.
+    /// is detected), converting float32/float64 — and integer dtypes such as NumPy's int64 class ids, exactly — to
+    /// <typeparamref name="T"/>, and transposes seed-layout data.
     /// </summary>
     public static Matrix<T> ReadMatrix<T>(string option, string path, bool columnMajor)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
@@ -254,7 +255,17 @@ internal static class CliOptions
             throw new CliException($"{option} {path}: expected a .npy or .csv file; got {(extension.Length == 0 ? "no extension" : $"'{extension}'")}.", CliApplication.BadArguments);
         }
 
-        var matrix = Npy.ReadMatrix<T>(path, NpyVectorShape.Column, NpyConversion.AllowPrecisionChange);
+        Matrix<T> matrix;
+        try
+        {
+            // Integers (class ids, pixel counts) convert only when exact: a value float32 would round is an error naming it.
+            matrix = Npy.ReadMatrix<T>(path, NpyVectorShape.Column, NpyConversion.AllowIntegers);
+        }
+        catch (NpyFormatException ex)
+        {
+            throw new CliException($"{option} {ex.Message}");
+        }
+
         if (!columnMajor)
         {
             return matrix;
