@@ -101,18 +101,7 @@ public static class CliApplication
 
     private static async Task ReportParseErrors(ParseResult parse, TextWriter error)
     {
-        var unmatched = parse.UnmatchedTokens.ToHashSet(StringComparer.Ordinal);
-        foreach (var parseError in parse.Errors)
-        {
-            // "Unrecognized command or argument '--batchsize'." is reported below, with the nearest name.
-            if (unmatched.Any(t => parseError.Message.Contains($"'{t}'", StringComparison.Ordinal)))
-            {
-                continue;
-            }
-
-            await error.WriteLineAsync($"error: {parseError.Message}").ConfigureAwait(false);
-        }
-
+        // The unknown names first, with the nearest known one: that is the mistake; what is "missing" follows from it.
         var command = parse.CommandResult.Command;
         var afterUnknownOption = false;
         foreach (var token in parse.UnmatchedTokens)
@@ -132,6 +121,20 @@ public static class CliApplication
             var nearest = Suggestions.Nearest(token, candidates);
             var what = isOption ? "unknown option" : command.Subcommands.Count > 0 ? "unknown command" : "unexpected argument";
             await error.WriteLineAsync(nearest is null ? $"error: {what} '{token}'." : $"error: {what} '{token}'; did you mean '{nearest}'?").ConfigureAwait(false);
+        }
+
+        var unmatched = parse.UnmatchedTokens.ToHashSet(StringComparer.Ordinal);
+        foreach (var parseError in parse.Errors)
+        {
+            // "Unrecognized command or argument '--batchsize'." was reported above, with the nearest name; and an
+            // unknown command is why no command was given.
+            if (unmatched.Any(t => parseError.Message.Contains($"'{t}'", StringComparison.Ordinal))
+                || (unmatched.Count > 0 && command.Subcommands.Count > 0 && command is RootCommand))
+            {
+                continue;
+            }
+
+            await error.WriteLineAsync($"error: {parseError.Message}").ConfigureAwait(false);
         }
 
         await error.WriteLineAsync(HelpHint(parse)).ConfigureAwait(false);
@@ -159,7 +162,7 @@ public static class CliApplication
         return result;
     }
 
-    private static RootCommand BuildRoot(CliContext context)
+    internal static RootCommand BuildRoot(CliContext context)
     {
         var root = new RootCommand("NeuralCore: SIMD, zero-allocation dense neural networks — demos, training, prediction, benchmarks.");
         root.Add(InfoCommand.Create(context));
