@@ -167,8 +167,9 @@ internal static class TrainCommand
         }
         catch (ArgumentException ex)
         {
-            // The loss does not fit the output activation, or an optimizer setting is out of range: an argument problem.
-            throw new CliException(Messages.WithoutParameter(ex), CliApplication.BadArguments);
+            // The loss does not fit the output activation, or an optimizer setting is out of range: an argument problem,
+            // said with the options the user typed rather than the library's property names.
+            throw new CliException(OptionNames(Messages.WithoutParameter(ex)), CliApplication.BadArguments);
         }
 
         using (trainer)
@@ -221,6 +222,26 @@ internal static class TrainCommand
         }
 
         return CliApplication.Success;
+    }
+
+    /// <summary>The library's names for the training settings (<c>options.Optimizer.WeightDecay</c>, <c>AdamW</c>) as this command's options.</summary>
+    internal static string OptionNames(string message)
+    {
+        // Longest first: DecoupledWeightDecay contains WeightDecay.
+        (string Library, string Cli)[] names =
+        [
+            ("options.Optimizer.DecoupledWeightDecay", "--decoupled-weight-decay"), ("options.Optimizer.WeightDecay", "--weight-decay"),
+            ("options.Optimizer.LearningRate", "--lr"), ("options.Optimizer.Momentum", "--momentum"), ("options.Optimizer.", "--optimizer "),
+            ("options.BatchSize", "--batch-size"), ("options.Epochs", "--epochs"),
+            ("DecoupledWeightDecay", "--decoupled-weight-decay"), ("WeightDecay", "--weight-decay"), ("LearningRate", "--lr"), ("AdamW", "adamw"),
+        ];
+        var text = new StringBuilder(message);
+        foreach (var (library, cli) in names)
+        {
+            text.Replace(library, cli);
+        }
+
+        return text.ToString();
     }
 
     /// <summary>A data problem the trainer found, with the option and file it came from instead of the parameter name.</summary>

@@ -163,9 +163,9 @@ public sealed class CommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("adamw", "--weight-decay", "WeightDecay (L2, added to the gradient) must be 0 for AdamW")]
-    [InlineData("sgd", "--decoupled-weight-decay", "DecoupledWeightDecay is AdamW's and must be 0 for sgd")]
-    [InlineData("rmsprop", "--decoupled-weight-decay", "DecoupledWeightDecay is AdamW's and must be 0 for rmsprop")]
+    [InlineData("adamw", "--weight-decay", "error: --weight-decay (L2, added to the gradient) must be 0 for adamw, which decays through --decoupled-weight-decay; got 0.1.")]
+    [InlineData("sgd", "--decoupled-weight-decay", "error: --decoupled-weight-decay is adamw's and must be 0 for sgd (use --weight-decay for L2); got 0.1.")]
+    [InlineData("rmsprop", "--decoupled-weight-decay", "error: --decoupled-weight-decay is adamw's and must be 0 for rmsprop (use --weight-decay for L2); got 0.1.")]
     public async Task Train_TheOtherKindsWeightDecay_IsABadArgument(string name, string decay, string expected)
     {
         var (code, _, error) = await Run(
