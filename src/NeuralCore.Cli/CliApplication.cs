@@ -62,6 +62,12 @@ public static class CliApplication
         catch (CliException ex)
         {
             await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            if (ex.ExitCode == BadArguments)
+            {
+                // A usage error: where to read how the command is used.
+                await error.WriteLineAsync(HelpHint(parse)).ConfigureAwait(false);
+            }
+
             return ex.ExitCode;
         }
         catch (OperationCanceledException)
@@ -74,7 +80,13 @@ public static class CliApplication
             // User-facing failures from the library carry messages that name the argument/file and the expected vs
             // actual value; print that message, not a stack trace.
             await error.WriteLineAsync($"error: {Messages.WithoutParameter(ex)}").ConfigureAwait(false);
-            return ex is ArgumentException ? BadArguments : Failure;
+            if (ex is ArgumentException)
+            {
+                await error.WriteLineAsync(HelpHint(parse)).ConfigureAwait(false);
+                return BadArguments;
+            }
+
+            return Failure;
         }
         catch (Exception ex) when (Environment.GetEnvironmentVariable("NEURALCORE_DEBUG") is null)
         {

@@ -74,8 +74,8 @@ internal static class EvaluateCommand
             loss = Loss.SparseCrossEntropy;
         }
 
-        var yOption = request.Y is null ? "--label-column" : "--y";
-        var yPath = request.Y ?? $"{request.LabelColumn} of {request.X}";
+        var yOption = request.Y is null ? "--x" : "--y";
+        var yPath = request.Y ?? $"{request.X} (--label-column {request.LabelColumn})";
         if (x.Columns != network.InputSize)
         {
             throw new CliException($"--x {request.X}: {CliOptions.Shape(x.Rows, x.Columns)} has {x.Columns} features per sample, but {request.Model} expects {network.InputSize}.");
@@ -97,7 +97,14 @@ internal static class EvaluateCommand
         }
         catch (ArgumentException ex)
         {
-            throw new CliException($"{yOption} {yPath}: {Messages.WithoutParameter(ex)}", ex.ParamName == "loss" ? CliApplication.BadArguments : CliApplication.Failure);
+            // "y must hold …" → "--y y.npy: must hold …": the option and file, not the parameter's name.
+            var message = Messages.WithoutParameter(ex);
+            if (ex.ParamName is { } name && message.StartsWith(name + " ", StringComparison.Ordinal))
+            {
+                message = message[(name.Length + 1)..];
+            }
+
+            throw new CliException($"{yOption} {yPath}: {message}", ex.ParamName == "loss" ? CliApplication.BadArguments : CliApplication.Failure);
         }
 
         var o = context.Output;

@@ -183,6 +183,25 @@ public sealed partial class ClassificationCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_label_that_is_not_a_class_id_is_named_by_option_and_file_in_train_and_evaluate()
+    {
+        var labels = (int[])_labels.Clone();
+        _files.WriteBlobsCsv("half.csv", _x, labels);
+        File.WriteAllText(P("half.csv"), File.ReadAllText(P("half.csv")).Replace(",1\n", ",1.5\n", StringComparison.Ordinal));
+        var (code, _, error) = await Run(Train("--x", P("blobs.csv"), "--label-column", "label", "--epochs", "2", "--out", P("m.npz")));
+        Assert.True(code == 0, error);
+
+        (code, _, error) = await Run(Train("--x", P("half.csv"), "--label-column", "label", "--epochs", "2", "--out", P("m2.npz")));
+        Assert.Equal(1, code);
+        Assert.Contains($"error: --x {P("half.csv")} (--label-column label): must hold class ids, integers from 0 to 3", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(P("m2.npz")));
+
+        (code, _, error) = await Run("evaluate", "--model", P("m.npz"), "--x", P("half.csv"), "--label-column", "label");
+        Assert.Equal(1, code);
+        Assert.Contains($"error: --x {P("half.csv")} (--label-column label): must hold class ids, integers from 0 to 3", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Separate_validation_files_appear_in_the_history()
     {
         var (vx, vl) = Blobs(10, seed: 12);

@@ -212,7 +212,7 @@ public sealed partial class HelpAndMessagesTests : IDisposable
         // without "(Parameter 'options')" or property paths.
         var (code, _, error) = await Run("train", "--arch", Classes4, "--x", P("X.npy"), "--y", P("y.npy"), "--optimizer", "momentum", "--momentum", "1.5", "--lr", "0.05", "--epochs", "1", "--out", P("m.npz"));
         Assert.Equal(2, code);
-        Assert.Equal("error: --momentum must be in [0, 1); got 1.5.", error.TrimEnd());
+        Assert.Equal(["error: --momentum must be in [0, 1); got 1.5.", "Run 'neuralcore train --help' for usage and examples."], error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         (code, _, error) = await Run("train", "--arch", Classes4, "--x", P("X.npy"), "--y", P("y.npy"), "--optimizer", "sgd", "--lr", "1e-400", "--epochs", "1", "--out", P("m.npz"));
         Assert.Equal(2, code);
         Assert.DoesNotContain("(Parameter", error, StringComparison.Ordinal);
@@ -227,6 +227,19 @@ public sealed partial class HelpAndMessagesTests : IDisposable
         Assert.DoesNotContain("CrossEntropy", output, StringComparison.Ordinal);
         Assert.False(DotNetExponent().IsMatch(output), output);
         Assert.Matches(@"tolerance 1e-6\)", output);
+    }
+
+    [Fact]
+    public async Task Usage_errors_after_parsing_point_to_the_commands_help_too()
+    {
+        var (code, _, error) = await Run("predict", "--model", P("m.npz"), "--x", P("X.npy"), "--out", P("p.txt"));
+        Assert.Equal(2, code);
+        Assert.Equal([$"error: --out must name a .npy or .csv file; got '{P("p.txt")}'.", "Run 'neuralcore predict --help' for usage and examples."], error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+
+        // A data error (exit 1) is not a usage error: no help hint.
+        (code, _, error) = await Run("predict", "--model", P("nope.npz"), "--x", P("X.npy"), "--out", P("p.csv"));
+        Assert.Equal(1, code);
+        Assert.DoesNotContain("--help", error, StringComparison.Ordinal);
     }
 
     [GeneratedRegex(@"\dE[+-]?\d")]
