@@ -9,10 +9,10 @@ namespace NeuralCore.Cli;
 internal static class Messages
 {
     /// <summary>
-    /// <paramref name="value"/> with six significant digits, an exponent only for very large or small values and
-    /// written <c>e-9</c>; <c>NaN</c>, <c>inf</c> and <c>-inf</c> for the non-finite values.
+    /// <paramref name="value"/> with <paramref name="digits"/> significant digits, an exponent only for very large or
+    /// small values and written <c>e-9</c>; <c>NaN</c>, <c>inf</c> and <c>-inf</c> for the non-finite values.
     /// </summary>
-    public static string Number(double value)
+    public static string Number(double value, int digits = 6)
     {
         if (double.IsNaN(value))
         {
@@ -24,7 +24,7 @@ internal static class Messages
             return value > 0 ? "inf" : "-inf";
         }
 
-        var text = value.ToString("G6", CultureInfo.InvariantCulture);
+        var text = value.ToString(string.Create(CultureInfo.InvariantCulture, $"G{digits}"), CultureInfo.InvariantCulture);
         var e = text.IndexOf('E', StringComparison.Ordinal);
         if (e < 0)
         {

@@ -242,6 +242,38 @@ public sealed partial class HelpAndMessagesTests : IDisposable
         Assert.DoesNotContain("--help", error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(2.49e-9, 6, "2.49e-9")]
+    [InlineData(1e15, 6, "1e15")]
+    [InlineData(-3.5e-12, 6, "-3.5e-12")]
+    [InlineData(0.000123456789, 4, "0.0001235")]
+    [InlineData(0.5, 6, "0.5")]
+    [InlineData(double.NaN, 6, "NaN")]
+    [InlineData(double.NegativeInfinity, 6, "-inf")]
+    public void Numbers_are_written_as_people_write_them(double value, int digits, string expected) =>
+        Assert.Equal(expected, Messages.Number(value, digits));
+
+    [Fact]
+    public async Task Training_progress_writes_tiny_losses_without_dotnet_exponents()
+    {
+        // A linear fit of y = x by full-batch gradient descent: the loss falls far below 1e-5.
+        using (var x = new Matrix<double>(20, 1))
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                x[i, 0] = i / 20.0;
+            }
+
+            NeuralCore.IO.Npy.Write(P("lx.npy"), x.ReadOnlySpan);
+        }
+
+        var (code, output, error) = await Run("train", "--arch", """[{"input_dim": 1, "output_dim": 1, "activation": "linear"}]""", "--x", P("lx.npy"), "--y", P("lx.npy"), "--optimizer", "sgd", "--lr", "0.5", "--epochs", "300", "--dtype", "float64", "--out", P("lin.npz"));
+
+        Assert.True(code == 0, error);
+        Assert.Matches(@"final loss \d(\.\d+)?e-\d+", output);
+        Assert.False(DotNetExponent().IsMatch(output), output);
+    }
+
     [GeneratedRegex(@"\dE[+-]?\d")]
     private static partial Regex DotNetExponent();
 
