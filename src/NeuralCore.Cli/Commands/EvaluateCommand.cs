@@ -128,7 +128,14 @@ internal static class EvaluateCommand
         for (var r = 0; r < x.Rows; r++)
         {
             var actual = Classification.TargetClass(y.ReadOnlySpan.GetRowSpan(r), loss.TargetsAreClassIds);
-            var predicted = (int)Classification.ClassOf(predictions.ReadOnlySpan.GetRowSpan(r));
+            var score = Classification.ClassOf(predictions.ReadOnlySpan.GetRowSpan(r));
+            if (double.IsNaN(score))
+            {
+                // Finite inputs can still overflow a badly trained model: say so rather than count a class for it.
+                throw new CliException($"--model {request.Model}: its outputs for row {r} of --x {request.X} are NaN (the model overflows on this input), so there is no predicted class.");
+            }
+
+            var predicted = (int)score;
             matrix[actual, predicted]++;
             correct += actual == predicted ? 1 : 0;
         }

@@ -125,7 +125,7 @@ public sealed class NpyArray
 
     /// <summary>Copies the elements, in C order, into a new array.</summary>
     /// <typeparam name="T"><see cref="float"/>, <see cref="double"/> or <see cref="byte"/>.</typeparam>
-    /// <param name="conversion">Whether a float32/float64 mismatch is converted or rejected.</param>
+    /// <param name="conversion">Whether a float32/float64 mismatch, or integer data, is converted (see <see cref="NpyConversion"/>) or rejected.</param>
     /// <returns>The <see cref="Length"/> elements.</returns>
     /// <exception cref="NpyFormatException">The stored dtype does not match <typeparamref name="T"/> (and no conversion was allowed).</exception>
     public T[] ToArray<T>(NpyConversion conversion = NpyConversion.Exact)
@@ -139,7 +139,7 @@ public sealed class NpyArray
     /// <summary>Copies the elements, in C order, into <paramref name="destination"/>.</summary>
     /// <typeparam name="T"><see cref="float"/>, <see cref="double"/> or <see cref="byte"/>.</typeparam>
     /// <param name="destination">Exactly <see cref="Length"/> elements.</param>
-    /// <param name="conversion">Whether a float32/float64 mismatch is converted or rejected.</param>
+    /// <param name="conversion">Whether a float32/float64 mismatch, or integer data, is converted (see <see cref="NpyConversion"/>) or rejected.</param>
     /// <exception cref="ArgumentException"><paramref name="destination"/> has the wrong length.</exception>
     /// <exception cref="NpyFormatException">The stored dtype does not match <typeparamref name="T"/> (and no conversion was allowed).</exception>
     public void CopyTo<T>(Span<T> destination, NpyConversion conversion = NpyConversion.Exact)
@@ -158,7 +158,7 @@ public sealed class NpyArray
     /// <summary>Copies the array into a new matrix.</summary>
     /// <typeparam name="T"><see cref="float"/>, <see cref="double"/> or <see cref="byte"/>.</typeparam>
     /// <param name="vectorShape">How a 1-D array of length n becomes a matrix (1×n or n×1); <see cref="NpyVectorShape.Reject"/> requires a 2-D array.</param>
-    /// <param name="conversion">Whether a float32/float64 mismatch is converted or rejected.</param>
+    /// <param name="conversion">Whether a float32/float64 mismatch, or integer data, is converted (see <see cref="NpyConversion"/>) or rejected.</param>
     /// <returns>A new matrix; dispose it. Shape: [rows, columns].</returns>
     /// <exception cref="NpyFormatException">The array is 1-D and <paramref name="vectorShape"/> is <see cref="NpyVectorShape.Reject"/>, or the dtype does not match.</exception>
     public Matrix<T> ToMatrix<T>(NpyVectorShape vectorShape = NpyVectorShape.Reject, NpyConversion conversion = NpyConversion.Exact)
@@ -183,7 +183,7 @@ public sealed class NpyArray
     /// <typeparam name="T"><see cref="float"/>, <see cref="double"/> or <see cref="byte"/>.</typeparam>
     /// <param name="destination">The destination. Shape: [rows, columns] of this array (after <paramref name="vectorShape"/>).</param>
     /// <param name="vectorShape">How a 1-D array of length n is viewed (1×n or n×1); <see cref="NpyVectorShape.Reject"/> requires a 2-D array.</param>
-    /// <param name="conversion">Whether a float32/float64 mismatch is converted or rejected.</param>
+    /// <param name="conversion">Whether a float32/float64 mismatch, or integer data, is converted (see <see cref="NpyConversion"/>) or rejected.</param>
     /// <exception cref="NpyFormatException">The array's shape does not fit <paramref name="destination"/>, or the dtype does not match.</exception>
     public void CopyTo<T>(MatrixSpan<T> destination, NpyVectorShape vectorShape = NpyVectorShape.Reject, NpyConversion conversion = NpyConversion.Exact)
         where T : unmanaged

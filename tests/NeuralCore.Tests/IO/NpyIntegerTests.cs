@@ -91,6 +91,21 @@ public sealed class NpyIntegerTests
     }
 
     [Fact]
+    public void The_data_loader_takes_numpy_class_ids_with_AllowIntegers()
+    {
+        using var files = new TestFiles();
+        var xPath = files.PathOf("X.npy");
+        Npy.Write(xPath, new ReadOnlyMatrixSpan<double>([.. Enumerable.Range(0, 20).Select(i => i * 0.5)], 10, 2));
+        var yPath = TestFiles.Fixture("int_i8_labels_10.npy");
+
+        using var data = DataLoader.ReadNpy<float>(xPath, yPath, conversion: NpyConversion.AllowIntegers);
+
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => (float)(i % 4)), data.Targets.ReadOnlySpan.DangerousGetSpan().ToArray());
+        Assert.Equal(1.5f, data.Features[1, 1]);
+        Assert.Throws<NpyFormatException>(() => DataLoader.ReadNpy<float>(xPath, yPath, conversion: NpyConversion.AllowPrecisionChange));
+    }
+
+    [Fact]
     public void Big_endian_fortran_order_is_swapped_then_transposed()
     {
         using var matrix = Npy.ReadMatrix<double>(TestFiles.Fixture("int_i2_fortran_3x4.npy"), NpyVectorShape.Reject, NpyConversion.AllowIntegers);
