@@ -72,18 +72,32 @@ internal static class OutputFiles
         }
     }
 
-    /// <summary>Whether two paths name one file: the same full path, or (for existing files) the same link target.</summary>
+    /// <summary>Whether two paths name one file: the same full path once every symbolic link on the way is followed.</summary>
     public static bool SameFile(string a, string b)
     {
         var comparison = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
-        if (string.Equals(Path.GetFullPath(a), Path.GetFullPath(b), comparison))
+        return string.Equals(Path.GetFullPath(a), Path.GetFullPath(b), comparison) || string.Equals(Resolve(a), Resolve(b), comparison);
+    }
+
+    /// <summary>
+    /// The full path with each existing component that is a link replaced by its final target, so a link to the file
+    /// and a path through a linked folder both come out as the real path (the system bounds link chains).
+    /// </summary>
+    private static string Resolve(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var root = Path.GetPathRoot(full) ?? string.Empty;
+        var current = root;
+        foreach (var part in full[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
         {
-            return true;
+            current = Path.Combine(current, part);
+            FileSystemInfo info = Directory.Exists(current) ? new DirectoryInfo(current) : new FileInfo(current);
+            if (info.Exists && info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is { } target)
+            {
+                current = Path.GetFullPath(target.FullName);
+            }
         }
 
-        // Another spelling of the same file (a symbolic link to it): compare what both resolve to.
-        var resolvedA = File.Exists(a) ? new FileInfo(a).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(a) : null;
-        var resolvedB = File.Exists(b) ? new FileInfo(b).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(b) : null;
-        return resolvedA is not null && string.Equals(resolvedA, resolvedB, comparison);
+        return current;
     }
 }

@@ -63,6 +63,14 @@ public sealed class OutputSafetyTests : IDisposable
         Assert.Equal(2, code);
         Assert.Contains($"--out {P("link.npy")} is the same file as --x {P("X.npy")}", error, StringComparison.Ordinal);
         Assert.Equal(x, _files.Snapshot("X.npy"));
+
+        // Through a linked folder: the same file under another directory name.
+        Directory.CreateSymbolicLink(P("again"), Path.GetDirectoryName(P("X.npy"))!);
+        var through = Path.Combine(P("again"), "X.npy");
+        (code, _, error) = await Run("predict", "--model", P("m.npz"), "--x", P("X.npy"), "--out", through, "--force");
+        Assert.Equal(2, code);
+        Assert.Contains($"--out {through} is the same file as --x {P("X.npy")}", error, StringComparison.Ordinal);
+        Assert.Equal(x, _files.Snapshot("X.npy"));
         Assert.Equal(before, _files.Snapshot("m.npz"));
     }
 
