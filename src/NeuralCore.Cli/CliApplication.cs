@@ -34,26 +34,40 @@ public static class CliApplication
         ArgumentNullException.ThrowIfNull(error);
         var context = new CliContext(output, error);
         var root = BuildRoot(context);
-        var parse = root.Parse(args);
-        if (parse.Errors.Count > 0)
+        var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+        if (args.Length == 0)
         {
-            foreach (var parseError in parse.Errors)
-            {
-                await error.WriteLineAsync($"error: {parseError.Message}").ConfigureAwait(false);
-            }
-
-            await error.WriteLineAsync("Run 'neuralcore --help' for usage.").ConfigureAwait(false);
+            // No command: the overview of commands is what a new user needs; still a usage error for scripts.
+            await root.Parse(["--help"]).InvokeAsync(configuration).ConfigureAwait(false);
             return BadArguments;
         }
 
-        var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+        var parse = root.Parse(NormalizeOptionNames(args));
+        if (parse.Errors.Count > 0)
+        {
+            await ReportParseErrors(parse, error).ConfigureAwait(false);
+            return BadArguments;
+        }
+
         try
         {
-            return await parse.InvokeAsync(configuration).ConfigureAwait(false);
+            var code = await parse.InvokeAsync(configuration).ConfigureAwait(false);
+            if (parse.Action is System.CommandLine.Help.HelpAction && Examples.Of(parse.CommandResult.Command) is { } examples)
+            {
+                await output.WriteLineAsync(examples).ConfigureAwait(false);
+            }
+
+            return code;
         }
         catch (CliException ex)
         {
             await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            if (ex.ExitCode == BadArguments)
+            {
+                // A usage error: where to read how the command is used.
+                await error.WriteLineAsync(HelpHint(parse)).ConfigureAwait(false);
+            }
+
             return ex.ExitCode;
         }
         catch (OperationCanceledException)
@@ -65,8 +79,14 @@ public static class CliApplication
         {
             // User-facing failures from the library carry messages that name the argument/file and the expected vs
             // actual value; print that message, not a stack trace.
-            await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
-            return ex is ArgumentException ? BadArguments : Failure;
+            await error.WriteLineAsync($"error: {Messages.WithoutParameter(ex)}").ConfigureAwait(false);
+            if (ex is ArgumentException)
+            {
+                await error.WriteLineAsync(HelpHint(parse)).ConfigureAwait(false);
+                return BadArguments;
+            }
+
+            return Failure;
         }
         catch (Exception ex) when (Environment.GetEnvironmentVariable("NEURALCORE_DEBUG") is null)
         {
@@ -76,7 +96,85 @@ public static class CliApplication
         }
     }
 
-    private static RootCommand BuildRoot(CliContext context)
+    /// <summary>The help hint usage errors end with: the help of the command that was being parsed.</summary>
+    internal static string HelpHint(ParseResult parse)
+    {
+        var names = new List<string>();
+        for (var result = parse.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            if (result.Command is not RootCommand)
+            {
+                names.Insert(0, result.Command.Name);
+            }
+        }
+
+        return $"Run 'neuralcore {string.Join(' ', [.. names, "--help"])}' for usage and examples.";
+    }
+
+    private static async Task ReportParseErrors(ParseResult parse, TextWriter error)
+    {
+        // The unknown names first, with the nearest known one: that is the mistake; what is "missing" follows from it.
+        var command = parse.CommandResult.Command;
+        var afterUnknownOption = false;
+        foreach (var token in parse.UnmatchedTokens)
+        {
+            var isOption = token.StartsWith('-');
+            if (!isOption && afterUnknownOption)
+            {
+                // The value of the unknown option: one message for the pair.
+                afterUnknownOption = false;
+                continue;
+            }
+
+            afterUnknownOption = isOption;
+            var candidates = isOption
+                ? command.Options.Where(o => !o.Hidden).SelectMany(o => o.Aliases.Prepend(o.Name)).Where(n => n.StartsWith("--", StringComparison.Ordinal))
+                : command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name);
+            var nearest = Suggestions.Nearest(token, candidates);
+            var what = isOption ? "unknown option" : command.Subcommands.Count > 0 ? "unknown command" : "unexpected argument";
+            await error.WriteLineAsync(nearest is null ? $"error: {what} '{token}'." : $"error: {what} '{token}'; did you mean '{nearest}'?").ConfigureAwait(false);
+        }
+
+        var unmatched = parse.UnmatchedTokens.ToHashSet(StringComparer.Ordinal);
+        foreach (var parseError in parse.Errors)
+        {
+            // "Unrecognized command or argument '--batchsize'." was reported above, with the nearest name; and an
+            // unknown command is why no command was given.
+            if (unmatched.Any(t => parseError.Message.Contains($"'{t}'", StringComparison.Ordinal))
+                || (unmatched.Count > 0 && command.Subcommands.Count > 0 && command is RootCommand))
+            {
+                continue;
+            }
+
+            await error.WriteLineAsync($"error: {parseError.Message}").ConfigureAwait(false);
+        }
+
+        await error.WriteLineAsync(HelpHint(parse)).ConfigureAwait(false);
+    }
+
+    /// <summary>Option names in any case (<c>--Epochs</c>): they are all lower case, so the name part of each <c>--name[=value]</c> token is lowered.</summary>
+    private static string[] NormalizeOptionNames(string[] args)
+    {
+        var result = (string[])args.Clone();
+        for (var i = 0; i < result.Length; i++)
+        {
+            var token = result[i];
+            if (token == "--")
+            {
+                break;
+            }
+
+            if (token.StartsWith("--", StringComparison.Ordinal))
+            {
+                var end = token.IndexOfAny(['=', ':']);
+                result[i] = end < 0 ? token.ToLowerInvariant() : string.Concat(token[..end].ToLowerInvariant(), token.AsSpan(end));
+            }
+        }
+
+        return result;
+    }
+
+    internal static RootCommand BuildRoot(CliContext context)
     {
         var root = new RootCommand("NeuralCore: SIMD, zero-allocation dense neural networks — demos, training, prediction, benchmarks.");
         root.Add(InfoCommand.Create(context));
@@ -84,6 +182,7 @@ public static class CliApplication
         root.Add(DemoCommand.Create(context));
         root.Add(TrainCommand.Create(context));
         root.Add(PredictCommand.Create(context));
+        root.Add(EvaluateCommand.Create(context));
         root.Add(ConvertCommand.Create(context));
         root.Add(GradcheckCommand.Create(context));
         return root;

@@ -39,8 +39,8 @@ internal static class TrainingProgress
                         {
                             lastDraw = now;
                             task.Description = Markup.Escape(showAccuracy
-                                ? string.Create(CultureInfo.InvariantCulture, $"{title}  loss {report.Loss:G4}  acc {report.Accuracy:P1}")
-                                : string.Create(CultureInfo.InvariantCulture, $"{title}  loss {report.Loss:G4}"));
+                                ? string.Create(CultureInfo.InvariantCulture, $"{title}  loss {Messages.Number(report.Loss, 4)}  acc {report.Accuracy:P1}")
+                                : string.Create(CultureInfo.InvariantCulture, $"{title}  loss {Messages.Number(report.Loss, 4)}"));
                             task.Value = report.Epoch;
                         }
                     });
@@ -62,7 +62,7 @@ internal static class TrainingProgress
 
         context.Output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"done: {title}, {last.Epoch} epochs in {started.Elapsed.TotalSeconds:F2} s, final loss {last.Loss:G6}")
+            $"done: {title}, {last.Epoch} epochs in {started.Elapsed.TotalSeconds:F2} s, final loss {Messages.Number(last.Loss)}")
             + (showAccuracy ? string.Create(CultureInfo.InvariantCulture, $", accuracy {last.Accuracy:P2}") : string.Empty));
         return result;
     }
@@ -70,7 +70,7 @@ internal static class TrainingProgress
     /// <summary>One plain progress line.</summary>
     public static string Format(EpochReport r, bool showAccuracy = true)
     {
-        var line = string.Create(CultureInfo.InvariantCulture, $"  epoch {r.Epoch,6}/{r.Epochs}  loss {r.Loss,12:G6}");
+        var line = string.Create(CultureInfo.InvariantCulture, $"  epoch {r.Epoch,6}/{r.Epochs}  loss {Messages.Number(r.Loss),12}");
         if (showAccuracy)
         {
             line += string.Create(CultureInfo.InvariantCulture, $"  accuracy {r.Accuracy,7:P2}");
@@ -81,7 +81,7 @@ internal static class TrainingProgress
             return line;
         }
 
-        line += string.Create(CultureInfo.InvariantCulture, $"  val loss {r.ValidationLoss,12:G6}");
+        line += string.Create(CultureInfo.InvariantCulture, $"  val loss {Messages.Number(r.ValidationLoss),12}");
         return showAccuracy ? line + string.Create(CultureInfo.InvariantCulture, $"  val accuracy {r.ValidationAccuracy,7:P2}") : line;
     }
 }

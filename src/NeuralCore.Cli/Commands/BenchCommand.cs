@@ -13,16 +13,24 @@ internal static class BenchCommand
     public static Command Create(CliContext context)
     {
         var suite = new Argument<string>("suite") { Description = "What to measure: gemm, train, infer or all.", DefaultValueFactory = _ => "all" };
-        suite.AcceptOnlyFromAmong(s_suites);
+        suite.Validators.Add(result =>
+        {
+            var name = result.GetValueOrDefault<string>();
+            if (!s_suites.Contains(name, StringComparer.OrdinalIgnoreCase))
+            {
+                result.AddError($"suite must be one of {string.Join(", ", s_suites)}; got '{name}'.");
+            }
+        });
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
         var command = new Command("bench", "Measure GEMM GFLOPS (and % of this machine's FMA peak), training samples/s and inference latency.")
         {
             suite,
             json,
-        };
+        }.With(("neuralcore bench", "every section: GEMM, training and inference"),
+            ("neuralcore bench infer --json", "inference latency only, as JSON"));
         command.SetAction(parse =>
         {
-            var which = parse.GetValue(suite) ?? "all";
+            var which = (parse.GetValue(suite) ?? "all").ToLowerInvariant();
             var budget = TimeSpan.FromMilliseconds(400);
             var results = new List<BenchMeasurement>();
             if (which is "gemm" or "all")

@@ -7,12 +7,41 @@ namespace NeuralCore.Cli.Commands;
 /// <summary>Options and file helpers shared by the commands (one definition, one message per mistake).</summary>
 internal static class CliOptions
 {
-    public static Option<string> DType() =>
-        new Option<string>("--dtype") { Description = "Element type: float32 or float64.", DefaultValueFactory = _ => "float32" }
-            .AcceptOnlyFromAmong("float32", "float64");
+    public static Option<string> DType() => Choice("--dtype", "Element type: float32 or float64.", "float32", "float32", "float64");
+
+    /// <summary>
+    /// An option taking one of <paramref name="values"/> in any case (<c>--dtype Float64</c>); the value read is the
+    /// canonical lower-case spelling, and anything else is a usage error listing the valid ones.
+    /// </summary>
+    public static Option<string> Choice(string name, string description, string? defaultValue, params string[] values)
+    {
+        var option = new Option<string>(name)
+        {
+            Description = description,
+            CustomParser = result =>
+            {
+                var given = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+                var match = values.FirstOrDefault(v => string.Equals(v, given, StringComparison.OrdinalIgnoreCase));
+                if (match is null)
+                {
+                    result.AddError($"{name} must be one of {string.Join(", ", values)}; got '{given}'.");
+                    return string.Empty;
+                }
+
+                return match;
+            },
+        };
+        if (defaultValue is not null)
+        {
+            option.DefaultValueFactory = _ => defaultValue;
+        }
+
+        option.CompletionSources.Add(values);
+        return option;
+    }
 
     public static Option<bool> ColumnMajor() =>
-        new("--column-major") { Description = "The data files hold one column per sample (features × samples), as in the seed tutorials." };
+        new("--column-major") { Description = "The data files hold one column per sample (features × samples), as in the classic NumPy tutorials." };
 
     public static Option<string> RequiredPath(string name, string description) =>
         new(name) { Description = description, Required = true };
@@ -117,7 +146,27 @@ internal static class CliOptions
 
     /// <summary><c>--arch</c> for commands that read a model: the architecture of a state_dict that does not record one.</summary>
     public static Option<string?> ModelArchitecture() =>
-        OptionalPath("--arch", $"Architecture JSON for a .safetensors state_dict without '{ModelFile.ArchitectureMetadataKey}' metadata (when the file has it, the two must agree).");
+        OptionalPath("--arch", $"Architecture JSON (a file, or the JSON itself when it starts with '[') for a .safetensors state_dict without '{ModelFile.ArchitectureMetadataKey}' metadata (when the file has it, the two must agree).");
+
+    /// <summary>Whether an <c>--arch</c> value is the JSON itself rather than a file name.</summary>
+    public static bool IsInlineArchitecture(string value) => value.AsSpan().TrimStart().StartsWith("[", StringComparison.Ordinal);
+
+    /// <summary>The file an <c>--arch</c> value names, or <see langword="null"/> when it is inline JSON or not given.</summary>
+    public static string? ArchitectureFile(string? value) => value is null || IsInlineArchitecture(value) ? null : value;
+
+    /// <summary>A file given to <paramref name="option"/> must exist: the message names the option, not a .NET exception.</summary>
+    public static void RequireFile(string option, string path)
+    {
+        if (Directory.Exists(path))
+        {
+            throw new CliException($"{option} {path}: is a folder; expected a file.");
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new CliException($"{option} {path}: file not found.");
+        }
+    }
 
     /// <summary>The model format <paramref name="path"/> names by its extension; an unknown one is a usage error naming <paramref name="option"/>.</summary>
     public static ModelFormat ModelFormatOf(string option, string path)
@@ -140,15 +189,29 @@ internal static class CliOptions
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         _ = ModelFormatOf(option, path);
+        RequireFile(option, path);
         var architecture = architecturePath is null ? null : ReadArchitecture(architecturePath);
 
         // The CLI's --dtype is the explicit request: the file's float32/float64/float16/bfloat16 tensors convert to it.
         return ModelFile.Load<T>(path, architecture, NpyConversion.AllowPrecisionChange);
     }
 
-    /// <summary>Reads an architecture JSON file; a bad file is a user error naming it.</summary>
+    /// <summary>Reads an <c>--arch</c> value: a JSON file, or the JSON itself when it starts with <c>[</c>; a bad one is a user error naming it.</summary>
     public static NetworkArchitecture ReadArchitecture(string path)
     {
+        if (IsInlineArchitecture(path))
+        {
+            try
+            {
+                return NetworkArchitecture.FromJson(path);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new CliException($"--arch (inline JSON): {Messages.WithoutParameter(ex)}", CliApplication.BadArguments);
+            }
+        }
+
+        RequireFile("--arch", path);
         string json;
         try
         {
@@ -165,17 +228,19 @@ internal static class CliOptions
         }
         catch (ArgumentException ex)
         {
-            throw new CliException($"{path}: {ex.Message}");
+            throw new CliException($"--arch {path}: {Messages.WithoutParameter(ex)}");
         }
     }
 
     /// <summary>
     /// Reads a data matrix from <c>.npy</c> (1-D arrays become one column) or <c>.csv</c> (every column; a header row
-    /// is detected), converting float32/float64 to <typeparamref name="T"/>, and transposes seed-layout data.
+    /// is detected), converting float32/float64 — and integer dtypes such as NumPy's int64 class ids, exactly — to
+    /// <typeparamref name="T"/>, and transposes seed-layout data.
     /// </summary>
-    public static Matrix<T> ReadMatrix<T>(string path, bool columnMajor)
+    public static Matrix<T> ReadMatrix<T>(string option, string path, bool columnMajor)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
+        RequireFile(option, path);
         var layout = columnMajor ? DataLayout.FeaturesInRows : DataLayout.SamplesInRows;
         var extension = Path.GetExtension(path).ToLowerInvariant();
         if (extension == ".csv")
@@ -187,10 +252,20 @@ internal static class CliOptions
 
         if (extension != ".npy")
         {
-            throw new CliException($"{path}: expected a .npy or .csv file; got '{extension}'.");
+            throw new CliException($"{option} {path}: expected a .npy or .csv file; got {(extension.Length == 0 ? "no extension" : $"'{extension}'")}.", CliApplication.BadArguments);
         }
 
-        var matrix = Npy.ReadMatrix<T>(path, NpyVectorShape.Column, NpyConversion.AllowPrecisionChange);
+        Matrix<T> matrix;
+        try
+        {
+            // Integers (class ids, pixel counts) convert only when exact: a value float32 would round is an error naming it.
+            matrix = Npy.ReadMatrix<T>(path, NpyVectorShape.Column, NpyConversion.AllowIntegers);
+        }
+        catch (NpyFormatException ex)
+        {
+            throw new CliException($"{option} {ex.Message}");
+        }
+
         if (!columnMajor)
         {
             return matrix;
@@ -203,7 +278,7 @@ internal static class CliOptions
     }
 
     /// <summary>Writes a matrix as <c>.npy</c> or <c>.csv</c> by the extension (atomically).</summary>
-    public static void WriteMatrix<T>(string path, ReadOnlyMatrixSpan<T> values)
+    public static void WriteMatrix<T>(string option, string path, ReadOnlyMatrixSpan<T> values)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         switch (Path.GetExtension(path).ToLowerInvariant())
@@ -215,7 +290,27 @@ internal static class CliOptions
                 CsvFile.Write(path, values);
                 break;
             default:
-                throw new CliException($"--out {path}: expected a .npy or .csv file name.", CliApplication.BadArguments);
+                throw new CliException($"{option} {path}: expected a .npy or .csv file name.", CliApplication.BadArguments);
+        }
+    }
+
+    /// <summary>
+    /// Rejects NaN/±∞ in data read from <paramref name="option"/>, naming the first row and column (counted from 0, as
+    /// NumPy does): what <paramref name="purpose"/> needs, and how to get past it when there is a way.
+    /// </summary>
+    public static void RequireFinite<T>(string option, string path, ReadOnlyMatrixSpan<T> data, string purpose)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        for (var r = 0; r < data.Rows; r++)
+        {
+            var row = data.GetRowSpan(r);
+            for (var c = 0; c < row.Length; c++)
+            {
+                if (!T.IsFinite(row[c]))
+                {
+                    throw new CliException($"{option} {path}: row {r}, column {c} (counting from 0) is {Messages.Number(double.CreateTruncating(row[c]))}; {purpose}.");
+                }
+            }
         }
     }
 

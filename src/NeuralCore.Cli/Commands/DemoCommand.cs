@@ -27,7 +27,7 @@ internal static class DemoCommand
         demo.Validators.Add(result =>
         {
             var name = result.GetValueOrDefault<string>();
-            if (!s_demos.Contains(name, StringComparer.Ordinal))
+            if (!s_demos.Contains(name, StringComparer.OrdinalIgnoreCase))
             {
                 result.AddError($"demo must be one of {string.Join(", ", s_demos)}; got '{name}'.");
             }
@@ -50,14 +50,20 @@ internal static class DemoCommand
             DefaultValueFactory = _ => DefaultSeed,
         };
         var epochs = new Option<int?>("--epochs") { Description = "Override the demo's epoch count (≥ 0; 0 shows the untrained network)." };
+        var force = OutputFiles.Force();
 
-        var command = new Command("demo", "Train a seed example (celsius, moons or autoencoder), print its metrics and write its plot and model.")
+        var command = new Command(
+            "demo",
+            "Train one of the classic examples (celsius, moons or autoencoder), print its metrics and write its plot (DEMO.svg) and model (DEMO.npz) to the --out folder.")
         {
             demo,
             folder,
             seed,
             epochs,
-        };
+            force,
+        }.With(("neuralcore demo", "the moons classifier, into ./neuralcore-demo"),
+                ("neuralcore demo celsius --out plots --epochs 20", "one neuron learns °F = 1.8·°C + 32 in 20 epochs"),
+                ("neuralcore demo autoencoder --seed 7 --force", "another seed; replace the files of an earlier run"));
         command.SetAction(parse =>
         {
             // Range checks here rather than in validators: a validator would also run on a value that failed to
@@ -75,8 +81,11 @@ internal static class DemoCommand
             }
 
             var options = new DemoOptions(seedValue, epochsValue);
-            var output = DemoOutput.Create(parse.GetValue(folder) ?? DefaultFolder);
-            switch (parse.GetValue(demo))
+            var name = parse.GetValue(demo)!.ToLowerInvariant();
+            var folderPath = parse.GetValue(folder) ?? DefaultFolder;
+            OutputFiles.Check(parse.GetValue(force), [], [("--out", Path.Combine(folderPath, name + ".svg")), ("--out", Path.Combine(folderPath, name + ".npz"))]);
+            var output = DemoOutput.Create(folderPath);
+            switch (name)
             {
                 case "celsius":
                     CelsiusDemo.Run(context, options, output);

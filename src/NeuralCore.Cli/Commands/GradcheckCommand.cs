@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Numerics;
 
 namespace NeuralCore.Cli.Commands;
@@ -12,14 +11,16 @@ internal static class GradcheckCommand
 {
     public static Command Create(CliContext context)
     {
-        var arch = CliOptions.RequiredPath("--arch", "Architecture JSON.");
+        var arch = CliOptions.RequiredPath("--arch", "Architecture: a JSON file, or the JSON itself when it starts with '['.");
         var loss = CliOptions.Loss(required: false);
         var lossParameter = CliOptions.LossParameter();
         var seed = CliOptions.Seed();
         var samples = new Option<int>("--samples") { Description = "Rows of random data.", DefaultValueFactory = _ => 8 };
         var maxPerLayer = new Option<int>("--max-per-layer") { Description = "Check at most this many weights and biases per layer (a seeded sample); 0 checks all.", DefaultValueFactory = _ => 200 };
-        var dtype = new Option<string>("--dtype") { Description = "float64 (default; tolerance 1e-6) or float32 (tolerance 1e-2).", DefaultValueFactory = _ => "float64" }.AcceptOnlyFromAmong("float32", "float64");
-        var command = new Command("gradcheck", "Check backpropagation against central differences for an architecture.") { arch, loss, lossParameter, seed, samples, maxPerLayer, dtype };
+        var dtype = CliOptions.Choice("--dtype", "float64 (default; tolerance 1e-6) or float32 (tolerance 1e-2).", "float64", "float32", "float64");
+        var command = new Command("gradcheck", "Check backpropagation against central differences for an architecture.") { arch, loss, lossParameter, seed, samples, maxPerLayer, dtype }
+            .With(("neuralcore gradcheck --arch arch.json", "float64, the output layer's loss, 8 random samples"),
+                ("neuralcore gradcheck --arch '[{\"input_dim\": 3, \"output_dim\": 4, \"activation\": \"softmax\"}]' --loss sparse_ce --dtype float32", "inline JSON, class-id targets, float32 tolerance"));
         command.SetAction(parse =>
         {
             var architecture = CliOptions.ReadArchitecture(parse.GetValue(arch)!);
@@ -59,15 +60,19 @@ internal static class GradcheckCommand
         }
         catch (ArgumentException ex)
         {
-            throw new CliException(ex.Message, CliApplication.BadArguments);
+            throw new CliException(Messages.WithoutParameter(ex), CliApplication.BadArguments);
         }
 
-        context.Output.WriteLine($"gradient check: {architecture}, loss {loss}, {typeof(T).Name}, {rows} samples, seed {seed}");
-        context.Output.WriteLine(result.ToString());
+        context.Output.WriteLine($"gradient check: {architecture}, loss {loss}, {(typeof(T) == typeof(double) ? "float64" : "float32")}, {rows} samples, seed {seed}");
+        foreach (var l in result.Layers)
+        {
+            // The library's ToString writes .NET exponents (2.49E-009); the CLI writes them as people do (2.49e-9).
+            context.Output.WriteLine(
+                $"layer {l.Layer}: max relative error {Messages.Number(l.MaxRelativeError)} (weights {Messages.Number(l.MaxWeightError)} over {l.WeightsChecked}, biases {Messages.Number(l.MaxBiasError)} over {l.BiasesChecked})");
+        }
+
         var pass = result.MaxRelativeError <= tolerance;
-        context.Output.WriteLine(string.Create(
-            CultureInfo.InvariantCulture,
-            $"{(pass ? "PASS" : "FAIL")}: largest relative error {result.MaxRelativeError:E2} (tolerance {tolerance:E0})"));
+        context.Output.WriteLine($"{(pass ? "PASS" : "FAIL")}: largest relative error {Messages.Number(result.MaxRelativeError)} (tolerance {Messages.Number(tolerance)})");
         return pass ? CliApplication.Success : CliApplication.Failure;
     }
 

@@ -54,7 +54,7 @@ internal static class AutoencoderDemo
 
         context.Output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"reconstruction MSE on {TestSamples} held-out samples: before {before:G4}, after {after:G4} ({before / after:F1}× lower); predicting the mean would give {mean:G4}, the added noise has variance {0.02 * 0.02:G4}"));
+            $"reconstruction MSE on {TestSamples} held-out samples: before {Messages.Number(before, 4)}, after {Messages.Number(after, 4)} ({before / after:F1}× lower); predicting the mean would give {Messages.Number(mean, 4)}, the added noise has variance {Messages.Number(0.02 * 0.02, 4)}"));
 
         output.Save(Plot(network, history, test, before, after), "autoencoder.svg");
         output.Save(network, "autoencoder.npz");
@@ -113,7 +113,7 @@ internal static class AutoencoderDemo
         var epochs = TrainingPlots.EpochAxis(history);
         var figure = new Figure
         {
-            Title = string.Create(CultureInfo.InvariantCulture, $"autoencoder 8-3-8-8 (sigmoid, sigmoid, linear): MSE {before:G3} → {after:G3} in {history.Count} epochs"),
+            Title = string.Create(CultureInfo.InvariantCulture, $"autoencoder 8-3-8-8 (sigmoid, sigmoid, linear): MSE {Messages.Number(before, 3)} → {Messages.Number(after, 3)} in {history.Count} epochs"),
             Columns = 2,
             PanelWidth = 440,
             PanelHeight = 290,

@@ -54,7 +54,7 @@ internal static class CelsiusDemo
             $"learned  F = {weight:F4}·C + {bias:F4}   (true: F = 1.8·C + 32; weight off by {RelativeError(weight, TrueWeight):P3}, bias off by {RelativeError(bias, TrueBias):P3})"));
         context.Output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"before   F = {weightBefore:F4}·C + {biasBefore:F4}   final MSE loss {(history.Count == 0 ? double.NaN : history.Loss[^1]):G4}"));
+            $"before   F = {weightBefore:F4}·C + {biasBefore:F4}   final MSE loss {(history.Count == 0 ? "none (no epochs)" : Messages.Number(history.Loss[^1], 4))}"));
 
         output.Save(Plot(celsius, fahrenheit, (weightBefore, biasBefore), (weight, bias), history.Count), "celsius.svg");
         output.Save(network, "celsius.npz");

@@ -1,9 +1,12 @@
 namespace NeuralCore.Cli.Plotting;
 
-/// <summary>Where a panel's legend goes, inside the plot area.</summary>
+/// <summary>Where a panel's legend goes: a corner of the plot area, or (automatically) beside it.</summary>
 internal enum LegendPosition
 {
-    /// <summary>The corner that covers the fewest data points (ties prefer top right).</summary>
+    /// <summary>
+    /// A corner that covers no data points (ties prefer top right); when every corner would cover some, beside the
+    /// plot area on the right, which narrows the area by the legend's width.
+    /// </summary>
     Auto,
 
     /// <summary>Top right corner.</summary>

@@ -9,7 +9,7 @@ public static partial class DataLoader
     /// <param name="featuresPath">The X file: 2-D, or 1-D for one feature per sample.</param>
     /// <param name="targetsPath">The Y file (2-D, or 1-D for one target per sample), or <see langword="null"/> for no targets.</param>
     /// <param name="layout">Samples in rows (default) or features × samples (transposed on load).</param>
-    /// <param name="conversion">Whether float64 files may be read as <see cref="float"/> and vice versa.</param>
+    /// <param name="conversion">Whether float64 files may be read as <see cref="float"/> and vice versa (<see cref="NpyConversion.AllowIntegers"/> also takes integer files, such as NumPy int64 class ids, exactly).</param>
     /// <returns>The data set; dispose it.</returns>
     /// <exception cref="NpyFormatException">A file is not a supported array, its dtype does not match, or X and Y disagree on the sample count.</exception>
     public static Dataset<T> ReadNpy<T>(string featuresPath, string? targetsPath, DataLayout layout = DataLayout.SamplesInRows, NpyConversion conversion = NpyConversion.Exact)
@@ -26,7 +26,7 @@ public static partial class DataLoader
     /// <param name="featuresName">The X member name (default <c>X</c>).</param>
     /// <param name="targetsName">The Y member name (default <c>Y</c>), or <see langword="null"/> for no targets.</param>
     /// <param name="layout">Samples in rows (default) or features × samples (transposed on load).</param>
-    /// <param name="conversion">Whether float64 data may be read as <see cref="float"/> and vice versa.</param>
+    /// <param name="conversion">Whether float64 data may be read as <see cref="float"/> and vice versa (<see cref="NpyConversion.AllowIntegers"/> also takes integer members exactly).</param>
     /// <returns>The data set; dispose it.</returns>
     /// <exception cref="NpyFormatException">A member is missing or unsupported, or X and Y disagree on the sample count.</exception>
     public static Dataset<T> ReadNpz<T>(string path, string featuresName = "X", string? targetsName = "Y", DataLayout layout = DataLayout.SamplesInRows, NpyConversion conversion = NpyConversion.Exact)

@@ -11,6 +11,8 @@ namespace NeuralCore.IO;
 /// using var data = DataLoader.ReadCsv&lt;float&gt;("moons.csv", new CsvReadOptions { Targets = TargetColumns.Named("label") });
 /// // X.npy (n×2), y.npy (n,) as float64 from NumPy, trained in float32
 /// using var data = DataLoader.ReadNpy&lt;float&gt;("X.npy", "y.npy", conversion: NpyConversion.AllowPrecisionChange);
+/// // y.npy holding class ids as NumPy integers (np.save of an int64 array): exact, or an error naming the element
+/// using var digits = DataLoader.ReadNpy&lt;float&gt;("X.npy", "y.npy", conversion: NpyConversion.AllowIntegers);
 /// </code>
 /// The tutorials' features × samples layout is read with <see cref="DataLayout.FeaturesInRows"/> and transposed.
 /// </remarks>

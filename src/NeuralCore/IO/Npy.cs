@@ -3,12 +3,14 @@ using NeuralCore.IO.Internals;
 namespace NeuralCore.IO;
 
 /// <summary>
-/// Reads and writes single NumPy <c>.npy</c> arrays: float32, float64 or uint8, little-endian, 1-D or 2-D.
+/// Reads and writes single NumPy <c>.npy</c> arrays, 1-D or 2-D: float32, float64 or uint8 (read and written,
+/// little-endian), and the other integer dtypes int8 … uint64 (read only, either byte order, as float or double
+/// values with <see cref="NpyConversion.AllowIntegers"/>: class ids, counts).
 /// </summary>
 /// <remarks>
 /// <para>Reading accepts format versions 1.0, 2.0 and 3.0 and both C and Fortran order. Writing produces version 1.0
 /// in C order, byte-identical to <c>np.save</c> (NumPy 1.24) of the same array. Anything else (other dtypes,
-/// big-endian data, 0-D or 3-D arrays, object arrays, a truncated file, a wrong magic, a header whose shape does
+/// big-endian floats, 0-D or 3-D arrays, object arrays, a truncated file, a wrong magic, a header whose shape does
 /// not match the data length) throws an <see cref="NpyFormatException"/> naming the file.</para>
 /// <para>Writes to a path go through <see cref="AtomicFile"/>: a failure leaves any existing file untouched.</para>
 /// </remarks>
@@ -40,7 +42,7 @@ public static class Npy
     /// <typeparam name="T"><see cref="float"/>, <see cref="double"/> or <see cref="byte"/>.</typeparam>
     /// <param name="path">The file path.</param>
     /// <param name="vectorShape">How a 1-D array becomes a matrix; <see cref="NpyVectorShape.Reject"/> requires a 2-D array.</param>
-    /// <param name="conversion">Whether float32 ↔ float64 conversion is allowed.</param>
+    /// <param name="conversion">Whether float32 ↔ float64 conversion, and exact integer → float conversion, are allowed.</param>
     /// <returns>A new matrix; dispose it.</returns>
     /// <exception cref="NpyFormatException">The file is not a supported array, or its dtype/shape does not fit the request.</exception>
     public static Matrix<T> ReadMatrix<T>(string path, NpyVectorShape vectorShape = NpyVectorShape.Reject, NpyConversion conversion = NpyConversion.Exact)

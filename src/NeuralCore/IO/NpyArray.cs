@@ -1,5 +1,8 @@
+using System.Buffers.Binary;
 using System.Globalization;
+using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using NeuralCore.IO.Internals;
@@ -18,6 +21,10 @@ namespace NeuralCore.IO;
 /// <see cref="byte"/> and match <see cref="DType"/>. To read float32 data as <see cref="double"/> or float64 data as
 /// <see cref="float"/>, ask for it with <see cref="NpyConversion.AllowPrecisionChange"/>:
 /// <code>using var weights = array.ToMatrix&lt;float&gt;(NpyVectorShape.Reject, NpyConversion.AllowPrecisionChange);</code>
+/// Integer arrays (int8 … uint64) are read as <see cref="float"/> or <see cref="double"/> with
+/// <see cref="NpyConversion.AllowIntegers"/>, every value exactly or an <see cref="NpyFormatException"/> naming the first
+/// that is not:
+/// <code>var classIds = Npy.Read("y.npy").ToArray&lt;float&gt;(NpyConversion.AllowIntegers);</code>
 /// </para>
 /// <para>The array is immutable: factories copy their input, accessors copy out.</para>
 /// </remarks>
@@ -49,7 +56,7 @@ public sealed class NpyArray
     /// <summary>The file (and archive member) this array was read from, e.g. <c>model.npz/W1.npy</c>; <see langword="null"/> for arrays built in memory.</summary>
     public string? Source { get; }
 
-    /// <summary>The NumPy dtype string: <c>&lt;f4</c>, <c>&lt;f8</c> or <c>|u1</c>.</summary>
+    /// <summary>The NumPy dtype string of the data as held: <c>&lt;f4</c>, <c>&lt;f8</c>, <c>|u1</c>, <c>&lt;i8</c>… (always little-endian).</summary>
     public string Descr => NpyHeader.Descr(DType);
 
     /// <summary>The raw data: <see cref="Length"/> little-endian elements in C order.</summary>
@@ -118,7 +125,7 @@ public sealed class NpyArray
 
     /// <summary>Copies the elements, in C order, into a new array.</summary>
     /// <typeparam name="T"><see cref="float"/>, <see cref="double"/> or <see cref="byte"/>.</typeparam>
-    /// <param name="conversion">Whether a float32/float64 mismatch is converted or rejected.</param>
+    /// <param name="conversion">Whether a float32/float64 mismatch, or integer data, is converted (see <see cref="NpyConversion"/>) or rejected.</param>
     /// <returns>The <see cref="Length"/> elements.</returns>
     /// <exception cref="NpyFormatException">The stored dtype does not match <typeparamref name="T"/> (and no conversion was allowed).</exception>
     public T[] ToArray<T>(NpyConversion conversion = NpyConversion.Exact)
@@ -132,7 +139,7 @@ public sealed class NpyArray
     /// <summary>Copies the elements, in C order, into <paramref name="destination"/>.</summary>
     /// <typeparam name="T"><see cref="float"/>, <see cref="double"/> or <see cref="byte"/>.</typeparam>
     /// <param name="destination">Exactly <see cref="Length"/> elements.</param>
-    /// <param name="conversion">Whether a float32/float64 mismatch is converted or rejected.</param>
+    /// <param name="conversion">Whether a float32/float64 mismatch, or integer data, is converted (see <see cref="NpyConversion"/>) or rejected.</param>
     /// <exception cref="ArgumentException"><paramref name="destination"/> has the wrong length.</exception>
     /// <exception cref="NpyFormatException">The stored dtype does not match <typeparamref name="T"/> (and no conversion was allowed).</exception>
     public void CopyTo<T>(Span<T> destination, NpyConversion conversion = NpyConversion.Exact)
@@ -151,7 +158,7 @@ public sealed class NpyArray
     /// <summary>Copies the array into a new matrix.</summary>
     /// <typeparam name="T"><see cref="float"/>, <see cref="double"/> or <see cref="byte"/>.</typeparam>
     /// <param name="vectorShape">How a 1-D array of length n becomes a matrix (1×n or n×1); <see cref="NpyVectorShape.Reject"/> requires a 2-D array.</param>
-    /// <param name="conversion">Whether a float32/float64 mismatch is converted or rejected.</param>
+    /// <param name="conversion">Whether a float32/float64 mismatch, or integer data, is converted (see <see cref="NpyConversion"/>) or rejected.</param>
     /// <returns>A new matrix; dispose it. Shape: [rows, columns].</returns>
     /// <exception cref="NpyFormatException">The array is 1-D and <paramref name="vectorShape"/> is <see cref="NpyVectorShape.Reject"/>, or the dtype does not match.</exception>
     public Matrix<T> ToMatrix<T>(NpyVectorShape vectorShape = NpyVectorShape.Reject, NpyConversion conversion = NpyConversion.Exact)
@@ -176,7 +183,7 @@ public sealed class NpyArray
     /// <typeparam name="T"><see cref="float"/>, <see cref="double"/> or <see cref="byte"/>.</typeparam>
     /// <param name="destination">The destination. Shape: [rows, columns] of this array (after <paramref name="vectorShape"/>).</param>
     /// <param name="vectorShape">How a 1-D array of length n is viewed (1×n or n×1); <see cref="NpyVectorShape.Reject"/> requires a 2-D array.</param>
-    /// <param name="conversion">Whether a float32/float64 mismatch is converted or rejected.</param>
+    /// <param name="conversion">Whether a float32/float64 mismatch, or integer data, is converted (see <see cref="NpyConversion"/>) or rejected.</param>
     /// <exception cref="NpyFormatException">The array's shape does not fit <paramref name="destination"/>, or the dtype does not match.</exception>
     public void CopyTo<T>(MatrixSpan<T> destination, NpyVectorShape vectorShape = NpyVectorShape.Reject, NpyConversion conversion = NpyConversion.Exact)
         where T : unmanaged
@@ -253,11 +260,19 @@ public sealed class NpyArray
             return;
         }
 
-        if (conversion != NpyConversion.AllowPrecisionChange || target == NpyDType.UInt8 || DType == NpyDType.UInt8)
+        if (target != NpyDType.UInt8 && NpyHeader.IsInteger(DType) && conversion.AllowsIntegers())
         {
-            var hint = conversion == NpyConversion.Exact && target != NpyDType.UInt8 && DType != NpyDType.UInt8
-                ? " (pass NpyConversion.AllowPrecisionChange to convert)"
-                : string.Empty;
+            ConvertIntegers(source, destination, byteOffset / itemSize);
+            return;
+        }
+
+        if (!conversion.AllowsPrecisionChange() || target == NpyDType.UInt8 || NpyHeader.IsInteger(DType))
+        {
+            var hint = NpyHeader.IsInteger(DType) && target != NpyDType.UInt8
+                ? " (pass NpyConversion.AllowIntegers to convert exactly)"
+                : conversion == NpyConversion.Exact && target != NpyDType.UInt8
+                    ? " (pass NpyConversion.AllowPrecisionChange to convert)"
+                    : string.Empty;
             throw Error($"dtype '{Descr}' cannot be read as {typeof(T).Name}{hint}.");
         }
 
@@ -270,6 +285,60 @@ public sealed class NpyArray
         {
             TensorPrimitives.ConvertTruncating(MemoryMarshal.Cast<byte, double>(source), MemoryMarshal.Cast<T, float>(destination));
         }
+    }
+
+    /// <summary>
+    /// Integer elements into float or double, each exactly or not at all: the first value with more significant bits
+    /// than the target holds is an error naming its index (a class id rounded to its neighbour would be a wrong label).
+    /// </summary>
+    /// <param name="source">The little-endian elements.</param>
+    /// <param name="destination">The float or double elements.</param>
+    /// <param name="firstIndex">The flat C-order index of the first element, for the message.</param>
+    private void ConvertIntegers<T>(ReadOnlySpan<byte> source, Span<T> destination, int firstIndex)
+        where T : unmanaged
+    {
+        var significandBits = typeof(T) == typeof(float) ? 24 : 53;
+        var itemSize = NpyHeader.ItemSize(DType);
+        for (var i = 0; i < destination.Length; i++)
+        {
+            var bytes = source.Slice(i * itemSize, itemSize);
+            var (negative, magnitude) = DType switch
+            {
+                NpyDType.UInt8 => (false, (ulong)bytes[0]),
+                NpyDType.Int8 => Signed((sbyte)bytes[0]),
+                NpyDType.Int16 => Signed(BinaryPrimitives.ReadInt16LittleEndian(bytes)),
+                NpyDType.UInt16 => (false, (ulong)BinaryPrimitives.ReadUInt16LittleEndian(bytes)),
+                NpyDType.Int32 => Signed(BinaryPrimitives.ReadInt32LittleEndian(bytes)),
+                NpyDType.UInt32 => (false, (ulong)BinaryPrimitives.ReadUInt32LittleEndian(bytes)),
+                NpyDType.Int64 => Signed(BinaryPrimitives.ReadInt64LittleEndian(bytes)),
+                NpyDType.UInt64 => (false, BinaryPrimitives.ReadUInt64LittleEndian(bytes)),
+                _ => throw new InvalidOperationException($"dtype '{Descr}' is not an integer dtype."),
+            };
+
+            // Exact iff the significant bits (from the highest set bit down to the lowest) fit the significand.
+            if (magnitude != 0 && 64 - BitOperations.LeadingZeroCount(magnitude) - BitOperations.TrailingZeroCount(magnitude) > significandBits)
+            {
+                var index = firstIndex + i;
+                var position = Rank == 2
+                    ? string.Create(CultureInfo.InvariantCulture, $"element [{index / _shape[1]}, {index % _shape[1]}]")
+                    : string.Create(CultureInfo.InvariantCulture, $"element [{index}]");
+                var value = negative ? $"-{magnitude.ToString(CultureInfo.InvariantCulture)}" : magnitude.ToString(CultureInfo.InvariantCulture);
+                throw Error($"{position} of dtype '{Descr}' is {value}, which {(significandBits == 24 ? "float32" : "float64")} cannot hold exactly (integers need at most {significandBits} significant bits); nothing was rounded.");
+            }
+
+            var number = negative ? -(double)magnitude : magnitude;
+            if (typeof(T) == typeof(float))
+            {
+                Unsafe.As<T, float>(ref destination[i]) = (float)number;
+            }
+            else
+            {
+                Unsafe.As<T, double>(ref destination[i]) = number;
+            }
+        }
+
+        // The magnitude as ulong: -long.MinValue does not fit a long.
+        static (bool Negative, ulong Magnitude) Signed(long value) => value < 0 ? (true, (ulong)(-(value + 1)) + 1) : (false, (ulong)value);
     }
 
     private NpyFormatException Error(string problem, Exception? inner = null) =>

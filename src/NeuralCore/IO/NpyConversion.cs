@@ -1,9 +1,9 @@
 namespace NeuralCore.IO;
 
-/// <summary>Whether reading an array as another floating-point type than it was stored in is allowed.</summary>
+/// <summary>Whether reading an array as another numeric type than it was stored in is allowed.</summary>
 /// <remarks>
-/// One switch for one question — may the stored float type differ from the requested one? — in every format:
-/// <c>.npy</c>/<c>.npz</c> (float32, float64) and <c>.safetensors</c> (F32, F64, F16, BF16).
+/// One switch for one question — may the stored type differ from the requested one? — in every format:
+/// <c>.npy</c>/<c>.npz</c> (float32, float64, and the integer dtypes) and <c>.safetensors</c> (F32, F64, F16, BF16).
 /// </remarks>
 public enum NpyConversion
 {
@@ -20,4 +20,14 @@ public enum NpyConversion
     /// never converted.
     /// </summary>
     AllowPrecisionChange,
+
+    /// <summary>
+    /// Everything <see cref="AllowPrecisionChange"/> allows, and <c>.npy</c> integer data (int8 … uint64, either byte
+    /// order) read as <see cref="float"/> or <see cref="double"/> — for class ids and counts saved as NumPy integers.
+    /// Only exact conversions: a value with more significant bits than the type holds (24 for float, 53 for double;
+    /// 16 777 217 is the first integer float cannot hold) is an <see cref="NpyFormatException"/> naming the element,
+    /// never a rounded value. Safetensors and ONNX, which have no integer weights, treat it as
+    /// <see cref="AllowPrecisionChange"/>.
+    /// </summary>
+    AllowIntegers,
 }

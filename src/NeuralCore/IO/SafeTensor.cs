@@ -220,7 +220,7 @@ public sealed class SafeTensor
             return;
         }
 
-        if (conversion != NpyConversion.AllowPrecisionChange || target == SafeTensorsDType.F16)
+        if (!conversion.AllowsPrecisionChange() || target == SafeTensorsDType.F16)
         {
             var hint = conversion == NpyConversion.Exact && target != SafeTensorsDType.F16 ? " (pass NpyConversion.AllowPrecisionChange to convert)" : string.Empty;
             throw Error($"dtype {SafeTensorsDTypes.Name(DType)} cannot be read as {typeof(T).Name}{hint}.");

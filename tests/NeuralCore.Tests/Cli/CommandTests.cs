@@ -163,9 +163,9 @@ public sealed class CommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("adamw", "--weight-decay", "WeightDecay (L2, added to the gradient) must be 0 for AdamW")]
-    [InlineData("sgd", "--decoupled-weight-decay", "DecoupledWeightDecay is AdamW's and must be 0 for sgd")]
-    [InlineData("rmsprop", "--decoupled-weight-decay", "DecoupledWeightDecay is AdamW's and must be 0 for rmsprop")]
+    [InlineData("adamw", "--weight-decay", "error: --weight-decay (L2, added to the gradient) must be 0 for adamw, which decays through --decoupled-weight-decay; got 0.1.")]
+    [InlineData("sgd", "--decoupled-weight-decay", "error: --decoupled-weight-decay is adamw's and must be 0 for sgd (use --weight-decay for L2); got 0.1.")]
+    [InlineData("rmsprop", "--decoupled-weight-decay", "error: --decoupled-weight-decay is adamw's and must be 0 for rmsprop (use --weight-decay for L2); got 0.1.")]
     public async Task Train_TheOtherKindsWeightDecay_IsABadArgument(string name, string decay, string expected)
     {
         var (code, _, error) = await Run(
@@ -228,7 +228,8 @@ public sealed class CommandTests : IDisposable
 
     [Theory]
     [InlineData("--lr", "0", "--lr must be a finite number > 0; got 0.")]
-    [InlineData("--epochs", "-1", "--epochs must be ≥ 0; got -1.")]
+    [InlineData("--epochs", "-1", "--epochs must be ≥ 1; got -1")]
+    [InlineData("--epochs", "0", "--epochs must be ≥ 1; got 0")]
     [InlineData("--loss", "ce", "softmax")]
     [InlineData("--optimizer", "nadam", "--optimizer must be one of sgd, momentum, adam, rmsprop, adamw; got 'nadam'.")]
     [InlineData("--out", "model.bin", "--out model.bin: extension '.bin' is not a model format; expected one of .npz, .safetensors, .onnx.")]
@@ -249,13 +250,13 @@ public sealed class CommandTests : IDisposable
     {
         File.WriteAllText(PathOf("broken.json"), """[{"input_dim": 2, "output_dim": 4, "activation": "swish"}]""");
         File.WriteAllBytes(PathOf("m.npz"), [42]);
-        var (code, _, error) = await Run("train", "--arch", PathOf("broken.json"), "--x", PathOf("X.npy"), "--y", PathOf("y.npy"), "--loss", "mse", "--optimizer", "sgd", "--lr", "0.1", "--epochs", "1", "--out", PathOf("m.npz"));
+        var (code, _, error) = await Run("train", "--arch", PathOf("broken.json"), "--x", PathOf("X.npy"), "--y", PathOf("y.npy"), "--loss", "mse", "--optimizer", "sgd", "--lr", "0.1", "--epochs", "1", "--out", PathOf("m.npz"), "--force");
         Assert.Equal(1, code);
         Assert.Contains("broken.json", error, StringComparison.Ordinal);
         Assert.Contains("swish", error, StringComparison.Ordinal);
 
         File.WriteAllBytes(PathOf("bad.npy"), [0x93, (byte)'N', (byte)'U', (byte)'M']);
-        (code, _, error) = await Run("train", "--arch", PathOf("arch.json"), "--x", PathOf("bad.npy"), "--y", PathOf("y.npy"), "--loss", "bce", "--optimizer", "sgd", "--lr", "0.1", "--epochs", "1", "--out", PathOf("m.npz"));
+        (code, _, error) = await Run("train", "--arch", PathOf("arch.json"), "--x", PathOf("bad.npy"), "--y", PathOf("y.npy"), "--loss", "bce", "--optimizer", "sgd", "--lr", "0.1", "--epochs", "1", "--out", PathOf("m.npz"), "--force");
         Assert.Equal(1, code);
         Assert.Contains("bad.npy", error, StringComparison.Ordinal);
         Assert.Equal([42], File.ReadAllBytes(PathOf("m.npz")));

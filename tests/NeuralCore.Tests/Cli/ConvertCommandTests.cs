@@ -139,7 +139,7 @@ public sealed class ConvertCommandTests : IDisposable
         var before = File.ReadAllBytes(source);
         var (code, _, error) = await Run("convert", source, Path.Combine(_dir, ".", "m.safetensors"));
         Assert.Equal(2, code);
-        Assert.Contains("is the input file; convert never overwrites IN", error, StringComparison.Ordinal);
+        Assert.Contains($"OUT {Path.Combine(_dir, ".", "m.safetensors")} is the same file as IN {source}", error, StringComparison.Ordinal);
         Assert.Equal(before, File.ReadAllBytes(source));
         Assert.Equal(["m.safetensors"], Directory.GetFiles(_dir).Select(Path.GetFileName));
     }
@@ -150,12 +150,12 @@ public sealed class ConvertCommandTests : IDisposable
         File.WriteAllBytes(PathOf("out.npz"), [7, 7, 7]);
         File.WriteAllBytes(PathOf("broken.safetensors"), [1, 0, 0, 0, 0, 0, 0, 0, (byte)'{']);
 
-        var (code, _, error) = await Run("convert", PathOf("broken.safetensors"), PathOf("out.npz"));
+        var (code, _, error) = await Run("convert", PathOf("broken.safetensors"), PathOf("out.npz"), "--force");
         Assert.Equal(1, code);
         Assert.Contains($"error: {PathOf("broken.safetensors")}: header length 1 bytes is too short", error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
 
-        (code, _, error) = await Run("convert", PathOf("model.onnx2"), PathOf("out.npz"));
+        (code, _, error) = await Run("convert", PathOf("model.onnx2"), PathOf("out.npz"), "--force");
         Assert.Equal(2, code);
         Assert.Contains($"IN {PathOf("model.onnx2")}: extension '.onnx2' is not a model format; expected one of .npz, .safetensors, .onnx.", error, StringComparison.Ordinal);
 
@@ -163,7 +163,7 @@ public sealed class ConvertCommandTests : IDisposable
         Assert.Equal(2, code);
         Assert.Contains("OUT ", error, StringComparison.Ordinal);
 
-        (code, _, error) = await Run("convert", PathOf("missing.npz"), PathOf("out.npz"));
+        (code, _, error) = await Run("convert", PathOf("missing.npz"), PathOf("out.npz"), "--force");
         Assert.Equal(1, code);
         Assert.Contains("missing.npz", error, StringComparison.Ordinal);
 

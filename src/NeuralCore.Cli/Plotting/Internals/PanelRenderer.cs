@@ -29,14 +29,26 @@ internal static class PanelRenderer
     private const string GridColor = "#E3E3E3";
     private const string FrameColor = "#555555";
 
+    private const double LegendGap = 10;
+
     public static void Render(SvgBuilder svg, Panel panel, int index, double x0, double y0, double width, double height)
+    {
+        // An automatic legend that would cover data in every corner goes beside the plot area instead; a first pass
+        // into a scratch document finds out (the points' pixels depend on the area, which the legend would shrink).
+        var outside = panel.Legend == LegendPosition.Auto
+            && !RenderCore(new SvgBuilder(width, height), panel, index, x0, y0, width, height, legendOutside: false);
+        RenderCore(svg, panel, index, x0, y0, width, height, outside);
+    }
+
+    /// <summary>Draws the panel; false when its legend covers drawn points.</summary>
+    private static bool RenderCore(SvgBuilder svg, Panel panel, int index, double x0, double y0, double width, double height, bool legendOutside)
     {
         var colors = AssignColors(panel);
 
         // Sizes that do not depend on the axes come first; the y tick labels set the left margin.
         var top = y0 + (panel.Title is null ? 14 : 34);
         var bottom = y0 + height - (panel.XLabel is null ? 28 : 48);
-        var right = x0 + width - 18;
+        var right = x0 + width - 18 - (legendOutside ? LegendGap + LegendColumnWidth(LegendEntries(panel, colors)) : 0);
         var yAxis = BuildYAxis(panel, (int)Math.Clamp((bottom - top) / 50, 3, 8));
         var yLabelWidth = yAxis.Labels.Length == 0 ? 0 : yAxis.Labels.Max(label => TextMetrics.Width(label, TickFont));
         var left = x0 + (panel.YLabel is null ? 10 : 30) + yLabelWidth + TickLength + 4;
@@ -86,8 +98,9 @@ internal static class PanelRenderer
         svg.Rect(area.Left, area.Top, area.Width, area.Height, $"fill=\"none\" stroke=\"{FrameColor}\" stroke-width=\"1\"");
         DrawTicks(svg, area);
         DrawTitles(svg, panel, area, x0, y0);
-        DrawLegend(svg, panel, colors, area, points);
+        var clear = DrawLegend(svg, panel, colors, area, points, legendOutside);
         svg.Close("g");
+        return clear;
     }
 
     private static string[] AssignColors(Panel panel)
@@ -432,7 +445,7 @@ internal static class PanelRenderer
         }
     }
 
-    private static void DrawLegend(SvgBuilder svg, Panel panel, string[] colors, PlotArea area, List<(double X, double Y)> points)
+    private static List<(Series Series, string Color, string Label, bool Contour)> LegendEntries(Panel panel, string[] colors)
     {
         var entries = new List<(Series Series, string Color, string Label, bool Contour)>();
         for (var i = 0; i < panel.Series.Count; i++)
@@ -448,9 +461,19 @@ internal static class PanelRenderer
             }
         }
 
+        return entries;
+    }
+
+    private static double LegendColumnWidth(List<(Series Series, string Color, string Label, bool Contour)> entries) =>
+        entries.Count == 0 ? 0 : 44 + entries.Max(e => TextMetrics.Width(e.Label, LegendFont));
+
+    /// <summary>Draws the legend (beside the area when <paramref name="outside"/>); false when it covers drawn points.</summary>
+    private static bool DrawLegend(SvgBuilder svg, Panel panel, string[] colors, PlotArea area, List<(double X, double Y)> points, bool outside)
+    {
+        var entries = LegendEntries(panel, colors);
         if (entries.Count == 0 || panel.Legend == LegendPosition.None)
         {
-            return;
+            return true;
         }
 
         // Two layouts: a column of entries, or (when it fits) one row, which is shorter and often clears the data.
@@ -471,7 +494,14 @@ internal static class PanelRenderer
             });
         }
 
-        var (x, y) = LegendOrigin(position, area, layout.Width, layout.Height, Inset);
+        if (outside)
+        {
+            // The space Render reserved beside the area is one column wide.
+            layout = column;
+        }
+
+        var (x, y) = outside ? (area.Right + LegendGap, area.Top) : LegendOrigin(position, area, layout.Width, layout.Height, Inset);
+        var covered = !outside && points.Any(p => p.X >= x - 4 && p.X <= x + layout.Width + 4 && p.Y >= y - 4 && p.Y <= y + layout.Height + 4);
         svg.Open("g", $"class=\"legend\" font-size=\"{SvgBuilder.N(LegendFont)}\"");
         svg.Rect(x, y, layout.Width, layout.Height, "rx=\"3\" fill=\"#FFFFFF\" fill-opacity=\"0.88\" stroke=\"#BBBBBB\" stroke-width=\"0.8\"");
         var entryLeft = x;
@@ -518,6 +548,7 @@ internal static class PanelRenderer
         }
 
         svg.Close("g");
+        return !covered;
     }
 
     private static (double X, double Y) LegendOrigin(LegendPosition position, PlotArea area, double width, double height, double inset) => position switch

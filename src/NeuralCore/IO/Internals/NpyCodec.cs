@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Runtime.InteropServices;
 
@@ -25,15 +26,16 @@ internal static class NpyCodec
 
         var shapeText = NpyHeader.FormatShape(header.Shape);
         var descr = NpyHeader.Descr(header.DType);
-        var byteCount = count * itemSize;
-        if (byteCount > Array.MaxLength)
+        // Each dimension is at most Array.MaxLength, so the count fits a long; the byte count might not.
+        if (count > Array.MaxLength / itemSize)
         {
-            throw new NpyFormatException(source, $"shape {shapeText} of '{descr}' needs {byteCount} bytes, more than one array can hold.");
+            throw new NpyFormatException(source, $"shape {shapeText} of '{descr}' needs {(decimal)count * itemSize} bytes, more than one array can hold.");
         }
 
-        var data = GC.AllocateUninitializedArray<byte>((int)byteCount);
-        var read = stream.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
-        if (read < data.Length)
+        var byteCount = count * itemSize;
+
+        var data = ReadData(stream, (int)byteCount, out var read);
+        if (data is null)
         {
             throw new NpyFormatException(source, string.Create(
                 CultureInfo.InvariantCulture,
@@ -52,9 +54,15 @@ internal static class NpyCodec
             }
         }
 
+        if (header.BigEndian)
+        {
+            // NpyArray holds little-endian data whatever the file's order (only integers get here big-endian).
+            SwapBytes(data, itemSize);
+        }
+
         if (header.FortranOrder && header.Shape.Length == 2)
         {
-            data = FortranToC(data, header.Shape[0], header.Shape[1], header.DType);
+            data = FortranToC(data, header.Shape[0], header.Shape[1], itemSize);
         }
 
         return new NpyArray(header.DType, header.Shape, data, source);
@@ -71,21 +79,82 @@ internal static class NpyCodec
         stream.Write(array.DataBytes);
     }
 
+    /// <summary>
+    /// Reads up to <paramref name="byteCount"/> data bytes. The header's promise is not trusted: a seekable stream
+    /// is checked against the bytes that remain before allocating, and any other stream is read in growing chunks,
+    /// so a lying shape costs at most about twice the bytes really there.
+    /// </summary>
+    private static byte[]? ReadData(Stream stream, int byteCount, out long available)
+    {
+        const int Chunk = 1 << 20;
+        if (stream.CanSeek)
+        {
+            available = Math.Max(0, stream.Length - stream.Position);
+            if (available < byteCount)
+            {
+                return null;
+            }
+        }
+
+        var data = GC.AllocateUninitializedArray<byte>(Math.Min(byteCount, Chunk));
+        var read = 0;
+        while (true)
+        {
+            read += stream.ReadAtLeast(data.AsSpan(read), data.Length - read, throwOnEndOfStream: false);
+            available = read;
+            if (read < data.Length)
+            {
+                return null;
+            }
+
+            if (data.Length == byteCount)
+            {
+                return data;
+            }
+
+            Array.Resize(ref data, (int)Math.Min(byteCount, 2L * data.Length));
+        }
+    }
+
+    /// <summary>Turns big-endian elements of <paramref name="itemSize"/> bytes into little-endian ones, in place.</summary>
+    private static void SwapBytes(byte[] data, int itemSize)
+    {
+        switch (itemSize)
+        {
+            case 2:
+                BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, ushort>(data.AsSpan()), MemoryMarshal.Cast<byte, ushort>(data.AsSpan()));
+                break;
+            case 4:
+                BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, uint>(data.AsSpan()), MemoryMarshal.Cast<byte, uint>(data.AsSpan()));
+                break;
+            case 8:
+                BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, ulong>(data.AsSpan()), MemoryMarshal.Cast<byte, ulong>(data.AsSpan()));
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(itemSize), itemSize, "no multi-byte dtype has this item size.");
+        }
+    }
+
     /// <summary>Re-orders column-major data (element (i, j) at <c>j·rows + i</c>) into row-major order.</summary>
-    private static byte[] FortranToC(byte[] data, int rows, int columns, NpyDType dtype)
+    private static byte[] FortranToC(byte[] data, int rows, int columns, int itemSize)
     {
         var result = GC.AllocateUninitializedArray<byte>(data.Length);
-        switch (dtype)
+        switch (itemSize)
         {
-            case NpyDType.Float32:
+            case 1:
+                Transpose<byte>(data, result, rows, columns);
+                break;
+            case 2:
+                Transpose(MemoryMarshal.Cast<byte, ushort>(data.AsSpan()), MemoryMarshal.Cast<byte, ushort>(result.AsSpan()), rows, columns);
+                break;
+            case 4:
                 Transpose(MemoryMarshal.Cast<byte, uint>(data.AsSpan()), MemoryMarshal.Cast<byte, uint>(result.AsSpan()), rows, columns);
                 break;
-            case NpyDType.Float64:
+            case 8:
                 Transpose(MemoryMarshal.Cast<byte, ulong>(data.AsSpan()), MemoryMarshal.Cast<byte, ulong>(result.AsSpan()), rows, columns);
                 break;
             default:
-                Transpose<byte>(data, result, rows, columns);
-                break;
+                throw new ArgumentOutOfRangeException(nameof(itemSize), itemSize, "no dtype has this item size.");
         }
 
         return result;

@@ -98,7 +98,7 @@ internal static class NpyHeader
                 case "descr":
                     if (parser.Peek() is '[' or '(')
                     {
-                        throw new NpyFormatException(source, "structured (record) dtypes are not supported; expected '<f4', '<f8' or '|u1'.");
+                        throw new NpyFormatException(source, $"structured (record) dtypes are not supported; expected {SupportedDescrs}.");
                     }
 
                     descr = parser.ReadString();
@@ -127,7 +127,7 @@ internal static class NpyHeader
             throw new NpyFormatException(source, $"the header has no '{missing}' key: \"{text.TrimEnd()}\".");
         }
 
-        var dtype = ParseDType(descr, source);
+        var (dtype, bigEndian) = ParseDType(descr, source);
         if (shape.Length is 0 or > 2)
         {
             var what = shape.Length == 0 ? "a 0-D (scalar) array" : $"a {shape.Length}-D array of shape {FormatShape(shape)}";
@@ -145,7 +145,7 @@ internal static class NpyHeader
             dims[i] = (int)shape[i];
         }
 
-        return new NpyHeaderInfo(dtype, fortranOrder.Value, dims);
+        return new NpyHeaderInfo(dtype, bigEndian, fortranOrder.Value, dims);
     }
 
     /// <summary>Builds the preamble and header NumPy 1.24 writes for a C-order array.</summary>
@@ -191,19 +191,36 @@ internal static class NpyHeader
         return result;
     }
 
-    public static string Descr(NpyDType dtype) => dtype switch
+    /// <summary>The dtypes read, as NumPy spells them in its error messages and our "expected" lists.</summary>
+    public const string SupportedDescrs = "'<f4', '<f8', or an integer dtype ('|u1', '|i1', '<i2' … '<i8', '<u2' … '<u8', either byte order)";
+
+    /// <summary>The one table of dtype facts: NumPy's kind letter and the item size in bytes.</summary>
+    private static (char Kind, int Size) Code(NpyDType dtype) => dtype switch
     {
-        NpyDType.Float32 => "<f4",
-        NpyDType.Float64 => "<f8",
-        _ => "|u1",
+        NpyDType.Float32 => ('f', 4),
+        NpyDType.Float64 => ('f', 8),
+        NpyDType.UInt8 => ('u', 1),
+        NpyDType.Int8 => ('i', 1),
+        NpyDType.Int16 => ('i', 2),
+        NpyDType.UInt16 => ('u', 2),
+        NpyDType.Int32 => ('i', 4),
+        NpyDType.UInt32 => ('u', 4),
+        NpyDType.Int64 => ('i', 8),
+        NpyDType.UInt64 => ('u', 8),
+        _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "unknown NpyDType value."),
     };
 
-    public static int ItemSize(NpyDType dtype) => dtype switch
+    /// <summary>The little-endian NumPy spelling: <c>&lt;f4</c>, <c>|u1</c>, <c>&lt;i8</c>.</summary>
+    public static string Descr(NpyDType dtype)
     {
-        NpyDType.Float32 => 4,
-        NpyDType.Float64 => 8,
-        _ => 1,
-    };
+        var (kind, size) = Code(dtype);
+        return string.Create(CultureInfo.InvariantCulture, $"{(size == 1 ? '|' : '<')}{kind}{size}");
+    }
+
+    public static int ItemSize(NpyDType dtype) => Code(dtype).Size;
+
+    /// <summary>Whether <paramref name="dtype"/> is one of the integer types.</summary>
+    public static bool IsInteger(NpyDType dtype) => Code(dtype).Kind != 'f';
 
     /// <summary>Formats a shape as Python does: <c>(5,)</c>, <c>(3, 4)</c>.</summary>
     public static string FormatShape(ReadOnlySpan<int> shape)
@@ -228,29 +245,49 @@ internal static class NpyHeader
         return builder.Append(shape.Length == 1 ? ",)" : ")").ToString();
     }
 
-    private static NpyDType ParseDType(string descr, string source)
+    /// <summary>
+    /// The dtype <paramref name="descr"/> names, and whether its data is big-endian: <c>&lt;</c>/<c>&gt;</c> for
+    /// multi-byte types (big-endian floats are refused, big-endian integers are swapped on reading), any order mark
+    /// for single bytes, which have no byte order.
+    /// </summary>
+    private static (NpyDType DType, bool BigEndian) ParseDType(string descr, string source)
     {
-        switch (descr)
+        if (descr.Length == 3 && descr[0] is '<' or '>' or '|' or '=')
         {
-            case "<f4":
-                return NpyDType.Float32;
-            case "<f8":
-                return NpyDType.Float64;
-            case "|u1" or "<u1" or ">u1" or "=u1":
-                // A single byte has no byte order; NumPy writes '|u1' but all spellings mean the same data.
-                return NpyDType.UInt8;
-        }
+            foreach (var dtype in Enum.GetValues<NpyDType>())
+            {
+                var (kind, size) = Code(dtype);
+                if (descr[1] != kind || descr[2] != (char)('0' + size))
+                {
+                    continue;
+                }
 
-        if (descr.Length > 1 && descr[0] == '>' && descr[1..] is "f4" or "f8")
-        {
-            throw new NpyFormatException(source, $"dtype '{descr}' is big-endian, which is not supported; expected little-endian '<{descr[1..]}' (save with arr.astype('<{descr[1..]}')).");
+                if (size == 1)
+                {
+                    // NumPy writes '|u1'/'|i1', but all spellings mean the same data.
+                    return (dtype, false);
+                }
+
+                switch (descr[0])
+                {
+                    case '<':
+                        return (dtype, false);
+                    case '>' when kind != 'f':
+                        return (dtype, true);
+                    case '>':
+                        throw new NpyFormatException(source, $"dtype '{descr}' is big-endian, which is not supported for floats; expected little-endian '<{descr[1..]}' (save with arr.astype('<{descr[1..]}')).");
+                    default:
+                        // '=' (native) or '|' on a multi-byte type: np.save never writes them, and the writer's order is unknown.
+                        throw new NpyFormatException(source, $"dtype '{descr}' has no explicit byte order; expected '<{descr[1..]}' or '>{descr[1..]}'.");
+                }
+            }
         }
 
         if (descr.Length > 0 && descr[^1] == 'O' && descr.Length <= 2)
         {
-            throw new NpyFormatException(source, $"dtype '{descr}' is an object array, which is not supported; expected '<f4', '<f8' or '|u1'.");
+            throw new NpyFormatException(source, $"dtype '{descr}' is an object array, which is not supported; expected {SupportedDescrs}.");
         }
 
-        throw new NpyFormatException(source, $"dtype '{descr}' is not supported; expected '<f4', '<f8' or '|u1'.");
+        throw new NpyFormatException(source, $"dtype '{descr}' is not supported; expected {SupportedDescrs}.");
     }
 }

@@ -113,7 +113,7 @@ internal static class OnnxImporter
         }
 
         var isFloat = input.ElemType == OnnxFields.Tensor.DataTypeFloat;
-        if (isFloat != (typeof(T) == typeof(float)) && conversion != NpyConversion.AllowPrecisionChange)
+        if (isFloat != (typeof(T) == typeof(float)) && !conversion.AllowsPrecisionChange())
         {
             throw new OnnxFormatException(
                 view.Source,

@@ -181,7 +181,7 @@ internal sealed class OnnxTensor
             throw new ArgumentException($"Element type {typeof(T).Name} is not supported; expected float or double.", nameof(T));
         }
 
-        if (isFloat != wantFloat && conversion != NpyConversion.AllowPrecisionChange)
+        if (isFloat != wantFloat && !conversion.AllowsPrecisionChange())
         {
             throw new OnnxFormatException(
                 source,

@@ -49,6 +49,19 @@ with open(path("f32_v2_2x3.npy"), "wb") as f:
 with open(path("f32_v3_2x3.npy"), "wb") as f:
     np.lib.format.write_array(f, c_matrix(2, 3, np.float32), version=(3, 0))
 
+# Integer arrays (class ids, counts): every dtype in both byte orders, values 0, 1, 2, 3, min, max of the dtype.
+for code in ["i1", "u1", "i2", "u2", "i4", "u4", "i8", "u8"]:
+    info = np.iinfo(np.dtype(code))
+    values = [0, 1, 2, 3, int(info.min), int(info.max)]
+    for order, name in [("<", "le"), (">", "be")]:
+        if code[1] == "1" and order == ">":
+            continue  # one byte has no byte order
+        np.save(path(f"int_{code}_{name}_2x3.npy"), np.array(values, dtype=np.dtype(order + code)).reshape(2, 3))
+np.save(path("int_i8_labels_10.npy"), (np.arange(10) % 4).astype(np.int64))  # class ids as np.save writes them
+np.save(path("int_i2_fortran_3x4.npy"), np.asfortranarray((np.arange(12) - 6).astype(">i2").reshape(3, 4)))
+# 2**53 + 1 is the first integer float64 cannot hold; 2**60 has one significant bit and converts exactly.
+np.save(path("int_i8_beyond_double_4.npy"), np.array([0, 2**60, 2**53, 2**53 + 1], dtype=np.int64))
+
 # Files NeuralCore must reject with a clear message.
 np.save(path("bad_int64.npy"), np.arange(6, dtype=np.int64).reshape(2, 3))
 np.save(path("bad_bigendian.npy"), c_matrix(2, 3, np.dtype(">f4")))
