@@ -27,7 +27,7 @@ public readonly struct Loss : IEquatable<Loss>
     }
 
     /// <summary>
-    /// Mean squared error with seed 000's convention: <c>L = 1/(2m) · Σ_i Σ_j (a_ij − y_ij)²</c>, so that
+    /// Mean squared error with the autoencoder tutorial's convention: <c>L = 1/(2m) · Σ_i Σ_j (a_ij − y_ij)²</c>, so that
     /// <c>∂L/∂a = (a − y)/m</c>. (PyTorch's <c>MSELoss</c> averages over all elements without the ½.)
     /// </summary>
     public static Loss MeanSquaredError => new(LossKind.MeanSquaredError, 0);

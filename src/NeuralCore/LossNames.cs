@@ -10,7 +10,7 @@ namespace NeuralCore;
 public static class LossNames
 {
     // In the order users meet them. Loss.DefaultFor takes the first loss that needs a given output activation, so
-    // ce (one-hot targets, the seeds' form) comes before sparse_ce.
+    // ce (one-hot targets, the NumPy tutorials' form) comes before sparse_ce.
     private static readonly LossInfo[] s_kinds =
     [
         new(LossKind.MeanSquaredError, "mse", null, 0, null, false),

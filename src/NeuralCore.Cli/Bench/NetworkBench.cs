@@ -14,7 +14,7 @@ internal static class NetworkBench
 
     public static IEnumerable<BenchMeasurement> Train(TimeSpan budget)
     {
-        // Moons (seed 003): 900 training samples, full batch, SGD — one step is one epoch.
+        // Moons (the two-moons tutorial's net): 900 training samples, full batch, SGD — one step is one epoch.
         using (var data = Datasets.MakeMoons<float>(900, 0.2, 1))
         using (var network = new NeuralNetwork<float>(s_moons, Initialization.He(1)))
         using (var trainer = new Trainer<float>(network, new TrainingOptions(Loss.BinaryCrossEntropy, Optimizer.Sgd(0.01)) { BatchSize = 900, Epochs = 10_000, Shuffle = false }))
@@ -38,7 +38,7 @@ internal static class NetworkBench
             yield return new BenchMeasurement("train", "moons 10 000 full-batch epochs (Fit, 2 threads)", fit.Elapsed.TotalSeconds, "s", null, double.NaN);
         }
 
-        // Autoencoder (seed 000 shape): 64-16-64-64, 256 samples, full batch.
+        // Autoencoder (the autoencoder tutorial's shape): 64-16-64-64, 256 samples, full batch.
         using (var x = Uniform(256, 64, 2, 0, 1))
         using (var network = new NeuralNetwork<float>(s_autoencoder, Initialization.Xavier(2)))
         using (var trainer = new Trainer<float>(network, new TrainingOptions(Loss.MeanSquaredError, Optimizer.Sgd(0.1)) { BatchSize = 256 }))

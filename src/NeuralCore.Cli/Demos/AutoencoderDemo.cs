@@ -5,7 +5,7 @@ using NeuralCore.Cli.Plotting;
 namespace NeuralCore.Cli.Demos;
 
 /// <summary>
-/// Seed 000: an autoencoder n → k → n → n (sigmoid, sigmoid, linear) with mean squared error, here 8 → 3 → 8 → 8.
+/// The autoencoder tutorial: an autoencoder n → k → n → n (sigmoid, sigmoid, linear) with mean squared error, here 8 → 3 → 8 → 8.
 /// </summary>
 /// <remarks>
 /// <para>The data are "waves": each sample is a sinusoid sampled at 8 evenly spaced points,
@@ -14,7 +14,7 @@ namespace NeuralCore.Cli.Demos;
 /// an exact combination of three patterns (constant, sine, cosine) plus noise: rank 3, so a 3-unit bottleneck can
 /// carry it, and the bars of input and reconstruction show recognisable shapes.</para>
 /// <para>The figures are per-value mean squared errors, <c>mean over samples and features of (x̂ − x)²</c>; the
-/// library's loss is ½·Σ over features (seed 000), i.e. n/2 times that. Besides before/after the demo prints the error
+/// library's loss is ½·Σ over features (as in the autoencoder tutorial), i.e. n/2 times that. Besides before/after the demo prints the error
 /// of always answering the per-feature mean, so a reader can see the net learned the waves, not just their average.</para>
 /// </remarks>
 internal static class AutoencoderDemo

@@ -4,11 +4,11 @@ using NeuralCore.Cli.Plotting;
 namespace NeuralCore.Cli.Demos;
 
 /// <summary>
-/// Seed 002: one neuron (1→1, linear, MSE) learns Celsius → Fahrenheit, F = 1.8·C + 32, from C = −50 … 49.
+/// The one-neuron tutorial: one neuron (1→1, linear, MSE) learns Celsius → Fahrenheit, F = 1.8·C + 32, from C = −50 … 49.
 /// </summary>
 /// <remarks>
 /// <para>The network sees C/50 rather than C. On raw Celsius the loss surface is a valley ~800× steeper along the
-/// weight than along the bias (E[C²] ≈ 833 vs 1), which is why the seed needs 10 000 plain-gradient iterations. On
+/// weight than along the bias (E[C²] ≈ 833 vs 1), which is why the tutorial needs 10 000 plain-gradient iterations. On
 /// C/50 ∈ [−1, 0.98] the Hessian of the ½-MSE is ≈ diag(0.33, 1), so full-batch gradient descent with η = 1 shrinks
 /// the weight's error by ×0.67 and the bias's by ×0.0002 per epoch: 60 epochs bring both below 1e-6 relative, from
 /// any starting point, with no seed to be lucky with.</para>

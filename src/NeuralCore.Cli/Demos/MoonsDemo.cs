@@ -4,9 +4,9 @@ using NeuralCore.Cli.Plotting;
 namespace NeuralCore.Cli.Demos;
 
 /// <summary>
-/// Seed 003: 1 000 two-moons points (noise 0.2), the last 10% held out, classified by 2-4-6-6-4-1 (relu ×4, sigmoid)
+/// The two-moons tutorial: 1 000 two-moons points (noise 0.2), the last 10% held out, classified by 2-4-6-6-4-1 (relu ×4, sigmoid)
 /// with binary cross-entropy, using the settings Network/DESIGN.md recommends (He-normal weights, zero biases,
-/// Adam η = 0.01, shuffled batches of 32, 60 epochs). The figure is the seed's figure 8 plus its learning curves.
+/// Adam η = 0.01, shuffled batches of 32, 60 epochs). The figure is the tutorial's figure 8 plus its learning curves.
 /// </summary>
 internal static class MoonsDemo
 {

@@ -3,7 +3,7 @@ using NeuralCore.Network.Internals;
 
 namespace NeuralCore;
 
-/// <summary>Seeded toy data sets, and conversion from the seeds' column-major (features × samples) layout.</summary>
+/// <summary>Seeded toy data sets, and conversion from the NumPy tutorials' column-major (features × samples) layout.</summary>
 public static class Datasets
 {
     /// <summary>
@@ -13,7 +13,7 @@ public static class Datasets
     /// </summary>
     /// <typeparam name="T">The element type.</typeparam>
     /// <param name="samples">The number of points (≥ 1); class 0 gets ⌊samples/2⌋ of them, as in scikit-learn.</param>
-    /// <param name="noise">The standard deviation of the Gaussian noise (≥ 0; seed 003 uses 0.2).</param>
+    /// <param name="noise">The standard deviation of the Gaussian noise (≥ 0; the two-moons tutorial uses 0.2).</param>
     /// <param name="seed">The seed of the noise and the shuffle.</param>
     /// <param name="shuffle">Whether to shuffle the rows (scikit-learn's default).</param>
     /// <returns>X [samples, 2] and Y [samples, 1] with labels 0 and 1; dispose it.</returns>
@@ -77,7 +77,7 @@ public static class Datasets
     }
 
     /// <summary>
-    /// Converts data stored as in the seed texts, one column per sample (<c>X</c> is features × samples), into the
+    /// Converts data stored as in the NumPy tutorials, one column per sample (<c>X</c> is features × samples), into the
     /// network's layout, one row per sample (samples × features). It is a transpose into a new matrix.
     /// </summary>
     /// <typeparam name="T">The element type.</typeparam>

@@ -12,9 +12,9 @@ namespace NeuralCore.IO;
 /// <remarks>
 /// <para><c>.npz</c>:</para>
 /// <code>
-/// architecture  uint8 [bytes]          seed-003 JSON: [{"input_dim": 2, "output_dim": 4, "activation": "relu"}, …]
-/// W1 … WL       float32/64 [out, in]   the seed and PyTorch layout
-/// b1 … bL       float32/64 [out]       [out, 1] (seed 003's column vectors) is accepted on load
+/// architecture  uint8 [bytes]          the nn_architecture list as JSON: [{"input_dim": 2, "output_dim": 4, "activation": "relu"}, …]
+/// W1 … WL       float32/64 [out, in]   the NumPy tutorials' and PyTorch's layout
+/// b1 … bL       float32/64 [out]       [out, 1] (the NumPy tutorials' column vectors) is accepted on load
 /// </code>
 /// <para><c>.safetensors</c> (see <see cref="SafeTensors"/> for the file rules):</para>
 /// <code>

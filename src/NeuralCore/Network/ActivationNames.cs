@@ -76,7 +76,7 @@ public static class ActivationNames
         return false;
     }
 
-    /// <summary>Parses a name; unlike one of the seed texts, an unknown name is an error, never a silent fallback to linear.</summary>
+    /// <summary>Parses a name; unlike one of the NumPy tutorials, an unknown name is an error, never a silent fallback to linear.</summary>
     /// <param name="name">The name.</param>
     /// <param name="paramName">The argument to name in the error.</param>
     /// <returns>The activation, with its kind's default parameter.</returns>

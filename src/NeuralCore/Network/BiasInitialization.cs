@@ -6,6 +6,6 @@ public enum BiasInitialization
     /// <summary>All zero.</summary>
     Zero = 0,
 
-    /// <summary>N(0, <see cref="Initialization.BiasScale"/>²), as seed 003 does.</summary>
+    /// <summary>N(0, <see cref="Initialization.BiasScale"/>²), as the two-moons NumPy tutorial does.</summary>
     SmallNormal = 1,
 }

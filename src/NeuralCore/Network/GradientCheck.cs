@@ -4,7 +4,7 @@ using NeuralCore.Network.Internals;
 namespace NeuralCore;
 
 /// <summary>
-/// Compares the gradients from backpropagation with numerical derivatives of the loss (what the seed-000 author did
+/// Compares the gradients from backpropagation with numerical derivatives of the loss (what the autoencoder tutorial did
 /// by hand), parameter by parameter, and reports the largest relative error per layer.
 /// </summary>
 /// <remarks>

@@ -14,18 +14,18 @@ public readonly record struct Initialization(ulong Seed)
     /// <summary>The weight distribution; <see cref="WeightInitialization.He"/> by default.</summary>
     public WeightInitialization Weights { get; init; } = WeightInitialization.He;
 
-    /// <summary>The standard deviation for <see cref="WeightInitialization.SmallNormal"/> (seed 003: 0.1).</summary>
+    /// <summary>The standard deviation for <see cref="WeightInitialization.SmallNormal"/> (the NumPy tutorials': 0.1).</summary>
     public double WeightScale { get; init; } = 0.1;
 
     /// <summary>How biases start; zero by default.</summary>
     public BiasInitialization Bias { get; init; } = BiasInitialization.Zero;
 
-    /// <summary>The standard deviation for <see cref="BiasInitialization.SmallNormal"/> (seed 003: 0.1).</summary>
+    /// <summary>The standard deviation for <see cref="BiasInitialization.SmallNormal"/> (the NumPy tutorials': 0.1).</summary>
     public double BiasScale { get; init; } = 0.1;
 
-    /// <summary>Seed 003's initialisation: weights and biases N(0, 0.1²).</summary>
+    /// <summary>The two-moons NumPy tutorial's initialisation: weights and biases N(0, 0.1²).</summary>
     /// <param name="seed">The seed.</param>
-    /// <param name="scale">The standard deviation (0.1 in the seed).</param>
+    /// <param name="scale">The standard deviation (0.1 in the NumPy tutorials).</param>
     /// <returns>The options.</returns>
     public static Initialization SmallNormal(ulong seed, double scale = 0.1) =>
         new(seed) { Weights = WeightInitialization.SmallNormal, WeightScale = scale, Bias = BiasInitialization.SmallNormal, BiasScale = scale };

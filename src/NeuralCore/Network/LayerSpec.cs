@@ -1,7 +1,7 @@
 namespace NeuralCore;
 
 /// <summary>
-/// One dense layer of an architecture, exactly seed 003's <c>{"input_dim": 2, "output_dim": 4, "activation": "relu"}</c>:
+/// One dense layer of an architecture, exactly one entry of the NumPy tutorials' <c>nn_architecture</c> list, <c>{"input_dim": 2, "output_dim": 4, "activation": "relu"}</c>:
 /// <c>A = f(A_prev·Wᵀ + b)</c> with W of shape [OutputDim, InputDim] and b of length OutputDim.
 /// </summary>
 /// <param name="InputDim">The width of the layer's input (≥ 1).</param>

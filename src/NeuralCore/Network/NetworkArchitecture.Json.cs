@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace NeuralCore;
 
-// Seed 003's JSON form: [{"input_dim": 2, "output_dim": 4, "activation": "relu"}, …], with a parameterised
+// The nn_architecture list of the classic NumPy tutorials, as JSON: [{"input_dim": 2, "output_dim": 4, "activation": "relu"}, …], with a parameterised
 // activation's parameter beside it ("negative_slope": 0.2).
 //
 // Read and written with Utf8JsonReader/Utf8JsonWriter (no reflection, so the library
@@ -85,7 +85,7 @@ public sealed partial class NetworkArchitecture
         return new NetworkArchitecture(layers);
     }
 
-    /// <summary>Writes the JSON form (indented, properties in seed 003's order).</summary>
+    /// <summary>Writes the JSON form (indented, properties in the tutorials' order).</summary>
     /// <returns>The JSON text.</returns>
     public string ToJson()
     {
@@ -111,7 +111,7 @@ public sealed partial class NetworkArchitecture
             writer.WriteNumber(OutputDimName, layer.OutputDim);
             writer.WriteString(ActivationName, ActivationNames.GetName(layer.Activation));
 
-            // A parameter is written only when it differs from the default, so default layers keep seed 003's form.
+            // A parameter is written only when it differs from the default, so default layers keep the tutorials' form.
             var info = ActivationNames.Describe(layer.Activation.Kind);
             if (info.ParameterName is not null && layer.Activation.Parameter != info.DefaultParameter)
             {

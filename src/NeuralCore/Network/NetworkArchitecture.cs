@@ -4,7 +4,7 @@ namespace NeuralCore;
 
 /// <summary>
 /// An immutable list of dense layers whose dimensions chain (<c>layers[i].OutputDim == layers[i+1].InputDim</c>):
-/// seed 003's <c>nn_architecture</c>, also readable and writable as that JSON (<see cref="FromJson(string)"/>, <see cref="ToJson"/>).
+/// the <c>nn_architecture</c> list format of the classic NumPy tutorials, also readable and writable as that JSON (<see cref="FromJson(string)"/>, <see cref="ToJson"/>).
 /// </summary>
 public sealed partial class NetworkArchitecture : IEquatable<NetworkArchitecture>
 {
@@ -29,7 +29,7 @@ public sealed partial class NetworkArchitecture : IEquatable<NetworkArchitecture
     }
 
     /// <summary>
-    /// Seed 001's form: <c>sizes = [2, 10, 1]</c> with one activation per layer (<c>sizes.Length − 1</c> of them).
+    /// The form of the tutorials that list layer sizes: <c>sizes = [2, 10, 1]</c> with one activation per layer (<c>sizes.Length − 1</c> of them).
     /// </summary>
     /// <param name="sizes">The widths from the input to the output (at least two).</param>
     /// <param name="activations">One activation per layer.</param>

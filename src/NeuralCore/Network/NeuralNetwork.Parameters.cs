@@ -2,7 +2,7 @@ using NeuralCore.Network.Internals;
 
 namespace NeuralCore;
 
-// Public get/set of each layer's weights ([OutputDim, InputDim], as in the seeds and PyTorch) and bias.
+// Public get/set of each layer's weights ([OutputDim, InputDim], as in the NumPy tutorials and PyTorch) and bias.
 public sealed partial class NeuralNetwork<T>
 {
     /// <summary>Copies layer <paramref name="layer"/>'s weights, shape [OutputDim, InputDim], into <paramref name="destination"/>.</summary>

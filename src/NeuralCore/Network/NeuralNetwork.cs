@@ -12,7 +12,7 @@ namespace NeuralCore;
 /// <remarks>
 /// <para>Data are row-major, one row per sample: X is [m, InputSize], predictions are [m, OutputSize]. Per layer
 /// the forward pass is <c>Z = A_prev·Wᵀ + b</c>, <c>A = f(Z)</c>, with the bias broadcast over the rows.</para>
-/// <para>Publicly each weight matrix is [OutputDim, InputDim] (as in the seeds and PyTorch); internally it is kept
+/// <para>Publicly each weight matrix is [OutputDim, InputDim] (as in the NumPy tutorials and PyTorch); internally it is kept
 /// transposed, [InputDim, OutputDim], which is the layout the forward and weight-gradient products read without
 /// transposition (see <c>Network/Internals/ParameterLayout.cs</c>). Conversion happens only in the get/set
 /// methods, which copy values bit-exactly.</para>
@@ -20,7 +20,7 @@ namespace NeuralCore;
 /// (each thread gets its own small workspace; parameters are only read). Training (<see cref="Trainer{T}"/>) and the
 /// Set methods mutate the parameters and must not overlap with predictions.</para>
 /// <para>Engines: networks whose layers are all at most 32 wide with element-wise activations and one output (the
-/// seed networks) run on fused feature-major kernels with SIMD lanes along the batch; all others on the GEMM
+/// tutorial networks) run on fused feature-major kernels with SIMD lanes along the batch; all others on the GEMM
 /// kernels. The choice is internal and automatic; parameters, results (to rounding) and the API are the same.
 /// <see cref="ComputeOptions.MaxThreads"/> only affects the GEMM engine.</para>
 /// </remarks>

@@ -3,7 +3,7 @@ namespace NeuralCore;
 /// <summary>The update rule an <see cref="Optimizer"/> applies; <see cref="OptimizerNames"/> gives each its user-facing name.</summary>
 public enum OptimizerKind
 {
-    /// <summary>Plain gradient descent, <c>p ← p − η·g</c> (the seeds).</summary>
+    /// <summary>Plain gradient descent, <c>p ← p − η·g</c> (the NumPy tutorials).</summary>
     Sgd = 0,
 
     /// <summary>Heavy-ball momentum, optionally Nesterov (PyTorch's form).</summary>

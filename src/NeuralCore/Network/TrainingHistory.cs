@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 
 namespace NeuralCore;
 
-/// <summary>Per-epoch loss and accuracy (seed 003's <c>cost_history</c> and <c>accuracy_history</c>), plus validation figures.</summary>
+/// <summary>Per-epoch loss and accuracy (the NumPy tutorials' <c>cost_history</c> and <c>accuracy_history</c>), plus validation figures.</summary>
 /// <remarks>
 /// Accuracy is the fraction of samples whose predicted class matches the target's: with one output the class is
 /// <c>value ≥ 0.5</c>, with several it is the arg-max. It is reported for every loss (for a regression it only

@@ -8,7 +8,7 @@ public sealed record TrainingOptions(Loss Loss, Optimizer Optimizer)
     /// <summary>Passes over the training data (≥ 0).</summary>
     public int Epochs { get; init; } = 100;
 
-    /// <summary>Samples per step (≥ 1); a value ≥ the number of samples means full-batch gradient descent (seed 003).</summary>
+    /// <summary>Samples per step (≥ 1); a value ≥ the number of samples means full-batch gradient descent (as in the two-moons NumPy tutorial).</summary>
     public int BatchSize { get; init; } = 32;
 
     /// <summary>Whether to visit the samples in a new seeded random order every epoch (ignored for full batches).</summary>
@@ -19,7 +19,7 @@ public sealed record TrainingOptions(Loss Loss, Optimizer Optimizer)
 
     /// <summary>
     /// The kernel path and thread count passed to every product (results are deterministic for a given value). With
-    /// <see cref="ComputeOptions.MaxThreads"/> ≥ 2, a narrow network (the seed nets) with a sigmoid + binary
+    /// <see cref="ComputeOptions.MaxThreads"/> ≥ 2, a narrow network (the tutorial nets) with a sigmoid + binary
     /// cross-entropy output also splits each batch of 384 samples or more across two threads; its sums over samples
     /// are then added in a different order than on one thread, so the parameters can differ in the last bits from a
     /// one-thread training (not between runs).

@@ -10,6 +10,6 @@ public enum WeightInitialization
     /// <summary>Xavier/Glorot normal: N(0, 2/(in + out)); suits sigmoid and tanh layers.</summary>
     Xavier = 1,
 
-    /// <summary>Seed 003's <c>randn · scale</c>: N(0, <see cref="Initialization.WeightScale"/>²) (scale 0.1 in the seed).</summary>
+    /// <summary>The NumPy tutorials' <c>randn · scale</c>: N(0, <see cref="Initialization.WeightScale"/>²) (scale 0.1 there).</summary>
     SmallNormal = 2,
 }

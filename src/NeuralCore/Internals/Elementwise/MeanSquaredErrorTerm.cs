@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics;
 
 namespace NeuralCore.Internals.Elementwise;
 
-/// <summary>Mean squared error with the ½ of seed 000: value (x − y)²/2, gradient x − y.</summary>
+/// <summary>Mean squared error with the ½ of the autoencoder tutorial: value (x − y)²/2, gradient x − y.</summary>
 internal readonly struct MeanSquaredErrorTerm<T> : ILossTerm<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {

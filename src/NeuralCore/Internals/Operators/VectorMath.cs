@@ -16,7 +16,7 @@ namespace NeuralCore.Internals.Operators;
 /// <para>
 /// Log stays the runtime's: it is only used by the loss kernels (an output layer's m×n elements per batch), where
 /// its accuracy matters more than its speed. The exception is sigmoid + binary cross-entropy's log(1 + e^−|z|), which
-/// every training step of the seed nets evaluates: <see cref="LogOnePlusUnit{T}(Vector512{T})"/> is our own series
+/// every training step of the tutorial nets evaluates: <see cref="LogOnePlusUnit{T}(Vector512{T})"/> is our own series
 /// for float lanes (one division instead of the runtime's two double evaluations).
 /// </para>
 /// </remarks>

@@ -13,7 +13,7 @@ namespace NeuralCore.Network.Internals.Engines;
 // batch size, so a two-thread training is deterministic (same seed, same bytes), though its sums are rounded in a
 // different order than a one-thread training's. When the worker pool is busy (another thread is using it) or the
 // machine has one CPU, the calling thread runs both halves itself, with the same result.
-// Only the fused sigmoid + binary cross-entropy head splits (the seed nets): its δ = (a − y)/m takes the whole
+// Only the fused sigmoid + binary cross-entropy head splits (the tutorial nets): its δ = (a − y)/m takes the whole
 // batch's m, where the public losses take the m of the view they are given.
 internal sealed partial class NarrowTrainingEngine<T>
 {
@@ -90,7 +90,7 @@ internal sealed partial class NarrowTrainingEngine<T>
             self.Free();
         }
 
-        // The second half's sums onto the first's, in this fixed order (a scalar loop: ~100 parameters on the seed nets).
+        // The second half's sums onto the first's, in this fixed order (a scalar loop: ~100 parameters on the tutorial nets).
         var gradients = _gradients.DangerousGetStorage();
         var second = _partGradients.DangerousGetStorage();
         for (var i = 0; i < gradients.Length; i++)

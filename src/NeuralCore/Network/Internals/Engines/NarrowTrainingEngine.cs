@@ -202,7 +202,7 @@ internal sealed partial class NarrowTrainingEngine<T> : ITrainingEngine<T>
         var last = _architecture.LayerCount - 1;
         var work = _narrow!;
 
-        // Sigmoid + binary cross-entropy (the seed nets): the output layer, loss, gradient, accuracy and the previous
+        // Sigmoid + binary cross-entropy (the tutorial nets): the output layer, loss, gradient, accuracy and the previous
         // layer's δ in one pass. The reference path keeps the separate kernels (they are the oracle), and a strided y
         // takes them too.
         if (head)

@@ -12,7 +12,7 @@ namespace NeuralCore.Network.Internals.Narrow;
 /// <remarks>
 /// Eligible: every layer at most <see cref="MaxWidth"/> wide, element-wise activations only (softmax runs along a
 /// sample, i.e. down a feature-major column), and one output, so the output row [1, m] is also the row-major
-/// column [m, 1] the public fused losses take. That covers the seed networks (2-4-6-6-4-1, 2-10-1, 1-1), whose
+/// column [m, 1] the public fused losses take. That covers the tutorial networks (2-4-6-6-4-1, 2-10-1, 1-1), whose
 /// budget is per-call overhead, not FLOPs (docs/design.md, the narrow engine). Wider layers are GEMM territory.
 /// </remarks>
 internal static class NarrowEngine
@@ -43,7 +43,7 @@ internal static class NarrowEngine
 
     /// <summary>Row-major [m, n] → feature-major [n, m].</summary>
     /// <remarks>
-    /// The seed's two-feature data (a contiguous [m, 2]) de-interleaves 2·Count elements per step with two
+    /// The two-moons data (a contiguous [m, 2]) de-interleaves 2·Count elements per step with two
     /// in-register permutes; everything else is a scalar copy with the addressing hoisted (the per-element
     /// <c>DangerousGetReferenceAt</c> loop cost ~1.3 µs for the 900×2 moons batch, a quarter of the forward pass).
     /// </remarks>

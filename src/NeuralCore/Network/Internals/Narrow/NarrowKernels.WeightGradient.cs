@@ -102,7 +102,7 @@ internal static partial class NarrowKernels
 
     /// <summary>dW_int[i.., o..] for a TInputs × TOutputs tile; the tile at i = 0 also writes db[o..].</summary>
     /// <remarks>
-    /// The columns past the last whole vector (900 = 56·16 + 4 for the seed's batch) take one more trip through the
+    /// The columns past the last whole vector (900 = 56·16 + 4 for the moons batch) take one more trip through the
     /// same loop body, reading zero-padded copies of the tile's rows (<see cref="WeightGradientTailRows{TVector}"/>):
     /// absent lanes add exact zeros, so no column is summed in scalar code and the body exists once (a second inlined
     /// copy overflowed the JIT's inlining budget, and the copy it then called ran at Tier 0: 11 µs moons epochs).

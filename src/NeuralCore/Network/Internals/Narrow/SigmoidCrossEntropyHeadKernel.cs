@@ -165,7 +165,7 @@ internal ref struct SigmoidCrossEntropyHeadKernel<T, TPrevious> : IElementwiseKe
     }
 
     // z = b + Σ_k w_k·x_k, one ISimd.FusedMultiplyAdd per input in k order (as the forward tiles), four inputs per trip:
-    // the loop bookkeeping was a third of the head's instructions at the seed's 4 inputs.
+    // the loop bookkeeping was a third of the head's instructions at the moons net's 4 inputs.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private readonly TVector Logit<TVector, TSimd>(nint i)
         where TVector : struct
