@@ -40,6 +40,12 @@ if (args is ["--quick-infer", ..])
     return;
 }
 
+if (args is ["--quick-peers", ..])
+{
+    NeuralCore.Benchmarks.Peers.PeersQuick.Run(args[1..]);
+    return;
+}
+
 if (args is ["--quick-narrow", ..])
 {
     NeuralCore.Benchmarks.Network.NarrowQuick.Run();
