@@ -40,6 +40,24 @@ if (args is ["--quick-infer", ..])
     return;
 }
 
+if (args is ["--cold-once", var coldModel])
+{
+    NeuralCore.Benchmarks.Peers.ColdStartQuick.Once(coldModel);
+    return;
+}
+
+if (args is ["--quick-cold", ..])
+{
+    NeuralCore.Benchmarks.Peers.ColdStartQuick.Run(args[1..]);
+    return;
+}
+
+if (args is ["--quick-peers", ..])
+{
+    NeuralCore.Benchmarks.Peers.PeersQuick.Run(args[1..]);
+    return;
+}
+
 if (args is ["--quick-narrow", ..])
 {
     NeuralCore.Benchmarks.Network.NarrowQuick.Run();

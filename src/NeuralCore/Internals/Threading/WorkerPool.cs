@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.InteropServices;
 
 namespace NeuralCore.Internals.Threading;
 
@@ -8,7 +9,10 @@ namespace NeuralCore.Internals.Threading;
 /// call (<c>Parallel.For</c> allocates about 1.5 KB and costs about 3.5 µs per call: docs/design.md, "Threading").
 /// </summary>
 /// <remarks>
-/// The caller runs part 0 itself and workers 1…parts−1 run the rest. A worker spins for about
+/// The caller runs part 0 itself and workers 1…parts−1 run the rest — or the caller does, when it finishes first: every
+/// part is claimed (a compare-and-swap on its ticket) by whichever thread gets to it first, so a worker that the
+/// operating system has not scheduled yet (a busy machine) delays nothing, and two threads are never much slower than
+/// one. A part computes the same thing whoever runs it. A worker spins for about
 /// <see cref="SpinMicroseconds"/> after each job, so back-to-back calls (a training loop) hand off in well under a
 /// microsecond, then parks on an event so an idle process costs no CPU. The job is a function pointer plus an
 /// opaque context (a pointer to an unmanaged struct on the caller's stack, valid because the caller waits for
@@ -33,8 +37,11 @@ internal static unsafe class WorkerPool
     private static delegate*<nint, int, int, void> s_body;
     private static nint s_context;
     private static int s_parts;
-    private static int s_pending;
     private static int s_generation;
+
+    // Per part: its ticket (the job's generation while open, 0 once claimed) and the generation it last
+    // finished. Index 0 is the caller's part and unused. Padded apart so two workers' flags share no cache line.
+    private static PartState[] s_states = [];
 
     /// <summary>The most parts a job can be split into on this machine.</summary>
     public static int MaxParts { get; } = Math.Max(1, Environment.ProcessorCount);
@@ -62,10 +69,17 @@ internal static unsafe class WorkerPool
             s_body = body;
             s_context = context;
             s_parts = parts;
-            Volatile.Write(ref s_pending, parts - 1);
 
-            // Each needed worker gets its own ticket, so a worker never picks up a job it is not part of.
-            var generation = ++s_generation;
+            // Open every part's ticket for this generation (after the job fields: the claim's fence publishes them),
+            // then wake the workers; each worker only ever claims its own part of the generation it was posted.
+            // Generations are positive (0 marks a claimed ticket) and wrap after 2^31 jobs.
+            var generation = s_generation = s_generation == int.MaxValue ? 1 : s_generation + 1;
+            var states = s_states;
+            for (var part = 1; part < parts; part++)
+            {
+                Volatile.Write(ref states[part].Ticket, generation);
+            }
+
             for (var w = 0; w < parts - 1; w++)
             {
                 s_workers[w].Post(generation);
@@ -73,17 +87,27 @@ internal static unsafe class WorkerPool
 
             body(context, 0, parts);
 
-            // Poll every pause at first (a part of a training step ends within microseconds of ours), then back off.
-            var spinner = default(SpinWait);
-            for (var polls = 0; Volatile.Read(ref s_pending) != 0; polls++)
+            // The parts no worker has claimed yet, the caller runs itself; it waits only for parts a worker is running.
+            for (var part = 1; part < parts; part++)
             {
-                if (polls < TightPolls)
+                if (Interlocked.CompareExchange(ref states[part].Ticket, 0, generation) == generation)
                 {
-                    Thread.SpinWait(1);
+                    body(context, part, parts);
+                    continue;
                 }
-                else
+
+                // Poll every pause at first (a part of a training step ends within microseconds of ours), then back off.
+                var spinner = default(SpinWait);
+                for (var polls = 0; Volatile.Read(ref states[part].Finished) != generation; polls++)
                 {
-                    spinner.SpinOnce(sleep1Threshold: -1);
+                    if (polls < TightPolls)
+                    {
+                        Thread.SpinWait(1);
+                    }
+                    else
+                    {
+                        spinner.SpinOnce(sleep1Threshold: -1);
+                    }
                 }
             }
         }
@@ -101,6 +125,10 @@ internal static unsafe class WorkerPool
         }
 
         // Only on the first multi-threaded call (or a larger part count): the one-off allocation of the threads.
+        // The states first: a worker reads them as soon as it is posted.
+        var states = new PartState[count + 1];
+        s_states.CopyTo(states, 0);
+        s_states = states;
         var workers = new Worker[count];
         s_workers.CopyTo(workers, 0);
         for (var w = s_workers.Length; w < count; w++)
@@ -109,6 +137,16 @@ internal static unsafe class WorkerPool
         }
 
         s_workers = workers;
+    }
+
+    [StructLayout(LayoutKind.Explicit, Size = 128)]
+    private struct PartState
+    {
+        [FieldOffset(0)]
+        public int Ticket;
+
+        [FieldOffset(64)]
+        public int Finished;
     }
 
     [SuppressMessage("Design", "CA1001", Justification = "Workers live as long as the process; their event is never released.")]
@@ -147,9 +185,17 @@ internal static unsafe class WorkerPool
         {
             while (true)
             {
-                _seen = WaitForJob();
-                s_body(s_context, _part, s_parts);
-                Interlocked.Decrement(ref s_pending);
+                var generation = WaitForJob();
+                _seen = generation;
+
+                // The caller may have run this part already (this thread woke late); then there is nothing to do,
+                // and the job's fields may belong to a caller that has returned, so they are read only after a claim.
+                ref var state = ref s_states[_part];
+                if (Interlocked.CompareExchange(ref state.Ticket, 0, generation) == generation)
+                {
+                    s_body(s_context, _part, s_parts);
+                    Volatile.Write(ref state.Finished, generation);
+                }
             }
         }
 
