@@ -65,6 +65,7 @@ internal static class CliOptions
         new("--optimizer")
         {
             Description = $"Optimizer: {OptimizerNames.ValidNames}.",
+            HelpName = OptimizerNames.ValidNames.Replace(", ", "|", StringComparison.Ordinal),
             Required = true,
             CustomParser = result =>
             {
@@ -235,7 +236,7 @@ internal static class CliOptions
     /// <summary>
     /// Reads a data matrix from <c>.npy</c> (1-D arrays become one column) or <c>.csv</c> (every column; a header row
     /// is detected), converting float32/float64 — and integer dtypes such as NumPy's int64 class ids, exactly — to
-    /// <typeparamref name="T"/>, and transposes seed-layout data.
+    /// <typeparamref name="T"/>, and transposes column-major (features × samples) data.
     /// </summary>
     public static Matrix<T> ReadMatrix<T>(string option, string path, bool columnMajor)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>

@@ -21,7 +21,7 @@ internal static class DemoCommand
     {
         var demo = new Argument<string>("demo")
         {
-            Description = "Which seed example: celsius (one neuron), moons (2-4-6-6-4-1 classifier) or autoencoder (8-3-8-8).",
+            Description = "Which tutorial example: celsius (one neuron), moons (2-4-6-6-4-1 classifier) or autoencoder (8-3-8-8).",
             DefaultValueFactory = _ => "moons",
         };
         demo.Validators.Add(result =>

@@ -10,7 +10,7 @@ namespace NeuralCore.Cli.Commands;
 /// <summary>
 /// <c>neuralcore train</c>: trains an architecture on X/Y files and writes the model file. With <c>--init</c> it starts
 /// from given weights (the swap-in case: the same starting point as a NumPy run); full-batch SGD with
-/// <c>--shuffle false</c> then follows exactly the seeds' equations.
+/// <c>--shuffle false</c> then follows exactly the NumPy tutorials' equations.
 /// </summary>
 internal static class TrainCommand
 {
