@@ -96,7 +96,8 @@ internal static class OnnxActivations
                 return b.Node("Mul", b.Scalar(0.5), b.Node("Mul", x, b.Node("Add", b.Scalar(1), b.Node("Tanh", inner))));
         }
 
-        throw new ArgumentOutOfRangeException(nameof(activation), activation.Kind, $"Activation kind {(int)activation.Kind} is not defined; expected one of: {ActivationNames.ValidNames}.");
+        // A defined kind without a case here has no ONNX form yet: say so by name (Describe throws for undefined kinds).
+        throw new NotSupportedException($"Activation {ActivationNames.GetName(activation.Kind)} has no ONNX form in this version; save the network as .npz or .safetensors instead.");
     }
 
     // ---------------------------------------------------------------- import
