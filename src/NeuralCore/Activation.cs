@@ -68,7 +68,7 @@ public readonly struct Activation : IEquatable<Activation>
     /// Whether f′ needs the pre-activation Z rather than only the stored activation A = f(Z): the engines store Z for
     /// such layers, and <see cref="Activations.Backward{T}(Activation, ReadOnlyMatrixSpan{T}, ReadOnlyMatrixSpan{T}, ReadOnlyMatrixSpan{T}, MatrixSpan{T}, ComputeOptions)"/> must be given it.
     /// </summary>
-    public bool BackwardNeedsPreActivation => Internals.Operators.ActivationDispatch.NeedsZ(this);
+    public bool BackwardNeedsPreActivation => ActivationDispatch.NeedsZ(this);
 
     /// <summary>Whether f is applied to each element on its own (all kinds but <see cref="ActivationKind.Softmax"/>).</summary>
     public bool IsElementwise => Kind != ActivationKind.Softmax;
@@ -111,17 +111,17 @@ public readonly struct Activation : IEquatable<Activation>
     internal static string? ParameterError(ActivationKind kind, double parameter)
     {
         var info = ActivationNames.Describe(kind);
-        return kind switch
+        if (info.ParameterName is null)
         {
-            ActivationKind.LeakyRelu when !(parameter >= 0) || !double.IsFinite(parameter) =>
-                string.Create(CultureInfo.InvariantCulture, $"{info.ParameterName} must be finite and ≥ 0; got {parameter}."),
-            ActivationKind.Elu when !(parameter > 0) || !double.IsFinite(parameter) =>
-                string.Create(CultureInfo.InvariantCulture, $"{info.ParameterName} must be finite and > 0; got {parameter}."),
-            _ when info.ParameterName is null && parameter != 0 =>
-                string.Create(CultureInfo.InvariantCulture, $"{info.Name} takes no parameter; got {parameter}."),
-            _ => null,
-        };
+            return parameter == 0 ? null : string.Create(CultureInfo.InvariantCulture, $"{info.Name} takes no parameter; got {parameter}.");
+        }
+
+        var rule = ActivationDispatch.ParameterRule(kind, parameter);
+        return rule is null ? null : string.Create(CultureInfo.InvariantCulture, $"{info.ParameterName} must be {rule}; got {parameter}.");
     }
+
+    /// <summary>The activation as given, unchecked: for the dispatch that reads a kind's facts, which the checks need.</summary>
+    internal static Activation Unchecked(ActivationKind kind, double parameter) => new(kind, parameter);
 
     /// <summary>Whether both have the same kind and parameter.</summary>
     /// <param name="left">The first.</param>

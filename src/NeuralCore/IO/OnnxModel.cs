@@ -121,6 +121,7 @@ public static class OnnxModel
     /// <param name="path">The destination <c>.onnx</c> file.</param>
     /// <param name="opset">The default-domain opset, <see cref="MinExportOpset"/> to <see cref="MaxExportOpset"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException">The opset is not one that is written.</exception>
+    /// <exception cref="NotSupportedException">A layer's activation has no ONNX form (each kind in this version has one); nothing is written.</exception>
     public static void Save<T>(NeuralNetwork<T> network, string path, int opset = DefaultOpset)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -136,6 +137,7 @@ public static class OnnxModel
     /// <param name="stream">The destination stream.</param>
     /// <param name="opset">The default-domain opset, <see cref="MinExportOpset"/> to <see cref="MaxExportOpset"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException">The opset is not one that is written.</exception>
+    /// <exception cref="NotSupportedException">A layer's activation has no ONNX form (each kind in this version has one); nothing is written.</exception>
     public static void Save<T>(NeuralNetwork<T> network, Stream stream, int opset = DefaultOpset)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -5,25 +5,13 @@ namespace NeuralCore;
 /// <summary>
 /// The one list of activation kinds as users see them: the name in architecture files (<c>sigmoid</c>, <c>relu</c>,
 /// <c>leaky_relu</c>, …), the JSON property of a parameterised kind (<c>negative_slope</c>, <c>alpha</c>) and its
-/// default. Messages, the JSON reader and writer and the command-line help all read it.
+/// default. Messages, the JSON reader and writer and the command-line help all read it. Each kind's operator states
+/// these facts; the list is read from them once, in the order users meet the kinds.
 /// </summary>
 public static class ActivationNames
 {
-    // In the order users meet them; the kinds' enum values are the indices of nothing (looked up by kind).
-    private static readonly ActivationInfo[] s_kinds =
-    [
-        new(ActivationKind.Sigmoid, "sigmoid", null, 0),
-        new(ActivationKind.Relu, "relu", null, 0),
-        new(ActivationKind.LeakyRelu, "leaky_relu", "negative_slope", Activation.DefaultNegativeSlope),
-        new(ActivationKind.Tanh, "tanh", null, 0),
-        new(ActivationKind.Linear, "linear", null, 0),
-        new(ActivationKind.Softmax, "softmax", null, 0),
-        new(ActivationKind.Gelu, "gelu", null, 0),
-        new(ActivationKind.GeluTanh, "gelu_tanh", null, 0),
-        new(ActivationKind.Silu, "silu", null, 0),
-        new(ActivationKind.Softplus, "softplus", null, 0),
-        new(ActivationKind.Elu, "elu", "alpha", Activation.DefaultEluAlpha),
-    ];
+    // Declared by each kind's operator and read once through the dispatch, in the order users meet them.
+    private static readonly ActivationInfo[] s_kinds = ActivationDispatch.DescribeAll();
 
     /// <summary>Every valid name, comma-separated, as listed in error messages.</summary>
     public static string ValidNames { get; } = string.Join(", ", s_kinds.Select(n => n.Name));

@@ -48,6 +48,26 @@ public sealed class OnnxMalformedTests
     }
 
     [Fact]
+    public void Megabyte_names_are_quoted_cut_to_200_characters()
+    {
+        // A hostile file's names reach the message cut, with their length: a node name and op type, then a value name.
+        var huge = new string('n', 1 << 20);
+        var op = LoadFails(Dense().Node("X" + huge, ["z"], ["output"], "/" + huge).Output().Bytes());
+        Assert.Contains($"node '/{huge[..199]}… (1048577 characters)' (X{huge[..199]}… (1048577 characters))", op.Message, StringComparison.Ordinal);
+        Assert.True(op.Message.Length < 2_000, $"{op.Message.Length} characters");
+
+        var value = LoadFails(Dense().Node("Relu", ["z" + huge], ["output"], "/1/Relu").Output().Bytes());
+        Assert.Contains($"node '/1/Relu' (Relu): input 'z{huge[..199]}… (1048577 characters)' is not defined", value.Message, StringComparison.Ordinal);
+        Assert.True(value.Message.Length < 1_000, $"{value.Message.Length} characters");
+
+        // A name of exactly 200 characters is quoted whole; a surrogate pair at the cut is not split.
+        var exact = LoadFails(Dense().Node("Relu", [new string('v', 200)], ["output"]).Output().Bytes());
+        Assert.Contains($"input '{new string('v', 200)}' is not defined", exact.Message, StringComparison.Ordinal);
+        var pair = LoadFails(Dense().Node("Relu", [new string('v', 199) + "😀tail"], ["output"]).Output().Bytes());
+        Assert.Contains($"input '{new string('v', 199)}… (205 characters)' is not defined", pair.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_omitted_input_inside_an_activation_is_named_with_its_node()
     {
         var error = LoadFails(Dense().Node("Mul", ["z", ""], ["output"], "/1/Mul").Output().Bytes());

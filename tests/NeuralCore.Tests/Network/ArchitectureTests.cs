@@ -143,10 +143,12 @@ public sealed class ArchitectureTests
         }
 
         Assert.Equal(1.7, Activation.CreateElu(1.7).Parameter);
-        Assert.Throws<ArgumentOutOfRangeException>(() => Activation.Create(ActivationKind.Gelu, 0.5));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Activation.CreateLeakyRelu(-0.01));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Activation.CreateLeakyRelu(double.NaN));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Activation.Create(ActivationKind.Relu, 0.5));
+        Assert.Contains("gelu takes no parameter; got 0.5.", Assert.Throws<ArgumentOutOfRangeException>(() => Activation.Create(ActivationKind.Gelu, 0.5)).Message, StringComparison.Ordinal);
+        Assert.Contains("negative_slope must be finite and ≥ 0; got -0.01.", Assert.Throws<ArgumentOutOfRangeException>(() => Activation.CreateLeakyRelu(-0.01)).Message, StringComparison.Ordinal);
+        Assert.Contains("negative_slope must be finite and ≥ 0; got NaN.", Assert.Throws<ArgumentOutOfRangeException>(() => Activation.CreateLeakyRelu(double.NaN)).Message, StringComparison.Ordinal);
+        Assert.Equal(0, Activation.CreateLeakyRelu(0).Parameter);
+        Assert.Contains("softmax takes no parameter; got 0.5.", Assert.Throws<ArgumentOutOfRangeException>(() => Activation.Create(ActivationKind.Softmax, 0.5)).Message, StringComparison.Ordinal);
+        Assert.Contains("relu takes no parameter; got 0.5.", Assert.Throws<ArgumentOutOfRangeException>(() => Activation.Create(ActivationKind.Relu, 0.5)).Message, StringComparison.Ordinal);
         Assert.Equal(Activation.Relu, Activation.Create(ActivationKind.Relu, 0));
         Assert.Equal(default, Activation.Linear);
         Assert.Throws<ArgumentOutOfRangeException>(() => Activation.FromKind((ActivationKind)99));
@@ -172,6 +174,18 @@ public sealed class ArchitectureTests
         var ex = Assert.Throws<ArgumentException>(() => NetworkArchitecture.FromJson(json));
 
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ActivationNames_ListEveryDefinedKindOnce_InTheDocumentedOrder()
+    {
+        // The order of the README and of every "expected one of" message (a new kind may follow); the enum's differs (linear is 0).
+        Assert.StartsWith("sigmoid, relu, leaky_relu, tanh, linear, softmax, gelu, gelu_tanh, silu, softplus, elu", ActivationNames.ValidNames, StringComparison.Ordinal);
+        Assert.Equal(Enum.GetValues<ActivationKind>().Order(), ActivationNames.All.Select(k => k.Kind).Order());
+        Assert.Equal(
+            [("leaky_relu", "negative_slope", 0.01), ("elu", "alpha", 1.0)],
+            ActivationNames.All.Where(k => k.ParameterName is not null).Select(k => (k.Name, k.ParameterName!, k.DefaultParameter)));
+        Assert.All(ActivationNames.All.Where(k => k.ParameterName is null), k => Assert.Equal(0, k.DefaultParameter));
     }
 
     [Fact]

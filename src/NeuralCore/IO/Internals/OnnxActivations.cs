@@ -96,7 +96,8 @@ internal static class OnnxActivations
                 return b.Node("Mul", b.Scalar(0.5), b.Node("Mul", x, b.Node("Add", b.Scalar(1), b.Node("Tanh", inner))));
         }
 
-        throw new ArgumentOutOfRangeException(nameof(activation), activation.Kind, $"Activation kind {(int)activation.Kind} is not defined; expected one of: {ActivationNames.ValidNames}.");
+        // A defined kind without a case here has no ONNX form yet: say so by name (Describe throws for undefined kinds).
+        throw new NotSupportedException($"Activation {ActivationNames.GetName(activation.Kind)} has no ONNX form in this version; save the network as .npz or .safetensors instead.");
     }
 
     // ---------------------------------------------------------------- import
@@ -162,7 +163,7 @@ internal static class OnnxActivations
 
         if (sinks.Count != 1 || sinks[0] == x)
         {
-            var leaving = string.Join(", ", sinks.Select(s => $"'{s}'"));
+            var leaving = string.Join(", ", sinks.Select(s => $"{OnnxText.Quote(s)}"));
             throw view.Error(layer, $"the activation after this layer does not end in one value (values leaving it: {(leaving.Length == 0 ? "none" : leaving)}); a layer's output must flow through one activation to the next layer.");
         }
 
@@ -226,15 +227,15 @@ internal static class OnnxActivations
         {
             if (tensor.DataType is not (OnnxFields.Tensor.DataTypeFloat or OnnxFields.Tensor.DataTypeDouble) || tensor.Dims.Any(d => d != 1))
             {
-                throw new OnnxFormatException(view.Source, $"constant '{value}' has data type {OnnxTensor.DataTypeName(tensor.DataType)} and dims {tensor.ShapeText}; activation patterns use FLOAT or DOUBLE scalars.");
+                throw new OnnxFormatException(view.Source, $"constant {OnnxText.Quote(value)} has data type {OnnxTensor.DataTypeName(tensor.DataType)} and dims {tensor.ShapeText}; activation patterns use FLOAT or DOUBLE scalars.");
             }
 
-            var number = tensor.ToArray<double>(NpyConversion.AllowPrecisionChange, view.Source, $"constant '{value}'")[0];
+            var number = tensor.ToArray<double>(NpyConversion.AllowPrecisionChange, view.Source, $"constant {OnnxText.Quote(value)}")[0];
             return new ConstExpr(number, tensor.DataType);
         }
 
         var reader = view.Consumers(value).First(region.Contains);
-        throw view.Error(reader, $"input '{value}' is neither the layer's output, a node of the activation, nor a constant; an activation reads only its layer's output.");
+        throw view.Error(reader, $"input {OnnxText.Quote(value)} is neither the layer's output, a node of the activation, nor a constant; an activation reads only its layer's output.");
     }
 
     private static void Use(OnnxGraphView view, Expr expr)
@@ -356,7 +357,7 @@ internal static class OnnxActivations
                 {
                     "none" => Activation.Gelu,
                     "tanh" => Activation.GeluTanh,
-                    _ => throw view.Error(node, $"attribute 'approximate' = '{approximate}': expected 'none' or 'tanh'."),
+                    _ => throw view.Error(node, $"attribute 'approximate' = {OnnxText.Quote(approximate)}: expected 'none' or 'tanh'."),
                 };
             case "Gelu":
                 throw view.Error(node, string.Create(CultureInfo.InvariantCulture, $"Gelu is an opset 20 op; the model imports opset {opset}."));
@@ -492,12 +493,12 @@ internal static class OnnxActivations
         {
             if (attribute.RefAttrName is not null)
             {
-                throw view.Error(node, $"attribute '{attribute.Name}' refers to a function attribute ('{attribute.RefAttrName}'); only values are supported.");
+                throw view.Error(node, $"attribute {OnnxText.Quote(attribute.Name)} refers to a function attribute ({OnnxText.Quote(attribute.RefAttrName)}); only values are supported.");
             }
 
             if (!supported.Contains(attribute.Name))
             {
-                throw view.Error(node, $"attribute '{attribute.Name}' is not supported for {node.OpType}; supported: {(supported.Length == 0 ? "none" : string.Join(", ", supported))}.");
+                throw view.Error(node, $"attribute {OnnxText.Quote(attribute.Name)} is not supported for {OnnxText.Cap(node.OpType)}; supported: {(supported.Length == 0 ? "none" : string.Join(", ", supported))}.");
             }
         }
     }
@@ -526,7 +527,7 @@ internal static class OnnxActivations
         var matches = node.Attributes.Where(a => a.Name == name).ToList();
         if (matches.Count > 1)
         {
-            throw view.Error(node, $"attribute '{name}' is given {matches.Count} times.");
+            throw view.Error(node, $"attribute {OnnxText.Quote(name)} is given {matches.Count} times.");
         }
 
         if (matches.Count == 0)
@@ -538,7 +539,7 @@ internal static class OnnxActivations
         // IR versions before 3 may leave 'type' unset; the value field then tells the type.
         if ((attribute.Type != type && attribute.Type != 0) || !hasValue(attribute))
         {
-            throw view.Error(node, string.Create(CultureInfo.InvariantCulture, $"attribute '{name}' has type {attribute.Type}; expected {typeName} ({type}) with a value."));
+            throw view.Error(node, string.Create(CultureInfo.InvariantCulture, $"attribute {OnnxText.Quote(name)} has type {attribute.Type}; expected {typeName} ({type}) with a value."));
         }
 
         return attribute;

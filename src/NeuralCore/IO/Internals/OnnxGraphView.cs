@@ -27,7 +27,7 @@ internal sealed class OnnxGraphView
         {
             if (!_initializers.TryAdd(tensor.Name, tensor))
             {
-                throw new OnnxFormatException(source, $"initializer '{tensor.Name}' is defined twice.");
+                throw new OnnxFormatException(source, $"initializer {OnnxText.Quote(tensor.Name)} is defined twice.");
             }
         }
 
@@ -37,7 +37,7 @@ internal sealed class OnnxGraphView
         {
             throw new OnnxFormatException(source, dataInputs.Count == 0
                 ? "the graph has no input besides its initializers; expected one data input."
-                : $"the graph has {dataInputs.Count} inputs that are not initializers ({string.Join(", ", dataInputs.Select(i => $"'{i.Name}'"))}); a NeuralCore network takes exactly one.");
+                : $"the graph has {dataInputs.Count} inputs that are not initializers ({string.Join(", ", dataInputs.Select(i => $"{OnnxText.Quote(i.Name)}"))}); a NeuralCore network takes exactly one.");
         }
 
         Input = dataInputs[0];
@@ -45,7 +45,7 @@ internal sealed class OnnxGraphView
         {
             throw new OnnxFormatException(source, string.Create(
                 CultureInfo.InvariantCulture,
-                $"the graph has {graph.Outputs.Count} outputs ({string.Join(", ", graph.Outputs.Select(o => $"'{o.Name}'"))}); a NeuralCore network has exactly one."));
+                $"the graph has {graph.Outputs.Count} outputs ({string.Join(", ", graph.Outputs.Select(o => $"{OnnxText.Quote(o.Name)}"))}); a NeuralCore network has exactly one."));
         }
 
         Output = graph.Outputs[0];
@@ -60,7 +60,7 @@ internal sealed class OnnxGraphView
             {
                 if (output.Length == 0 || output == Input.Name || _initializers.ContainsKey(output) || !_producers.TryAdd(output, node))
                 {
-                    throw new OnnxFormatException(source, $"{node}: output '{output}' is empty or already defined (by another node, an initializer or the graph input).");
+                    throw new OnnxFormatException(source, $"{node}: output {OnnxText.Quote(output)} is empty or already defined (by another node, an initializer or the graph input).");
                 }
             }
         }
@@ -76,7 +76,7 @@ internal sealed class OnnxGraphView
 
                 if (input != Input.Name && !_initializers.ContainsKey(input) && !_producers.ContainsKey(input))
                 {
-                    throw new OnnxFormatException(source, $"{node}: input '{input}' is not defined: it is not an initializer, a Constant, the graph input or the output of a node (a missing initializer?).");
+                    throw new OnnxFormatException(source, $"{node}: input {OnnxText.Quote(input)} is not defined: it is not an initializer, a Constant, the graph input or the output of a node (a missing initializer?).");
                 }
 
                 if (!_consumers.TryGetValue(input, out var list))
@@ -95,7 +95,7 @@ internal sealed class OnnxGraphView
 
         if (!_producers.ContainsKey(Output.Name) && Output.Name != Input.Name)
         {
-            throw new OnnxFormatException(source, $"the graph output '{Output.Name}' is not produced by any node.");
+            throw new OnnxFormatException(source, $"the graph output {OnnxText.Quote(Output.Name)} is not produced by any node.");
         }
 
         RejectCycles();
@@ -146,7 +146,7 @@ internal sealed class OnnxGraphView
         {
             if (!_used.Contains(node))
             {
-                throw new OnnxFormatException(Source, $"{node} is not on the chain from the graph input '{Input.Name}' to the output '{Output.Name}' (a dangling node or a disconnected branch); a NeuralCore network is one chain of dense layers.");
+                throw new OnnxFormatException(Source, $"{node} is not on the chain from the graph input {OnnxText.Quote(Input.Name)} to the output {OnnxText.Quote(Output.Name)} (a dangling node or a disconnected branch); a NeuralCore network is one chain of dense layers.");
             }
         }
     }
@@ -162,7 +162,7 @@ internal sealed class OnnxGraphView
 
         if (node.Attributes.Count != 1 || node.Attributes[0].Name != "value" || node.Attributes[0].T is null)
         {
-            var names = string.Join(", ", node.Attributes.Select(a => $"'{a.Name}'"));
+            var names = string.Join(", ", node.Attributes.Select(a => $"{OnnxText.Quote(a.Name)}"));
             throw Error(node, $"attributes {names}: only a single tensor attribute 'value' is supported for Constant.");
         }
 

@@ -43,15 +43,15 @@ internal static class OnnxImporter
             {
                 "Gemm" when IsDefaultDomain(node) => ReadGemm<T>(view, node, current, conversion),
                 "MatMul" when IsDefaultDomain(node) => ReadMatMul<T>(view, node, current, conversion),
-                _ => throw view.Error(node, $"expected a dense layer (Gemm, or MatMul followed by Add of a bias) reading '{current}'; "
+                _ => throw view.Error(node, $"expected a dense layer (Gemm, or MatMul followed by Add of a bias) reading {OnnxText.Quote(current)}; "
                     + (OnnxActivations.IsActivationOp(node.OpType) && IsDefaultDomain(node)
                         ? "an activation must follow a dense layer."
-                        : $"op type '{node.OpType}'{(IsDefaultDomain(node) ? "" : $" of domain '{node.Domain}'")} is not supported; after a layer, supported: {OnnxActivations.Supported}.")),
+                        : $"op type {OnnxText.Quote(node.OpType)}{(IsDefaultDomain(node) ? "" : $" of domain {OnnxText.Quote(node.Domain)}")} is not supported; after a layer, supported: {OnnxActivations.Supported}.")),
             };
 
             if (width is { } w && w != layer.InputDim)
             {
-                throw view.Error(node, string.Create(CultureInfo.InvariantCulture, $"the weights take {layer.InputDim} inputs, but '{current}' has {w} features: the dimensions do not chain."));
+                throw view.Error(node, string.Create(CultureInfo.InvariantCulture, $"the weights take {layer.InputDim} inputs, but {OnnxText.Quote(current)} has {w} features: the dimensions do not chain."));
             }
 
             var z = PassThrough(view, layer.Output);
@@ -65,12 +65,12 @@ internal static class OnnxImporter
 
         if (layers.Count == 0)
         {
-            throw new OnnxFormatException(source, $"the graph has no dense layer between its input '{view.Input.Name}' and its output '{view.Output.Name}'.");
+            throw new OnnxFormatException(source, $"the graph has no dense layer between its input {OnnxText.Quote(view.Input.Name)} and its output {OnnxText.Quote(view.Output.Name)}.");
         }
 
         if (view.Consumers(view.Output.Name).Count > 0)
         {
-            throw view.Error(view.Consumers(view.Output.Name)[0], $"reads the graph output '{view.Output.Name}'; the output must end the chain.");
+            throw view.Error(view.Consumers(view.Output.Name)[0], $"reads the graph output {OnnxText.Quote(view.Output.Name)}; the output must end the chain.");
         }
 
         view.RejectUnusedNodes();
@@ -104,12 +104,12 @@ internal static class OnnxImporter
         var input = view.Input;
         if (!input.IsTensor)
         {
-            throw new OnnxFormatException(view.Source, $"the graph input '{input.Name}' is not a tensor; expected a [batch, features] FLOAT or DOUBLE tensor.");
+            throw new OnnxFormatException(view.Source, $"the graph input {OnnxText.Quote(input.Name)} is not a tensor; expected a [batch, features] FLOAT or DOUBLE tensor.");
         }
 
         if (input.ElemType is not (OnnxFields.Tensor.DataTypeFloat or OnnxFields.Tensor.DataTypeDouble))
         {
-            throw new OnnxFormatException(view.Source, $"the graph input '{input.Name}' has elem_type {OnnxTensor.DataTypeName(input.ElemType)}; expected FLOAT (1) or DOUBLE (11).");
+            throw new OnnxFormatException(view.Source, $"the graph input {OnnxText.Quote(input.Name)} has elem_type {OnnxTensor.DataTypeName(input.ElemType)}; expected FLOAT (1) or DOUBLE (11).");
         }
 
         var isFloat = input.ElemType == OnnxFields.Tensor.DataTypeFloat;
@@ -117,12 +117,12 @@ internal static class OnnxImporter
         {
             throw new OnnxFormatException(
                 view.Source,
-                $"the graph input '{input.Name}' is {OnnxTensor.DataTypeName(input.ElemType)} and {typeof(T).Name} was requested; pass NpyConversion.AllowPrecisionChange to convert.");
+                $"the graph input {OnnxText.Quote(input.Name)} is {OnnxTensor.DataTypeName(input.ElemType)} and {typeof(T).Name} was requested; pass NpyConversion.AllowPrecisionChange to convert.");
         }
 
         if (input.Shape is { } shape && (shape.Count != 2 || shape[1].Value is null))
         {
-            throw new OnnxFormatException(view.Source, $"the graph input '{input.Name}' has shape {input.ShapeText}; expected [batch, features] with a fixed number of features (batch may be symbolic).");
+            throw new OnnxFormatException(view.Source, $"the graph input {OnnxText.Quote(input.Name)} has shape {input.ShapeText}; expected [batch, features] with a fixed number of features (batch may be symbolic).");
         }
 
         return input.ElemType;
@@ -135,12 +135,12 @@ internal static class OnnxImporter
         var output = view.Output;
         if (output.HasType && (!output.IsTensor || output.ElemType != elemType))
         {
-            throw new OnnxFormatException(view.Source, $"the graph output '{output.Name}' has elem_type {OnnxTensor.DataTypeName(output.ElemType)}; expected {OnnxTensor.DataTypeName(elemType)}, the input's.");
+            throw new OnnxFormatException(view.Source, $"the graph output {OnnxText.Quote(output.Name)} has elem_type {OnnxTensor.DataTypeName(output.ElemType)}; expected {OnnxTensor.DataTypeName(elemType)}, the input's.");
         }
 
         if (output.Shape is { } shape && (shape.Count != 2 || (shape[1].Value is { } w && w != width)))
         {
-            throw new OnnxFormatException(view.Source, string.Create(CultureInfo.InvariantCulture, $"the graph output '{output.Name}' has shape {output.ShapeText}; the network computes [batch, {width}]."));
+            throw new OnnxFormatException(view.Source, string.Create(CultureInfo.InvariantCulture, $"the graph output {OnnxText.Quote(output.Name)} has shape {output.ShapeText}; the network computes [batch, {width}]."));
         }
     }
 
@@ -190,10 +190,10 @@ internal static class OnnxImporter
         }
 
         var producer = view.Producer(value);
-        var what = producer is null ? $"the graph input '{value}'" : $"'{value}' (the output of {producer})";
+        var what = producer is null ? $"the graph input {OnnxText.Quote(value)}" : $"{OnnxText.Quote(value)} (the output of {producer})";
         if (consumers.Count == 0)
         {
-            throw new OnnxFormatException(view.Source, $"{what} is read by no node and is not the graph output '{view.Output.Name}': the chain is broken.");
+            throw new OnnxFormatException(view.Source, $"{what} is read by no node and is not the graph output {OnnxText.Quote(view.Output.Name)}: the chain is broken.");
         }
 
         throw new OnnxFormatException(view.Source, string.Create(
@@ -228,16 +228,16 @@ internal static class OnnxImporter
 
         if (node.Inputs[0] != current)
         {
-            throw view.Error(node, $"input A must be the chain's value '{current}' (the data as [batch, features]); got '{node.Inputs[0]}'.");
+            throw view.Error(node, $"input A must be the chain's value {OnnxText.Quote(current)} (the data as [batch, features]); got {OnnxText.Quote(node.Inputs[0])}.");
         }
 
         var b = Constant(view, node, node.Inputs[1], "B");
         if (b.Dims.Count != 2)
         {
-            throw view.Error(node, $"input B '{node.Inputs[1]}' has dims {b.ShapeText}; expected a 2-D weight matrix.");
+            throw view.Error(node, $"input B {OnnxText.Quote(node.Inputs[1])} has dims {b.ShapeText}; expected a 2-D weight matrix.");
         }
 
-        var values = b.ToArray<T>(conversion, view.Source, $"{node}: input B '{node.Inputs[1]}'");
+        var values = b.ToArray<T>(conversion, view.Source, $"{node}: input B {OnnxText.Quote(node.Inputs[1])}");
         RequireNonEmpty(view, node, b, node.Inputs[1]);
         var (rows, columns) = (checked((int)b.Dims[0]), checked((int)b.Dims[1]));
         var (outputs, inputs) = transB == 1 ? (rows, columns) : (columns, rows);
@@ -270,16 +270,16 @@ internal static class OnnxImporter
 
         if (node.Inputs[0] != current)
         {
-            throw view.Error(node, $"input A must be the chain's value '{current}' (x·W with x first); got '{node.Inputs[0]}'.");
+            throw view.Error(node, $"input A must be the chain's value {OnnxText.Quote(current)} (x·W with x first); got {OnnxText.Quote(node.Inputs[0])}.");
         }
 
         var b = Constant(view, node, node.Inputs[1], "B");
         if (b.Dims.Count != 2)
         {
-            throw view.Error(node, $"input B '{node.Inputs[1]}' has dims {b.ShapeText}; expected a 2-D [in, out] weight matrix.");
+            throw view.Error(node, $"input B {OnnxText.Quote(node.Inputs[1])} has dims {b.ShapeText}; expected a 2-D [in, out] weight matrix.");
         }
 
-        var values = b.ToArray<T>(conversion, view.Source, $"{node}: input B '{node.Inputs[1]}'");
+        var values = b.ToArray<T>(conversion, view.Source, $"{node}: input B {OnnxText.Quote(node.Inputs[1])}");
         RequireNonEmpty(view, node, b, node.Inputs[1]);
         var (inputs, outputs) = (checked((int)b.Dims[0]), checked((int)b.Dims[1]));
         var weights = Transpose(values, inputs, outputs);
@@ -311,14 +311,14 @@ internal static class OnnxImporter
     {
         if (tensor.Dims.Any(d => d < 1))
         {
-            throw view.Error(node, $"weights '{name}' have dims {tensor.ShapeText}; every dimension must be at least 1.");
+            throw view.Error(node, $"weights {OnnxText.Quote(name)} have dims {tensor.ShapeText}; every dimension must be at least 1.");
         }
     }
 
     private static OnnxTensor Constant(OnnxGraphView view, OnnxNode node, string value, string role) =>
         view.TryGetConstant(value, out var tensor)
             ? tensor
-            : throw view.Error(node, $"input {role} '{value}' must be an initializer or a Constant (trained weights); it is computed by the graph or is the data input.");
+            : throw view.Error(node, $"input {role} {OnnxText.Quote(value)} must be an initializer or a Constant (trained weights); it is computed by the graph or is the data input.");
 
     /// <summary>A bias of shape [out] or [1, out], or a scalar ([], [1], [1, 1]) broadcast to every output.</summary>
     private static T[] Bias<T>(OnnxGraphView view, OnnxNode node, string value, string role, int outputs, NpyConversion conversion)
@@ -330,10 +330,10 @@ internal static class OnnxImporter
         var isScalar = dims.Count == 0 || (dims.Count <= 2 && dims.All(d => d == 1));
         if (!isVector && !isScalar)
         {
-            throw view.Error(node, string.Create(CultureInfo.InvariantCulture, $"{role} '{value}' has dims {tensor.ShapeText}; expected [{outputs}] or [1, {outputs}] (one bias per output), or a scalar."));
+            throw view.Error(node, string.Create(CultureInfo.InvariantCulture, $"{role} {OnnxText.Quote(value)} has dims {tensor.ShapeText}; expected [{outputs}] or [1, {outputs}] (one bias per output), or a scalar."));
         }
 
-        var values = tensor.ToArray<T>(conversion, view.Source, $"{node}: {role} '{value}'");
+        var values = tensor.ToArray<T>(conversion, view.Source, $"{node}: {role} {OnnxText.Quote(value)}");
         return isVector ? values : Enumerable.Repeat(values[0], outputs).ToArray();
     }
 

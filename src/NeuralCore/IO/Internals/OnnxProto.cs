@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace NeuralCore.IO.Internals;
@@ -306,11 +308,11 @@ internal sealed class OnnxTensor
                     break;
                 case OnnxFields.Tensor.FloatData:
                     tensor.FloatData ??= [];
-                    OnnxParsing.ReadFloats(ref reader, field, "float_data", wire, tensor.FloatData);
+                    OnnxParsing.ReadFloatingPoint(ref reader, field, "float_data", wire, tensor.FloatData);
                     break;
                 case OnnxFields.Tensor.DoubleData:
                     tensor.DoubleData ??= [];
-                    OnnxParsing.ReadDoubles(ref reader, field, "double_data", wire, tensor.DoubleData);
+                    OnnxParsing.ReadFloatingPoint(ref reader, field, "double_data", wire, tensor.DoubleData);
                     break;
                 case OnnxFields.Tensor.Int32Data:
                 case OnnxFields.Tensor.StringData:
@@ -447,7 +449,7 @@ internal sealed class OnnxAttribute
                     attribute.T = OnnxTensor.Parse(reader.ReadMessage("TensorProto"), file);
                     break;
                 case OnnxFields.Attribute.Floats:
-                    OnnxParsing.ReadFloats(ref reader, field, "floats", wire, attribute.Floats);
+                    OnnxParsing.ReadFloatingPoint(ref reader, field, "floats", wire, attribute.Floats);
                     break;
                 case OnnxFields.Attribute.Ints:
                     OnnxParsing.ReadInt64s(ref reader, field, "ints", wire, attribute.Ints, MaxInts);
@@ -511,7 +513,7 @@ internal sealed class OnnxNode
     public List<OnnxAttribute> Attributes { get; } = [];
 
     /// <summary>The node as errors name it: <c>node '/0/Gemm' (Gemm)</c>.</summary>
-    public override string ToString() => Name.Length == 0 ? $"node #{Index} ({OpType})" : $"node '{Name}' ({OpType})";
+    public override string ToString() => Name.Length == 0 ? $"node #{Index} ({OnnxText.Cap(OpType)})" : $"node {OnnxText.Quote(Name)} ({OnnxText.Cap(OpType)})";
 
     /// <summary>The node's position in the graph's node list.</summary>
     public int Index { get; set; }
@@ -586,7 +588,7 @@ internal sealed class OnnxNode
 /// <summary>One dimension of a <c>TensorShapeProto</c>: a value, a symbolic name, or neither (unknown).</summary>
 internal readonly record struct OnnxDimension(long? Value, string? Param)
 {
-    public override string ToString() => Value?.ToString(CultureInfo.InvariantCulture) ?? (Param is null ? "?" : $"'{Param}'");
+    public override string ToString() => Value?.ToString(CultureInfo.InvariantCulture) ?? (Param is null ? "?" : $"{OnnxText.Quote(Param)}");
 }
 
 /// <summary>A <c>ValueInfoProto</c> of a tensor: name, element type and (optional) shape.</summary>
@@ -1022,39 +1024,34 @@ internal static class OnnxParsing
         items.Add(item);
     }
 
-    public static void ReadFloats(ref ProtobufReader reader, int field, string name, WireType wire, List<float> values)
+    /// <summary>
+    /// Appends a repeated <c>float</c> or <c>double</c> field: packed (one length-delimited run of little-endian values,
+    /// copied in one block) or one fixed-width tag per value. The list grows by at most what the file holds.
+    /// </summary>
+    public static void ReadFloatingPoint<T>(ref ProtobufReader reader, int field, string name, WireType wire, List<T> values)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
+        // float → Fixed32, double → Fixed64; the JIT folds the type tests per instantiation.
+        var isFloat = typeof(T) == typeof(float);
+        if (!isFloat && typeof(T) != typeof(double))
+        {
+            throw new NotSupportedException($"Protobuf floating-point fields are float or double; got {typeof(T).Name}.");
+        }
+
+        var size = Unsafe.SizeOf<T>();
         if (wire == WireType.LengthDelimited)
         {
             var packed = reader.ReadBytes(out var offset);
-            if (packed.Length % 4 != 0)
+            if (packed.Length % size != 0)
             {
-                throw reader.ErrorAt(offset, string.Create(CultureInfo.InvariantCulture, $"packed {name} has {packed.Length} bytes, not a multiple of 4."));
+                throw reader.ErrorAt(offset, string.Create(CultureInfo.InvariantCulture, $"packed {name} has {packed.Length} bytes, not a multiple of {size}."));
             }
 
-            values.AddRange(MemoryMarshal.Cast<byte, float>(packed));
+            values.AddRange(MemoryMarshal.Cast<byte, T>(packed));
             return;
         }
 
-        reader.ExpectWireType(field, name, wire, WireType.Fixed32);
-        values.Add(reader.ReadFloat());
-    }
-
-    public static void ReadDoubles(ref ProtobufReader reader, int field, string name, WireType wire, List<double> values)
-    {
-        if (wire == WireType.LengthDelimited)
-        {
-            var packed = reader.ReadBytes(out var offset);
-            if (packed.Length % 8 != 0)
-            {
-                throw reader.ErrorAt(offset, string.Create(CultureInfo.InvariantCulture, $"packed {name} has {packed.Length} bytes, not a multiple of 8."));
-            }
-
-            values.AddRange(MemoryMarshal.Cast<byte, double>(packed));
-            return;
-        }
-
-        reader.ExpectWireType(field, name, wire, WireType.Fixed64);
-        values.Add(reader.ReadDouble());
+        reader.ExpectWireType(field, name, wire, isFloat ? WireType.Fixed32 : WireType.Fixed64);
+        values.Add(isFloat ? T.CreateTruncating(reader.ReadFloat()) : T.CreateTruncating(reader.ReadDouble()));
     }
 }

@@ -13,6 +13,15 @@ namespace NeuralCore.Internals.Operators;
 internal readonly struct EluOperator<T> : IActivationOperator<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    public static string Name => "elu";
+
+    public static string ParameterName => "alpha";
+
+    public static double DefaultParameter => Activation.DefaultEluAlpha;
+
+    // f′ is read from the sign of the stored activation, which α ≤ 0 would lose.
+    public static string? ParameterRule(double parameter) => parameter > 0 && double.IsFinite(parameter) ? null : "finite and > 0";
+
     public static bool NeedsZ => false;
 
     public static T Invoke(T z, T parameter) => Invoke(Vector128.CreateScalar(z), Vector128.CreateScalar(parameter)).ToScalar();

@@ -15,6 +15,8 @@ namespace NeuralCore.Internals.Operators;
 internal readonly struct GeluOperator<T> : IActivationOperator<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    public static string Name => "gelu";
+
     public static bool NeedsZ => true;
 
     private const double InverseSqrtTwoPi = 0.3989422804014327;

@@ -17,6 +17,8 @@ namespace NeuralCore.Internals.Operators;
 internal readonly struct GeluTanhOperator<T> : IActivationOperator<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    public static string Name => "gelu_tanh";
+
     public static bool NeedsZ => true;
 
     private const double Limit = 25;

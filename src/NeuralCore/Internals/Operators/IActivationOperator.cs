@@ -17,7 +17,7 @@ namespace NeuralCore.Internals.Operators;
 /// no Z; the others (GELU, SiLU, softplus) read <c>z</c>, and the engines store Z for those layers only.</para>
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
-internal interface IActivationOperator<T>
+internal interface IActivationOperator<T> : IActivationFacts
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Whether <c>Derivative</c> reads z (otherwise only a; callers may then pass anything as z).</summary>

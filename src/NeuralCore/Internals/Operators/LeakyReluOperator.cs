@@ -7,6 +7,15 @@ namespace NeuralCore.Internals.Operators;
 internal readonly struct LeakyReluOperator<T> : IActivationOperator<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    public static string Name => "leaky_relu";
+
+    public static string ParameterName => "negative_slope";
+
+    public static double DefaultParameter => Activation.DefaultNegativeSlope;
+
+    // f′ is read from the sign of the stored activation, which a negative slope would flip.
+    public static string? ParameterRule(double parameter) => parameter >= 0 && double.IsFinite(parameter) ? null : "finite and ≥ 0";
+
     public static bool NeedsZ => false;
 
     public static T Invoke(T z, T parameter) => z > T.Zero ? z : z * parameter;

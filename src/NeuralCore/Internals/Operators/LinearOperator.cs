@@ -7,6 +7,8 @@ namespace NeuralCore.Internals.Operators;
 internal readonly struct LinearOperator<T> : IActivationOperator<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    public static string Name => "linear";
+
     public static bool NeedsZ => false;
 
     public static T Invoke(T z, T parameter) => z;

@@ -7,6 +7,8 @@ namespace NeuralCore.Internals.Operators;
 internal readonly struct ReluOperator<T> : IActivationOperator<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    public static string Name => "relu";
+
     public static bool NeedsZ => false;
 
     // NaN stays NaN (as in the reference): a diverging net must show NaN, not silently train on zeros.

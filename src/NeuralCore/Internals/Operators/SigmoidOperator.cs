@@ -13,6 +13,8 @@ namespace NeuralCore.Internals.Operators;
 internal readonly struct SigmoidOperator<T> : IActivationOperator<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    public static string Name => "sigmoid";
+
     public static bool NeedsZ => false;
 
     public static T Invoke(T z, T parameter) => Reference.ActivationsReference.Sigmoid(z);

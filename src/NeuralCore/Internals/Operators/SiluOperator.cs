@@ -15,6 +15,8 @@ namespace NeuralCore.Internals.Operators;
 internal readonly struct SiluOperator<T> : IActivationOperator<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    public static string Name => "silu";
+
     public static bool NeedsZ => true;
 
     private const double Limit = 750;

@@ -13,6 +13,8 @@ namespace NeuralCore.Internals.Operators;
 internal readonly struct SoftplusOperator<T> : IActivationOperator<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    public static string Name => "softplus";
+
     public static bool NeedsZ => true;
 
     // The scalar forms run the vector form on one lane: one algorithm for every path and tail.

@@ -12,6 +12,8 @@ namespace NeuralCore.Internals.Operators;
 internal readonly struct TanhOperator<T> : IActivationOperator<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    public static string Name => "tanh";
+
     public static bool NeedsZ => false;
 
     public static T Invoke(T z, T parameter) => T.Tanh(z);
