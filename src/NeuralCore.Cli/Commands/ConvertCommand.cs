@@ -31,6 +31,7 @@ internal static class ConvertCommand
             var inPath = parse.GetValue(input)!;
             var outPath = parse.GetValue(output)!;
             var inFormat = CliOptions.ModelFormatOf("IN", inPath);
+            CliOptions.RequireFile("IN", inPath);
             var outFormat = CliOptions.ModelFormatOf("OUT", outPath);
             OutputFiles.Check(parse.GetValue(force), [("IN", inPath), ("--arch", CliOptions.ArchitectureFile(parse.GetValue(arch)))], [("OUT", outPath)]);
 

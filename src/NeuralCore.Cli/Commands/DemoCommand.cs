@@ -93,9 +93,11 @@ internal static class DemoCommand
                 case "autoencoder":
                     AutoencoderDemo.Run(context, options, output);
                     break;
-                default:
+                case "moons":
                     MoonsDemo.Run(context, options, output);
                     break;
+                default:
+                    throw new InvalidOperationException($"Demo '{name}' has no runner (the argument's accepted values and this switch disagree).");
             }
 
             foreach (var path in output.Written)

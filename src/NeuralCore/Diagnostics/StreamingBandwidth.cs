@@ -24,11 +24,11 @@ internal static class StreamingBandwidth
     /// <param name="bytes">The buffer size (≥ 64; rounded up to a multiple of 64).</param>
     /// <param name="duration">How long to measure (the best of several passes is kept).</param>
     /// <returns>Bytes read per nanosecond (GB/s).</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="bytes"/> is below 64 or above 2 GiB.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="bytes"/> is below 64 or above 2 GiB − 64.</exception>
     public static unsafe double MeasureGBps(long bytes, TimeSpan duration)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(bytes, 64);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(bytes, 1L << 31);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(bytes, int.MaxValue & ~63L);
         var length = (nuint)((bytes + 63) & ~63L);
         var buffer = (byte*)NativeMemory.AlignedAlloc(length, 64);
         try

@@ -244,6 +244,15 @@ public static class ModelFile
                 string.Create(CultureInfo.InvariantCulture, $"shape {Describe(b)} does not match layer {layer + 1} of the architecture ({spec}): expected ({spec.OutputDim},) or ({spec.OutputDim}, 1)."));
         }
 
+        // Parameters are floating-point: an integer tensor is not a model, whatever the conversion allows for data.
+        foreach (var (array, name) in (ReadOnlySpan<(NpyArray, string)>)[(w, WeightName(layer)), (b, BiasName(layer))])
+        {
+            if (array.DType is not (NpyDType.Float32 or NpyDType.Float64))
+            {
+                throw new NpyFormatException($"{source}/{name}.npy", $"dtype '{array.Descr}': model parameters must be float32 or float64.");
+            }
+        }
+
         using var weights = w.ToMatrix<T>(NpyVectorShape.Reject, conversion);
         network.SetWeights(layer, weights.ReadOnlySpan);
         network.SetBias(layer, b.ToArray<T>(conversion));

@@ -273,7 +273,7 @@ public sealed class NpyArray
                 : conversion == NpyConversion.Exact && target != NpyDType.UInt8
                     ? " (pass NpyConversion.AllowPrecisionChange to convert)"
                     : string.Empty;
-            throw Error($"dtype '{Descr}' cannot be read as {typeof(T).Name}{hint}.");
+            throw Error($"dtype '{Descr}' cannot be read as {ElementTypeName.Of<T>()}{hint}.");
         }
 
         // float → double is exact; double → float rounds to nearest even, magnitudes beyond float's range become ±∞.

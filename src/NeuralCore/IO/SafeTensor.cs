@@ -223,7 +223,7 @@ public sealed class SafeTensor
         if (!conversion.AllowsPrecisionChange() || target == SafeTensorsDType.F16)
         {
             var hint = conversion == NpyConversion.Exact && target != SafeTensorsDType.F16 ? " (pass NpyConversion.AllowPrecisionChange to convert)" : string.Empty;
-            throw Error($"dtype {SafeTensorsDTypes.Name(DType)} cannot be read as {typeof(T).Name}{hint}.");
+            throw Error($"dtype {SafeTensorsDTypes.Name(DType)} cannot be read as {ElementTypeName.Of<T>()}{hint}.");
         }
 
         if (typeof(T) == typeof(float))

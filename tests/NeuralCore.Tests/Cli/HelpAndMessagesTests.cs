@@ -133,6 +133,7 @@ public sealed partial class HelpAndMessagesTests : IDisposable
             (["predict", "--model", P("nope.npz"), "--x", P("X.npy"), "--out", P("p.csv")], $"error: --model {P("nope.npz")}: file not found."),
             (["evaluate", "--model", P("nope.onnx"), "--x", P("X.npy"), "--y", P("y.npy")], $"error: --model {P("nope.onnx")}: file not found."),
             (["info", "--model", P("nope.npz")], $"error: --model {P("nope.npz")}: file not found."),
+            (["convert", P("nope.npz"), P("out.onnx")], $"error: IN {P("nope.npz")}: file not found."),
         };
         foreach (var (args, expected) in cases)
         {

@@ -68,21 +68,9 @@ public sealed class GemmAllocationTests
 
         Thread.Sleep(300);
 
-        // Process-wide, so an unrelated runtime or runner thread (the tiered JIT's background compiles, which a busy
-        // machine delays past the pause above) can allocate inside a window; an allocation per call would show in
-        // every window, so the quietest of eight must be exactly 0.
-        var quietest = long.MaxValue;
-        for (var window = 0; window < 8; window++)
-        {
-            var before = GC.GetTotalAllocatedBytes(precise: true);
-            for (var i = 0; i < 10; i++)
-            {
-                NeuralCore.Gemm.Multiply(a.ReadOnlySpan, MatrixOp.None, b.ReadOnlySpan, MatrixOp.None, 1f, 0f, c.Span, options);
-            }
-
-            quietest = Math.Min(quietest, GC.GetTotalAllocatedBytes(precise: true) - before);
-        }
-
-        Assert.True(quietest == 0, $"{quietest} bytes allocated over 10 calls in the quietest of 8 windows.");
+        ProcessAllocation.AssertNoneAllocatedPerCall(
+            () => NeuralCore.Gemm.Multiply(a.ReadOnlySpan, MatrixOp.None, b.ReadOnlySpan, MatrixOp.None, 1f, 0f, c.Span, options),
+            calls: 20,
+            $"{path}, 2 threads");
     }
 }

@@ -36,26 +36,8 @@ public sealed class GemmSmallRowsAllocationTests
 
             Thread.Sleep(300);
 
-            // This thread, and process-wide (the worker threads too). A tier-up finishing late on a loaded machine, or
-            // an unrelated runtime or runner thread, can allocate inside a window, but an allocation per call would
-            // show in every window, so the quietest of three must be 0.
-            var quietestThread = long.MaxValue;
-            var quietestProcess = long.MaxValue;
-            for (var window = 0; window < 3; window++)
-            {
-                var before = GC.GetAllocatedBytesForCurrentThread();
-                var beforeProcess = GC.GetTotalAllocatedBytes(precise: true);
-                for (var i = 0; i < 10; i++)
-                {
-                    Work();
-                }
-
-                quietestProcess = Math.Min(quietestProcess, GC.GetTotalAllocatedBytes(precise: true) - beforeProcess);
-                quietestThread = Math.Min(quietestThread, GC.GetAllocatedBytesForCurrentThread() - before);
-            }
-
-            Assert.True(quietestThread == 0, $"{threads} thread(s): {quietestThread} bytes allocated on this thread over 10 calls in the quietest of 3 windows.");
-            Assert.True(quietestProcess == 0, $"{threads} thread(s): {quietestProcess} bytes allocated in the process over 10 calls in the quietest of 3 windows.");
+            // This thread exactly, and process-wide (the worker threads too) below one object per call.
+            ProcessAllocation.AssertNoneAllocatedPerCall(Work, calls: 20, $"{threads} thread(s)");
         }
     }
 }

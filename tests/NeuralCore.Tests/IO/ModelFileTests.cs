@@ -12,6 +12,43 @@ public class ModelFileTests
         new LayerSpec(4, 1, Activation.Sigmoid));
 
     [Fact]
+    public void Integer_parameters_are_refused_even_when_integer_data_is_allowed()
+    {
+        // A one-layer 2 → 1 model whose W1 is int64 (NumPy's default integer): the data conversion that takes class
+        // ids exactly must not turn an integer tensor into model parameters.
+        var architecture = new NetworkArchitecture(new LayerSpec(2, 1, Activation.Linear));
+        using var stream = new MemoryStream();
+        using (var zip = new System.IO.Compression.ZipArchive(stream, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        {
+            void Add(string name, byte[] bytes)
+            {
+                using var entry = zip.CreateEntry(name).Open();
+                entry.Write(bytes);
+            }
+
+            using var architectureFile = new MemoryStream();
+            Npy.Write(architectureFile, NpyArray.FromUtf8String(architecture.ToJson()));
+            Add("architecture.npy", architectureFile.ToArray());
+            Add("W1.npy", NpyBytes("<i8", "(1, 2)", [.. BitConverter.GetBytes(3L), .. BitConverter.GetBytes(-4L)]));
+            using var bias = new MemoryStream();
+            Npy.Write(bias, NpyArray.FromSpan<double>([0.5]));
+            Add("b1.npy", bias.ToArray());
+        }
+
+        stream.Position = 0;
+        var error = Assert.Throws<NpyFormatException>(() => ModelFile.Load<double>(stream, ModelFormat.Npz, conversion: NpyConversion.AllowIntegers, sourceName: "int.npz"));
+        Assert.Equal("int.npz/W1.npy: dtype '<i8': model parameters must be float32 or float64.", error.Message);
+    }
+
+    private static byte[] NpyBytes(string descr, string shape, byte[] data)
+    {
+        var header = $"{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}";
+        var total = 10 + header.Length + 1;
+        header = header.PadRight(header.Length + ((64 - (total % 64)) % 64)) + "\n";
+        return [0x93, .. "NUMPY"u8, 1, 0, (byte)header.Length, (byte)(header.Length >> 8), .. System.Text.Encoding.ASCII.GetBytes(header), .. data];
+    }
+
+    [Fact]
     public void EveryFormat_HasOneExtension_ThatMapsBackToIt_AndRoundTripsBitExact()
     {
         var extensions = new HashSet<string>(StringComparer.OrdinalIgnoreCase);

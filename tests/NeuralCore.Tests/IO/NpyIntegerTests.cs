@@ -138,7 +138,7 @@ public sealed class NpyIntegerTests
 
         var error = Assert.Throws<NpyFormatException>(() => array.ToArray<float>(conversion));
 
-        Assert.Contains("dtype '<i8' cannot be read as Single (pass NpyConversion.AllowIntegers to convert exactly)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("dtype '<i8' cannot be read as float32 (pass NpyConversion.AllowIntegers to convert exactly)", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -49,7 +49,7 @@ public sealed class NpyMalformedTests
 
         var error = Assert.Throws<NpyFormatException>(() => Npy.ReadMatrix<float>(path, NpyVectorShape.Reject, NpyConversion.AllowPrecisionChange));
 
-        Assert.Equal($"{path}: dtype '<i8' cannot be read as Single (pass NpyConversion.AllowIntegers to convert exactly).", error.Message);
+        Assert.Equal($"{path}: dtype '<i8' cannot be read as float32 (pass NpyConversion.AllowIntegers to convert exactly).", error.Message);
     }
 
     [Fact]

@@ -29,7 +29,7 @@ public sealed class SafeTensorsFixtureTests
     {
         // generate.py's float64 model holds the float32 weights widened, so double predictions must match it.
         var error = Assert.Throws<SafeTensorsFormatException>(() => ModelFile.Load<double>(Fixture("torch_f32.safetensors")));
-        Assert.Contains("torch_f32.safetensors/0.weight: dtype F32 cannot be read as Double (pass NpyConversion.AllowPrecisionChange to convert)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("torch_f32.safetensors/0.weight: dtype F32 cannot be read as float64 (pass NpyConversion.AllowPrecisionChange to convert)", error.Message, StringComparison.Ordinal);
         AssertPredicts<double>("torch_f32.safetensors", null, NpyConversion.AllowPrecisionChange, "y_f64.npy", 1e-12);
     }
 
@@ -40,7 +40,7 @@ public sealed class SafeTensorsFixtureTests
     {
         var architecture = FixtureArchitecture;
         var error = Assert.Throws<SafeTensorsFormatException>(() => ModelFile.Load<float>(Fixture(file), architecture));
-        Assert.Contains("cannot be read as Single (pass NpyConversion.AllowPrecisionChange to convert)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("cannot be read as float32 (pass NpyConversion.AllowPrecisionChange to convert)", error.Message, StringComparison.Ordinal);
 
         AssertPredicts<float>(file, architecture, NpyConversion.AllowPrecisionChange, expected32, 1e-6);
         AssertPredicts<double>(file, architecture, NpyConversion.AllowPrecisionChange, expected64, 1e-12);

@@ -117,19 +117,7 @@ public sealed class NarrowTwoThreadTests
 
         Assert.True(trainer.HasSplitSteps);
 
-        // Process-wide (the second half runs on a worker), quietest of three windows: see GemmAllocationTests.
-        var quietest = long.MaxValue;
-        for (var window = 0; window < 3; window++)
-        {
-            var before = GC.GetTotalAllocatedBytes(precise: true);
-            for (var i = 0; i < 20; i++)
-            {
-                trainer.TrainStep(data.Features.ReadOnlySpan, data.Targets.ReadOnlySpan);
-            }
-
-            quietest = Math.Min(quietest, GC.GetTotalAllocatedBytes(precise: true) - before);
-        }
-
-        Assert.True(quietest == 0, $"{quietest} bytes allocated over 20 steps in the quietest of 3 windows.");
+        // Process-wide (the second half runs on a worker): see ProcessAllocation.
+        ProcessAllocation.AssertNoneAllocatedPerCall(() => trainer.TrainStep(data.Features.ReadOnlySpan, data.Targets.ReadOnlySpan), calls: 20, "two-thread TrainStep");
     }
 }

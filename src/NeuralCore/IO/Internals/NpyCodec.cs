@@ -81,8 +81,9 @@ internal static class NpyCodec
 
     /// <summary>
     /// Reads up to <paramref name="byteCount"/> data bytes. The header's promise is not trusted: a seekable stream
-    /// is checked against the bytes that remain before allocating, and any other stream is read in growing chunks,
-    /// so a lying shape costs at most about twice the bytes really there.
+    /// is checked against the bytes that remain and then read with one exact allocation; any other stream (a
+    /// compressed <c>.npz</c> member) is read in chunks that double from 1 MB, so a lying shape costs at most about
+    /// twice the bytes really there (and 1 MB).
     /// </summary>
     private static byte[]? ReadData(Stream stream, int byteCount, out long available)
     {
@@ -94,6 +95,12 @@ internal static class NpyCodec
             {
                 return null;
             }
+
+            // The bytes are there: one exact allocation, as before the chunked path existed.
+            var exact = GC.AllocateUninitializedArray<byte>(byteCount);
+            var got = stream.ReadAtLeast(exact, byteCount, throwOnEndOfStream: false);
+            available = got;
+            return got == byteCount ? exact : null;
         }
 
         var data = GC.AllocateUninitializedArray<byte>(Math.Min(byteCount, Chunk));

@@ -117,7 +117,7 @@ internal static class OnnxImporter
         {
             throw new OnnxFormatException(
                 view.Source,
-                $"the graph input {OnnxText.Quote(input.Name)} is {OnnxTensor.DataTypeName(input.ElemType)} and {typeof(T).Name} was requested; pass NpyConversion.AllowPrecisionChange to convert.");
+                $"the graph input {OnnxText.Quote(input.Name)} is {OnnxTensor.DataTypeName(input.ElemType)} and {ElementTypeName.Of<T>()} was requested; pass NpyConversion.AllowPrecisionChange to convert.");
         }
 
         if (input.Shape is { } shape && (shape.Count != 2 || shape[1].Value is null))

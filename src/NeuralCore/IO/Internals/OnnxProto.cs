@@ -187,7 +187,7 @@ internal sealed class OnnxTensor
         {
             throw new OnnxFormatException(
                 source,
-                $"{what}: the model stores {DataTypeName(DataType)} and {typeof(T).Name} was requested; pass NpyConversion.AllowPrecisionChange to convert.");
+                $"{what}: the model stores {DataTypeName(DataType)} and {ElementTypeName.Of<T>()} was requested; pass NpyConversion.AllowPrecisionChange to convert.");
         }
 
         foreach (var d in Dims)

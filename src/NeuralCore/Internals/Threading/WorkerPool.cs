@@ -37,7 +37,7 @@ internal static unsafe class WorkerPool
     private static delegate*<nint, int, int, void> s_body;
     private static nint s_context;
     private static int s_parts;
-    private static int s_generation;
+    private static long s_generation;
 
     // Per part: its ticket (the job's generation while open, 0 once claimed) and the generation it last
     // finished. Index 0 is the caller's part and unused. Padded apart so two workers' flags share no cache line.
@@ -72,8 +72,9 @@ internal static unsafe class WorkerPool
 
             // Open every part's ticket for this generation (after the job fields: the claim's fence publishes them),
             // then wake the workers; each worker only ever claims its own part of the generation it was posted.
-            // Generations are positive (0 marks a claimed ticket) and wrap after 2^31 jobs.
-            var generation = s_generation = s_generation == int.MaxValue ? 1 : s_generation + 1;
+            // Generations count up from 1 (0 marks a claimed ticket) and never repeat: 2^63 jobs do not happen, so a
+            // part's Finished can only equal this job's generation once this job's part is done.
+            var generation = ++s_generation;
             var states = s_states;
             for (var part = 1; part < parts; part++)
             {
@@ -85,28 +86,31 @@ internal static unsafe class WorkerPool
                 s_workers[w].Post(generation);
             }
 
-            body(context, 0, parts);
-
-            // The parts no worker has claimed yet, the caller runs itself; it waits only for parts a worker is running.
-            for (var part = 1; part < parts; part++)
+            // Which parts this thread claimed (and so must not wait for).
+            Span<bool> mine = stackalloc bool[parts];
+            try
             {
-                if (Interlocked.CompareExchange(ref states[part].Ticket, 0, generation) == generation)
-                {
-                    body(context, part, parts);
-                    continue;
-                }
+                body(context, 0, parts);
 
-                // Poll every pause at first (a part of a training step ends within microseconds of ours), then back off.
-                var spinner = default(SpinWait);
-                for (var polls = 0; Volatile.Read(ref states[part].Finished) != generation; polls++)
+                // The parts no worker has claimed yet, the caller runs itself.
+                for (var part = 1; part < parts; part++)
                 {
-                    if (polls < TightPolls)
+                    if (Interlocked.CompareExchange(ref states[part].Ticket, 0, generation) == generation)
                     {
-                        Thread.SpinWait(1);
+                        mine[part] = true;
+                        body(context, part, parts);
                     }
-                    else
+                }
+            }
+            finally
+            {
+                // Close every ticket still open (when a body threw) and wait for the parts a worker claimed: no worker
+                // may run on this call's context once it returns, normally or not.
+                for (var part = 1; part < parts; part++)
+                {
+                    if (!mine[part] && Interlocked.CompareExchange(ref states[part].Ticket, 0, generation) != generation)
                     {
-                        spinner.SpinOnce(sleep1Threshold: -1);
+                        WaitFinished(ref states[part], generation);
                     }
                 }
             }
@@ -114,6 +118,24 @@ internal static unsafe class WorkerPool
         finally
         {
             s_gate.Exit();
+        }
+    }
+
+    /// <summary>Waits until a worker has finished its claimed part of <paramref name="generation"/>.</summary>
+    private static void WaitFinished(ref PartState state, long generation)
+    {
+        // Poll every pause at first (a part of a training step ends within microseconds of ours), then back off.
+        var spinner = default(SpinWait);
+        for (var polls = 0; Volatile.Read(ref state.Finished) != generation; polls++)
+        {
+            if (polls < TightPolls)
+            {
+                Thread.SpinWait(1);
+            }
+            else
+            {
+                spinner.SpinOnce(sleep1Threshold: -1);
+            }
         }
     }
 
@@ -143,10 +165,10 @@ internal static unsafe class WorkerPool
     private struct PartState
     {
         [FieldOffset(0)]
-        public int Ticket;
+        public long Ticket;
 
         [FieldOffset(64)]
-        public int Finished;
+        public long Finished;
     }
 
     [SuppressMessage("Design", "CA1001", Justification = "Workers live as long as the process; their event is never released.")]
@@ -154,8 +176,8 @@ internal static unsafe class WorkerPool
     {
         private readonly int _part;
         private readonly ManualResetEventSlim _wake = new(false);
-        private int _posted;
-        private int _seen;
+        private long _posted;
+        private long _seen;
         private int _sleeping;
 
         public Worker(int part)
@@ -169,7 +191,7 @@ internal static unsafe class WorkerPool
             thread.Start();
         }
 
-        public void Post(int generation)
+        public void Post(long generation)
         {
             // The exchange publishes the job fields written before it (full fence). The worker sets _sleeping
             // before re-reading _posted, and we read _sleeping after writing it (both full fences), so one of us
@@ -199,7 +221,7 @@ internal static unsafe class WorkerPool
             }
         }
 
-        private int WaitForJob()
+        private long WaitForJob()
         {
             var spinUntil = Stopwatch.GetTimestamp() + (Stopwatch.Frequency * SpinMicroseconds / 1_000_000);
             while (true)
