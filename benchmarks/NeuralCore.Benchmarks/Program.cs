@@ -28,6 +28,12 @@ if (args is ["--quick-narrow", "saturation", ..])
     return;
 }
 
+if (args is ["--quick-narrow", "tiles", ..])
+{
+    NeuralCore.Benchmarks.Network.NarrowQuick.RunTiles(args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 15);
+    return;
+}
+
 if (args is ["--quick-infer", ..])
 {
     NeuralCore.Benchmarks.Network.InferenceQuick.Run(args is [_, "predictor", ..]);

@@ -111,6 +111,51 @@ public static class NarrowQuick
         }
     }
 
+    /// <summary>
+    /// <c>--quick-narrow tiles [repeats]</c>: the forward and backward-data kernels of every moons layer on fixed
+    /// feature-major buffers (separate inputs and outputs, so no call changes the next call's data), then the step and
+    /// both predictions; short enough to interleave two builds round by round on a shared machine.
+    /// </summary>
+    public static void RunTiles(int repeats)
+    {
+        using var data = Datasets.MakeMoons<float>(900, 0.2, seed: 1);
+        using var network = new NeuralNetwork<float>(NetworkBenchmarkData.Moons, Initialization.He(1));
+        using var trainer = new Trainer<float>(network, new TrainingOptions(Loss.BinaryCrossEntropy, Optimizer.Sgd(1e-30)) { BatchSize = 900, Shuffle = false });
+        using var predictor = network.CreatePredictor(900);
+        using var single = network.CreatePredictor(1);
+        using var output = new Matrix<float>(900, 1);
+        var stride = NarrowEngine.Stride(900);
+        var path = Kernels.Default;
+        int[] sizes = [2, 4, 6, 6, 4, 1];
+        using var source = NetworkBenchmarkData.Uniform(6, stride, seed: 2);
+        using var z = new Matrix<float>(6, stride);
+        using var destination = new Matrix<float>(6, stride);
+        for (var l = 0; l < sizes.Length - 1; l++)
+        {
+            var layer = l;
+            var (n, m) = (sizes[l], sizes[l + 1]);
+            var activation = layer == sizes.Length - 2 ? Activation.Sigmoid : Activation.Relu;
+            Report($"Forward {n}→{m} {activation}, Z stored", () => NarrowKernels.Forward(NarrowEngine.View(source, n, 900, stride), network.WeightsInternal(layer), network.BiasInternal(layer), activation, NarrowEngine.View(z, m, 900, stride), NarrowEngine.View(destination, m, 900, stride), path), repeats: repeats);
+        }
+
+        for (var l = 1; l < sizes.Length - 1; l++)
+        {
+            var layer = l;
+            var (n, m) = (sizes[l], sizes[l + 1]);
+            Report($"BackwardData {m}→{n} relu", () => NarrowKernels.BackwardData(NarrowEngine.View(source, m, 900, stride), network.WeightsInternal(layer), Activation.Relu, default, NarrowEngine.View(z, n, 900, stride), NarrowEngine.View(destination, n, 900, stride), path), repeats: repeats);
+        }
+
+        Report("TrainStep (SGD lr 1e-30, 900 full batch)", () => trainer.TrainStep(data.Features.ReadOnlySpan, data.Targets.ReadOnlySpan), repeats: repeats);
+        Report("Predict batch 900", () => predictor.Predict(data.Features.ReadOnlySpan, output.Span), repeats: repeats);
+        Report("Predict 1 sample", () =>
+        {
+            for (var i = 0; i < 1000; i++)
+            {
+                single.Predict(data.Features.ReadOnlySpan.SliceRows(0, 1), output.Span.SliceRows(0, 1));
+            }
+        }, 1000, repeats);
+    }
+
     private static double BestStep(Trainer<float> trainer, Dataset<float> data)
     {
         var best = double.MaxValue;
@@ -141,6 +186,19 @@ public static class NarrowQuick
         Report("Fit, per epoch, 16 samples (overhead)", () => trainer.Fit(data.Features.ReadOnlySpan.SliceRows(0, 16), data.Targets.ReadOnlySpan.SliceRows(0, 16)), 1000, repeats: 5);
         Report("Fit, per epoch (1000 epochs)", () => trainer.Fit(data.Features.ReadOnlySpan, data.Targets.ReadOnlySpan), 1000, repeats: 5);
         Report("Predict batch 900", () => predictor.Predict(data.Features.ReadOnlySpan, output.Span));
+
+        // Single-sample inference (the scalar rung only), 1000 calls per timed window.
+        using (var single = network.CreatePredictor(1))
+        using (var output1 = new Matrix<float>(1, 1))
+        {
+            Report("Predict 1 sample", () =>
+            {
+                for (var i = 0; i < 1000; i++)
+                {
+                    single.Predict(data.Features.ReadOnlySpan.SliceRows(0, 1), output1.Span);
+                }
+            }, 1000);
+        }
 
         // Two threads (the narrow step splits batches of NarrowTrainingEngine.NarrowSplitColumns or more), against one, by batch size.
         using (var network2 = new NeuralNetwork<float>(NetworkBenchmarkData.Moons, Initialization.He(1)))

@@ -229,15 +229,13 @@ internal static class TrainCommand
         /// </summary>
         public NeuralCore.Optimizer CreateOptimizer()
         {
-            var optimizer = Optimizer switch
+            // The library's one kind → factory mapping; only momentum's μ comes from its own option.
+            var optimizer = NeuralCore.Optimizer.Create(Optimizer, LearningRate);
+            if (Optimizer == OptimizerKind.Momentum)
             {
-                OptimizerKind.Sgd => NeuralCore.Optimizer.Sgd(LearningRate),
-                OptimizerKind.Momentum => NeuralCore.Optimizer.WithMomentum(LearningRate, Momentum, nesterov: false),
-                OptimizerKind.Adam => NeuralCore.Optimizer.Adam(LearningRate),
-                OptimizerKind.RmsProp => NeuralCore.Optimizer.RmsProp(LearningRate),
-                OptimizerKind.AdamW => NeuralCore.Optimizer.AdamW(LearningRate),
-                _ => throw new CliException($"--optimizer must be one of {OptimizerNames.ValidNames}; got {(int)Optimizer}.", CliApplication.BadArguments),
-            };
+                optimizer = optimizer with { Momentum = Momentum };
+            }
+
             return optimizer with { WeightDecay = WeightDecay, DecoupledWeightDecay = DecoupledWeightDecay ?? optimizer.DecoupledWeightDecay };
         }
     }

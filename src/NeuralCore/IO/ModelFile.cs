@@ -6,8 +6,8 @@ namespace NeuralCore.IO;
 
 /// <summary>
 /// Saves and loads a <see cref="NeuralNetwork{T}"/> as a model file whose format the extension picks
-/// (<see cref="ModelFormat"/>): a NumPy <c>.npz</c> archive that <c>numpy.load</c> reads member by member, or a
-/// <c>.safetensors</c> PyTorch <c>nn.Sequential</c> state_dict.
+/// (<see cref="ModelFormat"/>): a NumPy <c>.npz</c> archive that <c>numpy.load</c> reads member by member, a
+/// <c>.safetensors</c> PyTorch <c>nn.Sequential</c> state_dict, or an <c>.onnx</c> model (<see cref="OnnxModel"/>).
 /// </summary>
 /// <remarks>
 /// <para><c>.npz</c>:</para>
@@ -28,7 +28,10 @@ namespace NeuralCore.IO;
 /// from the caller. A mapping that is ambiguous (two prefixes, an index twice, a tensor that is no Linear's weight or
 /// bias) or incomplete is a <see cref="SafeTensorsFormatException"/> listing the tensors found and the ones expected.
 /// F16 and BF16 state_dicts load with <see cref="NpyConversion.AllowPrecisionChange"/>.</para>
-/// <para>Save → load is bit-exact in both formats. Saving goes through <see cref="AtomicFile"/>: a failure never
+/// <para><c>.onnx</c>: a chain of Gemm (or MatMul + Add) and activation nodes, written at opset
+/// <see cref="OnnxModel.DefaultOpset"/> with the architecture under the same metadata key; see <see cref="OnnxModel"/>
+/// for what is read and written.</para>
+/// <para>Save → load is bit-exact in every format. Saving goes through <see cref="AtomicFile"/>: a failure never
 /// leaves a half-written or clobbered file.</para>
 /// </remarks>
 public static class ModelFile
@@ -36,13 +39,13 @@ public static class ModelFile
     /// <summary>The <c>.npz</c> member holding the architecture JSON.</summary>
     public const string ArchitectureMember = "architecture";
 
-    /// <summary>The <c>.safetensors</c> <c>__metadata__</c> key holding the architecture JSON (<see cref="NetworkArchitecture.ToJson"/>).</summary>
+    /// <summary>The <c>.safetensors</c> <c>__metadata__</c> and <c>.onnx</c> <c>metadata_props</c> key holding the architecture JSON (<see cref="NetworkArchitecture.ToJson"/>).</summary>
     public const string ArchitectureMetadataKey = "neuralcore.architecture";
 
-    /// <summary>The model file extensions <see cref="GetFormat(string)"/> knows, as listed in messages: <c>.npz, .safetensors</c>.</summary>
+    /// <summary>The model file extensions <see cref="GetFormat(string)"/> knows, as listed in messages: <c>.npz, .safetensors, .onnx</c>.</summary>
     public static string SupportedExtensions => ModelFormats.SupportedExtensions;
 
-    /// <summary>The format <paramref name="path"/>'s extension names (case-insensitive): <c>.npz</c> or <c>.safetensors</c>.</summary>
+    /// <summary>The format <paramref name="path"/>'s extension names (case-insensitive): <c>.npz</c>, <c>.safetensors</c> or <c>.onnx</c>.</summary>
     /// <param name="path">A model file path.</param>
     /// <returns>The format.</returns>
     /// <exception cref="ArgumentException">The extension is not a supported model format; the message lists the supported ones.</exception>
@@ -55,7 +58,7 @@ public static class ModelFile
     /// <summary>Writes <paramref name="network"/> to <paramref name="path"/> in the format its extension names (replacing it atomically).</summary>
     /// <typeparam name="T">The element type; the tensors are float32 or float64 accordingly.</typeparam>
     /// <param name="network">The network.</param>
-    /// <param name="path">The destination: <c>.npz</c> or <c>.safetensors</c>.</param>
+    /// <param name="path">The destination: <c>.npz</c>, <c>.safetensors</c> or <c>.onnx</c>.</param>
     /// <exception cref="ArgumentException">The extension is not a supported model format.</exception>
     public static void Save<T>(NeuralNetwork<T> network, string path)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -93,12 +96,13 @@ public static class ModelFile
 
     /// <summary>Reads a network from <paramref name="path"/>, in the format its extension names.</summary>
     /// <typeparam name="T">The element type to train or predict in.</typeparam>
-    /// <param name="path">The <c>.npz</c> file (a model file, or a trainer checkpoint, which holds the same members) or <c>.safetensors</c> file with the architecture in its metadata.</param>
+    /// <param name="path">The <c>.npz</c> file (a model file, or a trainer checkpoint, which holds the same members) , <c>.safetensors</c> file with the architecture in its metadata, or <c>.onnx</c> model.</param>
     /// <param name="conversion">Whether tensors of another floating-point type load into <typeparamref name="T"/> (float32 into double, float64 into float, F16/BF16 into either).</param>
     /// <returns>The network; dispose it.</returns>
     /// <exception cref="ArgumentException">The extension is not a supported model format, or the architecture JSON is invalid.</exception>
     /// <exception cref="NpyFormatException">An <c>.npz</c> member is missing, malformed, or its shape does not match the architecture.</exception>
     /// <exception cref="SafeTensorsFormatException">A <c>.safetensors</c> file is malformed, has no architecture, or its tensors do not map onto it.</exception>
+    /// <exception cref="OnnxFormatException">An <c>.onnx</c> file is malformed, or its graph is not a network NeuralCore represents exactly (or differs from a given architecture).</exception>
     public static NeuralNetwork<T> Load<T>(string path, NpyConversion conversion = NpyConversion.Exact)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         Load<T>(path, null, conversion);
@@ -115,6 +119,7 @@ public static class ModelFile
     /// <exception cref="ArgumentException">The extension is not a supported model format, or the architecture JSON is invalid.</exception>
     /// <exception cref="NpyFormatException">An <c>.npz</c> member is missing, malformed, or does not match the architecture.</exception>
     /// <exception cref="SafeTensorsFormatException">A <c>.safetensors</c> file is malformed, or its tensors do not map onto the architecture.</exception>
+    /// <exception cref="OnnxFormatException">An <c>.onnx</c> file is malformed, or its graph is not a network NeuralCore represents exactly (or differs from a given architecture).</exception>
     public static NeuralNetwork<T> Load<T>(string path, NetworkArchitecture? architecture, NpyConversion conversion = NpyConversion.Exact)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -201,7 +206,7 @@ public static class ModelFile
             throw new NpyFormatException($"{source}/{ArchitectureMember}.npy", $"the file's architecture ({architecture}) differs from the one given ({given}).");
         }
 
-        var network = new NeuralNetwork<T>(architecture, default);
+        var network = NeuralNetwork<T>.CreateZeroed(architecture);
         try
         {
             for (var l = 0; l < architecture.LayerCount; l++)

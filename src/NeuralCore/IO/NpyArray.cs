@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using System.Text;
 using NeuralCore.IO.Internals;
@@ -260,25 +261,14 @@ public sealed class NpyArray
             throw Error($"dtype '{Descr}' cannot be read as {typeof(T).Name}{hint}.");
         }
 
+        // float → double is exact; double → float rounds to nearest even, magnitudes beyond float's range become ±∞.
         if (DType == NpyDType.Float32)
         {
-            // float → double is exact.
-            var from = MemoryMarshal.Cast<byte, float>(source);
-            var to = MemoryMarshal.Cast<T, double>(destination);
-            for (var i = 0; i < from.Length; i++)
-            {
-                to[i] = from[i];
-            }
+            TensorPrimitives.ConvertTruncating(MemoryMarshal.Cast<byte, float>(source), MemoryMarshal.Cast<T, double>(destination));
         }
         else
         {
-            // double → float rounds to nearest even; magnitudes beyond float's range become ±∞.
-            var from = MemoryMarshal.Cast<byte, double>(source);
-            var to = MemoryMarshal.Cast<T, float>(destination);
-            for (var i = 0; i < from.Length; i++)
-            {
-                to[i] = (float)from[i];
-            }
+            TensorPrimitives.ConvertTruncating(MemoryMarshal.Cast<byte, double>(source), MemoryMarshal.Cast<T, float>(destination));
         }
     }
 

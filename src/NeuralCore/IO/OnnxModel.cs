@@ -45,7 +45,7 @@ public static class OnnxModel
     public const int MaxImportOpset = OnnxImporter.MaxOpset;
 
     /// <summary>The metadata key of the architecture JSON (<see cref="NetworkArchitecture.ToJson"/>) in saved models.</summary>
-    public const string ArchitectureMetadataKey = "neuralcore.architecture";
+    public const string ArchitectureMetadataKey = ModelFile.ArchitectureMetadataKey;
 
     /// <summary>The name of the graph input in saved models.</summary>
     public const string InputName = "input";

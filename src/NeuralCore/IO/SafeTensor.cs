@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using NeuralCore.IO.Internals;
 
@@ -153,6 +154,12 @@ public sealed class SafeTensor
         }
 
         _ = SafeTensorsDTypes.Of<T>();
+        if (_shape[0] > int.MaxValue || _shape[1] > int.MaxValue)
+        {
+            // An empty tensor can claim any dimension; a matrix's must fit an int.
+            throw Error($"shape {ShapeText} does not fit a matrix (each dimension must be at most {int.MaxValue.ToString(CultureInfo.InvariantCulture)}).");
+        }
+
         var matrix = new Matrix<T>((int)_shape[0], (int)_shape[1]);
         try
         {
@@ -237,28 +244,13 @@ public sealed class SafeTensor
         switch (DType)
         {
             case SafeTensorsDType.F32:
-                var f32 = MemoryMarshal.Cast<byte, float>(data);
-                for (var i = 0; i < destination.Length; i++)
-                {
-                    destination[i] = TTarget.CreateTruncating(f32[i]);
-                }
-
+                TensorPrimitives.ConvertTruncating(MemoryMarshal.Cast<byte, float>(data), destination);
                 break;
             case SafeTensorsDType.F64:
-                var f64 = MemoryMarshal.Cast<byte, double>(data);
-                for (var i = 0; i < destination.Length; i++)
-                {
-                    destination[i] = TTarget.CreateTruncating(f64[i]);
-                }
-
+                TensorPrimitives.ConvertTruncating(MemoryMarshal.Cast<byte, double>(data), destination);
                 break;
             case SafeTensorsDType.F16:
-                var f16 = MemoryMarshal.Cast<byte, Half>(data);
-                for (var i = 0; i < destination.Length; i++)
-                {
-                    destination[i] = TTarget.CreateTruncating((float)f16[i]);
-                }
-
+                TensorPrimitives.ConvertTruncating(MemoryMarshal.Cast<byte, Half>(data), destination);
                 break;
             case SafeTensorsDType.BF16:
                 for (var i = 0; i < destination.Length; i++)

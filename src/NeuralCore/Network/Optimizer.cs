@@ -70,6 +70,25 @@ public readonly record struct Optimizer
         _ => throw new ArgumentOutOfRangeException(nameof(Kind), Kind, $"Not a defined optimizer kind; expected one of: {OptimizerNames.ValidNames}."),
     };
 
+    /// <summary>
+    /// The optimizer of <paramref name="kind"/> with that kind's defaults (as its own factory gives them: momentum 0.9,
+    /// Adam's and RMSprop's paper/PyTorch constants, AdamW's decoupled λ 0.01), for code that picks the kind at run time
+    /// (a CLI flag, a config file); change the rest with <c>with { … }</c>.
+    /// </summary>
+    /// <param name="kind">The kind.</param>
+    /// <param name="learningRate">η.</param>
+    /// <returns>The optimizer.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="kind"/> is not a defined kind.</exception>
+    public static Optimizer Create(OptimizerKind kind, double learningRate) => kind switch
+    {
+        OptimizerKind.Sgd => Sgd(learningRate),
+        OptimizerKind.Momentum => WithMomentum(learningRate),
+        OptimizerKind.Adam => Adam(learningRate),
+        OptimizerKind.RmsProp => RmsProp(learningRate),
+        OptimizerKind.AdamW => AdamW(learningRate),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, $"Not a defined optimizer kind; expected one of: {OptimizerNames.ValidNames}."),
+    };
+
     /// <summary>Plain gradient descent.</summary>
     /// <param name="learningRate">η.</param>
     /// <param name="weightDecay">L2 λ.</param>

@@ -15,7 +15,7 @@ public sealed class ActivationReferenceTests
     // GELU-tanh's σ(x) also sees the rounding of its argument x (a few ε relative) amplified |x|·σ(−x)-fold, which at
     // z = −10 (x ≈ −87) is 40 ulps: that is the formula's conditioning, so its bound scales with it.
     // Float: the double value rounded once (½ ulp), plus ELU's α rounded to float (another ½ at most).
-    // f′ is measured in ulps of its terms' magnitude (ActivationErrorScales.DerivativeScale).
+    // f′ is measured in ulps of its terms' magnitude (TestActivations.DerivativeScale).
     private const double DoubleUlps = 4;
     private const double SingleUlps = 1;
 
@@ -120,13 +120,23 @@ public sealed class ActivationReferenceTests
     public void Reference_MatchesFiftyDigitValues_InFloat() => Check<float>(SingleUlps);
 
     [Fact]
+    public void EveryActivationWhoseReferenceComputesInDouble_HasFiftyDigitValues()
+    {
+        // The kinds with an accuracy sweep in their row (TestActivations) are the ones this table must cover, at every
+        // tested parameter; and it holds nothing else.
+        var expected = TestActivations.All.Where(a => TestActivations.Facts(a.Kind).Accuracy is not null).Select(a => a.ToString()).Order();
+        Assert.Equal(expected, Values.Select(v => v.Activation).Distinct().Select(a => a.ToString()).Order());
+    }
+
+    [Fact]
     public void Reference_KeepsTheLimitsAtInfinity_AndNaN()
     {
-        foreach (var activation in new[] { Activation.Gelu, Activation.GeluTanh, Activation.Silu, Activation.Softplus, Activation.Elu })
+        foreach (var activation in TestActivations.Elementwise)
         {
-            Assert.Equal(double.PositiveInfinity, ActivationsReference.Apply(activation, double.PositiveInfinity));
+            var (minusInfinity, plusInfinity) = TestActivations.Facts(activation.Kind).Limits!(activation);
+            Assert.Equal(plusInfinity, ActivationsReference.Apply(activation, double.PositiveInfinity));
             Assert.True(double.IsNaN(ActivationsReference.Apply(activation, double.NaN)), $"{activation}(NaN)");
-            Assert.Equal(activation == Activation.Elu ? -1.0 : 0.0, ActivationsReference.Apply(activation, double.NegativeInfinity));
+            Assert.Equal(minusInfinity, ActivationsReference.Apply(activation, double.NegativeInfinity));
         }
 
         Assert.Equal(0.0, NormalDistributionReference.Cdf(double.NegativeInfinity));
@@ -141,13 +151,13 @@ public sealed class ActivationReferenceTests
         foreach (var (activation, z, f, derivative) in Values)
         {
             var x = T.CreateTruncating(z);
-            var bound = ulps * ActivationErrorScales.Conditioning(activation, z);
+            var bound = ulps * TestActivations.Conditioning(activation, z);
             var a = ActivationsReference.Apply(activation, x);
             var error = UlpError(a, f);
             Assert.True(error <= bound, $"{typeof(T).Name} {activation}({z:R}) = {a:R}, expected {f:R} ({error:F2} ulp)");
             var d = ActivationsReference.Derivative(activation, x, a, T.One);
-            // In ulps of the terms' magnitude (see ActivationErrorScales): f′ sums terms that cancel near its zeros.
-            error = Math.Abs(double.CreateTruncating(d) - derivative) / Ulp(T.CreateTruncating(ActivationErrorScales.DerivativeScale(activation, z)));
+            // In ulps of the terms' magnitude (see TestActivations.DerivativeScale): f′ sums terms that cancel near its zeros.
+            error = Math.Abs(double.CreateTruncating(d) - derivative) / Ulp(T.CreateTruncating(TestActivations.DerivativeScale(activation, z)));
             Assert.True(error <= bound, $"{typeof(T).Name} {activation}′({z:R}) = {d:R}, expected {derivative:R} ({error:F2} ulp)");
         }
     }

@@ -94,16 +94,14 @@ public sealed class ActivationTests
         foreach (var activation in TestActivations.Elementwise)
         {
             void Call() => Activations.Backward(activation, new ReadOnlyMatrixSpan<float>(data, 2, 2), new ReadOnlyMatrixSpan<float>(data, 2, 2), new MatrixSpan<float>(new float[4], 2, 2));
-            if (activation.Kind is ActivationKind.Gelu or ActivationKind.GeluTanh or ActivationKind.Silu or ActivationKind.Softplus)
+            if (activation.BackwardNeedsPreActivation)
             {
-                Assert.True(activation.BackwardNeedsPreActivation, activation.ToString());
                 var ex = Assert.Throws<ArgumentException>(Call);
                 Assert.Equal("activation", ex.ParamName);
                 Assert.Contains(activation.ToString(), ex.Message, StringComparison.Ordinal);
             }
             else
             {
-                Assert.False(activation.BackwardNeedsPreActivation, activation.ToString());
                 Call();
             }
         }
@@ -130,11 +128,12 @@ public sealed class ActivationTests
     {
         // Softmax's oracle is the reference in double: the float reference sums the row sequentially in float, which is
         // less accurate than our lane-wise partial sums (at n = 65539 it is the larger error of the two).
-        var expected = activation == Activation.Softmax
+        var softmax = TestActivations.Facts(activation.Kind).ForwardMatch == ReferenceMatch.SoftmaxRow;
+        var expected = softmax
             ? [.. Forward(activation, [.. z.Select(double.CreateTruncating)], KernelPath.Reference).Select(T.CreateTruncating)]
             : Forward(activation, z, KernelPath.Reference);
         var actual = Forward(activation, z, path);
-        if (activation == Activation.Softmax && z.Length > 0)
+        if (softmax && z.Length > 0)
         {
             // exp(z − max) sees the rounding of z − max in T, a relative error of |z − max|·ε/2, i.e. |z − max|/2 ulps
             // (the double oracle subtracts exactly); plus exp (1 ulp), the division (0.5) and the sum (√n ulps as above).
@@ -142,7 +141,7 @@ public sealed class ActivationTests
             for (var i = 0; i < z.Length; i++)
             {
                 var shift = Math.Abs(double.CreateTruncating(z[i] - max));
-                AssertClose(expected[i], actual[i], 4 + (2 * Math.Sqrt(z.Length)) + shift, 0, context, i);
+                AssertClose(expected[i], actual[i], SoftmaxUlps(z.Length) + shift, 0, context, i);
             }
 
             return;
@@ -154,73 +153,46 @@ public sealed class ActivationTests
     private static void CompareForward<T>(Activation activation, T[] z, T[] expected, T[] actual, int rowLength, string context)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        switch (activation.Kind)
+        var facts = TestActivations.Facts(activation.Kind);
+        switch (facts.ForwardMatch)
         {
-            case ActivationKind.Linear or ActivationKind.Relu or ActivationKind.LeakyRelu:
+            case ReferenceMatch.Identical:
                 // Same operations as the reference (a compare and a multiply): bit for bit.
                 AssertIdentical<T>(expected, actual, context);
-                break;
-            case ActivationKind.Gelu or ActivationKind.GeluTanh or ActivationKind.Silu or ActivationKind.Softplus or ActivationKind.Elu:
+                return;
+            case ReferenceMatch.MeasuredUlps:
                 for (var i = 0; i < expected.Length; i++)
                 {
-                    // TranscendentalAccuracyTests' bounds: ulps times GELU-tanh's conditioning, plus subnormal steps
-                    // where an exponential underflows (see SmoothActivations_KeepTheirSubnormalTails).
+                    // TranscendentalAccuracyTests' bounds: ulps times the conditioning, plus subnormal steps where an
+                    // exponential underflows (see SmoothActivations_KeepTheirSubnormalTails).
                     var x = double.CreateTruncating(z[i]);
-                    var ulps = SmoothForwardUlps<T>(activation) * ActivationErrorScales.Conditioning(activation, x);
+                    var ulps = facts.ForwardUlps!.Value.For<T>() * facts.Conditioning(x);
                     AssertClose(expected[i], actual[i], ulps, ((2 * Math.Abs(x)) + 4) * double.CreateTruncating(T.Epsilon), context, i);
                 }
 
-                break;
-            default:
+                return;
+            case ReferenceMatch.Ulps:
                 for (var i = 0; i < expected.Length; i++)
                 {
-                    AssertClose(expected[i], actual[i], ForwardUlps<T>(activation, rowLength), 0, context, i);
+                    AssertClose(expected[i], actual[i], facts.ForwardUlps!.Value.For<T>(), 0, context, i);
                 }
 
-                break;
+                return;
+            case ReferenceMatch.SoftmaxRow:
+                for (var i = 0; i < expected.Length; i++)
+                {
+                    AssertClose(expected[i], actual[i], SoftmaxUlps(rowLength), 0, context, i);
+                }
+
+                return;
         }
+
+        throw new ArgumentOutOfRangeException(nameof(activation), activation, $"No comparison for {facts.ForwardMatch}.");
     }
 
-    // The new activations' references compute in double (float results round once from them), so these are the
-    // kernels' own bounds measured in TranscendentalAccuracyTests.SmoothActivations_AreWithinBound (double: against
-    // the double reference, its own error included).
-    private static double SmoothForwardUlps<T>(Activation activation) => (activation.Kind, typeof(T) == typeof(float)) switch
-    {
-        (ActivationKind.Gelu, true) => 5.5,
-        (ActivationKind.Gelu, false) => 6,
-        (ActivationKind.GeluTanh, true) => 3.5,
-        (ActivationKind.GeluTanh, false) => 5,
-        (ActivationKind.Silu, _) => 4,
-        (ActivationKind.Softplus, true) => 3.5,
-        (ActivationKind.Softplus, false) => 5,
-        (ActivationKind.Elu, true) => 3,
-        (ActivationKind.Elu, false) => 5,
-        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "Not one of the smooth activations."),
-    };
-
-    // f′ likewise, in ulps of its terms' magnitude (ActivationErrorScales.DerivativeScale) times |dA|.
-    private static double SmoothDerivativeUlps<T>(Activation activation) => (activation.Kind, typeof(T) == typeof(float)) switch
-    {
-        (ActivationKind.Gelu, true) => 4.5,
-        (ActivationKind.GeluTanh, true) => 3.5,
-        (ActivationKind.Silu, true) => 4.5,
-        (ActivationKind.Softplus, true) => 3,
-        (ActivationKind.Gelu or ActivationKind.GeluTanh or ActivationKind.Silu, false) => 5,
-        (ActivationKind.Softplus, false) => 3,
-        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "Not an activation whose f′ reads Z."),
-    };
-
-    // Each tolerance is (our measured max ulp error) + (the reference's own, from the same harness) rounded up:
-    // sigmoid 2.24 + 2.24 (float) and 2 + 2 (double); tanh 1.5 + 1 (float, MathF.Tanh), 3 (double, vs Math.Tanh
-    // which is the reference). Softmax adds the sum: a different summation order moves it by about √n ulps
-    // (random-walk rounding), and every output is divided by it.
-    private static double ForwardUlps<T>(Activation activation, int rowLength) => activation.Kind switch
-    {
-        ActivationKind.Sigmoid => 5,
-        ActivationKind.Tanh => 4,
-        ActivationKind.Softmax => 4 + (2 * Math.Sqrt(rowLength)),
-        _ => 0,
-    };
+    // Softmax: exp and the division (ours and the reference's own, 4 ulps), plus the sum: a different summation order
+    // moves it by about √n ulps (random-walk rounding), and every output is divided by it.
+    private static double SoftmaxUlps(int rowLength) => 4 + (2 * Math.Sqrt(rowLength));
 
     private static void CheckBackward<T>(Activation activation, KernelPath path, int n, string context)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -230,35 +202,39 @@ public sealed class ActivationTests
         var gradA = Random<T>(n, -2, 2, seed: n + 1000);
         var expected = Backward(activation, z, a, gradA, KernelPath.Reference);
         var actual = Backward(activation, z, a, gradA, path);
-        if (activation.BackwardNeedsPreActivation)
+        var rule = TestActivations.Facts(activation.Kind).DerivativeMatch;
+        switch (rule)
         {
-            CompareDerivatives(activation, z, gradA, expected, actual, context);
-            return;
+            case ReferenceMatch.MeasuredUlps:
+                CompareDerivatives(activation, z, gradA, expected, actual, context);
+                return;
+            case ReferenceMatch.Identical:
+                // The element-wise derivatives from A do the reference's multiplications in its order: bit for bit.
+                AssertIdentical<T>(expected, actual, context);
+                return;
+            case ReferenceMatch.SoftmaxRow:
+                var scale = SoftmaxBackwardScale(a, gradA, n);
+                for (var i = 0; i < n; i++)
+                {
+                    AssertClose(expected[i], actual[i], 2, scale * Math.Abs(double.CreateTruncating(a[i])), context, i);
+                }
+
+                return;
         }
 
-        if (activation != Activation.Softmax)
-        {
-            // The element-wise derivatives from A do the reference's multiplications in its order: bit for bit.
-            AssertIdentical<T>(expected, actual, context);
-            return;
-        }
-
-        var scale = SoftmaxBackwardScale(a, gradA, n);
-        for (var i = 0; i < n; i++)
-        {
-            AssertClose(expected[i], actual[i], 2, scale * Math.Abs(double.CreateTruncating(a[i])), context, i);
-        }
+        throw new ArgumentOutOfRangeException(nameof(activation), activation, $"No derivative comparison for {rule}.");
     }
 
     /// <summary>dA·f′ from Z against the reference (in double): the bound of TranscendentalAccuracyTests in ulps of f′'s terms, times |dA|.</summary>
     private static void CompareDerivatives<T>(Activation activation, T[] z, T[] gradA, T[] expected, T[] actual, string context)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        var facts = TestActivations.Facts(activation.Kind);
         for (var i = 0; i < z.Length; i++)
         {
             var x = double.CreateTruncating(z[i]);
-            var scale = ActivationErrorScales.DerivativeScale(activation, x) * Math.Abs(double.CreateTruncating(gradA[i]));
-            var absolute = SmoothDerivativeUlps<T>(activation) * ActivationErrorScales.Conditioning(activation, x) * Ulp(T.CreateTruncating(scale));
+            var scale = facts.DerivativeScale(activation, x) * Math.Abs(double.CreateTruncating(gradA[i]));
+            var absolute = facts.DerivativeUlps!.Value.For<T>() * facts.Conditioning(x) * Ulp(T.CreateTruncating(scale));
             AssertClose(expected[i], actual[i], 0, absolute, context, i);
         }
     }
@@ -310,17 +286,19 @@ public sealed class ActivationTests
         var zView = new ReadOnlyMatrixSpan<T>(z, rows, columns, stride);
         Activations.Backward(activation, zView, new ReadOnlyMatrixSpan<T>(reference, rows, columns, stride), expectedView, expectedView, ComputeOptions.For(KernelPath.Reference));
         Activations.Backward(activation, zView, new ReadOnlyMatrixSpan<T>(reference, rows, columns, stride), actualView, actualView, ComputeOptions.For(path));
-        if (activation.BackwardNeedsPreActivation)
+        var rule = TestActivations.Facts(activation.Kind).DerivativeMatch;
+        if (rule == ReferenceMatch.MeasuredUlps)
         {
             CompareDerivatives(activation, z, gradA, gradExpected, gradActual, $"{activation} backward in place");
             return;
         }
 
+        var softmax = rule == ReferenceMatch.SoftmaxRow;
         var softmaxScale = SoftmaxBackwardScale(reference, gradA, columns);
         for (var i = 0; i < length; i++)
         {
-            var absolute = activation == Activation.Softmax ? softmaxScale * Math.Abs(double.CreateTruncating(reference[i])) : 0;
-            AssertClose(gradExpected[i], gradActual[i], activation == Activation.Softmax ? 2 : 0, absolute, $"{activation} backward in place", i);
+            var absolute = softmax ? softmaxScale * Math.Abs(double.CreateTruncating(reference[i])) : 0;
+            AssertClose(gradExpected[i], gradActual[i], softmax ? 2 : 0, absolute, $"{activation} backward in place", i);
         }
     }
 

@@ -156,7 +156,8 @@ public sealed class TranscendentalAccuracyTests(ITestOutputHelper output)
             var data = new TheoryData<KernelPath, Activation>();
             foreach (var path in FastPaths)
             {
-                foreach (var activation in new[] { Activation.Gelu, Activation.GeluTanh, Activation.Silu, Activation.Softplus, Activation.Elu, Activation.CreateElu(1.7) })
+                // The kinds whose reference computes in double (the activations added with GELU), every tested parameter.
+                foreach (var activation in TestActivations.All.Where(a => TestActivations.Facts(a.Kind).Accuracy is not null))
                 {
                     data.Add(path, activation);
                 }
@@ -170,78 +171,48 @@ public sealed class TranscendentalAccuracyTests(ITestOutputHelper output)
     /// f and f′ of the activations added with GELU against their references in double (ActivationReferenceTests
     /// checks those against 50-digit values), over the range where the result is a normal number plus a log sweep of
     /// tiny |z| on both sides. f′ is measured in ulps of its terms' magnitude, and GELU-tanh's errors are divided by σ's
-    /// conditioning in its argument, f and f′ (see <see cref="ActivationErrorScales"/>).
+    /// conditioning in its argument, f and f′. Domains and bounds are the kinds' rows of <see cref="TestActivations"/>.
     /// </summary>
     [Theory]
     [MemberData(nameof(PathsAndSmoothActivations))]
     public void SmoothActivations_AreWithinBound(KernelPath path, Activation activation)
     {
-        var (low, high) = SmoothRange(activation, single: true);
-        var (lowDouble, highDouble) = SmoothRange(activation, single: false);
+        var facts = TestActivations.Facts(activation.Kind);
+        var ((low, high), (lowDouble, highDouble), _) = facts.Accuracy!;
         var tiny = Enumerable.Range(0, Points / 20).Select(i => Math.Pow(10, -30 + (30.0 * i / (Points / 20)))).ToArray();
         var xd = Sweep(lowDouble, highDouble, Points).Concat(tiny).Concat(tiny.Select(v => -v)).ToArray();
         var x = Sweep(low, high, Points).Concat(tiny).Concat(tiny.Select(v => -v)).Select(v => (float)v).ToArray();
 
-        var forward = MaxWeightedError(Forward(activation, x, path), x, z => ActivationsReference.Apply(activation, z), z => 0, z => ActivationErrorScales.Conditioning(activation, z));
-        var forwardDouble = MaxWeightedError(Forward(activation, xd, path), xd, z => ActivationsReference.Apply(activation, z), z => 0, z => ActivationErrorScales.Conditioning(activation, z));
-        var derivative = MaxWeightedError(Derivative(activation, x, path), x, z => ActivationsReference.Derivative(activation, z, ActivationsReference.Apply(activation, z), 1.0), z => ActivationErrorScales.DerivativeScale(activation, z), z => ActivationErrorScales.Conditioning(activation, z));
-        var derivativeDouble = MaxWeightedError(Derivative(activation, xd, path), xd, z => ActivationsReference.Derivative(activation, z, ActivationsReference.Apply(activation, z), 1.0), z => ActivationErrorScales.DerivativeScale(activation, z), z => ActivationErrorScales.Conditioning(activation, z));
+        var forward = MaxWeightedError(Forward(activation, x, path), x, z => ActivationsReference.Apply(activation, z), z => 0, z => facts.Conditioning(z));
+        var forwardDouble = MaxWeightedError(Forward(activation, xd, path), xd, z => ActivationsReference.Apply(activation, z), z => 0, z => facts.Conditioning(z));
+        var derivative = MaxWeightedError(Derivative(activation, x, path), x, z => ActivationsReference.Derivative(activation, z, ActivationsReference.Apply(activation, z), 1.0), z => facts.DerivativeScale(activation, z), z => facts.Conditioning(z));
+        var derivativeDouble = MaxWeightedError(Derivative(activation, xd, path), xd, z => ActivationsReference.Derivative(activation, z, ActivationsReference.Apply(activation, z), 1.0), z => facts.DerivativeScale(activation, z), z => facts.Conditioning(z));
         output.WriteLine($"{activation}, {path}: f {forward:F3} ulp (float, [{low}, {high}]), {forwardDouble:F3} (double, [{lowDouble}, {highDouble}]); f′ {derivative:F3} (float), {derivativeDouble:F3} (double)");
-        var (f, fd, d, dd) = SmoothBounds(activation);
+        var ((f, fd), (d, dd)) = (facts.ForwardUlps!.Value, facts.DerivativeUlps!.Value);
         Assert.True(forward <= f, $"float f max ulp error {forward}");
         Assert.True(forwardDouble <= fd, $"double f max ulp error {forwardDouble}");
         Assert.True(derivative <= d, $"float f′ max ulp error {derivative}");
         Assert.True(derivativeDouble <= dd, $"double f′ max ulp error {derivativeDouble}");
     }
 
-    // Where f is a normal number (below, the exp's result is subnormal: see SmoothActivations_KeepTheirSubnormalTails).
-    private static (double Low, double High) SmoothRange(Activation activation, bool single) => activation.Kind switch
-    {
-        ActivationKind.Gelu => single ? (-13.0, 10.0) : (-37.5, 40.0),
-        ActivationKind.GeluTanh => single ? (-10.0, 10.0) : (-20.0, 40.0),
-        ActivationKind.Silu => single ? (-87.0, 20.0) : (-708.0, 40.0),
-        ActivationKind.Softplus => single ? (-104.0, 30.0) : (-745.0, 40.0), // log(1 + e) = e exactly for subnormal e
-        ActivationKind.Elu => single ? (-30.0, 10.0) : (-60.0, 10.0), // e^z − 1 rounds to −1 below
-        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "No range for this activation."),
-    };
-
-    // Bounds in ulps, f (float, double) and f′ (float, double): the measured maxima (written to the output) with about
-    // 1 ulp of margin. Float is against the double reference (exact at float's precision); double against the
-    // reference itself, whose own error is up to 4 ulps (ActivationReferenceTests), so the double bounds include it.
-    // Measured: GELU f 4.59 / 5, f′ 3.53 / 4 (f = e^(−z²/2)·z·R(|z|) and 1 − that: about eight roundings of ½ ulp
-    // each, the exponential's ≤ 1 ulp among them; f′ = Φ + z·φ in ulps of the two terms' sum); GELU-tanh (divided by
-    // the conditioning) f 2.46 / 3.83, f′ 2.42 / 3.94; SiLU f 2.95 / 3, f′ 3.65 / 4; softplus f 2.85 / 4, f′ 2.26 / 2;
-    // ELU f 0.81 / 2 with α = 1, 1.99 / 4 with α = 1.7 (one more rounding, α·(e^z − 1)), f′ 0.52 / 0 (from a, the
-    // reference's own formula; in ulps of 2α: a + α cancels for very negative z).
-    private static (double F, double FDouble, double Derivative, double DerivativeDouble) SmoothBounds(Activation activation) => activation.Kind switch
-    {
-        ActivationKind.Gelu => (5.5, 6, 4.5, 5),
-        ActivationKind.GeluTanh => (3.5, 5, 3.5, 5),
-        ActivationKind.Silu => (4, 4, 4.5, 5),
-        ActivationKind.Softplus => (3.5, 5, 3, 3),
-        ActivationKind.Elu => (3, 5, 1.5, 1),
-        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "No bound for this activation."),
-    };
-
     /// <summary>
     /// Below the ranges of <see cref="SmoothActivations_AreWithinBound"/> an exponential is subnormal, so errors are
     /// counted in subnormal steps (the smallest positive value) on top of the sweep's own bound in ulps of the result
-    /// (an ulp is a step once the result is subnormal too). GELU applies its exponential (within 2 ulps, its own
-    /// bound) last, times u·R &lt; ½: 4 more steps at most. SiLU and GELU-tanh multiply a subnormal σ, within 2 steps
-    /// (e and e/(1 + e) each round to one), by |z|: 2|z| more steps. Down to where the results are 0.
+    /// (an ulp is a step once the result is subnormal too); the steps per kind are in its row of
+    /// <see cref="TestActivations"/> (<see cref="AccuracySweep.SubnormalSteps"/>). Down to where the results are 0.
     /// </summary>
     [Theory]
     [MemberData(nameof(PathsAndSmoothActivations))]
     public void SmoothActivations_KeepTheirSubnormalTails(KernelPath path, Activation activation)
     {
-        if (activation.Kind is ActivationKind.Softplus or ActivationKind.Elu)
+        var facts = TestActivations.Facts(activation.Kind);
+        var ((lowSingle, _), (lowDouble, _), tailSteps) = facts.Accuracy!;
+        if (tailSteps is null)
         {
-            return; // softplus's tail is in the ulp sweep (log(1 + e) = e exactly); ELU's results are never subnormal
+            return; // no subnormal tail (the row says why: softplus's is in the ulp sweep; ELU's results are never subnormal)
         }
 
-        var (lowSingle, _) = SmoothRange(activation, single: true);
-        var (lowDouble, _) = SmoothRange(activation, single: false);
-        var (ulps, ulpsDouble, _, _) = SmoothBounds(activation);
+        var (ulps, ulpsDouble) = facts.ForwardUlps!.Value;
         var x = Sweep(lowSingle - 20, lowSingle, Points / 10).Select(v => (float)v).ToArray();
         var xd = Sweep(lowDouble - 40, lowDouble, Points / 10);
         var y = Forward(activation, x, path);
@@ -251,7 +222,7 @@ public sealed class TranscendentalAccuracyTests(ITestOutputHelper output)
         {
             var expected = ActivationsReference.Apply(activation, (double)x[i]);
             var steps = Math.Abs(y[i] - expected) / float.Epsilon;
-            var bound = Steps(x[i]) + (ulps * ActivationErrorScales.Conditioning(activation, x[i]) * Ulp((float)expected) / float.Epsilon);
+            var bound = tailSteps(x[i]) + (ulps * facts.Conditioning(x[i]) * Ulp((float)expected) / float.Epsilon);
             worst = Math.Max(worst, steps / bound);
             Assert.True(steps <= bound, $"{activation}({x[i]:R}) = {y[i]:R}, expected {expected:R} ({steps} steps)");
         }
@@ -260,14 +231,12 @@ public sealed class TranscendentalAccuracyTests(ITestOutputHelper output)
         {
             var expected = ActivationsReference.Apply(activation, xd[i]);
             var steps = Math.Abs(yd[i] - expected) / double.Epsilon;
-            var bound = Steps(xd[i]) + (ulpsDouble * ActivationErrorScales.Conditioning(activation, xd[i]) * Ulp(expected) / double.Epsilon);
+            var bound = tailSteps(xd[i]) + (ulpsDouble * facts.Conditioning(xd[i]) * Ulp(expected) / double.Epsilon);
             worst = Math.Max(worst, steps / bound);
             Assert.True(steps <= bound, $"{activation}({xd[i]:R}) = {yd[i]:R}, expected {expected:R} ({steps} steps)");
         }
 
         output.WriteLine($"{activation} subnormal tails, {path}: at most {worst:F3} of the bound");
-
-        double Steps(double z) => activation == Activation.Gelu ? 4 : 2 * Math.Abs(z);
     }
 
     [Theory]

@@ -43,17 +43,6 @@ public sealed class GemmEpilogueTests
         }
     }
 
-    /// <summary>max |f′| over the reals: 1 for most; the slope for leaky relu, α for ELU (both when above 1); GELU's
-    /// 1.1289 (at √2, both forms within 1.129) and SiLU's 1.0998 (at 2.4), rounded up.</summary>
-    private static double Slope(Activation activation) => activation.Kind switch
-    {
-        ActivationKind.LeakyRelu or ActivationKind.Elu => Math.Max(1, activation.Parameter),
-        ActivationKind.Gelu or ActivationKind.GeluTanh => 1.13,
-        ActivationKind.Silu => 1.1,
-        ActivationKind.Linear or ActivationKind.Sigmoid or ActivationKind.Relu or ActivationKind.Tanh or ActivationKind.Softplus or ActivationKind.Softmax => 1,
-        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "Give the new activation its max |f′|."),
-    };
-
     internal static void Check<T>(KernelPath path, Activation activation, int m, int n, int k, MatrixOp opA, MatrixOp opB, bool storeZ, BiasAlong along, Random random, int maxThreads)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -124,10 +113,10 @@ public sealed class GemmEpilogueTests
                     AssertClose(actualZ[index], expectedZ[index], toleranceZ[index], $"Z[{i},{j}]");
                 }
 
-                // Z's error passes through f scaled by at most max|f′| (Slope); the vector exp behind the transcendental
-                // activations adds a few ulp relative (at most 6: TranscendentalAccuracyTests), and 1 − e^−2|z| near 0 a
-                // few ulp absolute: 16·ε·(1 + |f|).
-                var propagated = Slope(activation) * (activation == Activation.Softmax ? rowToleranceZ : toleranceZ[index]);
+                // Z's error passes through f scaled by at most max|f′| (the kind's MaxSlope in TestActivations); the vector
+                // exp behind the transcendental activations adds a few ulp relative (at most 6: TranscendentalAccuracyTests),
+                // and 1 − e^−2|z| near 0 a few ulp absolute: 16·ε·(1 + |f|).
+                var propagated = TestActivations.Facts(activation.Kind).MaxSlope(activation) * (activation == Activation.Softmax ? rowToleranceZ : toleranceZ[index]);
                 var tolerance = propagated + (16 * eps * (1 + Math.Abs(rowExpected[j])));
                 AssertClose(actual[index], rowExpected[j], tolerance, $"output[{i},{j}]");
             }

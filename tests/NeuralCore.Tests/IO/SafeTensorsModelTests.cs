@@ -153,6 +153,42 @@ public sealed class SafeTensorsModelTests
     }
 
     [Fact]
+    public void AdjacentIndices_AcrossANonLinearActivation_AreRefused()
+    {
+        // s_small: relu after layer 0, so its Linears must not be modules 0 and 1 (that is Linear, Linear: another model).
+        using var network = new NeuralNetwork<float>(s_small, Initialization.He(2));
+        using var files = new TestFiles();
+        var path = files.PathOf("m.safetensors");
+        ModelFile.Save(network, path);
+        var saved = SafeTensors.Read(path);
+        var archive = Copy(saved, name => name.StartsWith("2.", StringComparison.Ordinal) ? "1." + name[2..] : name);
+        var shifted = files.PathOf("shifted.safetensors");
+        SafeTensors.Write(shifted, archive);
+
+        var error = Assert.Throws<SafeTensorsFormatException>(() => ModelFile.Load<float>(shifted, s_small));
+        Assert.Contains("layers 0 and 1 are adjacent nn.Sequential modules, but the architecture puts relu between them", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NonFiniteWeights_AreAFileError_NamingTheTensor()
+    {
+        var archive = Without();
+        var weight = archive["0.weight"].ToArray<float>();
+        weight[5] = float.NaN;
+        var replaced = Copy(archive, name => name == "0.weight" ? null : name);
+        replaced.Add("0.weight", SafeTensor.FromMatrix(new ReadOnlyMatrixSpan<float>(weight, 8, 3)));
+        Assert.Contains("/0.weight", MappingFails(replaced), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EmptyTensorWithAHugeDimension_IsAFormatErrorAsAMatrix()
+    {
+        var tensor = SafeTensor.FromBytes(SafeTensorsDType.F32, [3_000_000_000, 0], []);
+        var error = Assert.Throws<SafeTensorsFormatException>(() => tensor.ToMatrix<float>());
+        Assert.Contains("does not fit a matrix", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void LayerMissing_SaysHowManyOfEach()
     {
         Assert.Contains("the file holds 10 nn.Linear layers, the architecture 11", MappingFails(Without("20.weight", "20.bias")), StringComparison.Ordinal);

@@ -4,6 +4,19 @@ namespace NeuralCore.Tests.Network;
 public sealed class OptimizerTests
 {
     [Fact]
+    public void Create_GivesEachKindItsOwnFactorysDefaults_AndRejectsAnUndefinedKind()
+    {
+        Assert.Equal(Optimizer.Sgd(0.1), Optimizer.Create(OptimizerKind.Sgd, 0.1));
+        Assert.Equal(Optimizer.WithMomentum(0.1), Optimizer.Create(OptimizerKind.Momentum, 0.1));
+        Assert.Equal(Optimizer.Adam(0.1), Optimizer.Create(OptimizerKind.Adam, 0.1));
+        Assert.Equal(Optimizer.RmsProp(0.1), Optimizer.Create(OptimizerKind.RmsProp, 0.1));
+        Assert.Equal(Optimizer.AdamW(0.1), Optimizer.Create(OptimizerKind.AdamW, 0.1));
+        Assert.All(Enum.GetValues<OptimizerKind>(), kind => Assert.Equal(kind, Optimizer.Create(kind, 0.5).Kind));
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => Optimizer.Create((OptimizerKind)99, 0.1));
+        Assert.Contains(OptimizerNames.ValidNames, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Names_RoundTripEveryKind_CaseInsensitively()
     {
         var kinds = Enum.GetValues<OptimizerKind>();

@@ -154,6 +154,8 @@ internal sealed class OnnxModelCodec : IModelCodec
         var model = OnnxModelProto.Parse(OnnxModel.ReadAll(stream, source), source);
         var initializers = model.Graph?.Initializers ?? [];
         var dtypes = initializers.Select(t => OnnxTensor.DataTypeName(t.DataType)).Distinct(StringComparer.Ordinal).ToArray();
-        return new ModelFileInfo(ModelFormat.Onnx, length, initializers.Count, dtypes, [.. model.Metadata.Select(m => m.Key)], initializers.Any(t => t.DataType == OnnxFields.Tensor.DataTypeDouble));
+        // The graph input's element type is the model's precision (weights may also sit in Constant nodes).
+        var isFloat64 = model.Graph?.Inputs.Any(i => i.ElemType == OnnxFields.Tensor.DataTypeDouble) ?? false;
+        return new ModelFileInfo(ModelFormat.Onnx, length, initializers.Count, dtypes, [.. model.Metadata.Select(m => m.Key)], isFloat64);
     }
 }

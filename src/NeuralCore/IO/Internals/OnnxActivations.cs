@@ -197,6 +197,15 @@ internal static class OnnxActivations
                 throw view.Error(producer, "expected one output.");
             }
 
+            for (var i = 0; i < producer.Inputs.Count; i++)
+            {
+                if (producer.Inputs[i].Length == 0)
+                {
+                    // An omitted optional input has no producer or reader to name; no op of the patterns omits one.
+                    throw view.Error(producer, string.Create(CultureInfo.InvariantCulture, $"input #{i} is omitted; the activation patterns use every input."));
+                }
+            }
+
             if (producer.OpType == "Identity")
             {
                 RejectAttributes(view, producer, []);
@@ -324,7 +333,8 @@ internal static class OnnxActivations
                     "Relu" => Activation.Relu,
                     "Sigmoid" => Activation.Sigmoid,
                     "Tanh" => Activation.Tanh,
-                    _ => Activation.Softplus,
+                    "Softplus" => Activation.Softplus,
+                    _ => throw new InvalidOperationException($"{node.OpType} reached the single-op arm of {node}."),
                 };
             case "LeakyRelu":
                 return Create(view, node, ActivationKind.LeakyRelu, Widen(FloatAttribute(view, node, "alpha", (float)Activation.DefaultNegativeSlope, ["alpha"])));

@@ -423,7 +423,7 @@ internal static class OnnxImporter
             throw new OnnxFormatException(source, ex.Message, ex);
         }
 
-        var network = new NeuralNetwork<T>(architecture, default);
+        var network = NeuralNetwork<T>.CreateZeroed(architecture);
         try
         {
             for (var l = 0; l < layers.Count; l++)

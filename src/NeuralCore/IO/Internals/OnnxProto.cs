@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 
 namespace NeuralCore.IO.Internals;
@@ -270,21 +271,11 @@ internal sealed class OnnxTensor
         // float ↔ double: widening is exact; narrowing rounds to nearest (overflow to ±∞), as NpyConversion documents.
         if (typeof(TFrom) == typeof(float))
         {
-            var source = MemoryMarshal.Cast<TFrom, float>(from);
-            var destination = MemoryMarshal.Cast<T, double>(to.AsSpan());
-            for (var i = 0; i < source.Length; i++)
-            {
-                destination[i] = source[i];
-            }
+            TensorPrimitives.ConvertTruncating(MemoryMarshal.Cast<TFrom, float>(from), MemoryMarshal.Cast<T, double>(to.AsSpan()));
         }
         else
         {
-            var source = MemoryMarshal.Cast<TFrom, double>(from);
-            var destination = MemoryMarshal.Cast<T, float>(to.AsSpan());
-            for (var i = 0; i < source.Length; i++)
-            {
-                destination[i] = (float)source[i];
-            }
+            TensorPrimitives.ConvertTruncating(MemoryMarshal.Cast<TFrom, double>(from), MemoryMarshal.Cast<T, float>(to.AsSpan()));
         }
     }
 
@@ -296,11 +287,7 @@ internal sealed class OnnxTensor
             switch (field)
             {
                 case OnnxFields.Tensor.Dims:
-                    OnnxParsing.ReadInt64s(ref reader, field, "dims", wire, tensor.Dims);
-                    if (tensor.Dims.Count > MaxRank)
-                    {
-                        throw reader.Error(string.Create(CultureInfo.InvariantCulture, $"a tensor has more than {MaxRank} dims."));
-                    }
+                    OnnxParsing.ReadInt64s(ref reader, field, "dims", wire, tensor.Dims, MaxRank);
 
                     break;
                 case OnnxFields.Tensor.DataType:
@@ -334,7 +321,8 @@ internal sealed class OnnxTensor
                         OnnxFields.Tensor.Int32Data => "int32_data",
                         OnnxFields.Tensor.StringData => "string_data",
                         OnnxFields.Tensor.Int64Data => "int64_data",
-                        _ => "uint64_data",
+                        OnnxFields.Tensor.Uint64Data => "uint64_data",
+                        _ => throw new InvalidOperationException($"Field {field} reached the other-data arm."),
                     };
                     reader.Skip(wire);
                     break;
@@ -391,6 +379,9 @@ internal sealed class OnnxTensor
 /// <summary>An <c>AttributeProto</c>; graphs, sparse tensors and type protos are noted but not parsed.</summary>
 internal sealed class OnnxAttribute
 {
+    /// <summary>The most values of an <c>ints</c> attribute (the supported ops read at most one).</summary>
+    public const int MaxInts = 64;
+
     public string Name { get; set; } = "";
 
     public int Type { get; set; }
@@ -459,7 +450,7 @@ internal sealed class OnnxAttribute
                     OnnxParsing.ReadFloats(ref reader, field, "floats", wire, attribute.Floats);
                     break;
                 case OnnxFields.Attribute.Ints:
-                    OnnxParsing.ReadInt64s(ref reader, field, "ints", wire, attribute.Ints);
+                    OnnxParsing.ReadInt64s(ref reader, field, "ints", wire, attribute.Ints, MaxInts);
                     break;
                 case OnnxFields.Attribute.RefAttrName:
                     reader.ExpectWireType(field, "ref_attr_name", wire, WireType.LengthDelimited);
@@ -504,6 +495,9 @@ internal sealed class OnnxAttribute
 /// <summary>A <c>NodeProto</c>.</summary>
 internal sealed class OnnxNode
 {
+    /// <summary>The most inputs, outputs or attributes one node may list (the supported ops use at most three).</summary>
+    public const int MaxValues = 64;
+
     public List<string> Inputs { get; } = [];
 
     public List<string> Outputs { get; } = [];
@@ -531,11 +525,11 @@ internal sealed class OnnxNode
             {
                 case OnnxFields.Node.Input:
                     reader.ExpectWireType(field, "input", wire, WireType.LengthDelimited);
-                    node.Inputs.Add(reader.ReadString("input"));
+                    OnnxParsing.AddBounded(ref reader, node.Inputs, reader.ReadString("input"), "input", MaxValues);
                     break;
                 case OnnxFields.Node.Output:
                     reader.ExpectWireType(field, "output", wire, WireType.LengthDelimited);
-                    node.Outputs.Add(reader.ReadString("output"));
+                    OnnxParsing.AddBounded(ref reader, node.Outputs, reader.ReadString("output"), "output", MaxValues);
                     break;
                 case OnnxFields.Node.Name:
                     reader.ExpectWireType(field, "name", wire, WireType.LengthDelimited);
@@ -551,7 +545,7 @@ internal sealed class OnnxNode
                     break;
                 case OnnxFields.Node.Attribute:
                     reader.ExpectWireType(field, "attribute", wire, WireType.LengthDelimited);
-                    node.Attributes.Add(OnnxAttribute.Parse(reader.ReadMessage("AttributeProto"), file));
+                    OnnxParsing.AddBounded(ref reader, node.Attributes, OnnxAttribute.Parse(reader.ReadMessage("AttributeProto"), file), "attribute", MaxValues);
                     break;
                 default:
                     reader.Skip(wire);
@@ -762,6 +756,9 @@ internal sealed class OnnxValueInfo
 /// <summary>A <c>GraphProto</c>.</summary>
 internal sealed class OnnxGraph
 {
+    /// <summary>The most nodes, initializers, inputs or outputs a graph may list (a chain of dense layers needs a few per layer).</summary>
+    public const int MaxEntries = 1 << 16;
+
     public List<OnnxNode> Nodes { get; } = [];
 
     public string Name { get; set; } = "";
@@ -785,7 +782,7 @@ internal sealed class OnnxGraph
                     reader.ExpectWireType(field, "node", wire, WireType.LengthDelimited);
                     var node = OnnxNode.Parse(reader.ReadMessage("NodeProto"), file);
                     node.Index = graph.Nodes.Count;
-                    graph.Nodes.Add(node);
+                    OnnxParsing.AddBounded(ref reader, graph.Nodes, node, "node", MaxEntries);
                     break;
                 case OnnxFields.Graph.Name:
                     reader.ExpectWireType(field, "name", wire, WireType.LengthDelimited);
@@ -793,15 +790,15 @@ internal sealed class OnnxGraph
                     break;
                 case OnnxFields.Graph.Initializer:
                     reader.ExpectWireType(field, "initializer", wire, WireType.LengthDelimited);
-                    graph.Initializers.Add(OnnxTensor.Parse(reader.ReadMessage("TensorProto"), file));
+                    OnnxParsing.AddBounded(ref reader, graph.Initializers, OnnxTensor.Parse(reader.ReadMessage("TensorProto"), file), "initializer", MaxEntries);
                     break;
                 case OnnxFields.Graph.Input:
                     reader.ExpectWireType(field, "input", wire, WireType.LengthDelimited);
-                    graph.Inputs.Add(OnnxValueInfo.Parse(reader.ReadMessage("ValueInfoProto")));
+                    OnnxParsing.AddBounded(ref reader, graph.Inputs, OnnxValueInfo.Parse(reader.ReadMessage("ValueInfoProto")), "input", MaxEntries);
                     break;
                 case OnnxFields.Graph.Output:
                     reader.ExpectWireType(field, "output", wire, WireType.LengthDelimited);
-                    graph.Outputs.Add(OnnxValueInfo.Parse(reader.ReadMessage("ValueInfoProto")));
+                    OnnxParsing.AddBounded(ref reader, graph.Outputs, OnnxValueInfo.Parse(reader.ReadMessage("ValueInfoProto")), "output", MaxEntries);
                     break;
                 case OnnxFields.Graph.SparseInitializer:
                     graph.HasSparseInitializers = true;
@@ -983,21 +980,46 @@ internal sealed class OnnxModelProto
 /// <summary>Repeated scalar fields, which protobuf encoders write packed (one length-delimited run) or one tag per value; readers must accept both.</summary>
 internal static class OnnxParsing
 {
-    public static void ReadInt64s(ref ProtobufReader reader, int field, string name, WireType wire, List<long> values)
+    /// <summary>
+    /// Appends a repeated int64 field, packed or not, refusing more than <paramref name="maxCount"/> values in all
+    /// before each one is added (a packed run of one-byte varints would otherwise cost 16 bytes of list per file byte).
+    /// </summary>
+    public static void ReadInt64s(ref ProtobufReader reader, int field, string name, WireType wire, List<long> values, int maxCount)
     {
         if (wire == WireType.LengthDelimited)
         {
             var packed = reader.ReadMessage(name);
             while (!packed.End)
             {
-                values.Add(packed.ReadInt64());
+                Add(ref packed, values, packed.ReadInt64(), name, maxCount);
             }
 
             return;
         }
 
         reader.ExpectWireType(field, name, wire, WireType.Varint);
-        values.Add(reader.ReadInt64());
+        Add(ref reader, values, reader.ReadInt64(), name, maxCount);
+
+        static void Add(ref ProtobufReader reader, List<long> values, long value, string name, int maxCount)
+        {
+            if (values.Count == maxCount)
+            {
+                throw reader.Error(string.Create(CultureInfo.InvariantCulture, $"{name} has more than {maxCount} values."));
+            }
+
+            values.Add(value);
+        }
+    }
+
+    /// <summary>Adds one more element of a repeated message field, refusing the one past <paramref name="maxCount"/>.</summary>
+    public static void AddBounded<TItem>(ref ProtobufReader reader, List<TItem> items, TItem item, string name, int maxCount)
+    {
+        if (items.Count == maxCount)
+        {
+            throw reader.Error(string.Create(CultureInfo.InvariantCulture, $"more than {maxCount} {name} entries."));
+        }
+
+        items.Add(item);
     }
 
     public static void ReadFloats(ref ProtobufReader reader, int field, string name, WireType wire, List<float> values)

@@ -95,14 +95,31 @@ internal static class SafeTensorsModel
     {
         var architecture = ResolveArchitecture(archive, source, given);
         var layers = MapLayers(archive, source, architecture);
-        var network = new NeuralNetwork<T>(architecture, default);
+        var network = NeuralNetwork<T>.CreateZeroed(architecture);
         try
         {
             for (var l = 0; l < layers.Length; l++)
             {
                 using var weights = archive[layers[l].Weight].ToMatrix<T>(conversion);
-                network.SetWeights(l, weights.ReadOnlySpan);
-                network.SetBias(l, archive[layers[l].Bias].ToArray<T>(conversion));
+                var bias = archive[layers[l].Bias].ToArray<T>(conversion);
+                try
+                {
+                    network.SetWeights(l, weights.ReadOnlySpan);
+                }
+                catch (ArgumentException ex)
+                {
+                    // NaN/±∞ in the file (or an F64 value beyond float's range): a bad file, named as one.
+                    throw new SafeTensorsFormatException($"{source}/{layers[l].Weight}", ex.Message, ex);
+                }
+
+                try
+                {
+                    network.SetBias(l, bias);
+                }
+                catch (ArgumentException ex)
+                {
+                    throw new SafeTensorsFormatException($"{source}/{layers[l].Bias}", ex.Message, ex);
+                }
             }
 
             return network;
@@ -171,9 +188,21 @@ internal static class SafeTensorsModel
 
         var layers = new (string Weight, string Bias)[architecture.LayerCount];
         var l = 0;
-        foreach (var (_, pair) in byIndex)
+        var previousIndex = -1L;
+        foreach (var (index, pair) in byIndex)
         {
             var spec = architecture[l];
+
+            // A non-linear activation is a module of its own between two Linears, so their indices differ by 2 or more;
+            // adjacent indices say there is none, i.e. a different model than the architecture describes.
+            if (l > 0 && architecture[l - 1].Activation.Kind != ActivationKind.Linear && index - previousIndex < 2)
+            {
+                throw Error(source, archive, architecture, commonPrefix, string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"layers {previousIndex} and {index} are adjacent nn.Sequential modules, but the architecture puts {architecture[l - 1].Activation} between them (a module of its own)"));
+            }
+
+            previousIndex = index;
             var weight = archive[pair.Weight!];
             var bias = archive[pair.Bias!];
             if (weight.Rank != 2 || weight.Shape[0] != spec.OutputDim || weight.Shape[1] != spec.InputDim)
