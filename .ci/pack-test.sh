@@ -44,11 +44,13 @@ grep -Eq "<repository type=\"git\" url=\"$repository\"[^>]* commit=\"[0-9a-f]{40
 [ -f "$root/lib/lib/net10.0/NeuralCore.dll" ] && [ -f "$root/lib/lib/net10.0/NeuralCore.xml" ] || fail "the package lacks lib/net10.0/NeuralCore.dll or its XML docs"
 pdb="$root/sym/lib/net10.0/NeuralCore.pdb"
 [ -f "$pdb" ] || fail "the symbols package has no NeuralCore.pdb"
-# Portable PDBs keep the SourceLink JSON uncompressed: the raw-content URL of the repository at the built commit.
+# Portable PDBs keep the SourceLink JSON uncompressed: {"documents":{"<source root>/*":"<raw URL>/<commit>/*"}}, the
+# source root being /_/ in a deterministic CI build (ContinuousIntegrationBuild) and the clone's path otherwise.
 raw=${repository/github.com/raw.githubusercontent.com}
-grep -aq "$raw/[0-9a-f]\{40\}/\*" "$pdb" || fail "NeuralCore.pdb has no SourceLink to $raw/<commit>/*"
+sourcelink=$(grep -ao '{"documents":{[^}]*}' "$pdb" || true)
+echo "$sourcelink" | grep -q "\"$raw/[0-9a-f]\{40\}/\*\"" || fail "NeuralCore.pdb has no SourceLink to $raw/<commit>/* (found: $sourcelink)"
 if [ "${CI:-}" = true ]; then
-  grep -aq '/_/src/NeuralCore/' "$pdb" || fail "CI=true, yet NeuralCore.pdb has no deterministic /_/ source paths"
+  echo "$sourcelink" | grep -q '"/_/\*"' || fail "CI=true, yet NeuralCore.pdb's sources are not under the deterministic /_/ root: $sourcelink"
 fi
 echo "NeuralCore.$version.nupkg: Tensors >= $floor, MIT, README, repository+commit, XML docs; .snupkg with SourceLink"
 
