@@ -1,10 +1,30 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.Intrinsics;
 using NeuralCore.Internals;
+using NeuralCore.Internals.Simd;
 
 namespace NeuralCore;
 
 /// <summary>The registry of kernel implementations: which ones this machine can run, and which one runs by default.</summary>
+/// <remarks>
+/// <para>
+/// Which paths run is decided by what the process's code was compiled for, not only by the CPU: <see cref="Best"/>
+/// comes from <c>Vector512.IsHardwareAccelerated</c> and its narrower siblings, while <see cref="CpuBest"/> is what
+/// the CPU reports through CPUID. When the first is narrower, <see cref="IsNarrowerThanCpu"/> is
+/// <see langword="true"/> and the kernels run slower than the machine allows (the 512-bit path does up to twice the
+/// 256-bit one's work per cycle on CPUs with full-width AVX-512).
+/// </para>
+/// <para>
+/// The usual cause is a NativeAOT publish (<c>PublishAot</c>) without <c>IlcInstructionSet</c>: the ahead-of-time
+/// compiler then targets x86-64-v2 (128-bit vectors) so the binary runs on any x64 CPU. Set it in the application's
+/// project file for the CPUs it will run on: <c>&lt;IlcInstructionSet&gt;x86-64-v3&lt;/IlcInstructionSet&gt;</c> for
+/// the 256-bit path (AVX2, FMA: Intel since Haswell, AMD since Excavator, not older Atom/Celeron/Pentium), or <c>x86-64-v4</c> (AVX-512) or <c>native</c> (the
+/// build machine's CPU) for the 512-bit path. A binary built for a level runs only on CPUs that have it.
+/// Under the JIT the runtime's switches narrow it too (<c>DOTNET_EnableAVX512=0</c>, <c>DOTNET_EnableAVX2=0</c>,
+/// <c>DOTNET_EnableHWIntrinsic=0</c>), as does the JIT's own choice of 256-bit vectors on CPUs where 512-bit code
+/// lowers the clock (<c>DOTNET_PreferredVectorBitWidth=512</c> overrides it). <c>neuralcore info</c> prints both.
+/// </para>
+/// </remarks>
 public static class Kernels
 {
     /// <summary>The environment variable that narrows <see cref="Default"/>, set to a path's name as <see cref="GetName"/> spells it (<c>scalar</c>, <c>v256</c>, …).</summary>
@@ -16,6 +36,25 @@ public static class Kernels
         : Vector256.IsHardwareAccelerated ? KernelPath.Vector256
         : Vector128.IsHardwareAccelerated ? KernelPath.Vector128
         : KernelPath.Scalar;
+
+    /// <summary>
+    /// The widest path this CPU offers, read from CPUID, whatever the code was compiled for or the runtime's switches
+    /// allow. Without CPUID (Arm64, or x64 under <c>DOTNET_EnableHWIntrinsic=0</c>, which hides it) it is
+    /// <see cref="KernelPath.Vector128"/>, the SIMD every such CPU has (on x64 a lower bound).
+    /// </summary>
+    /// <remarks>
+    /// A path counts only with its whole x86-64 level, as the runtime enables it: <see cref="KernelPath.Vector256"/>
+    /// needs x86-64-v3 (AVX2, FMA, BMI1/2, LZCNT, MOVBE, F16C), <see cref="KernelPath.Vector512"/> x86-64-v4
+    /// (AVX-512 F, BW, CD, DQ, VL) and <see cref="KernelPath.Vector128"/> x86-64-v2.
+    /// </remarks>
+    public static KernelPath CpuBest { get; } = CpuIsa.WidestPath();
+
+    /// <summary>
+    /// Whether <see cref="Best"/>, the widest path this process's compiled code accelerates, is narrower than
+    /// <see cref="CpuBest"/>, the widest the CPU offers: typically a NativeAOT binary published without
+    /// <c>IlcInstructionSet</c> (see <see cref="Kernels"/> for the fix).
+    /// </summary>
+    public static bool IsNarrowerThanCpu => Best < CpuBest;
 
     /// <summary>The path every public kernel uses when none is passed: <see cref="Best"/>, or the narrower one named by <c>NEURALCORE_KERNELS</c>.</summary>
     /// <remarks>

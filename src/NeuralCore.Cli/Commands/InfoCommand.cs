@@ -66,6 +66,7 @@ internal static class InfoCommand
             o.WriteLine($"cpu cores    {Environment.ProcessorCount}");
             o.WriteLine($"kernel path  {Kernels.GetName(Kernels.Default)} (best on this machine: {Kernels.GetName(Kernels.Best)}; override with {Kernels.EnvironmentVariable})");
             o.WriteLine($"available    {string.Join(", ", Kernels.Available.Select(Kernels.GetName))}");
+            o.WriteLine(CompiledIsa.Line());
             o.WriteLine($"vector512    {(Vector512.IsHardwareAccelerated ? "accelerated" : "not accelerated")} ({Vector512<float>.Count} floats)");
             o.WriteLine($"vector256    {(Vector256.IsHardwareAccelerated ? "accelerated" : "not accelerated")} ({Vector256<float>.Count} floats)");
             o.WriteLine($"vector128    {(Vector128.IsHardwareAccelerated ? "accelerated" : "not accelerated")} ({Vector128<float>.Count} floats)");

@@ -14,7 +14,7 @@ namespace NeuralCore.Diagnostics;
 /// chains are needed to keep both pipes busy (docs/design.md, "GEMM blocking and register budget"). Measure in the same
 /// process as the figures it divides, because a VM's clock and neighbours vary between runs.
 /// </remarks>
-public static class FmaPeak
+internal static class FmaPeak
 {
     private const int Chains = 12;
     private const int InnerIterations = 1 << 14;

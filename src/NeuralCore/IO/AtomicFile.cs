@@ -12,7 +12,7 @@ namespace NeuralCore.IO;
 /// The temporary file is <c>.&lt;name&gt;.&lt;random&gt;.tmp</c> beside the destination, because a rename is only atomic
 /// within one file system. The destination's folder is created if it does not exist.
 /// </remarks>
-public static class AtomicFile
+internal static class AtomicFile
 {
     /// <summary>Writes a file by calling <paramref name="write"/> with a stream to fill.</summary>
     /// <param name="path">The destination path.</param>
