@@ -75,10 +75,11 @@ public static class CliApplication
             await error.WriteLineAsync("cancelled").ConfigureAwait(false);
             return Failure;
         }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or FormatException or ArgumentException or InvalidOperationException)
+        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or FormatException or ArgumentException or InvalidOperationException or NotSupportedException)
         {
             // User-facing failures from the library carry messages that name the argument/file and the expected vs
-            // actual value; print that message, not a stack trace.
+            // actual value (NotSupportedException: e.g. an activation with no ONNX form); print that message, not a
+            // stack trace.
             await error.WriteLineAsync($"error: {Messages.WithoutParameter(ex)}").ConfigureAwait(false);
             if (ex is ArgumentException)
             {

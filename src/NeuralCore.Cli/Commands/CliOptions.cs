@@ -93,6 +93,21 @@ internal static class CliOptions
             Description = string.Create(CultureInfo.InvariantCulture, $"The {ParameterisedLoss.ParameterName} of --loss {ParameterisedLoss.Name} (> 0; default {ParameterisedLoss.DefaultParameter}): where it turns from quadratic to linear."),
         };
 
+    /// <summary>
+    /// The loss a command uses: <c>--loss</c> (with <c>--huber-delta</c>) or the output layer's default. Cross-entropy
+    /// on targets of one class id per sample for several outputs is sparse cross-entropy (<c>FromClassIds</c>).
+    /// </summary>
+    public static (Loss Loss, bool FromClassIds) ResolveLoss(string? name, double? parameter, NetworkArchitecture architecture, int targetColumns)
+    {
+        var defaultLoss = NeuralCore.Loss.DefaultFor(architecture.OutputActivation);
+        var loss = name is null
+            ? (parameter is null ? defaultLoss : ParseLoss(LossNames.GetName(defaultLoss), parameter))
+            : ParseLoss(name, parameter);
+        return loss.Kind == LossKind.CrossEntropy && targetColumns == 1 && architecture.OutputSize > 1
+            ? (NeuralCore.Loss.SparseCrossEntropy, true)
+            : (loss, false);
+    }
+
     /// <summary>The loss named by <c>--loss</c>, with <c>--huber-delta</c> when given.</summary>
     public static Loss ParseLoss(string name, double? parameter = null)
     {

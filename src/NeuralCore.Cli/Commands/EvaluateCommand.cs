@@ -66,13 +66,7 @@ internal static class EvaluateCommand
         using var x = xData;
         using var y = yData;
         var architecture = network.Architecture;
-        var loss = request.LossName is null
-            ? (request.LossParameter is null ? Loss.DefaultFor(architecture.OutputActivation) : CliOptions.ParseLoss(LossNames.GetName(Loss.DefaultFor(architecture.OutputActivation)), request.LossParameter))
-            : CliOptions.ParseLoss(request.LossName, request.LossParameter);
-        if (loss.Kind == LossKind.CrossEntropy && y.Columns == 1 && architecture.OutputSize > 1)
-        {
-            loss = Loss.SparseCrossEntropy;
-        }
+        var (loss, _) = CliOptions.ResolveLoss(request.LossName, request.LossParameter, architecture, y.Columns);
 
         var yOption = request.Y is null ? "--x" : "--y";
         var yPath = request.Y ?? $"{request.X} (--label-column {request.LabelColumn})";

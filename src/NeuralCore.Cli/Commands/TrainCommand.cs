@@ -120,12 +120,9 @@ internal static class TrainCommand
     /// </summary>
     private static Loss ResolveLoss(CliContext context, Request request, NetworkArchitecture architecture, int targetColumns)
     {
-        var loss = request.LossName is null
-            ? (request.LossParameter is null ? Loss.DefaultFor(architecture.OutputActivation) : CliOptions.ParseLoss(LossNames.GetName(Loss.DefaultFor(architecture.OutputActivation)), request.LossParameter))
-            : CliOptions.ParseLoss(request.LossName, request.LossParameter);
-        if (loss.Kind == LossKind.CrossEntropy && targetColumns == 1 && architecture.OutputSize > 1)
+        var (loss, fromClassIds) = CliOptions.ResolveLoss(request.LossName, request.LossParameter, architecture, targetColumns);
+        if (fromClassIds)
         {
-            loss = Loss.SparseCrossEntropy;
             context.Output.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
                 $"loss: sparse_ce (the targets are one class id per sample for {architecture.OutputSize} softmax outputs)"));
