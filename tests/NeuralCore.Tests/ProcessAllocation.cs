@@ -7,8 +7,9 @@ namespace NeuralCore.Tests;
 /// <remarks>
 /// An unrelated runtime or runner thread can allocate inside any window (on a loaded machine a fixed 168 B per window
 /// was seen whether or not the window held work), so the bound is "less than one object per call": calls that each
-/// allocated even the smallest object (24 B) would reach <c>24 × calls</c> in every window. The calling thread, which
-/// nothing else shares, must allocate exactly nothing.
+/// allocated even the smallest object (24 B) would reach <c>24 × calls</c> in every window. The calling thread must
+/// allocate exactly nothing in its quietest window (a one-off tier-up finishing late on a loaded machine can land in
+/// one window; an allocation per call lands in all of them).
 /// </remarks>
 internal static class ProcessAllocation
 {
@@ -19,7 +20,7 @@ internal static class ProcessAllocation
     public static void AssertNoneAllocatedPerCall(Action call, int calls, string what, int windows = 8)
     {
         var quietest = long.MaxValue;
-        var callerBytes = 0L;
+        var callerQuietest = long.MaxValue;
         for (var window = 0; window < windows; window++)
         {
             var before = GC.GetTotalAllocatedBytes(precise: true);
@@ -29,11 +30,11 @@ internal static class ProcessAllocation
                 call();
             }
 
-            callerBytes += GC.GetAllocatedBytesForCurrentThread() - callerBefore;
+            callerQuietest = Math.Min(callerQuietest, GC.GetAllocatedBytesForCurrentThread() - callerBefore);
             quietest = Math.Min(quietest, GC.GetTotalAllocatedBytes(precise: true) - before);
         }
 
-        Assert.True(callerBytes == 0, $"{what}: {callerBytes} bytes allocated on the calling thread over {windows} × {calls} calls.");
+        Assert.True(callerQuietest == 0, $"{what}: {callerQuietest} bytes allocated on the calling thread over {calls} calls in the quietest of {windows} windows.");
         Assert.True(quietest < (long)SmallestObjectBytes * calls, $"{what}: {quietest} bytes allocated in the process over {calls} calls in the quietest of {windows} windows.");
     }
 }
