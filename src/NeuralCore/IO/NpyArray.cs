@@ -323,7 +323,7 @@ public sealed class NpyArray
                     ? string.Create(CultureInfo.InvariantCulture, $"element [{index / _shape[1]}, {index % _shape[1]}]")
                     : string.Create(CultureInfo.InvariantCulture, $"element [{index}]");
                 var value = negative ? $"-{magnitude.ToString(CultureInfo.InvariantCulture)}" : magnitude.ToString(CultureInfo.InvariantCulture);
-                throw Error($"{position} of dtype '{Descr}' is {value}, which {(significandBits == 24 ? "float32" : "float64")} cannot hold exactly (integers need at most {significandBits} significant bits); nothing was rounded.");
+                throw Error($"{position} of dtype '{Descr}' is {value}, which {ElementTypeName.Of<T>()} cannot hold exactly (integers need at most {significandBits} significant bits); nothing was rounded.");
             }
 
             var number = negative ? -(double)magnitude : magnitude;

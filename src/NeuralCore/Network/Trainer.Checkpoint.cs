@@ -98,7 +98,7 @@ public sealed partial class Trainer<T>
         var archive = ModelFile.CreateArchive(_network);
         Span<ulong> random = stackalloc ulong[SeededRandom.StateLength];
         _random.CopyStateTo(random);
-        archive.Add(CheckpointFormat.TrainerMember, NpyArray.FromUtf8String(CheckpointFormat.Write(Options, CheckpointFormat.ElementTypeName<T>(), _step, _epochsCompleted, random)));
+        archive.Add(CheckpointFormat.TrainerMember, NpyArray.FromUtf8String(CheckpointFormat.Write(Options, ElementTypeName.Of<T>(), _step, _epochsCompleted, random)));
         if (_state1 is not null)
         {
             archive.Add(CheckpointFormat.State1Member, NpyArray.FromSpan<T>(PublicOrder(_state1)));
@@ -140,7 +140,7 @@ public sealed partial class Trainer<T>
             throw new ArgumentException($"{source}: the checkpoint is for the architecture {architecture}; this trainer's network is {_architecture}.", paramName);
         }
 
-        var elementType = CheckpointFormat.ElementTypeName<T>();
+        var elementType = ElementTypeName.Of<T>();
         if (metadata.ElementType != elementType)
         {
             throw new ArgumentException(

@@ -29,7 +29,7 @@ public class ModelFileTests
             using var architectureFile = new MemoryStream();
             Npy.Write(architectureFile, NpyArray.FromUtf8String(architecture.ToJson()));
             Add("architecture.npy", architectureFile.ToArray());
-            Add("W1.npy", NpyBytes("<i8", "(1, 2)", [.. BitConverter.GetBytes(3L), .. BitConverter.GetBytes(-4L)]));
+            Add("W1.npy", NpyBytes.WithHeader("{'descr': '<i8', 'fortran_order': False, 'shape': (1, 2), }", [.. BitConverter.GetBytes(3L), .. BitConverter.GetBytes(-4L)]));
             using var bias = new MemoryStream();
             Npy.Write(bias, NpyArray.FromSpan<double>([0.5]));
             Add("b1.npy", bias.ToArray());
@@ -38,14 +38,6 @@ public class ModelFileTests
         stream.Position = 0;
         var error = Assert.Throws<NpyFormatException>(() => ModelFile.Load<double>(stream, ModelFormat.Npz, conversion: NpyConversion.AllowIntegers, sourceName: "int.npz"));
         Assert.Equal("int.npz/W1.npy: dtype '<i8': model parameters must be float32 or float64.", error.Message);
-    }
-
-    private static byte[] NpyBytes(string descr, string shape, byte[] data)
-    {
-        var header = $"{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}";
-        var total = 10 + header.Length + 1;
-        header = header.PadRight(header.Length + ((64 - (total % 64)) % 64)) + "\n";
-        return [0x93, .. "NUMPY"u8, 1, 0, (byte)header.Length, (byte)(header.Length >> 8), .. System.Text.Encoding.ASCII.GetBytes(header), .. data];
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Text;
 using NeuralCore.IO;
 
 namespace NeuralCore.Tests.IO;
@@ -30,18 +29,6 @@ public sealed class NpyMalformedTests
         return stream.ToArray();
     }
 
-    // A v1.0 file with a hand-written header, padded like NumPy's so only the header content differs.
-    private static byte[] WithHeader(string header, byte[] data)
-    {
-        var text = header + new string(' ', 63 - ((10 + header.Length) % 64)) + "\n";
-        var bytes = new List<byte> { 0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0 };
-        bytes.Add((byte)(text.Length & 0xFF));
-        bytes.Add((byte)(text.Length >> 8));
-        bytes.AddRange(Encoding.ASCII.GetBytes(text));
-        bytes.AddRange(data);
-        return [.. bytes];
-    }
-
     [Fact]
     public void Int64_data_is_not_weights_unless_integers_are_asked_for()
     {
@@ -54,7 +41,7 @@ public sealed class NpyMalformedTests
 
     [Fact]
     public void Unknown_dtype_is_named_with_the_supported_ones() =>
-        Assert.Contains("dtype '<c8' is not supported; expected '<f4', '<f8', or an integer dtype", ReadBytesFails(WithHeader("{'descr': '<c8', 'fortran_order': False, 'shape': (2,), }", new byte[16])).Message, StringComparison.Ordinal);
+        Assert.Contains("dtype '<c8' is not supported; expected '<f4', '<f8', or an integer dtype", ReadBytesFails(NpyBytes.WithHeader("{'descr': '<c8', 'fortran_order': False, 'shape': (2,), }", new byte[16])).Message, StringComparison.Ordinal);
 
     [Fact]
     public void Big_endian_data_is_refused_with_the_little_endian_spelling() =>
@@ -142,12 +129,12 @@ public sealed class NpyMalformedTests
     [InlineData("{'descr': '<f2', 'fortran_order': False, 'shape': (2,), }", "dtype '<f2' is not supported")]
     [InlineData("{'descr': '<f4', 'fortran_order': False, 'shape': (2,)", "expected '}'")]
     public void Malformed_header_dictionary_is_explained(string header, string expected) =>
-        Assert.Contains(expected, ReadBytesFails(WithHeader(header, new byte[8])).Message, StringComparison.Ordinal);
+        Assert.Contains(expected, ReadBytesFails(NpyBytes.WithHeader(header, new byte[8])).Message, StringComparison.Ordinal);
 
     [Fact]
     public void Python2_long_suffix_and_double_quotes_are_accepted()
     {
-        using var stream = new MemoryStream(WithHeader("{\"descr\": \"<f8\", \"fortran_order\": False, \"shape\": (1L, 2L), }", new byte[16]));
+        using var stream = new MemoryStream(NpyBytes.WithHeader("{\"descr\": \"<f8\", \"fortran_order\": False, \"shape\": (1L, 2L), }", new byte[16]));
 
         Assert.Equal([1, 2], Npy.Read(stream).Shape.ToArray());
     }

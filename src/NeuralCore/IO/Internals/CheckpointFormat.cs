@@ -57,11 +57,6 @@ internal static class CheckpointFormat
         ("schedule_minimum_learning_rate", o => o.Schedule.MinimumLearningRate, (o, v) => o with { Schedule = o.Schedule with { MinimumLearningRate = v } }),
     ];
 
-    /// <summary>The name of an element type in the metadata and in messages: <c>float32</c> or <c>float64</c>.</summary>
-    public static string ElementTypeName<T>()
-        where T : unmanaged
-        => NpyArray.DTypeOf<T>() == NpyDType.Float32 ? "float32" : "float64";
-
     /// <summary>The metadata JSON of a trainer.</summary>
     public static string Write(TrainingOptions options, string elementType, int steps, int epochsCompleted, ReadOnlySpan<ulong> randomState)
     {
