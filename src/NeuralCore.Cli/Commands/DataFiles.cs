@@ -17,32 +17,37 @@ internal static class DataFiles
             Description = "Take Y from this column of the --x file (and --val-x) instead of --y: a CSV header name, a 0-based index, or 'last'. The other columns are X.",
         };
 
+    /// <summary>The targets come from exactly one place: <paramref name="yOption"/> or <c>--label-column</c> (a usage error otherwise, before any file is read).</summary>
+    public static void RequireOneTargetSource(string xOption, string yOption, string? yPath, string? labelColumn)
+    {
+        if (yPath is null && labelColumn is null)
+        {
+            throw new CliException($"{yOption} is missing: give the targets as {yOption} FILE, or name their column of {xOption} with --label-column NAME|INDEX|last.", CliApplication.BadArguments);
+        }
+
+        if (yPath is not null && labelColumn is not null)
+        {
+            throw new CliException($"{yOption} and --label-column both give the targets; use one of them.", CliApplication.BadArguments);
+        }
+    }
+
     /// <summary>Reads X and Y: from <paramref name="yPath"/>, or split off <paramref name="xPath"/> by <paramref name="labelColumn"/>.</summary>
     public static (Matrix<T> X, Matrix<T> Y) Read<T>(string xOption, string xPath, string yOption, string? yPath, string? labelColumn, bool columnMajor)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        RequireOneTargetSource(xOption, yOption, yPath, labelColumn);
         if (labelColumn is null)
         {
-            if (yPath is null)
-            {
-                throw new CliException($"{yOption} is missing: give the targets as {yOption} FILE, or name their column of {xOption} with --label-column NAME|INDEX|last.", CliApplication.BadArguments);
-            }
-
             var x = CliOptions.ReadMatrix<T>(xOption, xPath, columnMajor);
             try
             {
-                return (x, CliOptions.ReadMatrix<T>(yOption, yPath, columnMajor));
+                return (x, CliOptions.ReadMatrix<T>(yOption, yPath!, columnMajor));
             }
             catch
             {
                 x.Dispose();
                 throw;
             }
-        }
-
-        if (yPath is not null)
-        {
-            throw new CliException($"{yOption} and --label-column both give the targets; use one of them.", CliApplication.BadArguments);
         }
 
         var isName = !string.Equals(labelColumn, "last", StringComparison.OrdinalIgnoreCase) && !int.TryParse(labelColumn, NumberStyles.Integer, CultureInfo.InvariantCulture, out _);

@@ -39,10 +39,7 @@ internal static class EvaluateCommand
                 parse.GetValue(columnMajor), parse.GetValue(plot));
             _ = CliOptions.ModelFormatOf("--model", request.Model);
             OutputFiles.RequireSvg("--plot", request.Plot);
-            if (request.Y is null && request.LabelColumn is null)
-            {
-                throw new CliException("--y is missing: give the targets as --y FILE, or name their column of --x with --label-column NAME|INDEX|last.", CliApplication.BadArguments);
-            }
+            DataFiles.RequireOneTargetSource("--x", "--y", request.Y, request.LabelColumn);
 
             if (request.LossName is not null)
             {

@@ -369,15 +369,7 @@ internal static class TrainCommand
                 throw new CliException("--val-x needs --val-y (the validation targets), or --label-column to take them from --val-x.", CliApplication.BadArguments);
             }
 
-            if (Y is null && LabelColumn is null)
-            {
-                throw new CliException("--y is missing: give the targets as --y FILE, or name their column of --x with --label-column NAME|INDEX|last.", CliApplication.BadArguments);
-            }
-
-            if (Y is not null && LabelColumn is not null)
-            {
-                throw new CliException("--y and --label-column both give the targets; use one of them.", CliApplication.BadArguments);
-            }
+            DataFiles.RequireOneTargetSource("--x", "--y", Y, LabelColumn);
 
             if (EarlyStopping is { } patience)
             {
