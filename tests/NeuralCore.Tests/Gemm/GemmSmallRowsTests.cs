@@ -18,6 +18,12 @@ public sealed class GemmSmallRowsTests
 
     private const int Threshold = SmallRows<float, float, SimdScalar<float>>.MaxRows;
 
+    /// <summary>
+    /// Every row count of one register tile, each count of rows in a taller product's last group, whole groups, and
+    /// one past the threshold (the tile path).
+    /// </summary>
+    private static readonly int[] RowCounts = [.. new[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 15, Threshold, Threshold + 1 }.Where(m => m <= Threshold + 1).Distinct()];
+
     public static TheoryData<KernelPath> Paths => [.. Kernels.Available];
 
     public static TheoryData<KernelPath> FastPaths => [.. Kernels.Available.Where(p => p != KernelPath.Reference)];
@@ -57,7 +63,7 @@ public sealed class GemmSmallRowsTests
         var random = new Random(17);
         foreach (var (alpha, beta) in new[] { (1.0, 0.0), (-0.5, 0.0), (1.5, 0.75), (0.0, -2.0), (2.0, 1.0) })
         {
-            for (var m = 1; m <= Threshold + 1; m++)
+            foreach (var m in RowCounts)
             {
                 foreach (var (n, k) in new[] { (33, 9), (257, 31), (5, 2), (17, 0) })
                 {
@@ -77,7 +83,7 @@ public sealed class GemmSmallRowsTests
         var random = new Random(23);
         foreach (var activation in TestActivations.All)
         {
-            for (var m = 1; m <= Threshold + 1; m++)
+            foreach (var m in RowCounts)
             {
                 foreach (var (n, k) in new[] { (10, 128), (257, 20), (33, 7), (1, 1), (40, 0) })
                 {
@@ -99,7 +105,7 @@ public sealed class GemmSmallRowsTests
     public void Threaded_few_rows_are_bit_identical_to_single_threaded(KernelPath path)
     {
         // op(B) of 784 × 257 floats (≈ 800 KB) is past the few-rows threading threshold; tails on N and K.
-        foreach (var (m, opA, opB) in new[] { (1, MatrixOp.None, MatrixOp.None), (3, MatrixOp.Transpose, MatrixOp.None), (2, MatrixOp.None, MatrixOp.Transpose), (4, MatrixOp.None, MatrixOp.None) })
+        foreach (var (m, opA, opB) in new[] { (1, MatrixOp.None, MatrixOp.None), (3, MatrixOp.Transpose, MatrixOp.None), (2, MatrixOp.None, MatrixOp.Transpose), (4, MatrixOp.None, MatrixOp.None), (8, MatrixOp.None, MatrixOp.None), (13, MatrixOp.Transpose, MatrixOp.None) })
         {
             const int n = 257, k = 785;
             GemmThreadingTests.AssertThreadedMatchesSingleThreaded(path, m, n, k, opA, opB, bGuard: 3, runs: 3);
@@ -123,7 +129,7 @@ public sealed class GemmSmallRowsTests
         const int n = 300, k = 791;
         Assert.True((long)k * n * sizeof(float) >= SmallRowsKernel.ChunkBytes);
         var random = new Random(77);
-        for (var m = 1; m <= Threshold; m++)
+        foreach (var m in RowCounts.Where(m => m <= Threshold))
         {
             var a = new float[m * k];
             var b = new float[k * n];
@@ -150,11 +156,55 @@ public sealed class GemmSmallRowsTests
         }
     }
 
+    /// <summary>
+    /// Taller products run as row groups that carry their sums across L1 blocks of op(B), so each row is one FMA chain
+    /// per column (per K-chunk) whatever the row count: every row of an M-row product, taken from a strided view of a
+    /// larger A into a strided C, has the bits of the same row computed alone — below and above the K-chunk size,
+    /// with K tails, on every path.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(FastPaths))]
+    public void A_row_gives_the_same_bits_in_any_product_up_to_the_threshold(KernelPath path)
+    {
+        var random = new Random(91);
+        foreach (var (n, k) in new[] { (300, 791), (97, 45), (1024, 67), (33, 1) })
+        {
+            var b = new float[k * n];
+            for (var i = 0; i < b.Length; i++)
+            {
+                b[i] = (float)((random.NextDouble() * 2) - 1);
+            }
+
+            const int aStride = 3, cStride = 5;
+            var a = new float[Threshold * (k + aStride)];
+            for (var i = 0; i < a.Length; i++)
+            {
+                a[i] = (float)((random.NextDouble() * 2) - 1);
+            }
+
+            var single = new float[Threshold * n];
+            for (var r = 0; r < Threshold; r++)
+            {
+                NeuralCore.Gemm.Multiply(new ReadOnlyMatrixSpan<float>(a.AsSpan(r * (k + aStride), k), 1, k), MatrixOp.None, new ReadOnlyMatrixSpan<float>(b, k, n), MatrixOp.None, 1f, 0f, new MatrixSpan<float>(single.AsSpan(r * n, n), 1, n), new ComputeOptions(path, 1));
+            }
+
+            foreach (var m in RowCounts.Where(m => m <= Threshold))
+            {
+                var c = new float[m * (n + cStride)];
+                NeuralCore.Gemm.Multiply(new ReadOnlyMatrixSpan<float>(a, m, k, k + aStride), MatrixOp.None, new ReadOnlyMatrixSpan<float>(b, k, n), MatrixOp.None, 1f, 0f, new MatrixSpan<float>(c, m, n, n + cStride), new ComputeOptions(path, 2));
+                for (var r = 0; r < m; r++)
+                {
+                    Assert.True(single.AsSpan(r * n, n).SequenceEqual(c.AsSpan(r * (n + cStride), n)), $"M = {m}, row {r}, N = {n}, K = {k}: not the bits of the row alone.");
+                }
+            }
+        }
+    }
+
     private static void Sweep<T>(KernelPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var random = new Random(42);
-        for (var m = 1; m <= Threshold + 1; m++)
+        foreach (var m in RowCounts)
         {
             foreach (var (n, k) in Shapes(m))
             {

@@ -30,11 +30,11 @@ internal static class SmallRows<T, TVector, TSimd>
     where TSimd : struct, ISimd<T, TVector>
 {
     /// <summary>
-    /// The tallest product this path takes. The tile kernel keeps M × 2 FMA chains and re-reads each B panel per
-    /// row tile; this path was faster up to M = 4 (benchmarks/results/AMD-EPYC-Zen5-gemm.md, "Figures moved from code
-    /// comments").
+    /// The tallest product this path takes. Up to 4 rows it is one register tile; taller products run as groups of
+    /// 4 rows (<see cref="SmallRowsKernel.GroupRows"/>) that share each L1 block of op(B), so the weights are streamed
+    /// once per call where the tile path packs them first (benchmarks/results: "few rows").
     /// </summary>
-    public const int MaxRows = 4;
+    public const int MaxRows = SmallRowsKernel.MaxRows;
 
     /// <summary>
     /// Split over threads only when op(B) is at least this many bytes. The path is bound by streaming op(B) from L2,
@@ -50,7 +50,7 @@ internal static class SmallRows<T, TVector, TSimd>
 
     /// <summary>Whether the few-rows path computes <paramref name="problem"/> (decided once per call by the executor, which hands the decision to its thread parts).</summary>
     public static bool Applies(ref GemmProblem<T> problem) =>
-        problem.M <= MaxRows && (!problem.BTransposed || problem.AKStride == 1);
+        problem.M <= MaxRows && (!problem.BTransposed || (problem.AKStride == 1 && problem.M <= SmallRowsKernel.GroupRows));
 
     /// <summary>
     /// Vectors of columns per strip for <paramref name="rows"/> rows: rows × vectors accumulators, plus the rows'

@@ -39,6 +39,18 @@ internal static class SmallRowsKernel
     /// <summary>The K-chunks of a large op(B) (see <see cref="ChunkBytes"/>).</summary>
     public const int Chunks = 4;
 
+    /// <summary>The tallest product of the few-rows path (see <see cref="SmallRows{T, TVector, TSimd}.MaxRows"/>).</summary>
+    public const int MaxRows = 16;
+
+    /// <summary>The rows of one register tile; taller products run as groups of these (see <see cref="Run"/>).</summary>
+    public const int GroupRows = 4;
+
+    /// <summary>
+    /// The bytes of a strip that the groups of a taller product read in turn before moving on along k: small enough to
+    /// stay in the 32 KB L1 of Zen 4 beside the groups' rows of op(A).
+    /// </summary>
+    public const int BlockBytes = 16 * 1024;
+
     /// <summary>Whether this thread's next large product visits its K-chunks last to first (it flips every call).</summary>
     [ThreadStatic]
     private static bool t_reverse;
@@ -58,9 +70,18 @@ internal static class SmallRowsKernel
 
     /// <summary>Computes the strip of C at columns [<paramref name="column"/>, <paramref name="column"/> + <paramref name="columns"/>) with the store phase of <see cref="SmallRows{T, TVector, TSimd}"/>.</summary>
     /// <remarks>
+    /// <para>
     /// With K-chunks, each chunk is summed from zero and the partial sums are added in chunk order,
     /// <c>((p₀ + p₁) + p₂) + p₃</c>, whichever order the chunks were read in: the result depends only on the shape
     /// (whether op(B) reaches <see cref="ChunkBytes"/>, and K), never on the call, the direction or the thread.
+    /// </para>
+    /// <para>
+    /// More than <see cref="GroupRows"/> rows (TRows is then <see cref="GroupRows"/>) run as the fewest groups of at
+    /// most <see cref="GroupRows"/> rows over blocks of <see cref="BlockBytes"/> of the strip: op(B) is streamed from memory
+    /// once per call, and re-read from L1 by the other groups. A group's sums are parked between blocks and carried on
+    /// in the next, so each column of each row is still one FMA chain over its chunk: a row's results are the same
+    /// bits whatever M (up to <see cref="SmallRows{T, TVector, TSimd}.MaxRows"/>) it is computed in.
+    /// </para>
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<T, TVector, TSimd, TRows, TVectors, TPartial>(ref GemmProblem<T> problem, int column, int columns)
@@ -73,37 +94,79 @@ internal static class SmallRowsKernel
     {
         var k = problem.K;
         var last = columns - ((TVectors.Value - 1) * TSimd.Count);
-        Unsafe.SkipInit(out SmallRowsChunkTiles<TVector> chunks);
-        ref var parked = ref chunks[0];
-        if (!Chunked(ref problem))
+        var grouped = TRows.Value == GroupRows && problem.M > GroupRows;
+        var groups = grouped ? (problem.M + GroupRows - 1) / GroupRows : 1;
+        var chunks = Chunked(ref problem) ? Chunks : 1;
+        var tileLength = TRows.Value * TVectors.Value;
+        Unsafe.SkipInit(out SmallRowsTiles<TVector> tiles);
+        for (var t = 0; t < chunks * groups; t++)
         {
-            Accumulate<T, TVector, TSimd, TRows, TVectors, TPartial>(ref problem, column, last, 0, k, ref parked);
+            for (var i = 0; i < tileLength; i++)
+            {
+                tiles[t][i] = TSimd.Zero;
+            }
         }
-        else
+
+        // One block per chunk for a single group; L1-sized blocks when other groups re-read them.
+        var block = grouped ? Math.Max(1, BlockBytes / (columns * Unsafe.SizeOf<T>())) : k;
+        for (var q = 0; q < chunks; q++)
         {
             // Chunk c covers k in [c·K/4, (c+1)·K/4), read in the call's direction.
-            for (var q = 0; q < Chunks; q++)
+            var c = problem.ReverseChunks ? chunks - 1 - q : q;
+            var end = (int)((long)(c + 1) * k / chunks);
+            for (var start = (int)((long)c * k / chunks); start < end; start += block)
             {
-                var c = problem.ReverseChunks ? Chunks - 1 - q : q;
-                Accumulate<T, TVector, TSimd, TRows, TVectors, TPartial>(ref problem, column, last, (int)((long)c * k / Chunks), (int)((long)(c + 1) * k / Chunks), ref chunks[c]);
-            }
+                var blockEnd = Math.Min(end, start + block);
+                if (!grouped)
+                {
+                    Accumulate<T, TVector, TSimd, TRows, TVectors, TPartial>(ref problem, 0, column, last, start, blockEnd, ref tiles[c]);
+                    continue;
+                }
 
-            for (var i = 0; i < TRows.Value * TVectors.Value; i++)
-            {
-                parked[i] = TSimd.Add(TSimd.Add(TSimd.Add(parked[i], chunks[1][i]), chunks[2][i]), chunks[3][i]);
+                for (var g = 0; g < groups; g++)
+                {
+                    ref var tile = ref tiles[(c * groups) + g];
+                    var first = GroupStart(problem.M, groups, g);
+                    switch (GroupStart(problem.M, groups, g + 1) - first)
+                    {
+                        case GroupRows: Accumulate<T, TVector, TSimd, Int4, TVectors, TPartial>(ref problem, first, column, last, start, blockEnd, ref tile); break;
+                        case 3: Accumulate<T, TVector, TSimd, Int3, TVectors, TPartial>(ref problem, first, column, last, start, blockEnd, ref tile); break;
+                        case 2: Accumulate<T, TVector, TSimd, Int2, TVectors, TPartial>(ref problem, first, column, last, start, blockEnd, ref tile); break;
+                        default: Accumulate<T, TVector, TSimd, Int1, TVectors, TPartial>(ref problem, first, column, last, start, blockEnd, ref tile); break;
+                    }
+                }
             }
         }
 
-        StoreTile<T, TVector, TSimd>(ref problem, ref parked, TRows.Value, TVectors.Value, column, TPartial.Value ? last : TSimd.Count);
+        for (var g = 0; g < groups; g++)
+        {
+            ref var parked = ref tiles[g];
+            if (chunks > 1)
+            {
+                for (var i = 0; i < tileLength; i++)
+                {
+                    parked[i] = TSimd.Add(TSimd.Add(TSimd.Add(parked[i], tiles[groups + g][i]), tiles[(2 * groups) + g][i]), tiles[(3 * groups) + g][i]);
+                }
+            }
+
+            var first = GroupStart(problem.M, groups, g);
+            StoreTile<T, TVector, TSimd>(ref problem, ref parked, first, GroupStart(problem.M, groups, g + 1) - first, TVectors.Value, column, TPartial.Value ? last : TSimd.Count);
+        }
     }
 
     /// <summary>
-    /// Sums k in [<paramref name="kStart"/>, <paramref name="kEnd"/>) of the strip from zero into <paramref name="parked"/>
-    /// (element <c>r·TVectors + v</c>). Out of line, so the accumulators stay in registers through the loop whatever
-    /// the caller does around it.
+    /// The first row of group <paramref name="g"/> of <paramref name="groups"/>: the rows are shared out evenly (9 rows
+    /// as 3 + 3 + 3, not 4 + 4 + 1), so no group is left with too few FMA chains to cover the FMA latency.
+    /// </summary>
+    private static int GroupStart(int rows, int groups, int g) => rows * g / groups;
+
+    /// <summary>
+    /// Adds k in [<paramref name="kStart"/>, <paramref name="kEnd"/>) of the strip, for TRows rows from
+    /// <paramref name="firstRow"/>, onto the sums parked in <paramref name="parked"/> (element <c>r·TVectors + v</c>).
+    /// Out of line, so the accumulators stay in registers through the loop whatever the caller does around it.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void Accumulate<T, TVector, TSimd, TRows, TVectors, TPartial>(ref GemmProblem<T> problem, int column, int last, int kStart, int kEnd, ref SmallRowsTile<TVector> parked)
+    private static void Accumulate<T, TVector, TSimd, TRows, TVectors, TPartial>(ref GemmProblem<T> problem, int firstRow, int column, int last, int kStart, int kEnd, ref SmallRowsTile<TVector> parked)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : struct, ISimd<T, TVector>
@@ -118,13 +181,33 @@ internal static class SmallRowsKernel
         var o1 = problem.ARowStride;
         var o2 = 2 * o1;
         var o3 = 3 * o1;
-        ref var a = ref Unsafe.Add(ref problem.A, (nint)kStart * aKStride);
+        ref var a = ref Unsafe.Add(ref problem.A, ((nint)kStart * aKStride) + (firstRow * o1));
         ref var b = ref Unsafe.Add(ref problem.B, ((nint)kStart * bStride) + column);
-        TVector c00 = TSimd.Zero, c01 = TSimd.Zero, c02 = TSimd.Zero, c03 = TSimd.Zero, c04 = TSimd.Zero, c05 = TSimd.Zero, c06 = TSimd.Zero, c07 = TSimd.Zero;
-        TVector c08 = TSimd.Zero, c09 = TSimd.Zero, c0A = TSimd.Zero, c0B = TSimd.Zero, c0C = TSimd.Zero, c0D = TSimd.Zero, c0E = TSimd.Zero, c0F = TSimd.Zero;
-        TVector c10 = TSimd.Zero, c11 = TSimd.Zero, c12 = TSimd.Zero, c13 = TSimd.Zero, c14 = TSimd.Zero, c15 = TSimd.Zero, c16 = TSimd.Zero, c17 = TSimd.Zero;
-        TVector c20 = TSimd.Zero, c21 = TSimd.Zero, c22 = TSimd.Zero, c23 = TSimd.Zero, c24 = TSimd.Zero, c25 = TSimd.Zero, c26 = TSimd.Zero, c27 = TSimd.Zero;
-        TVector c30 = TSimd.Zero, c31 = TSimd.Zero, c32 = TSimd.Zero, c33 = TSimd.Zero, c34 = TSimd.Zero, c35 = TSimd.Zero, c36 = TSimd.Zero, c37 = TSimd.Zero;
+        var n = TVectors.Value;
+        Unpark<TVector, TVectors>(ref parked, 0, out var c00, out var c01, out var c02, out var c03, out var c04, out var c05, out var c06, out var c07);
+        TVector c08 = default, c09 = default, c0A = default, c0B = default, c0C = default, c0D = default, c0E = default, c0F = default;
+        TVector c10 = default, c11 = default, c12 = default, c13 = default, c14 = default, c15 = default, c16 = default, c17 = default;
+        TVector c20 = default, c21 = default, c22 = default, c23 = default, c24 = default, c25 = default, c26 = default, c27 = default;
+        TVector c30 = default, c31 = default, c32 = default, c33 = default, c34 = default, c35 = default, c36 = default, c37 = default;
+        if (TVectors.Value > 8)
+        {
+            Unpark<TVector, TVectors>(ref parked, 8, out c08, out c09, out c0A, out c0B, out c0C, out c0D, out c0E, out c0F);
+        }
+
+        if (TRows.Value > 1)
+        {
+            Unpark<TVector, TVectors>(ref parked, n, out c10, out c11, out c12, out c13, out c14, out c15, out c16, out c17);
+        }
+
+        if (TRows.Value > 2)
+        {
+            Unpark<TVector, TVectors>(ref parked, 2 * n, out c20, out c21, out c22, out c23, out c24, out c25, out c26, out c27);
+        }
+
+        if (TRows.Value > 3)
+        {
+            Unpark<TVector, TVectors>(ref parked, 3 * n, out c30, out c31, out c32, out c33, out c34, out c35, out c36, out c37);
+        }
 
         for (nint p = 0; p < k; p++)
         {
@@ -194,7 +277,6 @@ internal static class SmallRowsKernel
         // Park the accumulators; the store phase runs out of line: inlined here, its temporaries on top of 24 live
         // accumulators exceeded the 32 registers and the JIT spilled accumulators inside the k loop (measured at
         // M = 3: a store after every FMA, half the speed).
-        var n = TVectors.Value;
         Park<TVector, TVectors>(ref parked, 0, c00, c01, c02, c03, c04, c05, c06, c07);
         if (TVectors.Value > 8)
         {
@@ -302,9 +384,26 @@ internal static class SmallRowsKernel
         }
     }
 
-    /// <summary>The store phase of a parked strip; the last vector of each row keeps <paramref name="last"/> lanes.</summary>
+    /// <summary>Up to 8 parked sums (one row, or vectors 8 … 15 of the one-row strip) from <paramref name="at"/>; the rest default.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Unpark<TVector, TVectors>(ref SmallRowsTile<TVector> parked, int at, out TVector v0, out TVector v1, out TVector v2, out TVector v3, out TVector v4, out TVector v5, out TVector v6, out TVector v7)
+        where TVector : struct
+        where TVectors : struct, IConstant
+    {
+        var n = Math.Min(TVectors.Value, 8);
+        v0 = parked[at];
+        v1 = n > 1 ? parked[at + 1] : default;
+        v2 = n > 2 ? parked[at + 2] : default;
+        v3 = n > 3 ? parked[at + 3] : default;
+        v4 = n > 4 ? parked[at + 4] : default;
+        v5 = n > 5 ? parked[at + 5] : default;
+        v6 = n > 6 ? parked[at + 6] : default;
+        v7 = n > 7 ? parked[at + 7] : default;
+    }
+
+    /// <summary>The store phase of a parked strip of <paramref name="rows"/> rows from <paramref name="firstRow"/>; the last vector of each row keeps <paramref name="last"/> lanes.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void StoreTile<T, TVector, TSimd>(ref GemmProblem<T> problem, ref SmallRowsTile<TVector> parked, int rows, int vectors, int column, int last)
+    private static void StoreTile<T, TVector, TSimd>(ref GemmProblem<T> problem, ref SmallRowsTile<TVector> parked, int firstRow, int rows, int vectors, int column, int last)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : struct, ISimd<T, TVector>
@@ -314,7 +413,7 @@ internal static class SmallRowsKernel
         {
             for (var v = 0; v < vectors; v++)
             {
-                SmallRows<T, TVector, TSimd>.Store(ref problem, r, column + (v * TSimd.Count), parked[(r * vectors) + v], partial && v == vectors - 1, last);
+                SmallRows<T, TVector, TSimd>.Store(ref problem, firstRow + r, column + (v * TSimd.Count), parked[(r * vectors) + v], partial && v == vectors - 1, last);
             }
         }
     }

@@ -14,11 +14,21 @@ internal struct SmallRowsTile<TVector>
     private TVector _element0;
 }
 
-/// <summary>One <see cref="SmallRowsTile{TVector}"/> per K-chunk of a large op(B) (<see cref="SmallRowsKernel.Chunks"/>); chunk 0 also receives the sum.</summary>
+/// <summary>
+/// One <see cref="SmallRowsTile{TVector}"/> per K-chunk of a large op(B) (<see cref="SmallRowsKernel.Chunks"/>) and
+/// row group (<see cref="SmallRowsKernel.GroupRows"/>), chunk-major (<c>c·groups + g</c>); chunk 0 also receives the sums.
+/// </summary>
 /// <typeparam name="TVector">The register type.</typeparam>
-[InlineArray(SmallRowsKernel.Chunks)]
-internal struct SmallRowsChunkTiles<TVector>
+[InlineArray(SmallRowsKernel.Chunks * SmallRowsTiles.MaxGroups)]
+internal struct SmallRowsTiles<TVector>
     where TVector : struct
 {
     private SmallRowsTile<TVector> _element0;
+}
+
+/// <summary>The size of <see cref="SmallRowsTiles{TVector}"/>.</summary>
+internal static class SmallRowsTiles
+{
+    /// <summary>The most row groups of one product: the few-rows path's tallest product over the rows of a group.</summary>
+    public const int MaxGroups = SmallRowsKernel.MaxRows / SmallRowsKernel.GroupRows;
 }
