@@ -6,12 +6,12 @@ using NeuralCore.IO;
 namespace NeuralCore.Benchmarks.Peers;
 
 /// <summary>
-/// Cold start in fresh processes (<c>dotnet NeuralCore.Benchmarks.dll --quick-cold [runs] [aot-program]</c>): each run
+/// Cold start in fresh processes (<c>dotnet NeuralCore.Benchmarks.dll --quick-cold [runs] [NAME=PROGRAM …]</c>): each run
 /// starts this program again with <c>--cold-once FILE</c>, which times Main → <see cref="ModelFile.Load{T}(string, NpyConversion)"/>
 /// → first prediction for the 784-256-128-10 model in each format, and this prints the median and the range. The peer,
 /// ONNX Runtime, runs the same way (<c>--cold-once-ort FILE.onnx</c>: Main → <c>new InferenceSession(file)</c> → first
-/// <c>Run</c>), and so does a NativeAOT program printing the same four figures when its path is given
-/// (<c>benchmarks/NeuralCore.ColdStart</c>, published by <c>benchmarks/cold-start.sh</c>).
+/// <c>Run</c>), and so does each <c>NAME=PROGRAM</c> given, a program run with the model file that prints the same four
+/// figures: <c>benchmarks/NeuralCore.ColdStart</c> published as JIT, ReadyToRun and NativeAOT by <c>benchmarks/cold-start.sh</c>.
 /// Process start → Main (the runtime's own start) is reported apart: it is the same for every library.
 /// </summary>
 public static class ColdStartQuick
@@ -19,7 +19,7 @@ public static class ColdStartQuick
     public static void Run(string[] args)
     {
         var runs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 9;
-        var aot = args.Length > 1 ? Path.GetFullPath(args[1]) : null;
+        var programs = args.Skip(1).Select(a => a.Split('=', 2)).Select(p => (Name: p[0], Path: Path.GetFullPath(p[1]))).ToArray();
         var folder = Directory.CreateTempSubdirectory("neuralcore-cold-");
         try
         {
@@ -36,9 +36,9 @@ public static class ColdStartQuick
 
             var onnx = Path.Combine(folder.FullName, "mlp.onnx");
             rows.Add(("ORT .onnx", self, viaHost ? [dll, "--cold-once-ort", onnx] : ["--cold-once-ort", onnx]));
-            if (aot is not null)
+            foreach (var (name, program) in programs)
             {
-                rows.AddRange(Extensions.Select(e => ("AOT " + e, aot, new[] { Path.Combine(folder.FullName, "mlp" + e) })));
+                rows.AddRange(Extensions.Select(e => ($"{name} {e}", program, new[] { Path.Combine(folder.FullName, "mlp" + e) })));
             }
 
             Console.WriteLine($"{runs} fresh processes per row, interleaved (ms; median [min–max]); load before: {Load()}");
@@ -51,10 +51,10 @@ public static class ColdStartQuick
                 }
             }
 
-            Console.WriteLine($"{"row",-17} {"start→Main",18} {"load",18} {"first prediction",18} {"Main→first",18}");
+            Console.WriteLine($"{"row",-22} {"start→Main",18} {"load",18} {"first prediction",18} {"Main→first",18}");
             for (var i = 0; i < rows.Count; i++)
             {
-                Console.WriteLine($"{rows[i].Name,-17} {Cell(results[i], 0),18} {Cell(results[i], 1),18} {Cell(results[i], 2),18} {Cell(results[i], 3),18}");
+                Console.WriteLine($"{rows[i].Name,-22} {Cell(results[i], 0),18} {Cell(results[i], 1),18} {Cell(results[i], 2),18} {Cell(results[i], 3),18}");
             }
 
             Console.WriteLine($"load after: {Load()}");
