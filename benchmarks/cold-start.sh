@@ -13,7 +13,12 @@ app="$root/benchmarks/NeuralCore.ColdStart"
 dotnet build "$root/benchmarks/NeuralCore.Benchmarks" -c Release -warnaserror -v q -nologo
 dotnet publish "$app" -c Release -r linux-x64 --self-contained false -v q -nologo -o "$out/jit"
 dotnet publish "$app" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -v q -nologo -o "$out/r2r"
-dotnet publish "$app" -c Release -r linux-x64 -p:PublishAot=true -p:IlcInstructionSet="$isa" -v q -nologo -o "$out/aot"
-"$out/aot/NeuralCore.ColdStart" --info
-dotnet "$root/benchmarks/NeuralCore.Benchmarks/bin/Release/net10.0/NeuralCore.Benchmarks.dll" --quick-cold "$runs" \
-  "app-jit=$out/jit/NeuralCore.ColdStart" "app-r2r=$out/r2r/NeuralCore.ColdStart" "aot-$isa=$out/aot/NeuralCore.ColdStart"
+programs=("app-jit=$out/jit/NeuralCore.ColdStart" "app-r2r=$out/r2r/NeuralCore.ColdStart")
+if command -v clang >/dev/null; then
+  dotnet publish "$app" -c Release -r linux-x64 -p:PublishAot=true -p:IlcInstructionSet="$isa" -v q -nologo -o "$out/aot"
+  "$out/aot/NeuralCore.ColdStart" --info
+  programs+=("aot-$isa=$out/aot/NeuralCore.ColdStart")
+else
+  echo "no clang: the NativeAOT row is skipped (apt-get install clang zlib1g-dev)" >&2
+fi
+dotnet "$root/benchmarks/NeuralCore.Benchmarks/bin/Release/net10.0/NeuralCore.Benchmarks.dll" --quick-cold "$runs" "${programs[@]}"
