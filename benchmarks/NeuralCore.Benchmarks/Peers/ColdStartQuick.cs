@@ -19,7 +19,9 @@ public static class ColdStartQuick
     public static void Run(string[] args)
     {
         var runs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 9;
-        var programs = args.Skip(1).Select(a => a.Split('=', 2)).Select(p => (Name: p[0], Path: Path.GetFullPath(p[1]))).ToArray();
+        var programs = args.Skip(1).Select(a => a.Split('=', 2) is [var name, var program]
+            ? (Name: name, Path: Path.GetFullPath(program))
+            : throw new ArgumentException($"Expected NAME=PROGRAM; got '{a}'.", nameof(args))).ToArray();
         var folder = Directory.CreateTempSubdirectory("neuralcore-cold-");
         try
         {
