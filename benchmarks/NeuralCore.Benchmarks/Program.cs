@@ -46,6 +46,18 @@ if (args is ["--cold-once", var coldModel])
     return;
 }
 
+if (args is ["--cold-once-ort", var coldOnnx])
+{
+    NeuralCore.Benchmarks.Peers.ColdStartQuick.OnceOrt(coldOnnx);
+    return;
+}
+
+if (args is ["--cold-save", var coldFolder])
+{
+    NeuralCore.Benchmarks.Peers.ColdStartQuick.Save(coldFolder);
+    return;
+}
+
 if (args is ["--quick-cold", ..])
 {
     NeuralCore.Benchmarks.Peers.ColdStartQuick.Run(args[1..]);

@@ -18,7 +18,11 @@ public sealed partial class NetworkArchitecture : IEquatable<NetworkArchitecture
         ArgumentNullException.ThrowIfNull(layers);
         _layers = [.. layers];
         Validate(_layers, nameof(layers));
-        MaxWidth = _layers.Max(l => Math.Max(l.InputDim, l.OutputDim));
+        foreach (var layer in _layers)
+        {
+            // A loop, not Enumerable.Max over the LayerSpec struct: that instantiation is JIT-compiled on every cold load.
+            MaxWidth = Math.Max(MaxWidth, Math.Max(layer.InputDim, layer.OutputDim));
+        }
     }
 
     /// <summary>Creates an architecture from its layers.</summary>

@@ -15,7 +15,8 @@ internal static class ModelFormats
     private static readonly ModelFormat[] s_all = Enum.GetValues<ModelFormat>();
 
     /// <summary>The supported extensions, as listed in error messages: <c>.npz, .safetensors, .onnx</c>.</summary>
-    public static string SupportedExtensions { get; } = string.Join(", ", s_all.Select(f => Codec(f).Extension));
+    /// <remarks>Built when a message asks, not in the type's initializer: every load touches this type first.</remarks>
+    public static string SupportedExtensions => string.Join(", ", s_all.Select(f => Codec(f).Extension));
 
     public static IModelCodec Codec(ModelFormat format) => format switch
     {
