@@ -32,6 +32,16 @@ internal static class Prefetch
         }
     }
 
+    /// <summary>Asks for the line holding <paramref name="address"/> in L1 (a no-op without x86 prefetch).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void Line(byte* address)
+    {
+        if (Sse.IsSupported)
+        {
+            Sse.Prefetch0(address);
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void Line(byte* address, bool toL1)
     {

@@ -50,7 +50,17 @@ internal static class SmallRows<T, TVector, TSimd>
 
     /// <summary>Whether the few-rows path computes <paramref name="problem"/> (decided once per call by the executor, which hands the decision to its thread parts).</summary>
     public static bool Applies(ref GemmProblem<T> problem) =>
-        problem.M <= MaxRows && (!problem.BTransposed || (problem.AKStride == 1 && problem.M <= SmallRowsKernel.GroupRows));
+        problem.M <= SmallRowsKernel.GroupRows
+            ? !problem.BTransposed || problem.AKStride == 1
+            : problem.M <= MaxRows && !problem.BTransposed && (problem.BBytes >= GroupedBytes || SmallRowsKernel.GroupedAnySize);
+
+    /// <summary>
+    /// Products of more than 4 rows take this path only when op(B) is at least this large: then it comes from L3 or
+    /// memory, and streaming it once beats packing it (3× at 8 × 2048 × 4096 on the Intel VM); an op(B) that stays in
+    /// L2 is computed faster by the tile path, whose micro-kernel runs closer to the FMA peak (0.7× at 16 × 256 × 256)
+    /// (benchmarks/results/Intel-Xeon-EmeraldRapids-peers.md, "few rows").
+    /// </summary>
+    public const double GroupedBytes = 2 * 1024 * 1024;
 
     /// <summary>
     /// Vectors of columns per strip for <paramref name="rows"/> rows: rows × vectors accumulators, plus the rows'

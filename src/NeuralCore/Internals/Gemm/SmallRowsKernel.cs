@@ -45,11 +45,19 @@ internal static class SmallRowsKernel
     /// <summary>The rows of one register tile; taller products run as groups of these (see <see cref="Run"/>).</summary>
     public const int GroupRows = 4;
 
+
     /// <summary>
     /// The bytes of a strip that the groups of a taller product read in turn before moving on along k: small enough to
     /// stay in the 32 KB L1 of Zen 4 beside the groups' rows of op(A).
     /// </summary>
     public const int BlockBytes = 16 * 1024;
+
+    /// <summary>
+    /// Tests only: products of 5 … <see cref="MaxRows"/> rows called from this thread take the few-rows path whatever
+    /// the size of op(B) (see <see cref="SmallRows{T, TVector, TSimd}.GroupedBytes"/>), so small shapes cover it.
+    /// </summary>
+    [ThreadStatic]
+    internal static bool GroupedAnySize;
 
     /// <summary>Whether this thread's next large product visits its K-chunks last to first (it flips every call).</summary>
     [ThreadStatic]
@@ -84,7 +92,7 @@ internal static class SmallRowsKernel
     /// </para>
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run<T, TVector, TSimd, TRows, TVectors, TPartial>(ref GemmProblem<T> problem, int column, int columns)
+    public static unsafe void Run<T, TVector, TSimd, TRows, TVectors, TPartial>(ref GemmProblem<T> problem, int column, int columns)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : struct, ISimd<T, TVector>
@@ -107,8 +115,15 @@ internal static class SmallRowsKernel
             }
         }
 
-        // One block per chunk for a single group; L1-sized blocks when other groups re-read them.
-        var block = grouped ? Math.Max(1, BlockBytes / (columns * Unsafe.SizeOf<T>())) : k;
+        // One block per chunk for a single group. With groups, L1-sized blocks copied to a contiguous buffer first:
+        // the rows of op(B) lie N elements apart, and at N = 1024 floats every row falls in the same L1 sets, so the
+        // block itself would not stay in L1 for the next group.
+        var width = TVectors.Value * TSimd.Count;
+        var block = grouped ? BlockBytes / (width * Unsafe.SizeOf<T>()) : k;
+        var lines = ((columns * Unsafe.SizeOf<T>()) + 63) / 64;
+        var buffer = grouped ? stackalloc byte[BlockBytes + 64] : default;
+        ref var packed = ref grouped ? ref Unsafe.As<byte, T>(ref buffer[64 - (int)((nint)Unsafe.AsPointer(ref buffer[0]) & 63)]) : ref problem.B;
+        var bStride = problem.BStride;
         for (var q = 0; q < chunks; q++)
         {
             // Chunk c covers k in [c·K/4, (c+1)·K/4), read in the call's direction.
@@ -117,11 +132,16 @@ internal static class SmallRowsKernel
             for (var start = (int)((long)c * k / chunks); start < end; start += block)
             {
                 var blockEnd = Math.Min(end, start + block);
+                ref var source = ref Unsafe.Add(ref problem.B, ((nint)start * bStride) + column);
                 if (!grouped)
                 {
-                    Accumulate<T, TVector, TSimd, TRows, TVectors, TPartial>(ref problem, 0, column, last, start, blockEnd, ref tiles[c]);
+                    Accumulate<T, TVector, TSimd, TRows, TVectors, TPartial>(ref problem, 0, ref source, bStride, last, start, blockEnd - start, ref tiles[c], null, 0, 0);
                     continue;
                 }
+
+                // Each group asks for its share of the next block's lines while it computes from L1.
+                CopyBlock<T, TVector, TSimd, TVectors, TPartial>(ref source, bStride, ref packed, blockEnd - start, last);
+                var next = (byte*)Unsafe.AsPointer(ref source) + ((nint)(blockEnd - start) * bStride * Unsafe.SizeOf<T>());
 
                 for (var g = 0; g < groups; g++)
                 {
@@ -129,10 +149,10 @@ internal static class SmallRowsKernel
                     var first = GroupStart(problem.M, groups, g);
                     switch (GroupStart(problem.M, groups, g + 1) - first)
                     {
-                        case GroupRows: Accumulate<T, TVector, TSimd, Int4, TVectors, TPartial>(ref problem, first, column, last, start, blockEnd, ref tile); break;
-                        case 3: Accumulate<T, TVector, TSimd, Int3, TVectors, TPartial>(ref problem, first, column, last, start, blockEnd, ref tile); break;
-                        case 2: Accumulate<T, TVector, TSimd, Int2, TVectors, TPartial>(ref problem, first, column, last, start, blockEnd, ref tile); break;
-                        default: Accumulate<T, TVector, TSimd, Int1, TVectors, TPartial>(ref problem, first, column, last, start, blockEnd, ref tile); break;
+                        case GroupRows: Accumulate<T, TVector, TSimd, Int4, TVectors, TPartial>(ref problem, first, ref packed, width, last, start, blockEnd - start, ref tile, next, lines * g / groups * 64, lines * (g + 1) / groups * 64); break;
+                        case 3: Accumulate<T, TVector, TSimd, Int3, TVectors, TPartial>(ref problem, first, ref packed, width, last, start, blockEnd - start, ref tile, next, lines * g / groups * 64, lines * (g + 1) / groups * 64); break;
+                        case 2: Accumulate<T, TVector, TSimd, Int2, TVectors, TPartial>(ref problem, first, ref packed, width, last, start, blockEnd - start, ref tile, next, lines * g / groups * 64, lines * (g + 1) / groups * 64); break;
+                        default: Accumulate<T, TVector, TSimd, Int1, TVectors, TPartial>(ref problem, first, ref packed, width, last, start, blockEnd - start, ref tile, next, lines * g / groups * 64, lines * (g + 1) / groups * 64); break;
                     }
                 }
             }
@@ -161,12 +181,15 @@ internal static class SmallRowsKernel
     private static int GroupStart(int rows, int groups, int g) => rows * g / groups;
 
     /// <summary>
-    /// Adds k in [<paramref name="kStart"/>, <paramref name="kEnd"/>) of the strip, for TRows rows from
+    /// Adds <paramref name="steps"/> k from <paramref name="kStart"/> of the strip, for TRows rows from
     /// <paramref name="firstRow"/>, onto the sums parked in <paramref name="parked"/> (element <c>r·TVectors + v</c>).
+    /// The strip's rows are read from <paramref name="b"/>, <paramref name="bStride"/> apart (op(B) itself, or a copied
+    /// block); <paramref name="prefetch"/>, when not null, is the op(B) row to hint for each step, whose bytes
+    /// [<paramref name="prefetchFrom"/>, <paramref name="prefetchTo"/>) are asked for.
     /// Out of line, so the accumulators stay in registers through the loop whatever the caller does around it.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void Accumulate<T, TVector, TSimd, TRows, TVectors, TPartial>(ref GemmProblem<T> problem, int firstRow, int column, int last, int kStart, int kEnd, ref SmallRowsTile<TVector> parked)
+    private static unsafe void Accumulate<T, TVector, TSimd, TRows, TVectors, TPartial>(ref GemmProblem<T> problem, int firstRow, ref T b, nint bStride, int last, int kStart, int steps, ref SmallRowsTile<TVector> parked, byte* prefetch, int prefetchFrom, int prefetchTo)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : struct, ISimd<T, TVector>
@@ -175,14 +198,13 @@ internal static class SmallRowsKernel
         where TPartial : struct, IFlag
     {
         // Locals, not fields: stores through C could alias the problem struct as far as the JIT knows.
-        var k = (nint)(kEnd - kStart);
+        var k = (nint)steps;
         var aKStride = problem.AKStride;
-        var bStride = problem.BStride;
         var o1 = problem.ARowStride;
         var o2 = 2 * o1;
         var o3 = 3 * o1;
+        var prefetchStride = problem.BStride * Unsafe.SizeOf<T>();
         ref var a = ref Unsafe.Add(ref problem.A, ((nint)kStart * aKStride) + (firstRow * o1));
-        ref var b = ref Unsafe.Add(ref problem.B, ((nint)kStart * bStride) + column);
         var n = TVectors.Value;
         Unpark<TVector, TVectors>(ref parked, 0, out var c00, out var c01, out var c02, out var c03, out var c04, out var c05, out var c06, out var c07);
         TVector c08 = default, c09 = default, c0A = default, c0B = default, c0C = default, c0D = default, c0E = default, c0F = default;
@@ -216,6 +238,15 @@ internal static class SmallRowsKernel
                 // Step between k, not after the last one (see MicroKernel.Run: no ref past the end of A or B).
                 a = ref Unsafe.Add(ref a, aKStride);
                 b = ref Unsafe.Add(ref b, bStride);
+            }
+
+            if (prefetch != null)
+            {
+                // A hint only: it never faults, wherever the row lies.
+                for (nint o = prefetchFrom; o < prefetchTo; o += 64)
+                {
+                    Prefetch.Line(prefetch + (p * prefetchStride) + o);
+                }
             }
 
             var x0 = TSimd.Broadcast(a);
@@ -296,6 +327,26 @@ internal static class SmallRowsKernel
         if (TRows.Value > 3)
         {
             Park<TVector, TVectors>(ref parked, 3 * n, c30, c31, c32, c33, c34, c35, c36, c37);
+        }
+    }
+
+    /// <summary>Copies <paramref name="rows"/> rows of a strip to a contiguous block, TVectors whole vectors per row (lanes past the strip zero).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void CopyBlock<T, TVector, TSimd, TVectors, TPartial>(ref T source, nint stride, ref T block, int rows, int last)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : struct, ISimd<T, TVector>
+        where TVectors : struct, IConstant
+        where TPartial : struct, IFlag
+    {
+        for (var r = 0; r < rows; r++)
+        {
+            ref var from = ref Unsafe.Add(ref source, r * stride);
+            ref var to = ref Unsafe.Add(ref block, r * TVectors.Value * TSimd.Count);
+            for (var v = 0; v < TVectors.Value; v++)
+            {
+                TSimd.Store(LoadB<T, TVector, TSimd, TVectors, TPartial>(ref from, v, last), ref Unsafe.Add(ref to, v * TSimd.Count));
+            }
         }
     }
 
