@@ -46,6 +46,13 @@ public sealed class PeerPair : IDisposable
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
         };
+        if (!SpinningOrt)
+        {
+            // ORT's intra-op threads spin after each run; on a 2-core machine that spinning takes the core the next
+            // runner's second thread needs, so the interleaved two-thread rows measured the spin, not the engines.
+            options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        }
+
         _session = new InferenceSession(model.ToArray(), options);
         _ortInputData = _input.ToArray();
         _ortOutputData = new float[batch * outputs];
@@ -64,6 +71,9 @@ public sealed class PeerPair : IDisposable
     public int Batch { get; }
 
     public int Threads { get; }
+
+    /// <summary>Whether ORT's intra-op threads spin between runs: its default, off here unless <c>NC_ORT_SPIN=1</c> (see the constructor).</summary>
+    public static bool SpinningOrt { get; } = Environment.GetEnvironmentVariable("NC_ORT_SPIN") == "1";
 
     /// <summary>The bytes of weights and biases one prediction streams.</summary>
     public long WeightBytes { get; }
