@@ -10,14 +10,8 @@ namespace NeuralCore.Tests.Gemm;
 /// masked or scalar column tails, the dot kernel's K tails, and one row past the threshold (the tile path).
 /// </summary>
 [Trait("Category", "Kernels")]
-public sealed class GemmSmallRowsTests : IDisposable
+public sealed class GemmSmallRowsTests
 {
-    /// <summary>Products of 5 … 16 rows take the few-rows path at these small sizes too (on this test's thread only).</summary>
-    public GemmSmallRowsTests() => SmallRowsKernel.GroupedAnySize = true;
-
-    /// <inheritdoc/>
-    public void Dispose() => SmallRowsKernel.GroupedAnySize = false;
-
     private static readonly int[] Sizes = [0, 1, 2, 3, 7, 15, 16, 17, 31, 33, 63, 64, 65, 127, 129, 257];
 
     private static readonly MatrixOp[] Ops = [MatrixOp.None, MatrixOp.Transpose];
@@ -56,16 +50,25 @@ public sealed class GemmSmallRowsTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Paths))]
-    public void Float_matches_oracle_for_few_rows_all_transposes(KernelPath path) => Sweep<float>(path);
+    public void Float_matches_oracle_for_few_rows_all_transposes(KernelPath path)
+    {
+        using var grouped = new GroupedAtAnySize();
+        Sweep<float>(path);
+    }
 
     [Theory]
     [MemberData(nameof(Paths))]
-    public void Double_matches_oracle_for_few_rows_all_transposes(KernelPath path) => Sweep<double>(path);
+    public void Double_matches_oracle_for_few_rows_all_transposes(KernelPath path)
+    {
+        using var grouped = new GroupedAtAnySize();
+        Sweep<double>(path);
+    }
 
     [Theory]
     [MemberData(nameof(Paths))]
     public void Alpha_and_beta_scale_product_and_existing_C(KernelPath path)
     {
+        using var grouped = new GroupedAtAnySize();
         var random = new Random(17);
         foreach (var (alpha, beta) in new[] { (1.0, 0.0), (-0.5, 0.0), (1.5, 0.75), (0.0, -2.0), (2.0, 1.0) })
         {
@@ -86,6 +89,7 @@ public sealed class GemmSmallRowsTests : IDisposable
     [MemberData(nameof(Paths))]
     public void Fused_epilogue_matches_reference_for_every_activation(KernelPath path)
     {
+        using var grouped = new GroupedAtAnySize();
         var random = new Random(23);
         foreach (var activation in TestActivations.All)
         {
@@ -110,6 +114,7 @@ public sealed class GemmSmallRowsTests : IDisposable
     [MemberData(nameof(FastPaths))]
     public void Threaded_few_rows_are_bit_identical_to_single_threaded(KernelPath path)
     {
+        using var grouped = new GroupedAtAnySize();
         // op(B) of 784 × 257 floats (≈ 800 KB) is past the few-rows threading threshold; tails on N and K.
         foreach (var (m, opA, opB) in new[] { (1, MatrixOp.None, MatrixOp.None), (3, MatrixOp.Transpose, MatrixOp.None), (2, MatrixOp.None, MatrixOp.Transpose), (4, MatrixOp.None, MatrixOp.None), (8, MatrixOp.None, MatrixOp.None), (13, MatrixOp.Transpose, MatrixOp.None) })
         {
@@ -132,6 +137,7 @@ public sealed class GemmSmallRowsTests : IDisposable
     [MemberData(nameof(FastPaths))]
     public void Large_op_B_gives_the_same_bits_whichever_order_its_chunks_are_read(KernelPath path)
     {
+        using var grouped = new GroupedAtAnySize();
         const int n = 300, k = 791;
         Assert.True((long)k * n * sizeof(float) >= SmallRowsKernel.ChunkBytes);
         var random = new Random(77);
@@ -172,6 +178,7 @@ public sealed class GemmSmallRowsTests : IDisposable
     [MemberData(nameof(FastPaths))]
     public void A_row_gives_the_same_bits_in_any_product_up_to_the_threshold(KernelPath path)
     {
+        using var grouped = new GroupedAtAnySize();
         var random = new Random(91);
         foreach (var (n, k) in new[] { (300, 791), (97, 45), (1024, 67), (33, 1), (1030, 530) })
         {
@@ -223,5 +230,16 @@ public sealed class GemmSmallRowsTests : IDisposable
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Products of 5 … 16 rows take the few-rows path at these small sizes too, on this thread (where each test body
+    /// runs, and where the executor decides the path), until disposed.
+    /// </summary>
+    private readonly ref struct GroupedAtAnySize
+    {
+        public GroupedAtAnySize() => SmallRowsKernel.GroupedAnySize = true;
+
+        public void Dispose() => SmallRowsKernel.GroupedAnySize = false;
     }
 }
