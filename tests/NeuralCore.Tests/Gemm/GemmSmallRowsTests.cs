@@ -19,10 +19,10 @@ public sealed class GemmSmallRowsTests
     private const int Threshold = SmallRows<float, float, SimdScalar<float>>.MaxRows;
 
     /// <summary>
-    /// Every row count of one register tile, each count of rows in a taller product's last group, whole groups, and
-    /// one past the threshold (the tile path).
+    /// Every row count of one register tile, every group size of a taller product (2 + 3 at M = 5, 3, 4), whole
+    /// groups, the threshold, and one past it (the tile path).
     /// </summary>
-    private static readonly int[] RowCounts = [.. new[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 15, Threshold, Threshold + 1 }.Where(m => m <= Threshold + 1).Distinct()];
+    private static readonly int[] RowCounts = [1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 15, Threshold, Threshold + 1];
 
     public static TheoryData<KernelPath> Paths => [.. Kernels.Available];
 
@@ -74,7 +74,7 @@ public sealed class GemmSmallRowsTests
         {
             foreach (var m in RowCounts)
             {
-                foreach (var (n, k) in new[] { (33, 9), (257, 31), (5, 2), (17, 0) })
+                foreach (var (n, k) in new[] { (33, 9), (257, 31), (5, 2), (17, 0), (7, 2100) })
                 {
                     var opA = Ops[random.Next(2)];
                     var opB = Ops[random.Next(2)];
@@ -180,7 +180,7 @@ public sealed class GemmSmallRowsTests
     {
         using var grouped = new GroupedAtAnySize();
         var random = new Random(91);
-        foreach (var (n, k) in new[] { (300, 791), (97, 45), (1024, 67), (33, 1), (1030, 530) })
+        foreach (var (n, k) in new[] { (300, 791), (97, 45), (1024, 67), (33, 1), (1030, 530), (7, 2100), (17, 2100) })
         {
             var b = new float[k * n];
             for (var i = 0; i < b.Length; i++)

@@ -60,7 +60,7 @@ internal static class SmallRows<T, TVector, TSimd>
     /// L2 is computed faster by the tile path, whose micro-kernel runs closer to the FMA peak (0.7× at 16 × 256 × 256)
     /// (benchmarks/results/Intel-Xeon-EmeraldRapids-peers.md, "few rows").
     /// </summary>
-    public const double GroupedBytes = 2 * 1024 * 1024;
+    public const int GroupedBytes = 2 * 1024 * 1024;
 
     /// <summary>
     /// Vectors of columns per strip for <paramref name="rows"/> rows: rows × vectors accumulators, plus the rows'

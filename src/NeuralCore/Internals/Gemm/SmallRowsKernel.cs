@@ -8,7 +8,7 @@ namespace NeuralCore.Internals.Gemm;
 
 /// <summary>
 /// The few-rows kernel for a row-contiguous op(B): a <c>TRows × (TVectors·Count)</c> strip of C, summed over the
-/// whole of K in registers, with one broadcast of op(A) per row and one load of op(B) per vector per k.
+/// whole of K in registers (per K-chunk; row groups park their sums between L1 blocks), with one broadcast of op(A) per row and one load of op(B) per vector per k.
 /// </summary>
 /// <remarks>
 /// <code>
@@ -48,7 +48,8 @@ internal static class SmallRowsKernel
 
     /// <summary>
     /// The bytes of a strip that the groups of a taller product read in turn before moving on along k: small enough to
-    /// stay in the 32 KB L1 of Zen 4 beside the groups' rows of op(A).
+    /// stay in the smallest L1 we run on (Zen 4's 32 KB) beside the groups' rows of op(A); 8, 16 and 32 KB measured
+    /// alike on the Intel VM (benchmarks/results/Intel-Xeon-EmeraldRapids-peers.md, "What bounds the groups").
     /// </summary>
     public const int BlockBytes = 16 * 1024;
 
@@ -152,7 +153,7 @@ internal static class SmallRowsKernel
                         case GroupRows: Accumulate<T, TVector, TSimd, Int4, TVectors, TPartial>(ref problem, first, ref packed, width, last, start, blockEnd - start, ref tile, next, lines * g / groups * 64, lines * (g + 1) / groups * 64); break;
                         case 3: Accumulate<T, TVector, TSimd, Int3, TVectors, TPartial>(ref problem, first, ref packed, width, last, start, blockEnd - start, ref tile, next, lines * g / groups * 64, lines * (g + 1) / groups * 64); break;
                         case 2: Accumulate<T, TVector, TSimd, Int2, TVectors, TPartial>(ref problem, first, ref packed, width, last, start, blockEnd - start, ref tile, next, lines * g / groups * 64, lines * (g + 1) / groups * 64); break;
-                        default: Accumulate<T, TVector, TSimd, Int1, TVectors, TPartial>(ref problem, first, ref packed, width, last, start, blockEnd - start, ref tile, next, lines * g / groups * 64, lines * (g + 1) / groups * 64); break;
+                        default: throw new UnreachableException("Balanced groups of 5 … 16 rows hold 2 … 4 rows each.");
                     }
                 }
             }
