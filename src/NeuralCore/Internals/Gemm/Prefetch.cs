@@ -38,7 +38,7 @@ internal static class Prefetch
     {
         if (Sse.IsSupported)
         {
-            Sse.Prefetch0(address);
+            Line(address, toL1: true);
         }
     }
 

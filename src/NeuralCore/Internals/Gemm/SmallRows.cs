@@ -31,7 +31,7 @@ internal static class SmallRows<T, TVector, TSimd>
 {
     /// <summary>
     /// The tallest product this path takes. Up to 4 rows it is one register tile; taller products run as groups of
-    /// 4 rows (<see cref="SmallRowsKernel.GroupRows"/>) that share each L1 block of op(B), so the weights are streamed
+    /// 4 rows (<see cref="SmallRowsKernel.GroupRows"/>) that share each block of op(B), so the weights are streamed
     /// once per call where the tile path packs them first (benchmarks/results: "few rows").
     /// </summary>
     public const int MaxRows = SmallRowsKernel.MaxRows;

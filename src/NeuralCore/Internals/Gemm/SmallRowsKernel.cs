@@ -8,7 +8,7 @@ namespace NeuralCore.Internals.Gemm;
 
 /// <summary>
 /// The few-rows kernel for a row-contiguous op(B): a <c>TRows × (TVectors·Count)</c> strip of C, summed over the
-/// whole of K in registers (per K-chunk; row groups park their sums between L1 blocks), with one broadcast of op(A) per row and one load of op(B) per vector per k.
+/// whole of K in registers (per K-chunk; row groups park their sums between blocks), with one broadcast of op(A) per row and one load of op(B) per vector per k.
 /// </summary>
 /// <remarks>
 /// <code>
@@ -47,9 +47,9 @@ internal static class SmallRowsKernel
 
 
     /// <summary>
-    /// The bytes of a strip that the groups of a taller product read in turn before moving on along k: small enough to
-    /// stay in the smallest L1 we run on (Zen 4's 32 KB) beside the groups' rows of op(A); 8, 16 and 32 KB measured
-    /// alike on the Intel VM (benchmarks/results/Intel-Xeon-EmeraldRapids-peers.md, "What bounds the groups").
+    /// The bytes of a strip that the groups of a taller product read in turn before moving on along k: what the first
+    /// group reads from memory is still in L1 or L2 for the others. 8, 16 and 32 KB measured alike on the Intel VM
+    /// (benchmarks/results/Intel-Xeon-EmeraldRapids-peers.md, "What bounds the groups").
     /// </summary>
     public const int BlockBytes = 16 * 1024;
 
@@ -87,13 +87,13 @@ internal static class SmallRowsKernel
     /// <para>
     /// More than <see cref="GroupRows"/> rows (TRows is then <see cref="GroupRows"/>) run as the fewest groups of at
     /// most <see cref="GroupRows"/> rows over blocks of <see cref="BlockBytes"/> of the strip: op(B) is streamed from memory
-    /// once per call, and re-read from L1 by the other groups. A group's sums are parked between blocks and carried on
+    /// once per call, and re-read from L1 or L2 by the other groups. A group's sums are parked between blocks and carried on
     /// in the next, so each column of each row is still one FMA chain over its chunk: a row's results are the same
     /// bits whatever M (up to <see cref="SmallRows{T, TVector, TSimd}.MaxRows"/>) it is computed in.
     /// </para>
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static unsafe void Run<T, TVector, TSimd, TRows, TVectors, TPartial>(ref GemmProblem<T> problem, int column, int columns)
+    public static void Run<T, TVector, TSimd, TRows, TVectors, TPartial>(ref GemmProblem<T> problem, int column, int columns)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : struct, ISimd<T, TVector>
@@ -116,15 +116,10 @@ internal static class SmallRowsKernel
             }
         }
 
-        // One block per chunk for a single group. With groups, L1-sized blocks copied to a contiguous buffer first:
-        // the rows of op(B) lie N elements apart, and at N = 1024 floats every row falls in the same L1 sets, so the
-        // block itself would not stay in L1 for the next group.
-        var width = TVectors.Value * TSimd.Count;
-        var block = grouped ? BlockBytes / (width * Unsafe.SizeOf<T>()) : k;
+        // One block per chunk for a single group; with groups, blocks small enough to be still in L1 or L2 when the
+        // groups after the first read them.
+        var block = grouped ? BlockBytes / (TVectors.Value * TSimd.Count * Unsafe.SizeOf<T>()) : k;
         var lines = ((columns * Unsafe.SizeOf<T>()) + 63) / 64;
-        var buffer = grouped ? stackalloc byte[BlockBytes + 64] : default;
-        ref var packed = ref grouped ? ref Unsafe.As<byte, T>(ref buffer[64 - (int)((nint)Unsafe.AsPointer(ref buffer[0]) & 63)]) : ref problem.B;
-        var bStride = problem.BStride;
         for (var q = 0; q < chunks; q++)
         {
             // Chunk c covers k in [c·K/4, (c+1)·K/4), read in the call's direction.
@@ -133,26 +128,22 @@ internal static class SmallRowsKernel
             for (var start = (int)((long)c * k / chunks); start < end; start += block)
             {
                 var blockEnd = Math.Min(end, start + block);
-                ref var source = ref Unsafe.Add(ref problem.B, ((nint)start * bStride) + column);
                 if (!grouped)
                 {
-                    Accumulate<T, TVector, TSimd, TRows, TVectors, TPartial>(ref problem, 0, ref source, bStride, last, start, blockEnd - start, ref tiles[c], null, 0, 0);
+                    Accumulate<T, TVector, TSimd, TRows, TVectors, TPartial>(ref problem, 0, column, last, start, blockEnd - start, ref tiles[c], 0, 0);
                     continue;
                 }
 
-                // Each group asks for its share of the next block's lines while it computes from L1.
-                CopyBlock<T, TVector, TSimd, TVectors, TPartial>(ref source, bStride, ref packed, blockEnd - start, last);
-                var next = (byte*)Unsafe.AsPointer(ref source) + ((nint)(blockEnd - start) * bStride * Unsafe.SizeOf<T>());
-
+                // Each group asks for its share of the next block's lines while it computes this one.
                 for (var g = 0; g < groups; g++)
                 {
                     ref var tile = ref tiles[(c * groups) + g];
                     var first = GroupStart(problem.M, groups, g);
                     switch (GroupStart(problem.M, groups, g + 1) - first)
                     {
-                        case GroupRows: Accumulate<T, TVector, TSimd, Int4, TVectors, TPartial>(ref problem, first, ref packed, width, last, start, blockEnd - start, ref tile, next, lines * g / groups * 64, lines * (g + 1) / groups * 64); break;
-                        case 3: Accumulate<T, TVector, TSimd, Int3, TVectors, TPartial>(ref problem, first, ref packed, width, last, start, blockEnd - start, ref tile, next, lines * g / groups * 64, lines * (g + 1) / groups * 64); break;
-                        case 2: Accumulate<T, TVector, TSimd, Int2, TVectors, TPartial>(ref problem, first, ref packed, width, last, start, blockEnd - start, ref tile, next, lines * g / groups * 64, lines * (g + 1) / groups * 64); break;
+                        case GroupRows: Accumulate<T, TVector, TSimd, Int4, TVectors, TPartial>(ref problem, first, column, last, start, blockEnd - start, ref tile, lines * g / groups * 64, lines * (g + 1) / groups * 64); break;
+                        case 3: Accumulate<T, TVector, TSimd, Int3, TVectors, TPartial>(ref problem, first, column, last, start, blockEnd - start, ref tile, lines * g / groups * 64, lines * (g + 1) / groups * 64); break;
+                        case 2: Accumulate<T, TVector, TSimd, Int2, TVectors, TPartial>(ref problem, first, column, last, start, blockEnd - start, ref tile, lines * g / groups * 64, lines * (g + 1) / groups * 64); break;
                         default: throw new UnreachableException("Balanced groups of 5 … 16 rows hold 2 … 4 rows each.");
                     }
                 }
@@ -184,13 +175,12 @@ internal static class SmallRowsKernel
     /// <summary>
     /// Adds <paramref name="steps"/> k from <paramref name="kStart"/> of the strip, for TRows rows from
     /// <paramref name="firstRow"/>, onto the sums parked in <paramref name="parked"/> (element <c>r·TVectors + v</c>).
-    /// The strip's rows are read from <paramref name="b"/>, <paramref name="bStride"/> apart (op(B) itself, or a copied
-    /// block); <paramref name="prefetch"/>, when not null, is the op(B) row to hint for each step, whose bytes
-    /// [<paramref name="prefetchFrom"/>, <paramref name="prefetchTo"/>) are asked for.
+    /// Bytes [<paramref name="prefetchFrom"/>, <paramref name="prefetchTo"/>) of the strip's row <paramref name="steps"/>
+    /// further on are asked for at each step (none when the range is empty): a group's share of the next block.
     /// Out of line, so the accumulators stay in registers through the loop whatever the caller does around it.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Accumulate<T, TVector, TSimd, TRows, TVectors, TPartial>(ref GemmProblem<T> problem, int firstRow, ref T b, nint bStride, int last, int kStart, int steps, ref SmallRowsTile<TVector> parked, byte* prefetch, int prefetchFrom, int prefetchTo)
+    private static unsafe void Accumulate<T, TVector, TSimd, TRows, TVectors, TPartial>(ref GemmProblem<T> problem, int firstRow, int column, int last, int kStart, int steps, ref SmallRowsTile<TVector> parked, int prefetchFrom, int prefetchTo)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : struct, ISimd<T, TVector>
@@ -204,8 +194,12 @@ internal static class SmallRowsKernel
         var o1 = problem.ARowStride;
         var o2 = 2 * o1;
         var o3 = 3 * o1;
-        var prefetchStride = problem.BStride * Unsafe.SizeOf<T>();
+        var bStride = problem.BStride;
         ref var a = ref Unsafe.Add(ref problem.A, ((nint)kStart * aKStride) + (firstRow * o1));
+        ref var b = ref Unsafe.Add(ref problem.B, ((nint)kStart * bStride) + column);
+
+        // A raw pointer, never a ref: the rows ahead may lie past the end of op(B), and a hint never faults.
+        var ahead = (byte*)Unsafe.AsPointer(ref b) + (k * bStride * Unsafe.SizeOf<T>());
         var n = TVectors.Value;
         Unpark<TVector, TVectors>(ref parked, 0, out var c00, out var c01, out var c02, out var c03, out var c04, out var c05, out var c06, out var c07);
         TVector c08 = default, c09 = default, c0A = default, c0B = default, c0C = default, c0D = default, c0E = default, c0F = default;
@@ -241,13 +235,9 @@ internal static class SmallRowsKernel
                 b = ref Unsafe.Add(ref b, bStride);
             }
 
-            if (prefetch != null)
+            for (nint o = prefetchFrom; o < prefetchTo; o += 64)
             {
-                // A hint only: it never faults, wherever the row lies.
-                for (nint o = prefetchFrom; o < prefetchTo; o += 64)
-                {
-                    Prefetch.Line(prefetch + (p * prefetchStride) + o);
-                }
+                Prefetch.Line(ahead + (p * bStride * Unsafe.SizeOf<T>()) + o);
             }
 
             var x0 = TSimd.Broadcast(a);
@@ -328,26 +318,6 @@ internal static class SmallRowsKernel
         if (TRows.Value > 3)
         {
             Park<TVector, TVectors>(ref parked, 3 * n, c30, c31, c32, c33, c34, c35, c36, c37);
-        }
-    }
-
-    /// <summary>Copies <paramref name="rows"/> rows of a strip to a contiguous block, TVectors whole vectors per row (lanes past the strip zero).</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void CopyBlock<T, TVector, TSimd, TVectors, TPartial>(ref T source, nint stride, ref T block, int rows, int last)
-        where T : unmanaged, IFloatingPointIeee754<T>
-        where TVector : struct
-        where TSimd : struct, ISimd<T, TVector>
-        where TVectors : struct, IConstant
-        where TPartial : struct, IFlag
-    {
-        for (var r = 0; r < rows; r++)
-        {
-            ref var from = ref Unsafe.Add(ref source, r * stride);
-            ref var to = ref Unsafe.Add(ref block, r * TVectors.Value * TSimd.Count);
-            for (var v = 0; v < TVectors.Value; v++)
-            {
-                TSimd.Store(LoadB<T, TVector, TSimd, TVectors, TPartial>(ref from, v, last), ref Unsafe.Add(ref to, v * TSimd.Count));
-            }
         }
     }
 
