@@ -42,7 +42,7 @@ if (args is ["--quick-infer", ..])
 
 if (args is ["--cold-once", var coldModel])
 {
-    NeuralCore.Benchmarks.Peers.ColdStartQuick.Once(coldModel);
+    NeuralCore.Benchmarks.Shared.ColdOnce.Run(coldModel, DateTime.UtcNow);
     return;
 }
 

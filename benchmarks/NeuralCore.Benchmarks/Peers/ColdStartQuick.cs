@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML.OnnxRuntime;
+using NeuralCore.Benchmarks.Shared;
 using NeuralCore.IO;
 
 namespace NeuralCore.Benchmarks.Peers;
@@ -78,20 +79,6 @@ public static class ColdStartQuick
         }
     }
 
-    /// <summary>The child: prints start→Main, load, first prediction and Main→first prediction in milliseconds.</summary>
-    public static void Once(string path)
-    {
-        var main = DateTime.UtcNow;
-        var clock = Stopwatch.StartNew();
-        using var network = ModelFile.Load<float>(path);
-        var load = clock.Elapsed.TotalMilliseconds;
-        var input = new float[network.InputSize];
-        var output = new float[network.OutputSize];
-        network.Predict(input, output);
-        var first = clock.Elapsed.TotalMilliseconds;
-        Print(main, load, first);
-    }
-
     /// <summary>
     /// ONNX Runtime's child, as its documentation's first example runs a model: a session with the default options
     /// on the file, one <c>Run</c> of a 1×784 input from pinned memory with ORT allocating the output.
@@ -108,16 +95,10 @@ public static class ColdStartQuick
         using var results = session.Run(runOptions, [OnnxModel.InputName], [value], [OnnxModel.OutputName]);
         _ = results[0].GetTensorDataAsSpan<float>()[0];
         var first = clock.Elapsed.TotalMilliseconds;
-        Print(main, load, first);
+        ColdOnce.Print(main, load, first);
     }
 
     private static string[] Extensions => [.. Enum.GetValues<ModelFormat>().Select(ModelFile.GetExtension)];
-
-    private static void Print(DateTime main, double load, double first)
-    {
-        var processStart = Process.GetCurrentProcess().StartTime.ToUniversalTime();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{(main - processStart).TotalMilliseconds:F2} {load:F2} {first - load:F2} {first:F2}"));
-    }
 
     private static double[] Child(string program, string[] arguments)
     {
