@@ -199,6 +199,11 @@ public static class ModelFile
     internal static NeuralNetwork<T> Load<T>(NpzArchive archive, string source, NpyConversion conversion, NetworkArchitecture? given = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (archive.Contains(QuantizedModelFile.QuantizationMember))
+        {
+            throw QuantizedModelFile.NotAnFp32Model(source);
+        }
+
         // The given architecture stands in for a missing member, and must agree with a present one.
         var architecture = given is not null && !archive.Contains(ArchitectureMember) ? given : ReadArchitecture(archive, source);
         if (given is not null && !given.Equals(architecture))

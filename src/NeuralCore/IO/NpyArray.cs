@@ -63,7 +63,7 @@ public sealed class NpyArray
     public ReadOnlySpan<byte> DataBytes => _data;
 
     /// <summary>Creates a 1-D array holding a copy of <paramref name="values"/>.</summary>
-    /// <typeparam name="T"><see cref="float"/>, <see cref="double"/> or <see cref="byte"/>.</typeparam>
+    /// <typeparam name="T"><see cref="float"/>, <see cref="double"/>, <see cref="byte"/>, <see cref="sbyte"/> or <see cref="ushort"/>.</typeparam>
     /// <param name="values">The elements.</param>
     /// <returns>An array of shape <c>(values.Length,)</c>.</returns>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is not a supported element type.</exception>
@@ -75,7 +75,7 @@ public sealed class NpyArray
     }
 
     /// <summary>Creates a 2-D array holding a copy of <paramref name="values"/> (any stride; written in C order).</summary>
-    /// <typeparam name="T"><see cref="float"/>, <see cref="double"/> or <see cref="byte"/>.</typeparam>
+    /// <typeparam name="T"><see cref="float"/>, <see cref="double"/>, <see cref="byte"/>, <see cref="sbyte"/> or <see cref="ushort"/>.</typeparam>
     /// <param name="values">The matrix. Shape: [rows, columns].</param>
     /// <returns>An array of shape <c>(rows, columns)</c>.</returns>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is not a supported element type.</exception>
@@ -124,7 +124,7 @@ public sealed class NpyArray
     }
 
     /// <summary>Copies the elements, in C order, into a new array.</summary>
-    /// <typeparam name="T"><see cref="float"/>, <see cref="double"/> or <see cref="byte"/>.</typeparam>
+    /// <typeparam name="T"><see cref="float"/>, <see cref="double"/>, <see cref="byte"/>, <see cref="sbyte"/> or <see cref="ushort"/>.</typeparam>
     /// <param name="conversion">Whether a float32/float64 mismatch, or integer data, is converted (see <see cref="NpyConversion"/>) or rejected.</param>
     /// <returns>The <see cref="Length"/> elements.</returns>
     /// <exception cref="NpyFormatException">The stored dtype does not match <typeparamref name="T"/> (and no conversion was allowed).</exception>
@@ -137,7 +137,7 @@ public sealed class NpyArray
     }
 
     /// <summary>Copies the elements, in C order, into <paramref name="destination"/>.</summary>
-    /// <typeparam name="T"><see cref="float"/>, <see cref="double"/> or <see cref="byte"/>.</typeparam>
+    /// <typeparam name="T"><see cref="float"/>, <see cref="double"/>, <see cref="byte"/>, <see cref="sbyte"/> or <see cref="ushort"/>.</typeparam>
     /// <param name="destination">Exactly <see cref="Length"/> elements.</param>
     /// <param name="conversion">Whether a float32/float64 mismatch, or integer data, is converted (see <see cref="NpyConversion"/>) or rejected.</param>
     /// <exception cref="ArgumentException"><paramref name="destination"/> has the wrong length.</exception>
@@ -156,7 +156,7 @@ public sealed class NpyArray
     }
 
     /// <summary>Copies the array into a new matrix.</summary>
-    /// <typeparam name="T"><see cref="float"/>, <see cref="double"/> or <see cref="byte"/>.</typeparam>
+    /// <typeparam name="T"><see cref="float"/>, <see cref="double"/>, <see cref="byte"/>, <see cref="sbyte"/> or <see cref="ushort"/>.</typeparam>
     /// <param name="vectorShape">How a 1-D array of length n becomes a matrix (1×n or n×1); <see cref="NpyVectorShape.Reject"/> requires a 2-D array.</param>
     /// <param name="conversion">Whether a float32/float64 mismatch, or integer data, is converted (see <see cref="NpyConversion"/>) or rejected.</param>
     /// <returns>A new matrix; dispose it. Shape: [rows, columns].</returns>
@@ -180,7 +180,7 @@ public sealed class NpyArray
     }
 
     /// <summary>Copies the array into an existing matrix of the same shape (e.g. a layer's weights).</summary>
-    /// <typeparam name="T"><see cref="float"/>, <see cref="double"/> or <see cref="byte"/>.</typeparam>
+    /// <typeparam name="T"><see cref="float"/>, <see cref="double"/>, <see cref="byte"/>, <see cref="sbyte"/> or <see cref="ushort"/>.</typeparam>
     /// <param name="destination">The destination. Shape: [rows, columns] of this array (after <paramref name="vectorShape"/>).</param>
     /// <param name="vectorShape">How a 1-D array of length n is viewed (1×n or n×1); <see cref="NpyVectorShape.Reject"/> requires a 2-D array.</param>
     /// <param name="conversion">Whether a float32/float64 mismatch, or integer data, is converted (see <see cref="NpyConversion"/>) or rejected.</param>
@@ -229,7 +229,18 @@ public sealed class NpyArray
             return NpyDType.UInt8;
         }
 
-        throw new NotSupportedException($"Element type {typeof(T).Name} is not supported for NumPy files; use float, double or byte.");
+        // Quantized models: int8 weight codes and bfloat16 bits (NumPy has no bfloat16; its bits are uint16).
+        if (typeof(T) == typeof(sbyte))
+        {
+            return NpyDType.Int8;
+        }
+
+        if (typeof(T) == typeof(ushort))
+        {
+            return NpyDType.UInt16;
+        }
+
+        throw new NotSupportedException($"Element type {typeof(T).Name} is not supported for NumPy files; use float, double, byte, sbyte or ushort.");
     }
 
     private (int Rows, int Columns) MatrixShape(NpyVectorShape vectorShape)
@@ -260,17 +271,19 @@ public sealed class NpyArray
             return;
         }
 
-        if (target != NpyDType.UInt8 && NpyHeader.IsInteger(DType) && conversion.AllowsIntegers())
+        if (target is NpyDType.Float32 or NpyDType.Float64 && NpyHeader.IsInteger(DType) && conversion.AllowsIntegers())
         {
             ConvertIntegers(source, destination, byteOffset / itemSize);
             return;
         }
 
-        if (!conversion.AllowsPrecisionChange() || target == NpyDType.UInt8 || NpyHeader.IsInteger(DType))
+        // Only floating-point targets convert; byte, sbyte and ushort read their own dtype exactly or not at all.
+        var floatTarget = target is NpyDType.Float32 or NpyDType.Float64;
+        if (!conversion.AllowsPrecisionChange() || !floatTarget || NpyHeader.IsInteger(DType))
         {
-            var hint = NpyHeader.IsInteger(DType) && target != NpyDType.UInt8
+            var hint = NpyHeader.IsInteger(DType) && floatTarget
                 ? " (pass NpyConversion.AllowIntegers to convert exactly)"
-                : conversion == NpyConversion.Exact && target != NpyDType.UInt8
+                : conversion == NpyConversion.Exact && floatTarget
                     ? " (pass NpyConversion.AllowPrecisionChange to convert)"
                     : string.Empty;
             throw Error($"dtype '{Descr}' cannot be read as {ElementTypeName.Of<T>()}{hint}.");

@@ -1,7 +1,7 @@
 namespace NeuralCore.IO;
 
 /// <summary>
-/// The element types NeuralCore reads in <c>.npy</c> files. Float32, Float64 and UInt8 are also written (always
+/// The element types NeuralCore reads in <c>.npy</c> files. Float32, Float64, UInt8, Int8 and UInt16 (the codes and bfloat16 bits of a quantized model) are also written (always
 /// little-endian); the other integer types are read only, as data: class ids, counts, pixel values.
 /// </summary>
 /// <remarks>

@@ -8,5 +8,7 @@ internal static class ElementTypeName
         : typeof(T) == typeof(double) ? "float64"
         : typeof(T) == typeof(Half) ? "float16"
         : typeof(T) == typeof(byte) ? "uint8"
+        : typeof(T) == typeof(sbyte) ? "int8"
+        : typeof(T) == typeof(ushort) ? "uint16"
         : typeof(T).Name;
 }

@@ -82,7 +82,7 @@ internal static class Metrics
         return p.Length - kernel.Result;
     }
 
-    private static int ArgMax<T>(ReadOnlySpan<T> values)
+    public static int ArgMax<T>(ReadOnlySpan<T> values)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var best = 0;
