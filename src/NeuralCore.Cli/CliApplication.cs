@@ -185,6 +185,7 @@ public static class CliApplication
         root.Add(PredictCommand.Create(context));
         root.Add(EvaluateCommand.Create(context));
         root.Add(ConvertCommand.Create(context));
+        root.Add(QuantizeCommand.Create(context));
         root.Add(GradcheckCommand.Create(context));
         return root;
     }

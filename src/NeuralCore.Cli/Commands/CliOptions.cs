@@ -212,6 +212,14 @@ internal static class CliOptions
         return ModelFile.Load<T>(path, architecture, NpyConversion.AllowPrecisionChange);
     }
 
+    /// <summary>Whether the model file given to <paramref name="option"/> is a quantized model (an .npz with a quantization member).</summary>
+    public static bool IsQuantizedModel(string option, string path)
+    {
+        _ = ModelFormatOf(option, path);
+        RequireFile(option, path);
+        return QuantizedModelFile.IsQuantized(path);
+    }
+
     /// <summary>Reads an <c>--arch</c> value: a JSON file, or the JSON itself when it starts with <c>[</c>; a bad one is a user error naming it.</summary>
     public static NetworkArchitecture ReadArchitecture(string path)
     {

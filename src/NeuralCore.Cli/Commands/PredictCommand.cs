@@ -6,7 +6,8 @@ namespace NeuralCore.Cli.Commands;
 
 /// <summary>
 /// <c>neuralcore predict</c>: runs a model file over X and writes the predictions: the outputs (probabilities for a
-/// classifier), or with <c>--output classes</c> one class per sample.
+/// classifier), or with <c>--output classes</c> one class per sample. A quantized model (<c>neuralcore quantize</c>) is
+/// recognised by its <c>quantization</c> member and predicts through <see cref="QuantizedNetwork"/>.
 /// </summary>
 internal static class PredictCommand
 {
@@ -45,7 +46,13 @@ internal static class PredictCommand
             var request = new Request(parse.GetValue(model)!, parse.GetValue(arch), parse.GetValue(x)!, outPath, parse.GetValue(columnMajor), parse.GetValue(what) == "classes", parse.GetValue(allowNonFinite));
             _ = CliOptions.ModelFormatOf("--model", request.Model);
             OutputFiles.Check(parse.GetValue(force), [("--model", request.Model), ("--arch", CliOptions.ArchitectureFile(request.Arch)), ("--x", request.X)], [("--out", outPath)]);
-            return parse.GetValue(dtype) == "float64" ? Run<double>(context, request) : Run<float>(context, request);
+            var float64 = parse.GetValue(dtype) == "float64";
+            if (CliOptions.IsQuantizedModel("--model", request.Model))
+            {
+                return RunQuantized(context, request, float64);
+            }
+
+            return float64 ? Run<double>(context, request) : Run<float>(context, request);
         });
         return command;
     }
@@ -54,12 +61,35 @@ internal static class PredictCommand
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         using var network = CliOptions.LoadModel<T>("--model", request.Model, request.Arch);
+        return Predict<T>(context, request, network.Architecture, network.Predict);
+    }
+
+    /// <summary>A quantized model (<c>neuralcore quantize</c>'s output): it records its architecture and predicts in float32.</summary>
+    private static int RunQuantized(CliContext context, Request request, bool float64)
+    {
+        if (float64)
+        {
+            throw new CliException($"--dtype float64: {request.Model} is a quantized model, which predicts in float32; leave --dtype out.", CliApplication.BadArguments);
+        }
+
+        if (request.Arch is not null)
+        {
+            throw new CliException($"--arch: {request.Model} is a quantized model, which records its own architecture; leave --arch out.", CliApplication.BadArguments);
+        }
+
+        using var network = QuantizedModelFile.Load(request.Model);
+        return Predict<float>(context, request, network.Architecture, network.Predict);
+    }
+
+    private static int Predict<T>(CliContext context, Request request, NetworkArchitecture architecture, BatchPredict<T> predict)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         using var x = CliOptions.ReadMatrix<T>("--x", request.X, request.ColumnMajor);
-        if (x.Columns != network.InputSize)
+        if (x.Columns != architecture.InputSize)
         {
             throw new CliException(
-                $"--x {request.X}: {CliOptions.Shape(x.Rows, x.Columns)} has {x.Columns} features per sample, but {request.Model} expects {network.InputSize}" +
-                (x.Rows == network.InputSize ? " (the file looks like features × samples: add --column-major)." : "."));
+                $"--x {request.X}: {CliOptions.Shape(x.Rows, x.Columns)} has {x.Columns} features per sample, but {request.Model} expects {architecture.InputSize}" +
+                (x.Rows == architecture.InputSize ? " (the file looks like features × samples: add --column-major)." : "."));
         }
 
         if (!request.AllowNonFinite)
@@ -67,15 +97,15 @@ internal static class PredictCommand
             CliOptions.RequireFinite("--x", request.X, x.ReadOnlySpan, "predictions need finite inputs (pass --allow-nonfinite to get NaN predictions for such rows)");
         }
 
-        if (request.Classes && network.OutputSize == 1 && network.Architecture.OutputActivation.Kind != ActivationKind.Sigmoid)
+        if (request.Classes && architecture.OutputSize == 1 && architecture.OutputActivation.Kind != ActivationKind.Sigmoid)
         {
             throw new CliException(
-                $"--output classes: {request.Model} has one {ActivationNames.GetName(network.Architecture.OutputActivation.Kind)} output, which is not a class probability; classes need a sigmoid output (threshold 0.5) or several outputs (the largest wins).",
+                $"--output classes: {request.Model} has one {ActivationNames.GetName(architecture.OutputActivation.Kind)} output, which is not a class probability; classes need a sigmoid output (threshold 0.5) or several outputs (the largest wins).",
                 CliApplication.BadArguments);
         }
 
-        using var y = new Matrix<T>(x.Rows, network.OutputSize);
-        network.Predict(x.ReadOnlySpan, y.Span);
+        using var y = new Matrix<T>(x.Rows, architecture.OutputSize);
+        predict(x.ReadOnlySpan, y.Span);
         if (!request.Classes)
         {
             CliOptions.WriteMatrix("--out", request.Out, y.ReadOnlySpan);
@@ -93,6 +123,8 @@ internal static class PredictCommand
         context.Output.WriteLine($"wrote {request.Out}: {CliOptions.Shape(classes.Rows, 1)} class ids from {request.Model}");
         return CliApplication.Success;
     }
+
+    private delegate void BatchPredict<T>(ReadOnlyMatrixSpan<T> inputs, MatrixSpan<T> outputs);
 
     private sealed record Request(string Model, string? Arch, string X, string Out, bool ColumnMajor, bool Classes, bool AllowNonFinite);
 }
