@@ -74,7 +74,18 @@ public static class Npz
 
         using (zip)
         {
-            foreach (var entry in zip.Entries)
+            // The central directory is read on first use of Entries, so a damaged one throws here, not in the constructor.
+            IReadOnlyList<ZipArchiveEntry> entries;
+            try
+            {
+                entries = zip.Entries;
+            }
+            catch (InvalidDataException ex)
+            {
+                throw new NpyFormatException(source, $"not a valid .npz (zip) archive: {ex.Message}", ex);
+            }
+
+            foreach (var entry in entries)
             {
                 if (entry.FullName.EndsWith('/'))
                 {

@@ -10,9 +10,9 @@ namespace NeuralCore;
 /// </summary>
 /// <remarks>
 /// With y the fp32 outputs and ŷ the quantized ones over all samples and outputs:
-/// <c>SQNR = 10·log10(Σ y² / Σ (ŷ − y)²)</c> dB (+∞ when they are equal). A classifier (several outputs: arg-max,
+/// <c>SQNR = 10·log10(Σ y² / Σ (ŷ − y)²)</c> dB (+∞ when they are equal). A classifier (a softmax output: arg-max,
 /// first maximum wins; one sigmoid output: p ≥ 0.5) reports the share of samples whose class agrees; other networks
-/// report no agreement. Labels are [m, OutputSize] targets or, with several outputs, [m, 1] class ids; classifiers
+/// (regressions, several sigmoid outputs) report no agreement. Labels are [m, OutputSize] targets or, with several outputs, [m, 1] class ids; classifiers
 /// report accuracy, other networks the mean squared error. Sums are taken in double.
 /// </remarks>
 public sealed record QuantizationReport
@@ -98,7 +98,12 @@ public sealed record QuantizationReport
 
         DataValidation.RequireFinite(x, nameof(x));
         var outputs = reference.OutputSize;
-        var classifier = outputs > 1 || reference.Architecture.OutputActivation.Kind == ActivationKind.Sigmoid;
+        var classifier = reference.Architecture.OutputActivation.Kind switch
+        {
+            ActivationKind.Softmax => true,
+            ActivationKind.Sigmoid => outputs == 1,
+            _ => false,
+        };
         var classIds = false;
         if (hasLabels)
         {

@@ -17,8 +17,9 @@ namespace NeuralCore;
 /// <c>y = (Σ u·q − z·Σ q) · s · scale_n + b</c> in fp32. 7-bit input codes keep the SIMD pair sums inside int16.</para>
 /// <para><b>bf16</b>: W rounded to bfloat16 (nearest, ties to even), widened back to fp32 in registers; inputs,
 /// sums and bias stay fp32.</para>
-/// <para>Biases and every activation (the last layer's included) are fp32 in both modes. Results do not depend on the
-/// kernel path: every path gives the scalar reference's bits. Threading as for <see cref="NeuralNetwork{T}"/>: any
+/// <para>Biases and every activation (the last layer's included) are fp32 in both modes. The quantized products give
+/// the scalar reference's bits on every kernel path; the activations follow the fp32 network's rules (e.g. softmax's
+/// lane sums round by width). Threading as for <see cref="NeuralNetwork{T}"/>: any
 /// number of threads may predict at once; each gets its own workspace. Products run on one thread
 /// (<see cref="ComputeOptions.MaxThreads"/> is ignored).</para>
 /// <para>Non-finite inputs: with dynamic int8 a row holding NaN/±∞ predicts NaN; statically calibrated int8 clamps ±∞

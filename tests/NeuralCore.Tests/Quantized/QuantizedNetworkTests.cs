@@ -1,0 +1,490 @@
+using NeuralCore.Tests.Network;
+
+namespace NeuralCore.Tests.Quantized;
+
+/// <summary>
+/// <see cref="QuantizedNetwork"/> against its equations (a test-side oracle written from the class's remarks), against
+/// the fp32 network it came from, across kernel paths, threads and files.
+/// </summary>
+[Trait("Category", "Kernels")]
+public sealed class QuantizedNetworkTests
+{
+    public static TheoryData<KernelPath> Paths => NetworkTestHelpers.Paths();
+
+    private static readonly Activation[] OneLayerActivations = [Activation.Linear, Activation.Relu, Activation.Sigmoid, Activation.Softmax, Activation.Tanh];
+
+    private static NeuralNetwork<float> Random(int seed, params int[] sizes)
+    {
+        var activations = new Activation[sizes.Length - 1];
+        for (var l = 0; l < activations.Length; l++)
+        {
+            activations[l] = l == activations.Length - 1 ? Activation.Softmax : Activation.Relu;
+        }
+
+        return Random(seed, sizes, activations);
+    }
+
+    private static NeuralNetwork<float> Random(int seed, int[] sizes, Activation[] activations)
+    {
+        var network = new NeuralNetwork<float>(NetworkArchitecture.FromSizes(sizes, activations), new Initialization((ulong)seed) { BiasScale = 0.1 });
+        return network;
+    }
+
+    /// <summary>The int8 layer from the equations: codes in float as defined, the integer sum exact, the rest in double.</summary>
+    private static double[,] Int8Oracle(NeuralNetwork<float> network, ReadOnlyMatrixSpan<float> x, (float S, int Z)? range)
+    {
+        var w = network.GetWeights(0); // [out, in]
+        var bias = network.GetBias(0);
+        var (n, k) = (w.GetLength(0), w.GetLength(1));
+        var scales = new float[n];
+        var codes = new int[n, k];
+        for (var j = 0; j < n; j++)
+        {
+            var max = 0f;
+            for (var p = 0; p < k; p++)
+            {
+                max = Math.Max(max, Math.Abs(w[j, p]));
+            }
+
+            scales[j] = max / 127;
+            for (var p = 0; p < k; p++)
+            {
+                codes[j, p] = scales[j] == 0 ? 0 : (int)Math.Clamp(MathF.Round(w[j, p] / scales[j]), -127, 127);
+            }
+        }
+
+        var z = new double[x.Rows, n];
+        for (var i = 0; i < x.Rows; i++)
+        {
+            var (s, zp) = range ?? RowRange(x.GetRowSpan(i));
+            var u = new int[k];
+            for (var p = 0; p < k; p++)
+            {
+                u[p] = Math.Clamp((int)Math.Clamp(MathF.Round(x[i, p] * (1f / s)), -256f, 256f) + zp, 0, 127);
+            }
+
+            for (var j = 0; j < n; j++)
+            {
+                long sum = 0;
+                long columnSum = 0;
+                for (var p = 0; p < k; p++)
+                {
+                    sum += (long)u[p] * codes[j, p];
+                    columnSum += codes[j, p];
+                }
+
+                z[i, j] = ((sum - (zp * columnSum)) * (double)(s * scales[j])) + bias[j];
+            }
+        }
+
+        return NetworkTestHelpers.Activate(network.Architecture[0].Activation, z);
+    }
+
+    private static (float S, int Z) RowRange(ReadOnlySpan<float> row)
+    {
+        float lo = 0, hi = 0;
+        foreach (var v in row)
+        {
+            lo = Math.Min(lo, v);
+            hi = Math.Max(hi, v);
+        }
+
+        var s = (hi - lo) / 127;
+        return s == 0 ? (1f, 0) : (s, (int)Math.Clamp(MathF.Round(-lo / s), 0, 127));
+    }
+
+    private static void AssertClose(double[,] expected, ReadOnlyMatrixSpan<float> actual, double tolerance, string what)
+    {
+        for (var i = 0; i < actual.Rows; i++)
+        {
+            for (var j = 0; j < actual.Columns; j++)
+            {
+                var e = expected[i, j];
+                Assert.True(Math.Abs(actual[i, j] - e) <= tolerance * (1 + Math.Abs(e)), $"{what}: [{i}, {j}] = {actual[i, j]:R}, expected {e:R}");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void Int8_OneLayer_FollowsTheEquations_DynamicAndStatic(KernelPath path)
+    {
+        var shapes = new (int K, int N)[] { (1, 1), (5, 3), (4, 17), (33, 40), (300, 7), (64, 64) };
+        var seed = 0;
+        foreach (var (k, n) in shapes)
+        {
+            foreach (var activation in OneLayerActivations.Where(a => n > 1 || a != Activation.Softmax))
+            {
+                seed++;
+                using var network = Random(seed, [k, n], [activation]);
+                foreach (var rows in (int[])[1, 2, 5, 9])
+                {
+                    using var x = NetworkTestHelpers.RandomMatrix<float>(rows, k, seed * 31 + rows, scale: 2);
+                    using var quantized = QuantizedNetwork.Quantize(network, QuantizationMode.Int8);
+                    using var predictor = quantized.CreatePredictor(options: ComputeOptions.For(path));
+                    using var y = new Matrix<float>(rows, n);
+                    predictor.Predict(x.ReadOnlySpan, y.Span);
+                    AssertClose(Int8Oracle(network, x.ReadOnlySpan, null), y.ReadOnlySpan, 2e-6, $"dynamic {k}→{n} {activation} rows {rows}");
+
+                    // Static: ranges from a calibration set; the test's own x then holds values outside them (clamped).
+                    using var calibration = NetworkTestHelpers.RandomMatrix<float>(3, k, seed, scale: 1);
+                    using var calibrated = QuantizedNetwork.QuantizeInt8Static(network, calibration.ReadOnlySpan);
+                    Assert.Equal(ActivationQuantization.Static, calibrated.ActivationQuantization);
+                    using var staticPredictor = calibrated.CreatePredictor(options: ComputeOptions.For(path));
+                    staticPredictor.Predict(x.ReadOnlySpan, y.Span);
+                    var (lo, hi) = (0f, 0f);
+                    for (var r = 0; r < 3; r++)
+                    {
+                        foreach (var v in calibration.ReadOnlySpan.GetRowSpan(r))
+                        {
+                            (lo, hi) = (Math.Min(lo, v), Math.Max(hi, v));
+                        }
+                    }
+
+                    var s = (hi - lo) / 127;
+                    var range = s == 0 ? (1f, 0) : (s, (int)Math.Clamp(MathF.Round(-lo / s), 0, 127));
+                    AssertClose(Int8Oracle(network, x.ReadOnlySpan, range), y.ReadOnlySpan, 2e-6, $"static {k}→{n} {activation} rows {rows}");
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void BFloat16_IsTheDoubleProductOfTheRoundedWeights(KernelPath path)
+    {
+        foreach (var (k, n) in new (int, int)[] { (1, 1), (7, 3), (33, 17), (256, 40) })
+        {
+            using var network = Random(k + n, [k, 24, n], [Activation.Tanh, n == 1 ? Activation.Sigmoid : Activation.Softmax]);
+            using var quantized = QuantizedNetwork.Quantize(network, QuantizationMode.BFloat16);
+            using var dequantized = quantized.Dequantize();
+            for (var l = 0; l < network.LayerCount; l++)
+            {
+                var original = network.GetWeights(l);
+                var rounded = dequantized.GetWeights(l);
+                foreach (var (o, r) in original.Cast<float>().Zip(rounded.Cast<float>()))
+                {
+                    // Round to nearest bf16: the error is at most half a unit in the 8th significant bit.
+                    Assert.True(Math.Abs(o - r) <= Math.Abs(o) * Math.Pow(2, -8), $"{o:R} → {r:R}");
+                    Assert.Equal(0u, BitConverter.SingleToUInt32Bits(r) & 0xFFFF);
+                }
+
+                Assert.Equal(network.GetBias(l), dequantized.GetBias(l));
+            }
+
+            using var x = NetworkTestHelpers.RandomMatrix<float>(9, k, k);
+            using var predictor = quantized.CreatePredictor(options: ComputeOptions.For(path));
+            using var y = new Matrix<float>(9, n);
+            predictor.Predict(x.ReadOnlySpan, y.Span);
+            var expected = NetworkTestHelpers.ReferenceForward(dequantized, NetworkTestHelpers.ToDouble(x.ReadOnlySpan));
+            AssertClose(expected, y.ReadOnlySpan, 1e-5, $"bf16 {k}→24→{n}");
+        }
+    }
+
+    [Fact]
+    public void EveryPath_GivesTheSameBits()
+    {
+        // Relu and linear layers: the activations add no width-dependent rounding (softmax's lane sums would).
+        using var network = Random(5, [50, 33, 17, 10], [Activation.Relu, Activation.Relu, Activation.Linear]);
+        using var x = NetworkTestHelpers.RandomMatrix<float>(37, 50, 2);
+        foreach (var create in (Func<QuantizedNetwork>[])[
+            () => QuantizedNetwork.Quantize(network, QuantizationMode.Int8),
+            () => QuantizedNetwork.QuantizeInt8Static(network, x.ReadOnlySpan.SliceRows(0, 5)),
+            () => QuantizedNetwork.Quantize(network, QuantizationMode.BFloat16)])
+        {
+            using var quantized = create();
+            // The reference path runs the reference activations (their own exp); every other path the same bits.
+            using var expected = Predict(quantized, x.ReadOnlySpan, KernelPath.Scalar, capacity: 256);
+            using var reference = Predict(quantized, x.ReadOnlySpan, KernelPath.Reference, capacity: 256);
+            AssertClose(NetworkTestHelpers.ToDouble(reference.ReadOnlySpan), expected.ReadOnlySpan, 1e-6, $"{quantized}: reference vs scalar");
+            foreach (var path in Kernels.Available.Where(p => p != KernelPath.Reference))
+            {
+                foreach (var capacity in (int[])[1, 4, 256])
+                {
+                    using var actual = Predict(quantized, x.ReadOnlySpan, path, capacity);
+                    Assert.True(Bits(expected).SequenceEqual(Bits(actual)), $"{quantized} on {path}, capacity {capacity}");
+                }
+            }
+
+            // One sample through the span overload is the batch's row.
+            var row = new float[10];
+            quantized.Predict(x.ReadOnlySpan.GetRowSpan(7), row);
+            Assert.Equal(expected.ReadOnlySpan.GetRowSpan(7).ToArray(), row);
+        }
+    }
+
+    private static Matrix<float> Predict(QuantizedNetwork network, ReadOnlyMatrixSpan<float> x, KernelPath path, int capacity)
+    {
+        using var predictor = network.CreatePredictor(capacity, ComputeOptions.For(path));
+        var y = new Matrix<float>(x.Rows, network.OutputSize);
+        predictor.Predict(x, y.Span);
+        return y;
+    }
+
+    private static uint[] Bits(Matrix<float> m) => [.. m.DangerousGetStorage().ToArray().Select(BitConverter.SingleToUInt32Bits)];
+
+    [Fact]
+    public void Predictions_AreCloseToTheFp32Network()
+    {
+        // An untrained 784-wide net on inputs in [0, 1) like pixels: the report's figures, with the bounds the modes should meet.
+        using var network = Random(11, 784, 256, 128, 10);
+        using var x = NetworkTestHelpers.RandomMatrix<float>(200, 784, 3);
+        for (var i = 0; i < x.Rows; i++)
+        {
+            var row = x.Span.GetRowSpan(i);
+            foreach (ref var v in row)
+            {
+                v = Math.Abs(v);
+            }
+        }
+
+        using var int8 = QuantizedNetwork.Quantize(network, QuantizationMode.Int8);
+        using var bf16 = QuantizedNetwork.Quantize(network, QuantizationMode.BFloat16);
+        var int8Report = QuantizationReport.Create(network, int8, x.ReadOnlySpan);
+        var bf16Report = QuantizationReport.Create(network, bf16, x.ReadOnlySpan);
+        Assert.True(int8Report.SqnrDecibels >= 30, int8Report.ToString());
+        Assert.True(bf16Report.SqnrDecibels >= 40, bf16Report.ToString());
+        Assert.True(bf16Report.SqnrDecibels > int8Report.SqnrDecibels + 6, $"{bf16Report} vs {int8Report}");
+        // A quarter and a half of fp32's bytes: int8 adds a scale per output and the kernels' padding (a few %).
+        const long weights = 784L * 256 + 256 * 128 + 128 * 10;
+        Assert.InRange(int8.WeightBytes, weights + (4 * (256 + 128 + 10)), 1.02 * (weights + (4 * (256 + 128 + 10))));
+        Assert.Equal(2 * weights, bf16.WeightBytes);
+    }
+
+    [Fact]
+    public void ManyThreads_PredictWhatOneThreadPredicts()
+    {
+        using var network = Random(3, 40, 64, 10);
+        using var x = NetworkTestHelpers.RandomMatrix<float>(64, 40, 4);
+        foreach (var mode in (QuantizationMode[])[QuantizationMode.Int8, QuantizationMode.BFloat16])
+        {
+            using var quantized = QuantizedNetwork.Quantize(network, mode);
+            using var expected = quantized.Predict(x.ReadOnlySpan);
+            var expectedBits = Bits(expected);
+            var inputs = x.DangerousGetStorage().ToArray();
+            var failures = 0;
+            Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 4 }, t =>
+            {
+                var output = new float[10];
+                for (var round = 0; round < 50; round++)
+                {
+                    var r = ((t * 7) + round) % 64;
+                    quantized.Predict(inputs.AsSpan(r * 40, 40), output);
+                    if (!output.Select(BitConverter.SingleToUInt32Bits).SequenceEqual(expectedBits.AsSpan(r * 10, 10).ToArray()))
+                    {
+                        Interlocked.Increment(ref failures);
+                    }
+                }
+            });
+            Assert.Equal(0, failures);
+        }
+    }
+
+    [Fact]
+    public void Predictions_AllocateNothing()
+    {
+        using var network = Random(8, 30, 48, 5);
+        using var x = NetworkTestHelpers.RandomMatrix<float>(20, 30, 1);
+        using var y = new Matrix<float>(20, 5);
+        var sample = new float[30];
+        var output = new float[5];
+        foreach (var mode in (QuantizationMode[])[QuantizationMode.Int8, QuantizationMode.BFloat16])
+        {
+            using var quantized = QuantizedNetwork.Quantize(network, mode);
+            foreach (var path in Kernels.Available)
+            {
+                using var predictor = quantized.CreatePredictor(8, ComputeOptions.For(path));
+                Assert.Equal(0, Allocated(() => predictor.Predict(x.ReadOnlySpan, y.Span)));
+                Assert.Equal(0, Allocated(() => predictor.Predict(sample, output)));
+            }
+
+            Assert.Equal(0, Allocated(() => quantized.Predict(sample, output)));
+            Assert.Equal(0, Allocated(() => quantized.Predict(x.ReadOnlySpan, y.Span)));
+        }
+    }
+
+    /// <summary>The quietest of five windows of 10 calls after a warm-up (a JIT tier-up may allocate once inside one window).</summary>
+    private static long Allocated(Action action)
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            action();
+        }
+
+        var quietest = long.MaxValue;
+        for (var window = 0; window < 5 && quietest != 0; window++)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 10; i++)
+            {
+                action();
+            }
+
+            quietest = Math.Min(quietest, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+
+        return quietest;
+    }
+
+    [Fact]
+    public void Int8_DequantizedWeights_AreCodesTimesScales()
+    {
+        using var network = Random(4, 9, 6, 3);
+        using var quantized = QuantizedNetwork.Quantize(network, QuantizationMode.Int8);
+        using var dequantized = quantized.Dequantize();
+        for (var l = 0; l < network.LayerCount; l++)
+        {
+            var w = network.GetWeights(l);
+            var d = dequantized.GetWeights(l);
+            for (var j = 0; j < w.GetLength(0); j++)
+            {
+                var max = Enumerable.Range(0, w.GetLength(1)).Max(p => Math.Abs(w[j, p]));
+                var scale = max / 127;
+                for (var p = 0; p < w.GetLength(1); p++)
+                {
+                    Assert.Equal(Math.Clamp(MathF.Round(w[j, p] / scale), -127, 127) * scale, d[j, p]);
+                    Assert.True(Math.Abs(d[j, p] - w[j, p]) <= (scale / 2) * 1.0001, $"{w[j, p]} → {d[j, p]}");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void NonFiniteInput_DynamicInt8_GivesNaNForThatRowOnly()
+    {
+        using var network = Random(2, 6, 8, 3);
+        using var quantized = QuantizedNetwork.Quantize(network, QuantizationMode.Int8);
+        using var x = NetworkTestHelpers.RandomMatrix<float>(3, 6, 9);
+        x[1, 2] = float.NaN;
+        using var y = quantized.Predict(x.ReadOnlySpan);
+        Assert.All(y.ReadOnlySpan.GetRowSpan(1).ToArray(), v => Assert.True(float.IsNaN(v)));
+        Assert.All(y.ReadOnlySpan.GetRowSpan(0).ToArray(), v => Assert.True(float.IsFinite(v)));
+        Assert.All(y.ReadOnlySpan.GetRowSpan(2).ToArray(), v => Assert.True(float.IsFinite(v)));
+    }
+
+    [Fact]
+    public void BadArguments_AreClearErrors()
+    {
+        using var network = Random(1, 4, 3, 2);
+        Assert.Throws<ArgumentNullException>(() => QuantizedNetwork.Quantize(null!, QuantizationMode.Int8));
+        Assert.Throws<ArgumentOutOfRangeException>(() => QuantizedNetwork.Quantize(network, (QuantizationMode)7));
+        var empty = Assert.Throws<ArgumentException>(() => QuantizedNetwork.QuantizeInt8Static(network, new ReadOnlyMatrixSpan<float>(Array.Empty<float>(), 0, 4)));
+        Assert.Contains("0 rows", empty.Message, StringComparison.Ordinal);
+        var width = Assert.Throws<ArgumentException>(() => QuantizedNetwork.QuantizeInt8Static(network, new ReadOnlyMatrixSpan<float>(new float[6], 2, 3)));
+        Assert.Equal("calibration", width.ParamName);
+        var nan = new float[8];
+        nan[3] = float.NaN;
+        Assert.Throws<ArgumentException>(() => QuantizedNetwork.QuantizeInt8Static(network, new ReadOnlyMatrixSpan<float>(nan, 2, 4)));
+
+        using var quantized = QuantizedNetwork.Quantize(network, QuantizationMode.Int8);
+        Assert.Throws<ArgumentException>(() => quantized.Predict(new float[3], new float[2]));
+        Assert.Throws<ArgumentException>(() => quantized.Predict(new float[4], new float[3]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => quantized.CreatePredictor(0));
+        quantized.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => quantized.Predict(new float[4], new float[2]));
+    }
+
+    [Fact]
+    public void ModeNames_AreOnePlace()
+    {
+        Assert.Equal("int8, bf16", QuantizationModeNames.ValidNames);
+        foreach (var mode in Enum.GetValues<QuantizationMode>())
+        {
+            Assert.Equal(mode, QuantizationModeNames.Parse(QuantizationModeNames.GetName(mode).ToUpperInvariant()));
+        }
+
+        Assert.False(QuantizationModeNames.TryParse("fp16", out _));
+        Assert.Contains("int8, bf16", Assert.Throws<ArgumentException>(() => QuantizationModeNames.Parse("int4", "--mode")).Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentOutOfRangeException>(() => QuantizationModeNames.GetName((QuantizationMode)9));
+    }
+
+    [Fact]
+    public void Report_OfTheSameWeights_IsExact_AndItsFiguresFollowTheirDefinitions()
+    {
+        using var network = Random(6, [3, 5, 2], [Activation.Relu, Activation.Linear]);
+        using var x = NetworkTestHelpers.RandomMatrix<float>(40, 3, 5);
+        using var quantized = QuantizedNetwork.Quantize(network, QuantizationMode.Int8);
+        using var y = network.Predict(x.ReadOnlySpan);
+        using var q = quantized.Predict(x.ReadOnlySpan);
+        double max = 0, sum = 0, signal = 0, noise = 0, mseRef = 0, mseQ = 0;
+        using var labels = NetworkTestHelpers.RandomMatrix<float>(40, 2, 8);
+        for (var i = 0; i < 40; i++)
+        {
+            for (var j = 0; j < 2; j++)
+            {
+                var d = (double)q[i, j] - y[i, j];
+                max = Math.Max(max, Math.Abs(d));
+                sum += Math.Abs(d);
+                signal += (double)y[i, j] * y[i, j];
+                noise += d * d;
+                mseRef += Math.Pow((double)y[i, j] - labels[i, j], 2);
+                mseQ += Math.Pow((double)q[i, j] - labels[i, j], 2);
+            }
+        }
+
+        var report = QuantizationReport.Create(network, quantized, x.ReadOnlySpan, labels.ReadOnlySpan);
+        Assert.Equal(40, report.Samples);
+        Assert.Equal(max, report.MaxAbsoluteError);
+        Assert.Equal(sum / 80, report.MeanAbsoluteError, 12);
+        Assert.Equal(10 * Math.Log10(signal / noise), report.SqnrDecibels, 9);
+        Assert.Null(report.ClassAgreement); // two linear outputs: a regression
+        Assert.Equal("mse", report.MetricName);
+        Assert.Equal(mseRef / 80, report.ReferenceMetric!.Value, 12);
+        Assert.Equal(mseQ / 80, report.QuantizedMetric!.Value, 12);
+        Assert.True(noise > 0);
+
+        // The network against its own dequantized weights in bf16 form: bf16 of bf16 values is the same weights.
+        using var bf16 = QuantizedNetwork.Quantize(network, QuantizationMode.BFloat16);
+        using var rounded = bf16.Dequantize();
+        using var again = QuantizedNetwork.Quantize(rounded, QuantizationMode.BFloat16);
+        var same = QuantizationReport.Create(rounded, again, x.ReadOnlySpan);
+        Assert.True(same.MaxAbsoluteError <= 1e-6, same.ToString());
+    }
+
+    [Fact]
+    public void Report_OfAClassifier_CountsAgreementAndAccuracy()
+    {
+        using var network = Random(7, 12, 20, 4);
+        using var x = NetworkTestHelpers.RandomMatrix<float>(64, 12, 1);
+        using var quantized = QuantizedNetwork.Quantize(network, QuantizationMode.Int8);
+        using var y = network.Predict(x.ReadOnlySpan);
+        using var q = quantized.Predict(x.ReadOnlySpan);
+        using var ids = new Matrix<float>(64, 1);
+        var agree = 0;
+        var refCorrect = 0;
+        var qCorrect = 0;
+        for (var i = 0; i < 64; i++)
+        {
+            ids[i, 0] = i % 4;
+            var a = ArgMax(y.ReadOnlySpan.GetRowSpan(i));
+            var b = ArgMax(q.ReadOnlySpan.GetRowSpan(i));
+            agree += a == b ? 1 : 0;
+            refCorrect += a == i % 4 ? 1 : 0;
+            qCorrect += b == i % 4 ? 1 : 0;
+        }
+
+        var report = QuantizationReport.Create(network, quantized, x.ReadOnlySpan, ids.ReadOnlySpan);
+        Assert.Equal(agree / 64.0, report.ClassAgreement);
+        Assert.Equal("accuracy", report.MetricName);
+        Assert.Equal(refCorrect / 64.0, report.ReferenceMetric);
+        Assert.Equal(qCorrect / 64.0, report.QuantizedMetric);
+        using var oneHot = NetworkTestHelpers.OneHot(ids.ReadOnlySpan, 4);
+        Assert.Equal(report, QuantizationReport.Create(network, quantized, x.ReadOnlySpan, oneHot.ReadOnlySpan));
+
+        ids[5, 0] = 4;
+        Assert.Contains("row 5", Assert.Throws<ArgumentException>(() => QuantizationReport.Create(network, quantized, x.ReadOnlySpan, ids.ReadOnlySpan)).Message, StringComparison.Ordinal);
+        using var other = Random(7, 12, 21, 4);
+        Assert.Throws<ArgumentException>(() => QuantizationReport.Create(other, quantized, x.ReadOnlySpan));
+    }
+
+    private static int ArgMax(ReadOnlySpan<float> row)
+    {
+        var best = 0;
+        for (var i = 1; i < row.Length; i++)
+        {
+            best = row[i] > row[best] ? i : best;
+        }
+
+        return best;
+    }
+}
