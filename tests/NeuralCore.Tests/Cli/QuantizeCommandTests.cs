@@ -1,0 +1,127 @@
+using NeuralCore.IO;
+
+namespace NeuralCore.Tests.Cli;
+
+/// <summary><c>neuralcore quantize</c> and <c>predict</c> on its output, end to end in process.</summary>
+public sealed class QuantizeCommandTests : IDisposable
+{
+    private readonly CliTestFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    private string PathOf(string name) => _folder.PathOf(name);
+
+    /// <summary>A 2-16-4 softmax classifier with seeded weights, the blobs as X and their class ids as y.</summary>
+    private void WriteModelAndData()
+    {
+        using (var network = new NeuralNetwork<float>(NetworkArchitecture.FromJson(CliTestFolder.Classes4), new Initialization(4)))
+        {
+            ModelFile.Save(network, PathOf("model.npz"));
+        }
+
+        var (x, labels) = CliTestFolder.Blobs(30, 2);
+        using var xm = new Matrix<float>(labels.Length, 2);
+        using var ym = new Matrix<float>(labels.Length, 1);
+        for (var i = 0; i < labels.Length; i++)
+        {
+            xm[i, 0] = (float)x[i, 0];
+            xm[i, 1] = (float)x[i, 1];
+            ym[i, 0] = labels[i];
+        }
+
+        Npy.Write(PathOf("x.npy"), xm.ReadOnlySpan);
+        Npy.Write(PathOf("y.npy"), ym.ReadOnlySpan);
+    }
+
+    [Theory]
+    [InlineData("int8", "dynamic")]
+    [InlineData("int8", "static")]
+    [InlineData("bf16", "dynamic")]
+    public async Task Quantize_WritesAModelThatPredictsAsTheLibraryDoes_AndReports(string mode, string activations)
+    {
+        WriteModelAndData();
+        var (code, output, error) = await CliTestFolder.Run(
+            "quantize", "--model", PathOf("model.npz"), "--mode", mode, "--activations", activations, "--x", PathOf("x.npy"), "--y", PathOf("y.npy"), "--out", PathOf("q.npz"));
+        Assert.True(code == 0, error);
+        Assert.Contains($"wrote {PathOf("q.npz")}: QuantizedNetwork {mode}", output, StringComparison.Ordinal);
+        Assert.Contains("accuracy against the fp32 model on --x: 120 samples: max |Δ|", output, StringComparison.Ordinal);
+        Assert.Contains("class agreement", output, StringComparison.Ordinal);
+        Assert.Contains("accuracy ", output, StringComparison.Ordinal);
+
+        // The file predicts through the CLI exactly as the library predicts from the same fp32 model.
+        (code, _, error) = await CliTestFolder.Run("predict", "--model", PathOf("q.npz"), "--x", PathOf("x.npy"), "--out", PathOf("p.npy"));
+        Assert.True(code == 0, error);
+        using var network = ModelFile.Load<float>(PathOf("model.npz"));
+        using var x = Npy.Read(PathOf("x.npy")).ToMatrix<float>();
+        using var quantized = activations == "static"
+            ? QuantizedNetwork.QuantizeInt8Static(network, x.ReadOnlySpan)
+            : QuantizedNetwork.Quantize(network, QuantizationModeNames.Parse(mode));
+        using var expected = quantized.Predict(x.ReadOnlySpan);
+        using var actual = Npy.Read(PathOf("p.npy")).ToMatrix<float>();
+        Assert.Equal(expected.DangerousGetStorage().ToArray(), actual.DangerousGetStorage().ToArray());
+        var report = QuantizationReport.Create(network, quantized, x.ReadOnlySpan);
+        Assert.Contains(report.ToString(), output, StringComparison.Ordinal);
+
+        (code, _, error) = await CliTestFolder.Run("predict", "--model", PathOf("q.npz"), "--x", PathOf("x.npy"), "--out", PathOf("c.npy"), "--output", "classes");
+        Assert.True(code == 0, error);
+    }
+
+    [Fact]
+    public async Task WithoutX_ThereIsNoReport()
+    {
+        WriteModelAndData();
+        var (code, output, error) = await CliTestFolder.Run("quantize", "--model", PathOf("model.npz"), "--mode", "bf16", "--out", PathOf("q.npz"));
+        Assert.True(code == 0, error);
+        Assert.DoesNotContain("accuracy", output, StringComparison.Ordinal);
+        Assert.Contains("2.0× smaller", output, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string[], string> Mistakes => new()
+    {
+        { ["--mode", "int4", "--out", "q.npz"], "int4" },
+        { ["--mode", "bf16", "--activations", "static", "--x", "x.npy", "--out", "q.npz"], "only int8 quantizes its inputs" },
+        { ["--mode", "int8", "--activations", "static", "--out", "q.npz"], "--x is missing: --activations static calibrates" },
+        { ["--mode", "int8", "--y", "y.npy", "--out", "q.npz"], "--x is missing" },
+        { ["--mode", "int8", "--out", "q.onnx"], "--out must name an .npz file" },
+        { ["--mode", "int8", "--x", "y.npy", "--out", "q.npz"], "has 1 features per sample, but" },
+        { ["--mode", "int8", "--x", "x.npy", "--y", "x.npy", "--out", "q.npz"], "labels are 120×2" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Mistakes))]
+    public async Task Mistakes_AreUsageErrorsThatWriteNothing(string[] arguments, string expected)
+    {
+        WriteModelAndData();
+        var args = new List<string> { "quantize", "--model", PathOf("model.npz") };
+        args.AddRange(arguments.Select(a => a.EndsWith(".npy", StringComparison.Ordinal) || a.StartsWith("q.", StringComparison.Ordinal) ? PathOf(a) : a));
+        var (code, _, error) = await CliTestFolder.Run([.. args]);
+        Assert.NotEqual(0, code);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(PathOf("q.npz")));
+        Assert.False(File.Exists(PathOf("q.onnx")));
+    }
+
+    [Fact]
+    public async Task AnExistingOut_IsKeptWithoutForce_AndAQuantizedModelIsNotQuantizedAgain()
+    {
+        WriteModelAndData();
+        File.WriteAllText(PathOf("q.npz"), "keep me");
+        var (code, _, error) = await CliTestFolder.Run("quantize", "--model", PathOf("model.npz"), "--mode", "int8", "--out", PathOf("q.npz"));
+        Assert.NotEqual(0, code);
+        Assert.Contains("--force", error, StringComparison.Ordinal);
+        Assert.Equal("keep me", File.ReadAllText(PathOf("q.npz")));
+
+        (code, _, error) = await CliTestFolder.Run("quantize", "--model", PathOf("model.npz"), "--mode", "int8", "--out", PathOf("q.npz"), "--force");
+        Assert.True(code == 0, error);
+        (code, _, error) = await CliTestFolder.Run("quantize", "--model", PathOf("q.npz"), "--mode", "bf16", "--out", PathOf("q2.npz"));
+        Assert.NotEqual(0, code);
+        Assert.Contains("already a quantized model", error, StringComparison.Ordinal);
+        (code, _, error) = await CliTestFolder.Run("predict", "--model", PathOf("q.npz"), "--x", PathOf("x.npy"), "--out", PathOf("p.npy"), "--dtype", "float64");
+        Assert.NotEqual(0, code);
+        Assert.Contains("predicts in float32", error, StringComparison.Ordinal);
+        (code, _, error) = await CliTestFolder.Run("convert", PathOf("q.npz"), PathOf("q.onnx"));
+        Assert.NotEqual(0, code);
+        Assert.Contains("QuantizedModelFile.Load", error, StringComparison.Ordinal);
+    }
+}
