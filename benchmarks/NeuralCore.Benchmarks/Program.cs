@@ -70,6 +70,12 @@ if (args is ["--quick-peers", ..])
     return;
 }
 
+if (args is ["--quick-quantized"])
+{
+    NeuralCore.Benchmarks.Peers.QuantizedQuick.Run();
+    return;
+}
+
 if (args is ["--quick-narrow", ..])
 {
     NeuralCore.Benchmarks.Network.NarrowQuick.Run();

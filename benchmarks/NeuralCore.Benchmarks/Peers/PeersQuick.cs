@@ -50,7 +50,13 @@ public static class PeersQuick
 
     private static (double Binding, double Typical, double Ours) Time(PeerPair pair)
     {
-        Action[] runners = [pair.RunOrtBinding, pair.RunOrtTypical, pair.RunNeuralCore];
+        var best = Best(pair.RunOrtBinding, pair.RunOrtTypical, pair.RunNeuralCore);
+        return (best[0], best[1], best[2]);
+    }
+
+    /// <summary>Each runner's best per-call time (µs) over the rounds, the runners interleaved in every round.</summary>
+    internal static double[] Best(params Action[] runners)
+    {
         var best = new double[runners.Length];
         Array.Fill(best, double.MaxValue);
         var calls = new int[runners.Length];
@@ -81,11 +87,11 @@ public static class PeersQuick
             }
         }
 
-        return (best[0], best[1], best[2]);
+        return best;
     }
 
     /// <summary>The read bandwidth (GB/s) of <paramref name="threads"/> threads, each streaming its share of the bytes at once.</summary>
-    private static double Bandwidth(long bytes, int threads)
+    internal static double Bandwidth(long bytes, int threads)
     {
         if (threads == 1)
         {
@@ -109,7 +115,7 @@ public static class PeersQuick
         return results.Sum();
     }
 
-    private static string Name(PeerNet net) => string.Join('-', PeerPair.Architecture(net).Layers.Select(l => l.InputDim).Append(PeerPair.Architecture(net).OutputSize));
+    internal static string Name(PeerNet net) => string.Join('-', PeerPair.Architecture(net).Layers.Select(l => l.InputDim).Append(PeerPair.Architecture(net).OutputSize));
 
     private static string Size(long bytes) => bytes >= 1 << 20 ? $"{bytes >> 20} MB" : $"{bytes >> 10} KB";
 }
