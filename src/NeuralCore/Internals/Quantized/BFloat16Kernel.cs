@@ -22,6 +22,13 @@ namespace NeuralCore.Internals.Quantized;
 /// along n, never along k. So a strip may overlap the one before it (the columns past the last whole vector are
 /// computed as the last <c>Count</c> columns of the row) and store the same bits twice, which is how the tail is
 /// handled without masks and without touching anything past column N of y.
+/// <para>
+/// Taller products visit the column strips in the outer loop and the row groups in the inner one, so the groups
+/// after the first find the strip's weights in L1 or L2. There is no software prefetch and no K-chunking as in the
+/// fp32 few-rows kernel (<see cref="SmallRowsKernel.ChunkBytes"/>): a strip's rows are read in address order, which
+/// the hardware prefetcher follows, and the bf16 weights of 784-256-128-10 (470 KB) fit a 1 MB L2 whole, the
+/// eviction that chunking works around. Neither choice is measured yet.
+/// </para>
 /// </remarks>
 [SkipLocalsInit]
 internal static class BFloat16Kernel
