@@ -19,9 +19,13 @@ internal static class QuantizeCommand
     {
         var model = CliOptions.RequiredPath("--model", $"The fp32 model file, by extension: {ModelFile.SupportedExtensions}.");
         var arch = CliOptions.ModelArchitecture();
-        var mode = CliOptions.Choice("--mode", "int8 (weights 4× smaller: 8-bit codes, per-output scales) or bf16 (2× smaller: bfloat16).", null, "int8", "bf16");
+        var mode = CliOptions.Choice("--mode", "int8 (weights 4× smaller: 8-bit codes, per-output scales) or bf16 (2× smaller: bfloat16).", null, [.. Enum.GetValues<QuantizationMode>().Select(QuantizationModeNames.GetName)]);
         mode.Required = true;
-        var activations = CliOptions.Choice("--activations", "int8 only: dynamic (default; each row's own range at every prediction) or static (one range per layer, calibrated on --x).", "dynamic", "dynamic", "static");
+        var activations = CliOptions.Choice(
+            "--activations",
+            "int8 only: dynamic (default; each row's own range at every prediction) or static (one range per layer, calibrated on --x; a report on the same --x is then optimistic).",
+            ActivationQuantizationNames.GetName(ActivationQuantization.Dynamic),
+            [.. Enum.GetValues<ActivationQuantization>().Select(ActivationQuantizationNames.GetName)]);
         var x = CliOptions.OptionalPath("--x", "Samples (.npy or .csv) for the accuracy report against the fp32 model, and the calibration data of --activations static.");
         var y = CliOptions.OptionalPath("--y", "Labels of --x (.npy or .csv), for the task metric (accuracy or mse) of both models.");
         var labelColumn = DataFiles.LabelColumn();
@@ -37,7 +41,7 @@ internal static class QuantizeCommand
         command.SetAction(parse =>
         {
             var request = new Request(
-                parse.GetValue(model)!, parse.GetValue(arch), QuantizationModeNames.Parse(parse.GetValue(mode), "--mode"), parse.GetValue(activations) == "static",
+                parse.GetValue(model)!, parse.GetValue(arch), QuantizationModeNames.Parse(parse.GetValue(mode), "--mode"), ActivationQuantizationNames.Parse(parse.GetValue(activations), "--activations") == ActivationQuantization.Static,
                 parse.GetValue(x), parse.GetValue(y), parse.GetValue(labelColumn), parse.GetValue(output)!, parse.GetValue(columnMajor));
             if (!string.Equals(Path.GetExtension(request.Out), ".npz", StringComparison.OrdinalIgnoreCase))
             {
@@ -89,16 +93,18 @@ internal static class QuantizeCommand
             using var quantized = request.Static
                 ? QuantizedNetwork.QuantizeInt8Static(network, x!.ReadOnlySpan)
                 : QuantizedNetwork.Quantize(network, request.Mode);
+
+            // The report first: whatever it refuses, nothing has been written.
+            var report = x is null ? null
+                : y is null ? QuantizationReport.Create(network, quantized, x.ReadOnlySpan)
+                : QuantizationReport.Create(network, quantized, x.ReadOnlySpan, y.ReadOnlySpan);
             QuantizedModelFile.Save(quantized, request.Out);
             var fp32Bytes = 4 * (network.ParameterCount - network.Architecture.Layers.Sum(l => (long)l.OutputDim));
             context.Output.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
                 $"wrote {request.Out}: {quantized} — weights {Bytes(quantized.WeightBytes)} (fp32 {Bytes(fp32Bytes)}, {(double)fp32Bytes / quantized.WeightBytes:F1}× smaller)"));
-            if (x is not null)
+            if (report is not null)
             {
-                var report = y is null
-                    ? QuantizationReport.Create(network, quantized, x.ReadOnlySpan)
-                    : QuantizationReport.Create(network, quantized, x.ReadOnlySpan, y.ReadOnlySpan);
                 context.Output.WriteLine($"accuracy against the fp32 model on --x: {report}");
             }
 
@@ -122,18 +128,19 @@ internal static class QuantizeCommand
 
         if (x.Rows == 0)
         {
-            throw new CliException($"--x {request.X}: no samples.");
+            throw new CliException($"--x {request.X}: no samples.", CliApplication.BadArguments);
         }
 
         CliOptions.RequireFinite("--x", request.X!, x.ReadOnlySpan, "the report and calibration need finite samples");
         if (y is not null)
         {
-            var classIds = network.OutputSize > 1 && y.Columns == 1;
+            var classIds = QuantizationReport.TakesClassIds(network.Architecture, y.Columns);
             if (y.Rows != x.Rows || (!classIds && y.Columns != network.OutputSize))
             {
+                var targets = $"{network.OutputSize} target{(network.OutputSize == 1 ? "" : "s")}";
                 throw new CliException(
                     $"{(request.Y is null ? "--x" : "--y")} {request.Y ?? request.X}: labels are {CliOptions.Shape(y.Rows, y.Columns)}; expected {x.Rows} rows (one per sample of --x) of " +
-                    (network.OutputSize > 1 ? $"one class id or {network.OutputSize} targets." : "1 target."));
+                    (QuantizationReport.TakesClassIds(network.Architecture, 1) ? $"one class id or {targets}." : $"{targets}."));
             }
 
             CliOptions.RequireFinite(request.Y is null ? "--x" : "--y", request.Y ?? request.X!, y.ReadOnlySpan, "the task metric needs finite labels");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using NeuralCore.Internals.Quantized;
 using NeuralCore.Network.Internals.Quantized;
 
 namespace NeuralCore.IO;
@@ -57,8 +58,8 @@ public static class QuantizedModelFile
     /// <summary>Reads a quantized network from the <c>.npz</c> file at <paramref name="path"/>.</summary>
     /// <param name="path">The file.</param>
     /// <returns>The network; dispose it.</returns>
-    /// <exception cref="ArgumentException">The extension is not <c>.npz</c>, or the architecture JSON is invalid.</exception>
-    /// <exception cref="NpyFormatException">A member is missing, malformed, or breaks the rules (see the remarks).</exception>
+    /// <exception cref="ArgumentException">The extension is not <c>.npz</c>.</exception>
+    /// <exception cref="NpyFormatException">A member is missing, malformed (the architecture JSON included), or breaks the rules (see the remarks).</exception>
     public static QuantizedNetwork Load(string path)
     {
         RequireNpz(path, nameof(path));
@@ -103,7 +104,7 @@ public static class QuantizedModelFile
     private static NpzArchive CreateArchive(QuantizedNetwork network)
     {
         var mode = QuantizationModeNames.GetName(network.Mode);
-        var activations = network.ActivationQuantization == ActivationQuantization.Static ? "static" : "dynamic";
+        var activations = ActivationQuantizationNames.GetName(network.ActivationQuantization);
         var archive = new NpzArchive
         {
             { ModelFile.ArchitectureMember, NpyArray.FromUtf8String(network.Architecture.ToJson()) },
@@ -184,6 +185,11 @@ public static class QuantizedModelFile
     private static Int8Layer ReadInt8(NpzArchive archive, string source, LayerSpec spec, int l, float[] bias, ActivationQuantization activations)
     {
         var name = Name("W", l);
+        if (spec.InputDim > Int8Gemm.MaxK)
+        {
+            throw new NpyFormatException(Member(source, name), string.Create(CultureInfo.InvariantCulture, $"layer {l + 1} has {spec.InputDim} inputs; int8 sums stay exact in int32 up to {Int8Gemm.MaxK}."));
+        }
+
         var codes = MemoryMarshal.Cast<byte, sbyte>(Read(archive, source, name, NpyDType.Int8, spec.OutputDim, spec.InputDim).DataBytes);
         for (var j = 0; j < spec.OutputDim; j++)
         {
@@ -273,10 +279,10 @@ public static class QuantizedModelFile
                 switch (property.Name)
                 {
                     case "mode":
-                        mode = value ?? throw new NpyFormatException(member, "\"mode\" must be a string.");
+                        mode = mode is null ? value ?? throw new NpyFormatException(member, "\"mode\" must be a string.") : throw new NpyFormatException(member, "\"mode\" is given twice.");
                         break;
                     case "activations":
-                        activations = value ?? throw new NpyFormatException(member, "\"activations\" must be a string.");
+                        activations = activations is null ? value ?? throw new NpyFormatException(member, "\"activations\" must be a string.") : throw new NpyFormatException(member, "\"activations\" is given twice.");
                         break;
                     default:
                         throw new NpyFormatException(member, $"unknown key \"{property.Name}\"; expected \"mode\" and \"activations\".");
@@ -293,12 +299,11 @@ public static class QuantizedModelFile
             throw new NpyFormatException(member, $"\"mode\" is {(mode is null ? "missing" : $"'{mode}'")}; expected one of: {QuantizationModeNames.ValidNames}.");
         }
 
-        var kind = activations switch
+        if (!ActivationQuantizationNames.TryParse(activations, out var kind) || activations is null || (kind == ActivationQuantization.Static && parsed != QuantizationMode.Int8))
         {
-            "dynamic" => ActivationQuantization.Dynamic,
-            "static" when parsed == QuantizationMode.Int8 => ActivationQuantization.Static,
-            _ => throw new NpyFormatException(member, $"\"activations\" is {(activations is null ? "missing" : $"'{activations}'")}; expected dynamic{(parsed == QuantizationMode.Int8 ? " or static" : " (bf16 inputs stay fp32)")}."),
-        };
+            throw new NpyFormatException(member, $"\"activations\" is {(activations is null ? "missing" : $"'{activations}'")}; expected {(parsed == QuantizationMode.Int8 ? ActivationQuantizationNames.ValidNames : "dynamic (bf16 inputs stay fp32)")}.");
+        }
+
         return (parsed, kind);
     }
 

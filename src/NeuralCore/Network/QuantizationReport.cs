@@ -12,7 +12,8 @@ namespace NeuralCore;
 /// With y the fp32 outputs and ŷ the quantized ones over all samples and outputs:
 /// <c>SQNR = 10·log10(Σ y² / Σ (ŷ − y)²)</c> dB (+∞ when they are equal). A classifier (a softmax output: arg-max,
 /// first maximum wins; one sigmoid output: p ≥ 0.5) reports the share of samples whose class agrees; other networks
-/// (regressions, several sigmoid outputs) report no agreement. Labels are [m, OutputSize] targets or, with several outputs, [m, 1] class ids; classifiers
+/// (regressions, several sigmoid outputs) report no agreement. Labels are [m, OutputSize] targets or, with several
+/// softmax outputs, [m, 1] class ids (<see cref="TakesClassIds"/>); classifiers
 /// report accuracy, other networks the mean squared error. Sums are taken in double.
 /// </remarks>
 public sealed record QuantizationReport
@@ -55,7 +56,7 @@ public sealed record QuantizationReport
     /// <param name="reference">The fp32 network.</param>
     /// <param name="quantized">A quantized network of the same architecture.</param>
     /// <param name="x">Samples, [m, InputSize], m ≥ 1, finite.</param>
-    /// <param name="labels">[m, OutputSize] targets, or [m, 1] class ids (integers in [0, OutputSize)) when there are several outputs.</param>
+    /// <param name="labels">[m, OutputSize] targets, or [m, 1] class ids (integers in [0, OutputSize)) for several softmax outputs.</param>
     /// <returns>The report.</returns>
     /// <exception cref="ArgumentNullException">A network is null.</exception>
     /// <exception cref="ArgumentException">The architectures differ; the samples or labels are empty, the wrong shape or not finite; a class id is not a valid class.</exception>
@@ -98,20 +99,15 @@ public sealed record QuantizationReport
 
         DataValidation.RequireFinite(x, nameof(x));
         var outputs = reference.OutputSize;
-        var classifier = reference.Architecture.OutputActivation.Kind switch
-        {
-            ActivationKind.Softmax => true,
-            ActivationKind.Sigmoid => outputs == 1,
-            _ => false,
-        };
+        var classifier = IsClassifier(reference.Architecture);
         var classIds = false;
         if (hasLabels)
         {
             DataValidation.RequireSameRows(x.Rows, labels.Rows, nameof(x), nameof(labels));
-            classIds = classifier && outputs > 1 && labels.Columns == 1;
+            classIds = TakesClassIds(reference.Architecture, labels.Columns);
             if (!classIds)
             {
-                DataValidation.RequireColumns(labels.Columns, outputs, nameof(labels), outputs > 1 ? "the network's OutputSize (or 1 column of class ids)" : "the network's OutputSize");
+                DataValidation.RequireColumns(labels.Columns, outputs, nameof(labels), TakesClassIds(reference.Architecture, 1) ? "the network's OutputSize (or 1 column of class ids)" : "the network's OutputSize");
             }
 
             DataValidation.RequireFinite(labels, nameof(labels));
@@ -161,6 +157,27 @@ public sealed record QuantizationReport
             QuantizedMetric = Metric(q.ReadOnlySpan, labels, classifier, classIds),
         };
     }
+
+    /// <summary>Whether the report counts class agreement and accuracy: a softmax output, or one sigmoid output.</summary>
+    /// <param name="architecture">The network's architecture.</param>
+    /// <returns><see langword="true"/> for a classifier.</returns>
+    public static bool IsClassifier(NetworkArchitecture architecture)
+    {
+        ArgumentNullException.ThrowIfNull(architecture);
+        return architecture.OutputActivation.Kind switch
+        {
+            ActivationKind.Softmax => true,
+            ActivationKind.Sigmoid => architecture.OutputSize == 1,
+            _ => false,
+        };
+    }
+
+    /// <summary>Whether labels of <paramref name="columns"/> columns are class ids for this network: one column, several softmax outputs.</summary>
+    /// <param name="architecture">The network's architecture.</param>
+    /// <param name="columns">The labels' columns.</param>
+    /// <returns><see langword="true"/> when the labels are read as class ids; otherwise they must have OutputSize columns.</returns>
+    public static bool TakesClassIds(NetworkArchitecture architecture, int columns) =>
+        IsClassifier(architecture) && architecture.OutputSize > 1 && columns == 1;
 
     private static int ClassOf(ReadOnlySpan<float> row) => row.Length == 1 ? (row[0] >= 0.5f ? 1 : 0) : Metrics.ArgMax(row);
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using NeuralCore.Network.Internals;
 using NeuralCore.Network.Internals.Quantized;
 
@@ -10,7 +11,7 @@ namespace NeuralCore;
 /// </summary>
 /// <remarks>
 /// <para><b>int8</b>: per output n, <c>scale_n = max |W[n,:]| / 127</c> and <c>q = round(W / scale_n)</c> in −127…127
-/// (symmetric, per output channel). Each layer's input is quantized to 7-bit codes u = round(x / s) + z in 0…127,
+/// (symmetric, per output channel). Each layer's input is quantized to 7-bit codes u = round(x · (1/s)) + z in 0…127,
 /// with s and z from each row's own range at every prediction (<see cref="ActivationQuantization.Dynamic"/>, as
 /// PyTorch's <c>quantize_dynamic</c> with reduce_range) or fixed per layer from calibration data
 /// (<see cref="ActivationQuantization.Static"/>). The sums Σ u·q are exact in int32, then
@@ -22,8 +23,10 @@ namespace NeuralCore;
 /// lane sums round by width). Threading as for <see cref="NeuralNetwork{T}"/>: any
 /// number of threads may predict at once; each gets its own workspace. Products run on one thread
 /// (<see cref="ComputeOptions.MaxThreads"/> is ignored).</para>
-/// <para>Non-finite inputs: with dynamic int8 a row holding NaN/±∞ predicts NaN; statically calibrated int8 clamps ±∞
-/// to the calibrated range; bf16 propagates them as fp32 does.</para>
+/// <para>Non-finite inputs: with dynamic int8 a row holding NaN/±∞ predicts NaN; statically calibrated int8 predicts
+/// NaN for a row holding NaN (or both +∞ and −∞) and clamps a lone ±∞ to the calibrated range; bf16 propagates them as
+/// fp32 does. A finite row whose range exceeds float's (|hi − lo| / 127 overflowing, beyond ±1.7e38) also predicts NaN
+/// in dynamic int8.</para>
 /// </remarks>
 public sealed class QuantizedNetwork : IDisposable
 {
@@ -194,7 +197,7 @@ public sealed class QuantizedNetwork : IDisposable
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"QuantizedNetwork {QuantizationModeNames.GetName(Mode)}{(Mode == QuantizationMode.Int8 ? $" ({(ActivationQuantization == ActivationQuantization.Static ? "static" : "dynamic")} inputs)" : "")} {Architecture}";
+        $"QuantizedNetwork {QuantizationModeNames.GetName(Mode)}{(Mode == QuantizationMode.Int8 ? $" ({ActivationQuantizationNames.GetName(ActivationQuantization)} inputs)" : "")} {Architecture}";
 
     internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 
@@ -211,7 +214,7 @@ public sealed class QuantizedNetwork : IDisposable
             layers[l] = mode switch
             {
                 QuantizationMode.Int8 => Int8Layer.Quantize(spec, RequireInt8Width(weights, l, nameof(network)), bias, calibration?[l]),
-                QuantizationMode.BFloat16 => BFloat16Layer.Quantize(spec, weights, bias),
+                QuantizationMode.BFloat16 => BFloat16Layer.Quantize(spec, l, weights, bias, nameof(network)),
                 _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, $"Not a defined quantization mode; expected one of: {QuantizationModeNames.ValidNames}."),
             };
         }
@@ -264,6 +267,12 @@ public sealed class QuantizedNetwork : IDisposable
         for (var l = 0; l < ranges.Length; l++)
         {
             ranges[l] = Internals.Reference.QuantizedReference.Range(lo[l], hi[l]);
+            if (!float.IsFinite(ranges[l].Item1))
+            {
+                throw new ArgumentException(
+                    string.Create(CultureInfo.InvariantCulture, $"Layer {l + 1}'s inputs over the calibration samples span [{lo[l]}, {hi[l]}], whose 7-bit step is not a finite float."),
+                    nameof(x));
+            }
         }
 
         return ranges;

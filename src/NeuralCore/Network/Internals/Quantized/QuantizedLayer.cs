@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using NeuralCore.Internals.Quantized;
 
 namespace NeuralCore.Network.Internals.Quantized;
@@ -106,8 +107,13 @@ internal sealed class Int8Layer : QuantizedLayer
         if (InputRange is { } range)
         {
             Int8Gemm.QuantizeRows(input, codes, range.Scale, range.ZeroPoint, path);
-            rowScales.Fill(range.Scale);
             zeroPoints.Fill(range.ZeroPoint);
+            for (var i = 0; i < rows; i++)
+            {
+                // Clamping would turn a NaN into a plausible code; its row predicts NaN instead, as fp32 and dynamic
+                // int8 do. The sum is NaN exactly when the row holds a NaN (or both +∞ and −∞).
+                rowScales[i] = float.IsNaN(TensorPrimitives.Sum(input.GetRowSpan(i))) ? float.NaN : range.Scale;
+            }
         }
         else
         {
@@ -134,12 +140,22 @@ internal sealed class BFloat16Layer : QuantizedLayer
     private ReadOnlyMatrixSpan<ushort> Weights => new(_weights, Spec.InputDim, Spec.OutputDim);
 
     /// <summary>Rounds W_int [in, out] to bf16.</summary>
-    public static BFloat16Layer Quantize(LayerSpec spec, ReadOnlyMatrixSpan<float> weightsInOut, float[] bias)
+    public static BFloat16Layer Quantize(LayerSpec spec, int layer, ReadOnlyMatrixSpan<float> weightsInOut, float[] bias, string paramName)
     {
         var bits = new ushort[checked(spec.InputDim * spec.OutputDim)];
         for (var p = 0; p < spec.InputDim; p++)
         {
             BFloat16Gemm.FromSingle(weightsInOut.GetRowSpan(p), bits.AsSpan(p * spec.OutputDim, spec.OutputDim), Kernels.Default);
+        }
+
+        // A finite weight within half a bf16 step of float.MaxValue rounds to ±∞: refuse it rather than predict ∞.
+        var infinite = bits.AsSpan().IndexOfAnyInRange((ushort)0x7F80, (ushort)0x7FFF);
+        infinite = infinite >= 0 ? infinite : bits.AsSpan().IndexOfAnyInRange((ushort)0xFF80, (ushort)0xFFFF);
+        if (infinite >= 0)
+        {
+            throw new ArgumentException(
+                $"Layer {layer + 1}'s weight [out {infinite % spec.OutputDim}, in {infinite / spec.OutputDim}] = {weightsInOut[infinite / spec.OutputDim, infinite % spec.OutputDim]:R} rounds to ±∞ in bf16 (beyond ±3.39e38).",
+                paramName);
         }
 
         return new BFloat16Layer(spec, bias, bits);
