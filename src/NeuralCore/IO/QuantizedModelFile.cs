@@ -14,7 +14,7 @@ namespace NeuralCore.IO;
 /// <code>
 /// architecture   uint8 [bytes]      the architecture JSON, as in a model file (<see cref="ModelFile"/>)
 /// quantization   uint8 [bytes]      {"mode": "int8", "activations": "dynamic"}  (mode: int8 | bf16; activations: dynamic | static)
-/// int8:  W1 … WL       int8 [out, in]     weight codes q in −127…127; each output's largest |q| is 127 (or the output is all 0)
+/// int8:  W1 … WL       int8 [out, in]     weight codes q in −127…127 (the largest |q| of an output is 127 unless its weights are subnormal)
 ///        W1_scale …    float32 [out]      scale_n: W ≈ q · scale_n (0 exactly for an all-zero output)
 ///        x1_range …    float32 [2]        static only: (s, z) of the layer's input, s &gt; 0, z an integer in 0…127
 /// bf16:  W1 … WL       uint16 [out, in]   the bfloat16 bits (NumPy has no bfloat16: (W.astype(uint32) &lt;&lt; 16).view(float32))
@@ -191,24 +191,10 @@ public static class QuantizedModelFile
         }
 
         var codes = MemoryMarshal.Cast<byte, sbyte>(Read(archive, source, name, NpyDType.Int8, spec.OutputDim, spec.InputDim).DataBytes);
-        for (var j = 0; j < spec.OutputDim; j++)
+        var minimum = codes.IndexOf(sbyte.MinValue);
+        if (minimum >= 0)
         {
-            var max = 0;
-            var row = codes.Slice(j * spec.InputDim, spec.InputDim);
-            foreach (var q in row)
-            {
-                if (q == sbyte.MinValue)
-                {
-                    throw new NpyFormatException(Member(source, name), string.Create(CultureInfo.InvariantCulture, $"output {j} holds the code −128; codes are in −127…127."));
-                }
-
-                max = Math.Max(max, Math.Abs((int)q));
-            }
-
-            if (max is not (0 or 127))
-            {
-                throw new NpyFormatException(Member(source, name), string.Create(CultureInfo.InvariantCulture, $"output {j}'s largest |code| is {max}; it must be 127 (the scale maps the largest weight to ±127) or 0 (an all-zero output)."));
-            }
+            throw new NpyFormatException(Member(source, name), string.Create(CultureInfo.InvariantCulture, $"output {minimum / spec.InputDim} holds the code −128; codes are in −127…127."));
         }
 
         var scaleName = Name("W", l, "_scale");

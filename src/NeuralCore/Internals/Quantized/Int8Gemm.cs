@@ -64,6 +64,30 @@ internal static class Int8Gemm
         }
     }
 
+    /// <summary>Packs stored codes q [N, K] (out × in, the file layout) for the kernels.</summary>
+    /// <param name="codesOutIn">q, N·K codes in −127…127, output by output.</param>
+    /// <param name="k">K.</param>
+    /// <param name="n">N.</param>
+    /// <param name="packed">Receives the packed codes; length <see cref="PackedLength"/>.</param>
+    /// <param name="columnSums">Receives colSum_n; length N.</param>
+    public static void PackCodes(ReadOnlySpan<sbyte> codesOutIn, int k, int n, Span<sbyte> packed, Span<int> columnSums)
+    {
+        var paddedN = (n + 15) & ~15;
+        packed.Clear();
+        for (var j = 0; j < n; j++)
+        {
+            var sum = 0;
+            for (var p = 0; p < k; p++)
+            {
+                var q = codesOutIn[(j * k) + p];
+                packed[((p >> 2) * paddedN * 4) + (j * 4) + (p & 3)] = q;
+                sum += q;
+            }
+
+            columnSums[j] = sum;
+        }
+    }
+
     /// <summary>The code of W[k, n] in a packed matrix (tests and the reference read it back).</summary>
     public static sbyte PackedCode(ReadOnlySpan<sbyte> packed, int n, int row, int column) =>
         packed[((row >> 2) * ((n + 15) & ~15) * 4) + (column * 4) + (row & 3)];

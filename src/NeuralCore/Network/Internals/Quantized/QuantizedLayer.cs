@@ -62,25 +62,13 @@ internal sealed class Int8Layer : QuantizedLayer
         return new Int8Layer(spec, bias, packed, scales, sums, inputRange);
     }
 
-    /// <summary>A layer from stored codes q [out, in] and scales; every column's largest |q| is 127, or the column is all 0 (the loader checks).</summary>
+    /// <summary>A layer from stored codes q [out, in] (each in −127…127, the loader checks) and their scales.</summary>
     public static Int8Layer FromCodes(LayerSpec spec, ReadOnlySpan<sbyte> codesOutIn, float[] scales, float[] bias, (float Scale, int ZeroPoint)? inputRange)
     {
-        // Packing the codes themselves as weights gives every column the scale 127 / 127 = 1 and each code back
-        // exactly, so stored codes go through the one packing path; the stored scales then replace the 1s.
-        var k = spec.InputDim;
-        var n = spec.OutputDim;
-        var weights = new float[checked(k * n)];
-        for (var j = 0; j < n; j++)
-        {
-            for (var p = 0; p < k; p++)
-            {
-                weights[(p * n) + j] = codesOutIn[(j * k) + p];
-            }
-        }
-
-        var layer = Quantize(spec, new ReadOnlyMatrixSpan<float>(weights, k, n), bias, inputRange);
-        scales.CopyTo(layer._scales, 0);
-        return layer;
+        var packed = new sbyte[Int8Gemm.PackedLength(spec.InputDim, spec.OutputDim)];
+        var sums = new int[spec.OutputDim];
+        Int8Gemm.PackCodes(codesOutIn, spec.InputDim, spec.OutputDim, packed, sums);
+        return new Int8Layer(spec, bias, packed, scales, sums, inputRange);
     }
 
     /// <summary>The code of W[out = <paramref name="output"/>, in = <paramref name="input"/>].</summary>
