@@ -206,7 +206,7 @@ public static class QuantizedModelFile
             {
                 throw new NpyFormatException(
                     Member(source, scaleName),
-                    string.Create(CultureInfo.InvariantCulture, $"scale {j} is {scales[j]}; expected a finite value > 0 ({(allZero ? "0 for" : "its codes are not all 0: not")} an all-zero output)."));
+                    string.Create(CultureInfo.InvariantCulture, $"scale {j} is {scales[j]}; expected {(allZero ? "0 (its codes are all 0)" : "a finite value > 0 (its codes are not all 0)")}."));
             }
         }
 
