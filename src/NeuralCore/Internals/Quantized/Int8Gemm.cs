@@ -1,3 +1,9 @@
+using System.Globalization;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using NeuralCore.Internals.Reference;
 
 namespace NeuralCore.Internals.Quantized;
@@ -94,51 +100,75 @@ internal static class Int8Gemm
 
     /// <summary>Quantizes each row of <paramref name="x"/> with its own range (dynamic quantization).</summary>
     /// <param name="x">[M, K], finite for exact results (a non-finite row gets a NaN scale, so its outputs are NaN).</param>
-    /// <param name="codes">[M, PaddedK(K)] receives u; the padding codes are 0.</param>
-    /// <param name="rowScales">Receives s_m; length M.</param>
-    /// <param name="zeroPoints">Receives z_m; length M.</param>
+    /// <param name="codes">[M, ≥ PaddedK(K)] receives u; the padding codes up to PaddedK(K) are 0.</param>
+    /// <param name="rowScales">Receives s_m; length ≥ M.</param>
+    /// <param name="zeroPoints">Receives z_m; length ≥ M.</param>
     /// <param name="path">The kernel path.</param>
+    /// <exception cref="ArgumentException">A destination is too small for x.</exception>
     public static void QuantizeRows(ReadOnlyMatrixSpan<float> x, MatrixSpan<byte> codes, Span<float> rowScales, Span<int> zeroPoints, KernelPath path)
     {
-        _ = path;
-        QuantizedReference.QuantizeRows(x, codes, rowScales, zeroPoints);
+        CheckCodes(x, codes);
+        CheckLength(nameof(rowScales), rowScales.Length, x.Rows);
+        CheckLength(nameof(zeroPoints), zeroPoints.Length, x.Rows);
+        if (path == KernelPath.Reference)
+        {
+            QuantizedReference.QuantizeRows(x, codes.SliceColumns(0, PaddedK(x.Columns)), rowScales, zeroPoints);
+            return;
+        }
+
+        for (var i = 0; i < x.Rows; i++)
+        {
+            var row = x.GetRowSpan(i);
+
+            // Min and max are exact, so the vectorised reductions give the reference's range; either is NaN when
+            // the row holds a NaN, ±∞ when it holds one.
+            var (lo, hi) = row.IsEmpty ? (0f, 0f) : (TensorPrimitives.Min(row), TensorPrimitives.Max(row));
+            var (scale, zeroPoint) = float.IsFinite(lo) && float.IsFinite(hi) ? QuantizedReference.Range(lo, hi) : (float.NaN, 0);
+            rowScales[i] = scale;
+            zeroPoints[i] = zeroPoint;
+            QuantizeRow(row, codes.GetRowSpan(i), scale, zeroPoint, path);
+        }
     }
 
     /// <summary>Quantizes every row of <paramref name="x"/> with one fixed scale and zero point (static quantization).</summary>
-    /// <param name="x">[M, K]; values outside the calibrated range clamp to codes 0 and 127.</param>
-    /// <param name="codes">[M, PaddedK(K)] receives u; the padding codes are 0.</param>
+    /// <param name="x">[M, K]; values outside the calibrated range clamp to codes 0 and 127, NaN gives z.</param>
+    /// <param name="codes">[M, ≥ PaddedK(K)] receives u; the padding codes up to PaddedK(K) are 0.</param>
     /// <param name="scale">s, from calibration.</param>
     /// <param name="zeroPoint">z, from calibration.</param>
     /// <param name="path">The kernel path.</param>
+    /// <exception cref="ArgumentException"><paramref name="codes"/> is too small for x.</exception>
     public static void QuantizeRows(ReadOnlyMatrixSpan<float> x, MatrixSpan<byte> codes, float scale, int zeroPoint, KernelPath path)
     {
-        _ = path;
-        QuantizedReference.QuantizeRows(x, codes, scale, zeroPoint);
-    }
+        CheckCodes(x, codes);
+        if (path == KernelPath.Reference)
+        {
+            QuantizedReference.QuantizeRows(x, codes.SliceColumns(0, PaddedK(x.Columns)), scale, zeroPoint);
+            return;
+        }
 
-    /// <summary>acc = u · q, exact in int32.</summary>
-    /// <param name="codes">u, [M, PaddedK(K)], every code in 0…127.</param>
-    /// <param name="k">K.</param>
-    /// <param name="packed">The packed weight codes of a [K, N] matrix.</param>
-    /// <param name="accumulators">Receives acc, [M, N].</param>
-    /// <param name="path">The kernel path.</param>
-    public static void MultiplyInt32(ReadOnlyMatrixSpan<byte> codes, int k, ReadOnlySpan<sbyte> packed, MatrixSpan<int> accumulators, KernelPath path)
-    {
-        _ = path;
-        QuantizedReference.MultiplyInt32(codes, k, packed, accumulators);
+        for (var i = 0; i < x.Rows; i++)
+        {
+            QuantizeRow(x.GetRowSpan(i), codes.GetRowSpan(i), scale, zeroPoint, path);
+        }
     }
 
     /// <summary>The whole layer product: y = dequantize(u · q) + bias (no activation).</summary>
-    /// <param name="codes">u, [M, PaddedK(K)].</param>
-    /// <param name="rowScales">s_m.</param>
-    /// <param name="zeroPoints">z_m.</param>
-    /// <param name="k">K.</param>
-    /// <param name="packed">The packed weight codes.</param>
-    /// <param name="scales">scale_n.</param>
-    /// <param name="columnSums">colSum_n.</param>
-    /// <param name="bias">bias_n.</param>
+    /// <remarks>
+    /// The widest path the machine has up to <paramref name="path"/>: 512 bits with AVX-512BW, 256 with AVX-VNNI
+    /// (<c>vpdpbusd</c>) or AVX2, 128 with SSSE3, else scalar code; see <see cref="Int8Kernel"/> and <see cref="IInt8Lanes{TAcc}"/>.
+    /// </remarks>
+    /// <param name="codes">u, [M, ≥ PaddedK(K)], every code in 0…127 (the padding codes may be anything: their weights are 0).</param>
+    /// <param name="rowScales">s_m, length ≥ M.</param>
+    /// <param name="zeroPoints">z_m, length ≥ M.</param>
+    /// <param name="k">K, 0 … <see cref="MaxK"/>.</param>
+    /// <param name="packed">The packed weight codes of a [K, N] matrix, length ≥ <see cref="PackedLength"/>.</param>
+    /// <param name="scales">scale_n, length N.</param>
+    /// <param name="columnSums">colSum_n, length N.</param>
+    /// <param name="bias">bias_n, length N.</param>
     /// <param name="y">Receives y, [M, N].</param>
     /// <param name="path">The kernel path.</param>
+    /// <exception cref="ArgumentException">An operand's shape or length does not match, or K is out of range.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="path"/> is not a kernel path.</exception>
     public static void Multiply(
         ReadOnlyMatrixSpan<byte> codes,
         ReadOnlySpan<float> rowScales,
@@ -151,7 +181,173 @@ internal static class Int8Gemm
         MatrixSpan<float> y,
         KernelPath path)
     {
-        _ = path;
-        QuantizedReference.Multiply(codes, rowScales, zeroPoints, k, packed, scales, columnSums, bias, y);
+        if ((uint)path > (uint)KernelPath.Vector512)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(path), string.Create(CultureInfo.InvariantCulture, $"{nameof(path)} must be a kernel path, {KernelPath.Reference} … {KernelPath.Vector512}; got {(int)path}."));
+        }
+
+        if ((uint)k > MaxK)
+        {
+            ThrowHelper.ThrowArgument(nameof(k), string.Create(CultureInfo.InvariantCulture, $"{nameof(k)} must be in 0 … {MaxK} (int32 sums stay exact); got {k}."));
+        }
+
+        var n = y.Columns;
+        if (codes.Rows != y.Rows || codes.Columns < PaddedK(k))
+        {
+            ThrowHelper.ThrowShapeMismatch(nameof(codes), y.Rows, PaddedK(k), codes.Rows, codes.Columns);
+        }
+
+        CheckLength(nameof(rowScales), rowScales.Length, y.Rows);
+        CheckLength(nameof(zeroPoints), zeroPoints.Length, y.Rows);
+        CheckLength(nameof(packed), packed.Length, PackedLength(k, n));
+        CheckExact(nameof(scales), scales.Length, n);
+        CheckExact(nameof(columnSums), columnSums.Length, n);
+        CheckExact(nameof(bias), bias.Length, n);
+        if (path == KernelPath.Reference)
+        {
+            QuantizedReference.Multiply(codes, rowScales, zeroPoints, k, packed, scales, columnSums, bias, y);
+            return;
+        }
+
+        if (y.IsEmpty)
+        {
+            return;
+        }
+
+        // One-row strips take as many accumulators as the registers hold beside a broadcast and the products
+        // (32 zmm: 16; 16 ymm/xmm: 8); taller tiles 4 rows × 4 or × 2 registers, plus the 4 broadcasts.
+        if (path >= KernelPath.Vector512 && Vector512.IsHardwareAccelerated && Avx512BW.IsSupported)
+        {
+            Int8Kernel.Run<Vector512<int>, Int8Lanes512>(codes, rowScales, zeroPoints, k, packed, scales, columnSums, bias, y, rowVectors: 16, tileVectors: 4);
+        }
+        else if (path >= KernelPath.Vector256 && Vector256.IsHardwareAccelerated && AvxVnni.IsSupported && !AvoidVnni)
+        {
+            Int8Kernel.Run<Vector256<int>, Int8Lanes256Vnni>(codes, rowScales, zeroPoints, k, packed, scales, columnSums, bias, y, rowVectors: 8, tileVectors: 2);
+        }
+        else if (path >= KernelPath.Vector256 && Vector256.IsHardwareAccelerated && Avx2.IsSupported)
+        {
+            Int8Kernel.Run<Vector256<int>, Int8Lanes256>(codes, rowScales, zeroPoints, k, packed, scales, columnSums, bias, y, rowVectors: 8, tileVectors: 2);
+        }
+        else if (path >= KernelPath.Vector128 && Vector128.IsHardwareAccelerated && Ssse3.IsSupported)
+        {
+            Int8Kernel.Run<Vector128<int>, Int8Lanes128>(codes, rowScales, zeroPoints, k, packed, scales, columnSums, bias, y, rowVectors: 8, tileVectors: 2);
+        }
+        else
+        {
+            Int8Kernel.Run<int, Int8LanesScalar>(codes, rowScales, zeroPoints, k, packed, scales, columnSums, bias, y, rowVectors: 8, tileVectors: 2);
+        }
+    }
+
+    /// <summary>
+    /// Tests set it (on the thread that multiplies) to run the AVX2 lanes where AVX-VNNI would be taken, so a
+    /// VNNI machine proves both 256-bit forms.
+    /// </summary>
+    [ThreadStatic]
+    internal static bool AvoidVnni;
+
+    /// <summary>One row's codes, u = clamp(round(x · (1/s)) + z, 0, 127), on the widest vectors up to <paramref name="path"/>, then the padding.</summary>
+    private static void QuantizeRow(ReadOnlySpan<float> x, Span<byte> codes, float scale, int zeroPoint, KernelPath path)
+    {
+        var inverse = 1f / scale;
+        var n = (nuint)x.Length;
+        nuint at = 0;
+        ref var source = ref MemoryMarshal.GetReference(x);
+        ref var destination = ref MemoryMarshal.GetReference(codes);
+        if (path >= KernelPath.Vector512 && Vector512.IsHardwareAccelerated)
+        {
+            var count = (nuint)Vector512<float>.Count;
+            var inv = Vector512.Create(inverse);
+            var z = Vector512.Create(zeroPoint);
+            for (; at + (4 * count) <= n; at += 4 * count)
+            {
+                var low = Vector512.Narrow(Code(Vector512.LoadUnsafe(ref source, at), inv, z), Code(Vector512.LoadUnsafe(ref source, at + count), inv, z));
+                var high = Vector512.Narrow(Code(Vector512.LoadUnsafe(ref source, at + (2 * count)), inv, z), Code(Vector512.LoadUnsafe(ref source, at + (3 * count)), inv, z));
+                Vector512.Narrow(low.AsUInt16(), high.AsUInt16()).StoreUnsafe(ref destination, at);
+            }
+        }
+
+        if (path >= KernelPath.Vector256 && Vector256.IsHardwareAccelerated)
+        {
+            var count = (nuint)Vector256<float>.Count;
+            var inv = Vector256.Create(inverse);
+            var z = Vector256.Create(zeroPoint);
+            for (; at + (4 * count) <= n; at += 4 * count)
+            {
+                var low = Vector256.Narrow(Code(Vector256.LoadUnsafe(ref source, at), inv, z), Code(Vector256.LoadUnsafe(ref source, at + count), inv, z));
+                var high = Vector256.Narrow(Code(Vector256.LoadUnsafe(ref source, at + (2 * count)), inv, z), Code(Vector256.LoadUnsafe(ref source, at + (3 * count)), inv, z));
+                Vector256.Narrow(low.AsUInt16(), high.AsUInt16()).StoreUnsafe(ref destination, at);
+            }
+        }
+
+        if (path >= KernelPath.Vector128 && Vector128.IsHardwareAccelerated)
+        {
+            var count = (nuint)Vector128<float>.Count;
+            var inv = Vector128.Create(inverse);
+            var z = Vector128.Create(zeroPoint);
+            for (; at + (4 * count) <= n; at += 4 * count)
+            {
+                var low = Vector128.Narrow(Code(Vector128.LoadUnsafe(ref source, at), inv, z), Code(Vector128.LoadUnsafe(ref source, at + count), inv, z));
+                var high = Vector128.Narrow(Code(Vector128.LoadUnsafe(ref source, at + (2 * count)), inv, z), Code(Vector128.LoadUnsafe(ref source, at + (3 * count)), inv, z));
+                Vector128.Narrow(low.AsUInt16(), high.AsUInt16()).StoreUnsafe(ref destination, at);
+            }
+        }
+
+        for (; at < n; at++)
+        {
+            Unsafe.Add(ref destination, at) = QuantizedReference.Code(Unsafe.Add(ref source, at), inverse, zeroPoint);
+        }
+
+        codes[x.Length..PaddedK(x.Length)].Clear();
+    }
+
+    /// <summary><see cref="QuantizedReference.Code"/> on every lane: the same product, rounding, NaN rule and clamps.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<int> Code(Vector512<float> x, Vector512<float> inverse, Vector512<int> zeroPoint)
+    {
+        var t = Vector512.Round(x * inverse);
+        t = Vector512.ConditionalSelect(Vector512.Equals(t, t), Vector512.Clamp(t, Vector512.Create(-256f), Vector512.Create(256f)), Vector512<float>.Zero);
+        return Vector512.Clamp(Vector512.ConvertToInt32(t) + zeroPoint, Vector512<int>.Zero, Vector512.Create(MaxCode));
+    }
+
+    /// <inheritdoc cref="Code(Vector512{float}, Vector512{float}, Vector512{int})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Code(Vector256<float> x, Vector256<float> inverse, Vector256<int> zeroPoint)
+    {
+        var t = Vector256.Round(x * inverse);
+        t = Vector256.ConditionalSelect(Vector256.Equals(t, t), Vector256.Clamp(t, Vector256.Create(-256f), Vector256.Create(256f)), Vector256<float>.Zero);
+        return Vector256.Clamp(Vector256.ConvertToInt32(t) + zeroPoint, Vector256<int>.Zero, Vector256.Create(MaxCode));
+    }
+
+    /// <inheritdoc cref="Code(Vector512{float}, Vector512{float}, Vector512{int})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<int> Code(Vector128<float> x, Vector128<float> inverse, Vector128<int> zeroPoint)
+    {
+        var t = Vector128.Round(x * inverse);
+        t = Vector128.ConditionalSelect(Vector128.Equals(t, t), Vector128.Clamp(t, Vector128.Create(-256f), Vector128.Create(256f)), Vector128<float>.Zero);
+        return Vector128.Clamp(Vector128.ConvertToInt32(t) + zeroPoint, Vector128<int>.Zero, Vector128.Create(MaxCode));
+    }
+
+    private static void CheckCodes(ReadOnlyMatrixSpan<float> x, MatrixSpan<byte> codes)
+    {
+        if (codes.Rows != x.Rows || codes.Columns < PaddedK(x.Columns))
+        {
+            ThrowHelper.ThrowShapeMismatch(nameof(codes), x.Rows, PaddedK(x.Columns), codes.Rows, codes.Columns);
+        }
+    }
+
+    private static void CheckLength(string name, int length, int required)
+    {
+        if (length < required)
+        {
+            ThrowHelper.ThrowArgument(name, string.Create(CultureInfo.InvariantCulture, $"{name} must have length ≥ {required}; got {length}."));
+        }
+    }
+
+    private static void CheckExact(string name, int length, int required)
+    {
+        if (length != required)
+        {
+            ThrowHelper.ThrowArgument(name, string.Create(CultureInfo.InvariantCulture, $"{name} must have length N = {required} (y's columns); got {length}."));
+        }
     }
 }

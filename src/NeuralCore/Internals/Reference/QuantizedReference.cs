@@ -100,24 +100,6 @@ internal static class QuantizedReference
         codes[x.Length..].Clear();
     }
 
-    public static void MultiplyInt32(ReadOnlyMatrixSpan<byte> codes, int k, ReadOnlySpan<sbyte> packed, MatrixSpan<int> accumulators)
-    {
-        var n = accumulators.Columns;
-        for (var i = 0; i < accumulators.Rows; i++)
-        {
-            for (var j = 0; j < n; j++)
-            {
-                var sum = 0;
-                for (var p = 0; p < k; p++)
-                {
-                    sum += codes[i, p] * Int8Gemm.PackedCode(packed, n, p, j);
-                }
-
-                accumulators[i, j] = sum;
-            }
-        }
-    }
-
     public static void Multiply(
         ReadOnlyMatrixSpan<byte> codes,
         ReadOnlySpan<float> rowScales,
