@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -120,10 +119,7 @@ internal static class Int8Gemm
         {
             var row = x.GetRowSpan(i);
 
-            // Min and max are exact, so the vectorised reductions give the reference's range; either is NaN when
-            // the row holds a NaN, ±∞ when it holds one.
-            var (lo, hi) = row.IsEmpty ? (0f, 0f) : (TensorPrimitives.Min(row), TensorPrimitives.Max(row));
-            var (scale, zeroPoint) = float.IsFinite(lo) && float.IsFinite(hi) ? QuantizedReference.Range(lo, hi) : (float.NaN, 0);
+            var (scale, zeroPoint) = RowRange(row, path);
             rowScales[i] = scale;
             zeroPoints[i] = zeroPoint;
             QuantizeRow(row, codes.GetRowSpan(i), scale, zeroPoint, path);
@@ -300,13 +296,80 @@ internal static class Int8Gemm
         codes[x.Length..PaddedK(x.Length)].Clear();
     }
 
+    /// <summary>
+    /// <see cref="QuantizedReference.RowRange"/> in one pass: min and max are exact whatever the order, so the
+    /// vector lanes give the reference's range (the sign of a zero bound does not change s or z); x · 0 is NaN
+    /// exactly for NaN and ±∞, so one sum of those products tells a non-finite row.
+    /// </summary>
+    private static (float Scale, int ZeroPoint) RowRange(ReadOnlySpan<float> x, KernelPath path)
+    {
+        var n = (nuint)x.Length;
+        nuint at = 0;
+        ref var source = ref MemoryMarshal.GetReference(x);
+        float lo = 0f, hi = 0f, poison = 0f;
+        if (path >= KernelPath.Vector512 && Vector512.IsHardwareAccelerated && n >= (nuint)Vector512<float>.Count)
+        {
+            Vector512<float> vlo = Vector512<float>.Zero, vhi = Vector512<float>.Zero, vpoison = Vector512<float>.Zero;
+            for (; at + (nuint)Vector512<float>.Count <= n; at += (nuint)Vector512<float>.Count)
+            {
+                var v = Vector512.LoadUnsafe(ref source, at);
+                vlo = Vector512.MinNative(vlo, v);
+                vhi = Vector512.MaxNative(vhi, v);
+                vpoison += v * Vector512<float>.Zero;
+            }
+
+            (lo, hi, poison) = (HorizontalMin(vlo.GetLower(), vlo.GetUpper()), HorizontalMax(vhi.GetLower(), vhi.GetUpper()), Vector512.Sum(vpoison));
+        }
+        else if (path >= KernelPath.Vector256 && Vector256.IsHardwareAccelerated && n >= (nuint)Vector256<float>.Count)
+        {
+            Vector256<float> vlo = Vector256<float>.Zero, vhi = Vector256<float>.Zero, vpoison = Vector256<float>.Zero;
+            for (; at + (nuint)Vector256<float>.Count <= n; at += (nuint)Vector256<float>.Count)
+            {
+                var v = Vector256.LoadUnsafe(ref source, at);
+                vlo = Vector256.MinNative(vlo, v);
+                vhi = Vector256.MaxNative(vhi, v);
+                vpoison += v * Vector256<float>.Zero;
+            }
+
+            (lo, hi, poison) = (HorizontalMin(vlo), HorizontalMax(vhi), Vector256.Sum(vpoison));
+        }
+
+        for (; at < n; at++)
+        {
+            var v = Unsafe.Add(ref source, at);
+            lo = MathF.Min(lo, v);
+            hi = MathF.Max(hi, v);
+            poison += v * 0f;
+        }
+
+        return float.IsNaN(poison) ? (float.NaN, 0) : QuantizedReference.Range(lo, hi);
+    }
+
+    private static float HorizontalMin(Vector256<float> a, Vector256<float> b) => HorizontalMin(Vector256.MinNative(a, b));
+
+    private static float HorizontalMin(Vector256<float> v)
+    {
+        var m = Vector128.MinNative(v.GetLower(), v.GetUpper());
+        m = Vector128.MinNative(m, Vector128.Shuffle(m, Vector128.Create(2, 3, 0, 1)));
+        return MathF.Min(m.ToScalar(), m.GetElement(1));
+    }
+
+    private static float HorizontalMax(Vector256<float> a, Vector256<float> b) => HorizontalMax(Vector256.MaxNative(a, b));
+
+    private static float HorizontalMax(Vector256<float> v)
+    {
+        var m = Vector128.MaxNative(v.GetLower(), v.GetUpper());
+        m = Vector128.MaxNative(m, Vector128.Shuffle(m, Vector128.Create(2, 3, 0, 1)));
+        return MathF.Max(m.ToScalar(), m.GetElement(1));
+    }
+
     /// <summary><see cref="QuantizedReference.Code"/> on every lane: the same product, rounding, NaN rule and clamps.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<int> Code(Vector512<float> x, Vector512<float> inverse, Vector512<int> zeroPoint)
     {
         var t = Vector512.Round(x * inverse);
-        t = Vector512.ConditionalSelect(Vector512.Equals(t, t), Vector512.Clamp(t, Vector512.Create(-256f), Vector512.Create(256f)), Vector512<float>.Zero);
-        return Vector512.Clamp(Vector512.ConvertToInt32(t) + zeroPoint, Vector512<int>.Zero, Vector512.Create(MaxCode));
+        t = Vector512.ConditionalSelect(Vector512.Equals(t, t), Vector512.ClampNative(t, Vector512.Create(-256f), Vector512.Create(256f)), Vector512<float>.Zero);
+        return Vector512.Clamp(Vector512.ConvertToInt32Native(t) + zeroPoint, Vector512<int>.Zero, Vector512.Create(MaxCode));
     }
 
     /// <inheritdoc cref="Code(Vector512{float}, Vector512{float}, Vector512{int})"/>
@@ -314,8 +377,8 @@ internal static class Int8Gemm
     private static Vector256<int> Code(Vector256<float> x, Vector256<float> inverse, Vector256<int> zeroPoint)
     {
         var t = Vector256.Round(x * inverse);
-        t = Vector256.ConditionalSelect(Vector256.Equals(t, t), Vector256.Clamp(t, Vector256.Create(-256f), Vector256.Create(256f)), Vector256<float>.Zero);
-        return Vector256.Clamp(Vector256.ConvertToInt32(t) + zeroPoint, Vector256<int>.Zero, Vector256.Create(MaxCode));
+        t = Vector256.ConditionalSelect(Vector256.Equals(t, t), Vector256.ClampNative(t, Vector256.Create(-256f), Vector256.Create(256f)), Vector256<float>.Zero);
+        return Vector256.Clamp(Vector256.ConvertToInt32Native(t) + zeroPoint, Vector256<int>.Zero, Vector256.Create(MaxCode));
     }
 
     /// <inheritdoc cref="Code(Vector512{float}, Vector512{float}, Vector512{int})"/>
@@ -323,8 +386,8 @@ internal static class Int8Gemm
     private static Vector128<int> Code(Vector128<float> x, Vector128<float> inverse, Vector128<int> zeroPoint)
     {
         var t = Vector128.Round(x * inverse);
-        t = Vector128.ConditionalSelect(Vector128.Equals(t, t), Vector128.Clamp(t, Vector128.Create(-256f), Vector128.Create(256f)), Vector128<float>.Zero);
-        return Vector128.Clamp(Vector128.ConvertToInt32(t) + zeroPoint, Vector128<int>.Zero, Vector128.Create(MaxCode));
+        t = Vector128.ConditionalSelect(Vector128.Equals(t, t), Vector128.ClampNative(t, Vector128.Create(-256f), Vector128.Create(256f)), Vector128<float>.Zero);
+        return Vector128.Clamp(Vector128.ConvertToInt32Native(t) + zeroPoint, Vector128<int>.Zero, Vector128.Create(MaxCode));
     }
 
     private static void CheckCodes(ReadOnlyMatrixSpan<float> x, MatrixSpan<byte> codes)

@@ -53,7 +53,7 @@ internal static class Int8Kernel
         MatrixSpan<float> y,
         int rowVectors,
         int tileVectors)
-        where TAcc : struct
+        where TAcc : unmanaged
         where TLanes : struct, IInt8Lanes<TAcc>
     {
         var count = TLanes.Count;
@@ -94,7 +94,7 @@ internal static class Int8Kernel
 
     /// <summary>The compiled strip for <paramref name="rows"/> × <paramref name="vectors"/>.</summary>
     private static void Dispatch<TAcc, TLanes>(int rows, int vectors, in Strip s, int row, int column, int valid)
-        where TAcc : struct
+        where TAcc : unmanaged
         where TLanes : struct, IInt8Lanes<TAcc>
     {
         switch ((rows, vectors))
@@ -123,7 +123,7 @@ internal static class Int8Kernel
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Tile<TAcc, TLanes, TRows, TVectors>(in Strip s, int row, int column, int valid)
-        where TAcc : struct
+        where TAcc : unmanaged
         where TLanes : struct, IInt8Lanes<TAcc>
         where TRows : struct, IConstant
         where TVectors : struct, IConstant
@@ -182,33 +182,92 @@ internal static class Int8Kernel
             }
         }
 
-        var rowRef = new RowOut(in s, row, column, valid);
-        FinishRow<TAcc, TLanes>(in rowRef, 0, Math.Min(TVectors.Value, 8), c00, c01, c02, c03, c04, c05, c06, c07);
-        if (TVectors.Value > 8)
+        // The sums leave the registers for a stack tile before the epilogue: its rare out-of-line call (the last,
+        // partial register of a row) would otherwise keep them live across a call, which the JIT answers by
+        // spilling every accumulator on every k-group.
+        Span<TAcc> buffer = stackalloc TAcc[TileRows * 16];
+        ref var tile = ref MemoryMarshal.GetReference(buffer);
+        Unsafe.Add(ref tile, 0) = c00;
+        if (TVectors.Value > 1)
         {
-            FinishRow<TAcc, TLanes>(in rowRef, 8, TVectors.Value - 8, c08, c09, c0A, c0B, c0C, c0D, c0E, c0F);
+            Unsafe.Add(ref tile, 1) = c01;
         }
 
+        if (TVectors.Value > 2)
+        {
+            Unsafe.Add(ref tile, 2) = c02;
+            Unsafe.Add(ref tile, 3) = c03;
+        }
+
+        if (TVectors.Value > 4)
+        {
+            Unsafe.Add(ref tile, 4) = c04;
+            Unsafe.Add(ref tile, 5) = c05;
+            Unsafe.Add(ref tile, 6) = c06;
+            Unsafe.Add(ref tile, 7) = c07;
+        }
+
+        if (TVectors.Value > 8)
+        {
+            Unsafe.Add(ref tile, 8) = c08;
+            Unsafe.Add(ref tile, 9) = c09;
+            Unsafe.Add(ref tile, 10) = c0A;
+            Unsafe.Add(ref tile, 11) = c0B;
+            Unsafe.Add(ref tile, 12) = c0C;
+            Unsafe.Add(ref tile, 13) = c0D;
+            Unsafe.Add(ref tile, 14) = c0E;
+            Unsafe.Add(ref tile, 15) = c0F;
+        }
+
+        // Rows 1-3: the first TVectors (≤ 4) of c_r0 … c_r3, at 16·r.
         if (TRows.Value > 1)
         {
-            FinishRow<TAcc, TLanes>(new RowOut(in s, row + 1, column, valid), 0, TVectors.Value, c10, c11, c12, c13, default, default, default, default);
+            Keep<TAcc, TVectors>(ref Unsafe.Add(ref tile, 16), c10, c11, c12, c13);
         }
 
         if (TRows.Value > 2)
         {
-            FinishRow<TAcc, TLanes>(new RowOut(in s, row + 2, column, valid), 0, TVectors.Value, c20, c21, c22, c23, default, default, default, default);
+            Keep<TAcc, TVectors>(ref Unsafe.Add(ref tile, 32), c20, c21, c22, c23);
         }
 
         if (TRows.Value > 3)
         {
-            FinishRow<TAcc, TLanes>(new RowOut(in s, row + 3, column, valid), 0, TVectors.Value, c30, c31, c32, c33, default, default, default, default);
+            Keep<TAcc, TVectors>(ref Unsafe.Add(ref tile, 48), c30, c31, c32, c33);
+        }
+
+        for (var r = 0; r < TRows.Value; r++)
+        {
+            var o = new RowOut(in s, row + r, column, valid);
+            for (var v = 0; v < TVectors.Value; v++)
+            {
+                Finish<TAcc, TLanes>(in o, v, Unsafe.Add(ref tile, (16 * r) + v));
+            }
+        }
+    }
+
+    /// <summary>The first TVectors of four accumulators to the tile.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Keep<TAcc, TVectors>(ref TAcc tile, TAcc c0, TAcc c1, TAcc c2, TAcc c3)
+        where TAcc : unmanaged
+        where TVectors : struct, IConstant
+    {
+        tile = c0;
+        if (TVectors.Value > 1)
+        {
+            Unsafe.Add(ref tile, 1) = c1;
+        }
+
+        if (TVectors.Value > 2)
+        {
+            Unsafe.Add(ref tile, 2) = c2;
+            Unsafe.Add(ref tile, 3) = c3;
         }
     }
 
     /// <summary><c>c_r = c_r + u_r · q</c> for the TRows rows: one load of weight codes serves every row.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Column<TAcc, TLanes, TRows>(ref sbyte q, TAcc u0, TAcc u1, TAcc u2, TAcc u3, ref TAcc c0, ref TAcc c1, ref TAcc c2, ref TAcc c3)
-        where TAcc : struct
+        where TAcc : unmanaged
         where TLanes : struct, IInt8Lanes<TAcc>
         where TRows : struct, IConstant
     {
@@ -229,36 +288,9 @@ internal static class Int8Kernel
         }
     }
 
-    /// <summary>The epilogue of registers <paramref name="first"/> … <paramref name="first"/> + <paramref name="vectors"/> − 1 (≤ 8) of one row.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void FinishRow<TAcc, TLanes>(in RowOut o, int first, int vectors, TAcc c0, TAcc c1, TAcc c2, TAcc c3, TAcc c4, TAcc c5, TAcc c6, TAcc c7)
-        where TAcc : struct
-        where TLanes : struct, IInt8Lanes<TAcc>
-    {
-        Finish<TAcc, TLanes>(in o, first, c0);
-        if (vectors > 1)
-        {
-            Finish<TAcc, TLanes>(in o, first + 1, c1);
-        }
-
-        if (vectors > 2)
-        {
-            Finish<TAcc, TLanes>(in o, first + 2, c2);
-            Finish<TAcc, TLanes>(in o, first + 3, c3);
-        }
-
-        if (vectors > 4)
-        {
-            Finish<TAcc, TLanes>(in o, first + 4, c4);
-            Finish<TAcc, TLanes>(in o, first + 5, c5);
-            Finish<TAcc, TLanes>(in o, first + 6, c6);
-            Finish<TAcc, TLanes>(in o, first + 7, c7);
-        }
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Finish<TAcc, TLanes>(in RowOut o, int register, TAcc acc)
-        where TAcc : struct
+        where TAcc : unmanaged
         where TLanes : struct, IInt8Lanes<TAcc>
     {
         var at = register * TLanes.Count;
@@ -275,7 +307,7 @@ internal static class Int8Kernel
     /// <summary>The last register of a row, past whose <c>Valid</c> columns y ends: the lanes through memory and the reference's epilogue.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void FinishPartial<TAcc, TLanes>(in RowOut o, int at, TAcc acc)
-        where TAcc : struct
+        where TAcc : unmanaged
         where TLanes : struct, IInt8Lanes<TAcc>
     {
         Span<int> lanes = stackalloc int[16];
@@ -334,6 +366,7 @@ internal static class Int8Kernel
         public readonly float RowScale;
         public readonly int Valid;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public RowOut(in Strip s, int row, int column, int valid)
         {
             Scales = ref Unsafe.Add(ref s.Scales, column);
