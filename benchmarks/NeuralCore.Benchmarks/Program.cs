@@ -70,6 +70,12 @@ if (args is ["--quick-peers", ..])
     return;
 }
 
+if (args is ["--quick-int8"])
+{
+    NeuralCore.Benchmarks.Peers.Int8KernelQuick.Run();
+    return;
+}
+
 if (args is ["--quick-quantized"])
 {
     NeuralCore.Benchmarks.Peers.QuantizedQuick.Run();
