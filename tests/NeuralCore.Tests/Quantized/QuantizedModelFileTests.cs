@@ -239,7 +239,7 @@ public sealed class QuantizedModelFileTests : IDisposable
                 var bytes = stream.ToArray();
                 for (var cut = 0; cut < bytes.Length; cut += 10)
                 {
-                    LoadsOrFailsCleanly(bytes.AsSpan(0, cut).ToArray(), $"{quantized}: truncated at {cut}");
+                    _ = LoadsOrFailsCleanly(bytes.AsSpan(0, cut).ToArray(), $"{quantized}: truncated at {cut}");
                 }
 
                 for (var round = 0; round < 300; round++)
@@ -250,33 +250,69 @@ public sealed class QuantizedModelFileTests : IDisposable
                         mutated[random.Next(mutated.Length)] = (byte)random.Next(256);
                     }
 
-                    LoadsOrFailsCleanly(mutated, $"{quantized}: mutation round {round}");
+                    _ = LoadsOrFailsCleanly(mutated, $"{quantized}: mutation round {round}");
                 }
             }
         }
     }
 
-    private static void LoadsOrFailsCleanly(byte[] bytes, string what)
+    [Fact]
+    public void MutatedArchitectureJson_IsAFormatErrorOrAValidModel()
+    {
+        // Inside a valid archive, so the JSON parser and the architecture's own checks see every change.
+        using var network = Network();
+        using var quantized = QuantizedNetwork.Quantize(network, QuantizationMode.Int8);
+        using var stream = new MemoryStream();
+        QuantizedModelFile.Save(quantized, stream);
+        var source = Npz.Read(new MemoryStream(stream.ToArray()));
+        var json = source[ModelFile.ArchitectureMember].ToUtf8String();
+        var loaded = 0;
+        var refused = 0;
+        for (var i = 0; i < json.Length; i++)
+        {
+            foreach (var c in "0159-.e\"[]{}:,a ")
+            {
+                var archive = new NpzArchive();
+                foreach (var (name, array) in source)
+                {
+                    archive.Add(name, name == ModelFile.ArchitectureMember ? NpyArray.FromUtf8String(json[..i] + c + json[(i + 1)..]) : array);
+                }
+
+                using var bytes = new MemoryStream();
+                Npz.Write(bytes, archive);
+                var ok = LoadsOrFailsCleanly(bytes.ToArray(), $"architecture [{i}] = '{c}'");
+                loaded += ok ? 1 : 0;
+                refused += ok ? 0 : 1;
+            }
+        }
+
+        // Both outcomes occur (e.g. a space for a space loads; a letter in a dimension does not).
+        Assert.True(loaded > 0 && refused > 0, $"{loaded} loaded, {refused} refused");
+    }
+
+    /// <summary>Loads and predicts (true), or fails with an <see cref="NpyFormatException"/> naming the source (false).</summary>
+    private static bool LoadsOrFailsCleanly(byte[] bytes, string what)
     {
         var before = GC.GetAllocatedBytesForCurrentThread();
+        bool loads;
         try
         {
             using var loaded = QuantizedModelFile.Load(new MemoryStream(bytes), "mutated.npz");
             loaded.Predict(new float[7].AsSpan(), new float[4]);
+            loads = true;
         }
         catch (NpyFormatException error)
         {
             Assert.StartsWith("mutated.npz", error.Message, StringComparison.Ordinal);
-        }
-        catch (ArgumentException error) when (error.Message.Contains("architecture", StringComparison.OrdinalIgnoreCase))
-        {
-            // The architecture JSON's own validation (e.g. a flipped dimension that still parses).
+            loads = false;
         }
         catch (Exception error)
         {
             Assert.Fail($"{what}: {error.GetType().Name}: {error.Message}");
+            throw;
         }
 
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 4 << 20, what);
+        return loads;
     }
 }
