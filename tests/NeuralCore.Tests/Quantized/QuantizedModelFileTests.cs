@@ -51,6 +51,42 @@ public sealed class QuantizedModelFileTests : IDisposable
     }
 
     [Fact]
+    public void SubnormalWeights_OfOneOutput_SaveAndLoadWithTheSamePredictions()
+    {
+        // Output 2 of layer 1 has only subnormal weights: scale = 1e-43 / 127 rounds to the smallest subnormal, so its
+        // largest |code| is round(1e-43 / 1.4e-45) = 71, not 127 (files like this used to be refused).
+        using var network = Network();
+        var w = network.GetWeights(0);
+        for (var p = 0; p < w.GetLength(1); p++)
+        {
+            w[2, p] = (p % 3) switch { 0 => 1e-43f, 1 => -3e-44f, _ => 0f };
+        }
+
+        network.SetWeights(0, w);
+        using var x = NetworkTestHelpers.RandomMatrix<float>(11, 7, 4, scale: 3);
+        using var dynamicInt8 = QuantizedNetwork.Quantize(network, QuantizationMode.Int8);
+        using var staticInt8 = QuantizedNetwork.QuantizeInt8Static(network, x.ReadOnlySpan);
+        foreach (var quantized in (QuantizedNetwork[])[dynamicInt8, staticInt8])
+        {
+            var path = PathOf($"subnormal-{quantized.ActivationQuantization}.npz");
+            QuantizedModelFile.Save(quantized, path);
+            var codes = Npz.Read(path)["W1"].DataBytes.ToArray().Select(b => (int)(sbyte)b).ToArray();
+            var largest = Enumerable.Range(0, 7).Max(p => Math.Abs(codes[(2 * 7) + p]));
+            Assert.InRange(largest, 1, 126);
+            Assert.True(float.IsSubnormal(Npz.Read(path)["W1_scale"].ToArray<float>()[2]));
+
+            using var loaded = QuantizedModelFile.Load(path);
+            using var expected = quantized.Predict(x.ReadOnlySpan);
+            using var actual = loaded.Predict(x.ReadOnlySpan);
+            Assert.Equal(expected.DangerousGetStorage().ToArray(), actual.DangerousGetStorage().ToArray());
+            using var before = quantized.Dequantize();
+            using var after = loaded.Dequantize();
+            Assert.Equal(before.GetWeights(0), after.GetWeights(0));
+            Assert.Equal(1e-43f, after.GetWeights(0)[2, 0], 1e-44f);
+        }
+    }
+
+    [Fact]
     public void TheArchive_HoldsTheDocumentedMembers()
     {
         using var network = Network();
