@@ -1,3 +1,4 @@
+using NeuralCore.Network.Internals.Quantized;
 using NeuralCore.Tests.Network;
 
 namespace NeuralCore.Tests.Quantized;
@@ -31,10 +32,10 @@ public sealed class QuantizedNetworkTests
     }
 
     /// <summary>The int8 layer from the equations: codes in float as defined, the integer sum exact, the rest in double.</summary>
-    private static double[,] Int8Oracle(NeuralNetwork<float> network, ReadOnlyMatrixSpan<float> x, (float S, int Z)? range)
+    private static double[,] Int8Oracle(NeuralNetwork<float> network, ReadOnlyMatrixSpan<float> x, (float S, int Z)? range, int layer = 0)
     {
-        var w = network.GetWeights(0); // [out, in]
-        var bias = network.GetBias(0);
+        var w = network.GetWeights(layer); // [out, in]
+        var bias = network.GetBias(layer);
         var (n, k) = (w.GetLength(0), w.GetLength(1));
         var scales = new float[n];
         var codes = new int[n, k];
@@ -77,7 +78,78 @@ public sealed class QuantizedNetworkTests
             }
         }
 
-        return NetworkTestHelpers.Activate(network.Architecture[0].Activation, z);
+        return NetworkTestHelpers.Activate(network.Architecture[layer].Activation, z);
+    }
+
+    /// <summary>Every layer by <see cref="Int8Oracle"/> with its fixed range; a hidden layer's outputs are float, as the network keeps them.</summary>
+    private static double[,] Int8StaticOracle(NeuralNetwork<float> network, ReadOnlyMatrixSpan<float> x, (float S, int Z)[] ranges)
+    {
+        var a = Int8Oracle(network, x, ranges[0]);
+        for (var l = 1; l < network.LayerCount; l++)
+        {
+            using var input = ToFloat(a);
+            a = Int8Oracle(network, input.ReadOnlySpan, ranges[l], l);
+        }
+
+        return a;
+    }
+
+    private static Matrix<float> ToFloat(double[,] values)
+    {
+        var matrix = new Matrix<float>(values.GetLength(0), values.GetLength(1));
+        for (var i = 0; i < matrix.Rows; i++)
+        {
+            for (var j = 0; j < matrix.Columns; j++)
+            {
+                matrix[i, j] = (float)values[i, j];
+            }
+        }
+
+        return matrix;
+    }
+
+    /// <summary>The fp32 inputs of every layer (in double, from the network's weights), each [m, InputDim].</summary>
+    private static double[][,] LayerInputs(NeuralNetwork<float> network, ReadOnlyMatrixSpan<float> x)
+    {
+        var inputs = new double[network.LayerCount][,];
+        inputs[0] = NetworkTestHelpers.ToDouble(x);
+        for (var l = 1; l < inputs.Length; l++)
+        {
+            var previous = inputs[l - 1];
+            var w = network.GetWeights(l - 1);
+            var b = network.GetBias(l - 1);
+            var z = new double[previous.GetLength(0), w.GetLength(0)];
+            for (var i = 0; i < z.GetLength(0); i++)
+            {
+                for (var j = 0; j < z.GetLength(1); j++)
+                {
+                    z[i, j] = b[j];
+                    for (var p = 0; p < w.GetLength(1); p++)
+                    {
+                        z[i, j] += previous[i, p] * w[j, p];
+                    }
+                }
+            }
+
+            inputs[l] = NetworkTestHelpers.Activate(network.Architecture[l - 1].Activation, z);
+        }
+
+        return inputs;
+    }
+
+    /// <summary>min and max of rows [start, end) of <paramref name="values"/>.</summary>
+    private static (double Lo, double Hi) Extremes(double[,] values, int start, int end)
+    {
+        var (lo, hi) = (double.PositiveInfinity, double.NegativeInfinity);
+        for (var i = start; i < end; i++)
+        {
+            for (var j = 0; j < values.GetLength(1); j++)
+            {
+                (lo, hi) = (Math.Min(lo, values[i, j]), Math.Max(hi, values[i, j]));
+            }
+        }
+
+        return (lo, hi);
     }
 
     private static (float S, int Z) RowRange(ReadOnlySpan<float> row)
@@ -145,6 +217,60 @@ public sealed class QuantizedNetworkTests
                     var range = s == 0 ? (1f, 0) : (s, (int)Math.Clamp(MathF.Round(-lo / s), 0, 127));
                     AssertClose(Int8Oracle(network, x.ReadOnlySpan, range), y.ReadOnlySpan, 2e-6, $"static {k}→{n} {activation} rows {rows}");
                 }
+            }
+        }
+    }
+
+    [Fact]
+    public void Int8Static_ThreeLayers_CalibratesEachLayerOnAllRows_AndFollowsTheEquations()
+    {
+        // 600 calibration rows: three chunks of the calibration pass (256, 256, 88 rows), the widest inputs of every layer
+        // in the middle one. Linear and relu hidden layers keep the hidden values exact in float, so the oracle quantizes
+        // the same values the network does.
+        using var network = Random(21, [6, 12, 9, 4], [Activation.Linear, Activation.Relu, Activation.Softmax]);
+        using var calibration = NetworkTestHelpers.RandomMatrix<float>(600, 6, 17);
+        for (var p = 0; p < 6; p++)
+        {
+            calibration[300, p] *= 4;
+            calibration[400, p] = -calibration[300, p];
+        }
+
+        using var quantized = QuantizedNetwork.QuantizeInt8Static(network, calibration.ReadOnlySpan);
+        var inputs = LayerInputs(network, calibration.ReadOnlySpan);
+        var ranges = new (float S, int Z)[network.LayerCount];
+        for (var l = 0; l < network.LayerCount; l++)
+        {
+            var (lo, hi) = Extremes(inputs[l], 0, 600);
+            // Neither the first chunk nor the last gives a layer's range.
+            Assert.NotEqual((lo, hi), Extremes(inputs[l], 0, 256));
+            Assert.NotEqual((lo, hi), Extremes(inputs[l], 512, 600));
+
+            // The equations: [min(0, lo), max(0, hi)], s = (hi − lo) / 127, z = clamp(round(−lo / s), 0, 127).
+            (lo, hi) = (Math.Min(0, lo), Math.Max(0, hi));
+            var s = (hi - lo) / 127;
+            var zeroPoint = Math.Clamp(-lo / s, 0, 127);
+            var actual = ((Int8Layer)quantized.Layers[l]).InputRange!.Value;
+            Assert.True(Math.Abs(actual.Scale - s) <= 1e-6 * s, $"layer {l + 1}: s = {actual.Scale:R}, expected {s:R} (inputs in [{lo:R}, {hi:R}])");
+
+            // The network's float inputs may differ from these double ones in the last bits: a z within 1e-3 of a tie may go either way.
+            var tie = Math.Abs(zeroPoint - Math.Floor(zeroPoint) - 0.5) < 1e-3;
+            Assert.True(tie ? Math.Abs(actual.ZeroPoint - zeroPoint) < 1 : actual.ZeroPoint == (int)Math.Round(zeroPoint), $"layer {l + 1}: z = {actual.ZeroPoint}, expected {zeroPoint:R}");
+            ranges[l] = actual;
+        }
+
+        // Layer 1 takes negative inputs (z > 0); layer 3's are relu outputs (z = 0).
+        Assert.True(ranges[0].Z > 0 && ranges[1].Z > 0 && ranges[2].Z == 0, string.Join(", ", ranges));
+
+        // The predictions on the calibration rows and on rows beyond the calibrated ranges (clamped).
+        using var wide = NetworkTestHelpers.RandomMatrix<float>(20, 6, 5, scale: 6);
+        foreach (var x in (Matrix<float>[])[calibration, wide])
+        {
+            foreach (var path in Kernels.Available)
+            {
+                using var predictor = quantized.CreatePredictor(options: ComputeOptions.For(path));
+                using var y = new Matrix<float>(x.Rows, 4);
+                predictor.Predict(x.ReadOnlySpan, y.Span);
+                AssertClose(Int8StaticOracle(network, x.ReadOnlySpan, ranges), y.ReadOnlySpan, 2e-6, $"static 6→12→9→4 on {path}, {x.Rows} rows");
             }
         }
     }
