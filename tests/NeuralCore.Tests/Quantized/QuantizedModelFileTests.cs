@@ -261,6 +261,35 @@ public sealed class QuantizedModelFileTests : IDisposable
     }
 
     [Fact]
+    public void AnInt8LayerWiderThanMaxK_IsRefusedFromTheArchitecture_BeforeItsMembersAreRead()
+    {
+        // Only the architecture and quantization members: a layer's members would be read (and found missing) after the check.
+        foreach (var (sizes, layer) in new (int[], int)[] { ([65537, 1], 1), ([1, 65537, 1], 2) })
+        {
+            var architecture = NetworkArchitecture.FromSizes(sizes, [.. Enumerable.Repeat(Activation.Linear, sizes.Length - 1)]);
+            var path = PathOf($"wide-{layer}.npz");
+            Npz.Write(path, new NpzArchive
+            {
+                { ModelFile.ArchitectureMember, NpyArray.FromUtf8String(architecture.ToJson()) },
+                { QuantizedModelFile.QuantizationMember, NpyArray.FromUtf8String("""{"mode": "int8", "activations": "dynamic"}""") },
+            });
+            Assert.True(new FileInfo(path).Length < 4096);
+            var error = Assert.Throws<NpyFormatException>(() => QuantizedModelFile.Load(path));
+            Assert.StartsWith($"{path}/architecture.npy", error.Message, StringComparison.Ordinal);
+            Assert.Contains($"layer {layer} has 65537 inputs", error.Message, StringComparison.Ordinal);
+            Assert.Contains("65536", error.Message, StringComparison.Ordinal);
+
+            // bf16 has no such limit: the same architecture goes on to its members.
+            Npz.Write(path, new NpzArchive
+            {
+                { ModelFile.ArchitectureMember, NpyArray.FromUtf8String(architecture.ToJson()) },
+                { QuantizedModelFile.QuantizationMember, NpyArray.FromUtf8String("""{"mode": "bf16", "activations": "dynamic"}""") },
+            });
+            Assert.Contains("b1.npy: the member is missing", Assert.Throws<NpyFormatException>(() => QuantizedModelFile.Load(path)).Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void MutatedBytes_AreCleanErrorsOrValidModels()
     {
         using var network = Network();

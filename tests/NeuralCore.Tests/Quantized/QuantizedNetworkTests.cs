@@ -520,6 +520,29 @@ public sealed class QuantizedNetworkTests
     }
 
     [Fact]
+    public void Int8_LayersWiderThanMaxK_AreRefusedNamingTheLayer_AndMaxKIsAccepted()
+    {
+        foreach (var (sizes, layer) in new (int[], int)[] { ([65537, 1], 1), ([1, 65537, 1], 2) })
+        {
+            using var wide = Random(9, sizes, [.. Enumerable.Repeat(Activation.Linear, sizes.Length - 1)]);
+            var error = Assert.Throws<ArgumentException>(() => QuantizedNetwork.Quantize(wide, QuantizationMode.Int8));
+            Assert.Contains($"Layer {layer} has 65537 inputs", error.Message, StringComparison.Ordinal);
+            Assert.Contains("65536", error.Message, StringComparison.Ordinal);
+            using var calibration = NetworkTestHelpers.RandomMatrix<float>(2, sizes[0], 1);
+            error = Assert.Throws<ArgumentException>(() => QuantizedNetwork.QuantizeInt8Static(wide, calibration.ReadOnlySpan));
+            Assert.Contains($"Layer {layer} has 65537 inputs", error.Message, StringComparison.Ordinal);
+            using var bf16 = QuantizedNetwork.Quantize(wide, QuantizationMode.BFloat16); // no such limit
+        }
+
+        // K = MaxK itself: the sums stay exact, as the equations say.
+        using var widest = Random(10, [65536, 2], [Activation.Linear]);
+        using var x = NetworkTestHelpers.RandomMatrix<float>(2, 65536, 3);
+        using var quantized = QuantizedNetwork.Quantize(widest, QuantizationMode.Int8);
+        using var y = quantized.Predict(x.ReadOnlySpan);
+        AssertClose(Int8Oracle(widest, x.ReadOnlySpan, null), y.ReadOnlySpan, 2e-6, "65536→2");
+    }
+
+    [Fact]
     public void ModeNames_AreOnePlace()
     {
         Assert.Equal("int8, bf16", QuantizationModeNames.ValidNames);
