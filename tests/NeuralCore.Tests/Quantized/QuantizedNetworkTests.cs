@@ -498,6 +498,43 @@ public sealed class QuantizedNetworkTests
     }
 
     [Fact]
+    public void NonFiniteInput_StaticInt8_GivesNaNForThatRowOnly_TheOthersAsWithout()
+    {
+        using var network = Random(2, 6, 8, 3);
+        using var calibration = NetworkTestHelpers.RandomMatrix<float>(10, 6, 3);
+        using var quantized = QuantizedNetwork.QuantizeInt8Static(network, calibration.ReadOnlySpan);
+        using var clean = NetworkTestHelpers.RandomMatrix<float>(6, 6, 9);
+        using var x = NetworkTestHelpers.RandomMatrix<float>(6, 6, 9);
+        x[1, 2] = float.NaN;
+        (x[3, 0], x[3, 5]) = (float.PositiveInfinity, float.NegativeInfinity);
+
+        // A lone ∞ clamps to the calibrated range: the row predicts as with any value beyond it.
+        x[4, 1] = float.PositiveInfinity;
+        clean[4, 1] = float.MaxValue;
+        foreach (var path in Kernels.Available)
+        {
+            foreach (var capacity in (int[])[1, 4, 256])
+            {
+                using var expected = Predict(quantized, clean.ReadOnlySpan, path, capacity);
+                using var actual = Predict(quantized, x.ReadOnlySpan, path, capacity);
+                for (var i = 0; i < x.Rows; i++)
+                {
+                    var row = actual.ReadOnlySpan.GetRowSpan(i).ToArray();
+                    if (i is 1 or 3)
+                    {
+                        Assert.True(row.All(float.IsNaN), $"{path}, capacity {capacity}: row {i} = [{string.Join(", ", row)}], expected NaN");
+                    }
+                    else
+                    {
+                        Assert.True(row.All(float.IsFinite), $"{path}, capacity {capacity}: row {i}");
+                        Assert.Equal(expected.ReadOnlySpan.GetRowSpan(i).ToArray(), row);
+                    }
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void BadArguments_AreClearErrors()
     {
         using var network = Random(1, 4, 3, 2);
