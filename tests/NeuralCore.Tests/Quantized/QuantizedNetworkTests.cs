@@ -308,6 +308,43 @@ public sealed class QuantizedNetworkTests
     }
 
     [Fact]
+    public void BFloat16_AWeightThatRoundsToInfinity_IsRefusedNamingTheLayerAndTheWeight()
+    {
+        // float.MaxValue is past the midpoint between bf16's largest finite value (0x7F7F) and ∞.
+        var previous = Thread.CurrentThread.CurrentCulture;
+        var comma = (System.Globalization.CultureInfo)System.Globalization.CultureInfo.InvariantCulture.Clone();
+        comma.NumberFormat.NumberDecimalSeparator = ",";
+        Thread.CurrentThread.CurrentCulture = comma;
+        try
+        {
+            foreach (var value in (float[])[float.MaxValue, -float.MaxValue])
+            {
+                using var network = Random(12, 5, 4, 3);
+                var w = network.GetWeights(1);
+                w[1, 3] = value;
+                network.SetWeights(1, w);
+                var error = Assert.Throws<ArgumentException>(() => QuantizedNetwork.Quantize(network, QuantizationMode.BFloat16));
+                Assert.Equal("network", error.ParamName);
+                Assert.Contains("Layer 2's weight [out 1, in 3]", error.Message, StringComparison.Ordinal);
+                Assert.Contains(value.ToString("R", System.Globalization.CultureInfo.InvariantCulture), error.Message, StringComparison.Ordinal);
+
+                // int8 takes it (a scale of MaxValue / 127), and bf16's largest finite value rounds to itself.
+                using var int8 = QuantizedNetwork.Quantize(network, QuantizationMode.Int8);
+                var largest = BitConverter.UInt32BitsToSingle(0x7F7F0000u) * MathF.Sign(value);
+                w[1, 3] = largest;
+                network.SetWeights(1, w);
+                using var bf16 = QuantizedNetwork.Quantize(network, QuantizationMode.BFloat16);
+                using var dequantized = bf16.Dequantize();
+                Assert.Equal(largest, dequantized.GetWeights(1)[1, 3]);
+            }
+        }
+        finally
+        {
+            Thread.CurrentThread.CurrentCulture = previous;
+        }
+    }
+
+    [Fact]
     public void EveryPath_GivesTheSameBits()
     {
         // Relu and linear layers: the activations add no width-dependent rounding (softmax's lane sums would).
