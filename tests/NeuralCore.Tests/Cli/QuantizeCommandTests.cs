@@ -127,6 +127,30 @@ public sealed class QuantizeCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task OneLabelColumn_ForALinearModelOfThreeOutputs_IsAnErrorThatWritesNothing()
+    {
+        // Not a classifier (a linear output), so one column cannot be class ids: the labels must be 3 targets per sample.
+        WriteModelAndData();
+        using (var network = new NeuralNetwork<float>(NetworkArchitecture.FromSizes([2, 3], [Activation.Linear]), new Initialization(5)))
+        {
+            Assert.False(QuantizationReport.IsClassifier(network.Architecture));
+            Assert.False(QuantizationReport.TakesClassIds(network.Architecture, 1));
+            ModelFile.Save(network, PathOf("linear.npz"));
+        }
+
+        foreach (var mode in (string[])["int8", "bf16"])
+        {
+            var (code, output, error) = await CliTestFolder.Run(
+                "quantize", "--model", PathOf("linear.npz"), "--mode", mode, "--x", PathOf("x.npy"), "--y", PathOf("y.npy"), "--out", PathOf("q.npz"));
+            Assert.NotEqual(0, code);
+            Assert.Contains($"--y {PathOf("y.npy")}: labels are 120×1; expected 120 rows (one per sample of --x) of 3 targets (one column of class ids needs a softmax output; {PathOf("linear.npz")}'s is linear).", error, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+            Assert.DoesNotContain("wrote", output, StringComparison.Ordinal);
+            Assert.False(File.Exists(PathOf("q.npz")));
+        }
+    }
+
+    [Fact]
     public async Task AnExistingOut_IsKeptWithoutForce_AndAQuantizedModelIsNotQuantizedAgain()
     {
         WriteModelAndData();
