@@ -138,9 +138,12 @@ internal static class QuantizeCommand
             if (y.Rows != x.Rows || (!classIds && y.Columns != network.OutputSize))
             {
                 var targets = $"{network.OutputSize} target{(network.OutputSize == 1 ? "" : "s")}";
+                var idsNeedSoftmax = y.Columns == 1 && network.OutputSize > 1 && !QuantizationReport.TakesClassIds(network.Architecture, 1)
+                    ? $" (one column of class ids needs a softmax output; {request.Model}'s is {ActivationNames.GetName(network.Architecture.OutputActivation)})"
+                    : "";
                 throw new CliException(
                     $"{(request.Y is null ? "--x" : "--y")} {request.Y ?? request.X}: labels are {CliOptions.Shape(y.Rows, y.Columns)}; expected {x.Rows} rows (one per sample of --x) of " +
-                    (QuantizationReport.TakesClassIds(network.Architecture, 1) ? $"one class id or {targets}." : $"{targets}."));
+                    (QuantizationReport.TakesClassIds(network.Architecture, 1) ? $"one class id or {targets}." : $"{targets}{idsNeedSoftmax}."));
             }
 
             CliOptions.RequireFinite(request.Y is null ? "--x" : "--y", request.Y ?? request.X!, y.ReadOnlySpan, "the task metric needs finite labels");

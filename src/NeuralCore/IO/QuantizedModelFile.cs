@@ -21,7 +21,8 @@ namespace NeuralCore.IO;
 /// both:  b1 … bL       float32 [out]
 /// </code>
 /// <para>Save → load is bit-exact: the same codes, scales, bits and biases, so the same predictions. Saving goes
-/// through <see cref="AtomicFile"/>. Loading checks every member against the architecture and the rules above: a
+/// through <see cref="AtomicFile"/>. Loading checks every member against the architecture and the rules above (and, before any layer's members, that
+/// no int8 layer has more than 65 536 inputs): a
 /// file that breaks one is an <see cref="NpyFormatException"/> naming the member, the expected and the actual.
 /// An fp32 model file given here (no <c>quantization</c> member) is refused with a message saying so.</para>
 /// </remarks>
@@ -165,6 +166,12 @@ public static class QuantizedModelFile
 
         var architecture = ModelFile.ReadArchitecture(archive, source);
         var (mode, activations) = ReadQuantization(archive, source);
+        if (mode == QuantizationMode.Int8)
+        {
+            // Before any layer's members: the architecture alone rules out a layer too wide for int8.
+            RequireInt8Widths(architecture, source);
+        }
+
         var layers = new QuantizedLayer[architecture.LayerCount];
         for (var l = 0; l < layers.Length; l++)
         {
@@ -185,11 +192,6 @@ public static class QuantizedModelFile
     private static Int8Layer ReadInt8(NpzArchive archive, string source, LayerSpec spec, int l, float[] bias, ActivationQuantization activations)
     {
         var name = Name("W", l);
-        if (spec.InputDim > Int8Gemm.MaxK)
-        {
-            throw new NpyFormatException(Member(source, name), string.Create(CultureInfo.InvariantCulture, $"layer {l + 1} has {spec.InputDim} inputs; int8 sums stay exact in int32 up to {Int8Gemm.MaxK}."));
-        }
-
         var codes = MemoryMarshal.Cast<byte, sbyte>(Read(archive, source, name, NpyDType.Int8, spec.OutputDim, spec.InputDim).DataBytes);
         var minimum = codes.IndexOf(sbyte.MinValue);
         if (minimum >= 0)
@@ -228,6 +230,19 @@ public static class QuantizedModelFile
         }
 
         return Int8Layer.FromCodes(spec, codes, scales, bias, range);
+    }
+
+    private static void RequireInt8Widths(NetworkArchitecture architecture, string source)
+    {
+        for (var l = 0; l < architecture.LayerCount; l++)
+        {
+            if (architecture[l].InputDim > Int8Gemm.MaxK)
+            {
+                throw new NpyFormatException(
+                    Member(source, ModelFile.ArchitectureMember),
+                    string.Create(CultureInfo.InvariantCulture, $"layer {l + 1} has {architecture[l].InputDim} inputs; an int8 model's layers have at most {Int8Gemm.MaxK} (int8 sums stay exact in int32 up to that)."));
+            }
+        }
     }
 
     private static BFloat16Layer ReadBFloat16(NpzArchive archive, string source, LayerSpec spec, int l, float[] bias)

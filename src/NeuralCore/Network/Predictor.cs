@@ -1,5 +1,4 @@
 using System.Numerics;
-using NeuralCore.Internals;
 using NeuralCore.Network.Internals.Engines;
 using NeuralCore.Network.Internals;
 
@@ -37,20 +36,7 @@ public sealed class Predictor<T> : IDisposable
     /// <exception cref="ArgumentException">A length is wrong, or the spans overlap.</exception>
     public void Predict(ReadOnlySpan<T> input, Span<T> output)
     {
-        if (input.Length != _network.InputSize)
-        {
-            throw new ArgumentException($"input must have InputSize = {_network.InputSize} elements; got {input.Length}.", nameof(input));
-        }
-
-        if (output.Length != _network.OutputSize)
-        {
-            throw new ArgumentException($"output must have OutputSize = {_network.OutputSize} elements; got {output.Length}.", nameof(output));
-        }
-
-        if (input.Overlaps(output))
-        {
-            throw new ArgumentException("output must not overlap input.", nameof(output));
-        }
+        PredictionArguments.RequireSample(input, output, _network.InputSize, _network.OutputSize);
 
         _network.ThrowIfDisposed();
         _engine.Predict(input, output);
@@ -62,10 +48,7 @@ public sealed class Predictor<T> : IDisposable
     /// <exception cref="ArgumentException">A shape is wrong, or the views overlap.</exception>
     public void Predict(ReadOnlyMatrixSpan<T> inputs, MatrixSpan<T> outputs)
     {
-        DataValidation.RequireColumns(inputs.Columns, _network.InputSize, nameof(inputs), "the network's InputSize");
-        DataValidation.RequireColumns(outputs.Columns, _network.OutputSize, nameof(outputs), "the network's OutputSize");
-        DataValidation.RequireSameRows(inputs.Rows, outputs.Rows, nameof(inputs), nameof(outputs));
-        ArgumentValidation.Disjoint(inputs, outputs, nameof(inputs), nameof(outputs));
+        PredictionArguments.RequireBatch(inputs, outputs, _network.InputSize, _network.OutputSize);
         _network.ThrowIfDisposed();
         for (var start = 0; start < inputs.Rows; start += Capacity)
         {

@@ -134,7 +134,7 @@ public sealed record QuantizationReport
                 noise += error * error;
             }
 
-            agree += classifier && ClassOf(yr) == ClassOf(qr) ? 1 : 0;
+            agree += classifier && Metrics.ClassOf(yr) == Metrics.ClassOf(qr) ? 1 : 0;
         }
 
         var report = new QuantizationReport
@@ -178,8 +178,6 @@ public sealed record QuantizationReport
     /// <returns><see langword="true"/> when the labels are read as class ids; otherwise they must have OutputSize columns.</returns>
     public static bool TakesClassIds(NetworkArchitecture architecture, int columns) =>
         IsClassifier(architecture) && architecture.OutputSize > 1 && columns == 1;
-
-    private static int ClassOf(ReadOnlySpan<float> row) => row.Length == 1 ? (row[0] >= 0.5f ? 1 : 0) : Metrics.ArgMax(row);
 
     private static double Metric(ReadOnlyMatrixSpan<float> prediction, ReadOnlyMatrixSpan<float> labels, bool classifier, bool classIds)
     {

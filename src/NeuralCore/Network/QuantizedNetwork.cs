@@ -12,12 +12,14 @@ namespace NeuralCore;
 /// <remarks>
 /// <para><b>int8</b>: per output n, <c>scale_n = max |W[n,:]| / 127</c> and <c>q = round(W / scale_n)</c> in −127…127
 /// (symmetric, per output channel). Each layer's input is quantized to 7-bit codes u = round(x · (1/s)) + z in 0…127,
-/// with s and z from each row's own range at every prediction (<see cref="ActivationQuantization.Dynamic"/>, as
-/// PyTorch's <c>quantize_dynamic</c> with reduce_range) or fixed per layer from calibration data
-/// (<see cref="ActivationQuantization.Static"/>). The sums Σ u·q are exact in int32, then
+/// with s and z from each row's own range at every prediction (<see cref="ActivationQuantization.Dynamic"/>; 7-bit as
+/// PyTorch's <c>quantize_dynamic</c> with reduce_range, which takes one range per input tensor) or fixed per layer
+/// from calibration data (<see cref="ActivationQuantization.Static"/>). The sums Σ u·q are exact in int32, then
 /// <c>y = (Σ u·q − z·Σ q) · s · scale_n + b</c> in fp32. 7-bit input codes keep the SIMD pair sums inside int16.</para>
 /// <para><b>bf16</b>: W rounded to bfloat16 (nearest, ties to even), widened back to fp32 in registers; inputs,
 /// sums and bias stay fp32.</para>
+/// <para>Measured accuracy: the tests hold an untrained 784-256-128-10 network on 200 random inputs in [0, 1) to an
+/// SQNR (<see cref="QuantizationReport.SqnrDecibels"/>) of at least 30 dB in int8 and 40 dB in bf16.</para>
 /// <para>Biases and every activation (the last layer's included) are fp32 in both modes. The quantized products give
 /// the scalar reference's bits on every kernel path; the activations follow the fp32 network's rules (e.g. softmax's
 /// lane sums round by width). Threading as for <see cref="NeuralNetwork{T}"/>: any

@@ -1,4 +1,3 @@
-using NeuralCore.Internals;
 using NeuralCore.Internals.Elementwise;
 using NeuralCore.Internals.Reference;
 using NeuralCore.Network.Internals;
@@ -34,20 +33,7 @@ public sealed class QuantizedPredictor : IDisposable
     /// <exception cref="ArgumentException">A length is wrong, or the spans overlap.</exception>
     public void Predict(ReadOnlySpan<float> input, Span<float> output)
     {
-        if (input.Length != _network.InputSize)
-        {
-            throw new ArgumentException($"input must have InputSize = {_network.InputSize} elements; got {input.Length}.", nameof(input));
-        }
-
-        if (output.Length != _network.OutputSize)
-        {
-            throw new ArgumentException($"output must have OutputSize = {_network.OutputSize} elements; got {output.Length}.", nameof(output));
-        }
-
-        if (input.Overlaps(output))
-        {
-            throw new ArgumentException("output must not overlap input.", nameof(output));
-        }
+        PredictionArguments.RequireSample(input, output, _network.InputSize, _network.OutputSize);
 
         _network.ThrowIfDisposed();
         Run(new ReadOnlyMatrixSpan<float>(input, 1, input.Length), new MatrixSpan<float>(output, 1, output.Length));
@@ -59,10 +45,7 @@ public sealed class QuantizedPredictor : IDisposable
     /// <exception cref="ArgumentException">A shape is wrong, or the views overlap.</exception>
     public void Predict(ReadOnlyMatrixSpan<float> inputs, MatrixSpan<float> outputs)
     {
-        DataValidation.RequireColumns(inputs.Columns, _network.InputSize, nameof(inputs), "the network's InputSize");
-        DataValidation.RequireColumns(outputs.Columns, _network.OutputSize, nameof(outputs), "the network's OutputSize");
-        DataValidation.RequireSameRows(inputs.Rows, outputs.Rows, nameof(inputs), nameof(outputs));
-        ArgumentValidation.Disjoint(inputs, outputs, nameof(inputs), nameof(outputs));
+        PredictionArguments.RequireBatch(inputs, outputs, _network.InputSize, _network.OutputSize);
         _network.ThrowIfDisposed();
         for (var start = 0; start < inputs.Rows; start += Capacity)
         {

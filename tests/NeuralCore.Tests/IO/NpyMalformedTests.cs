@@ -166,4 +166,94 @@ public sealed class NpyMalformedTests
         Assert.Throws<NpyFormatException>(array.ToUtf8String);
         Assert.Throws<NpyFormatException>(() => NpyArray.FromSpan<float>([1f]).ToUtf8String());
     }
+
+    public static TheoryData<string> CentralDirectoryDamage => new()
+    {
+        "end record truncated",
+        "end record signature overwritten",
+        "end record cut to its signature",
+        "directory offset past the end",
+        "directory offset at the first local header",
+        "entry count 9",
+        "entry signature overwritten",
+        "entry name length 65535",
+        "entry local header offset past the end",
+        "entry local header offset into the directory",
+        "entry compressed size 2^31",
+        "directory zeroed",
+    };
+
+    [Theory]
+    [MemberData(nameof(CentralDirectoryDamage))]
+    public void An_npz_with_a_damaged_central_directory_is_an_error_naming_the_file(string damage)
+    {
+        using var files = new TestFiles();
+        var path = files.PathOf("damaged.npz");
+        using (var stream = new MemoryStream())
+        {
+            Npz.Write(stream, new NpzArchive
+            {
+                { "a", NpyArray.FromSpan<float>([1f, 2f, 3f]) },
+                { "b", NpyArray.FromSpan<sbyte>([-1, 2]) },
+            });
+            File.WriteAllBytes(path, Damage(stream.ToArray(), damage));
+        }
+
+        var error = Assert.Throws<NpyFormatException>(() => Npz.Read(path));
+        Assert.StartsWith(path, error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The archive with its end-of-central-directory record (the last 22 bytes: no comment) or first directory entry damaged.</summary>
+    private static byte[] Damage(byte[] zip, string damage)
+    {
+        var end = zip.Length - 22;
+        Assert.Equal(0x06054B50u, System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(zip.AsSpan(end)));
+        var directory = (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(zip.AsSpan(end + 16));
+        var directorySize = (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(zip.AsSpan(end + 12));
+        Assert.Equal(0x02014B50u, System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(zip.AsSpan(directory)));
+        void Put32(int at, uint value) => System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(zip.AsSpan(at), value);
+        void Put16(int at, ushort value) => System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(zip.AsSpan(at), value);
+        switch (damage)
+        {
+            case "end record truncated":
+                return zip[..^5];
+            case "end record signature overwritten":
+                Put32(end, 0x41414141);
+                break;
+            case "end record cut to its signature":
+                return zip[..(end + 4)];
+            case "directory offset past the end":
+                Put32(end + 16, (uint)zip.Length + 100);
+                break;
+            case "directory offset at the first local header":
+                Put32(end + 16, 0);
+                break;
+            case "entry count 9":
+                Put16(end + 8, 9);
+                Put16(end + 10, 9);
+                break;
+            case "entry signature overwritten":
+                Put32(directory, 0x41414141);
+                break;
+            case "entry name length 65535":
+                Put16(directory + 28, ushort.MaxValue);
+                break;
+            case "entry local header offset past the end":
+                Put32(directory + 42, (uint)zip.Length + 100);
+                break;
+            case "entry local header offset into the directory":
+                Put32(directory + 42, (uint)directory);
+                break;
+            case "entry compressed size 2^31":
+                Put32(directory + 20, 1u << 31);
+                break;
+            case "directory zeroed":
+                zip.AsSpan(directory, directorySize).Clear();
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(damage), damage, "Not a damage this test knows.");
+        }
+
+        return zip;
+    }
 }

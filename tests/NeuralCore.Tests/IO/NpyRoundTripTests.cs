@@ -73,6 +73,52 @@ public sealed class NpyRoundTripTests
     }
 
     [Fact]
+    public void Int8_and_uint16_are_written_as_numpy_writes_them_and_read_back_byte_exact()
+    {
+        // The generator's values (0, 1, 2, 3, min, max) as [2, 3]: the same bytes as NumPy's own file, header and data.
+        Int8OrUInt16<sbyte>([0, 1, 2, 3, sbyte.MinValue, sbyte.MaxValue], "|i1", "int_i1_le_2x3.npy");
+        Int8OrUInt16<ushort>([0, 1, 2, 3, ushort.MinValue, ushort.MaxValue], "<u2", "int_u2_le_2x3.npy");
+
+        // Every bit pattern, as a matrix and as a vector.
+        Int8OrUInt16<sbyte>(RandomBits<sbyte>(5 * 51, 8), "|i1", null);
+        Int8OrUInt16<ushort>(RandomBits<ushort>(5 * 51, 9), "<u2", null);
+    }
+
+    private static void Int8OrUInt16<T>(T[] values, string descr, string? numpyFixture)
+        where T : unmanaged
+    {
+        var rows = numpyFixture is null ? 5 : 2;
+        using var matrix = Matrix<T>.FromSpan(values, rows, values.Length / rows);
+        foreach (var (array, shape) in new[] { (NpyArray.FromMatrix(matrix.ReadOnlySpan), $"({rows}, {values.Length / rows})"), (NpyArray.FromSpan<T>(values), $"({values.Length},)") })
+        {
+            using var stream = new MemoryStream();
+            Npy.Write(stream, array);
+            var bytes = stream.ToArray();
+
+            // Version 1.0: the header's length in bytes 8–9, then the dictionary, padded with spaces to a multiple of 64.
+            Assert.Equal([0x93, .. "NUMPY"u8, 1, 0], bytes[..8]);
+            var headerLength = bytes[8] | (bytes[9] << 8);
+            var header = System.Text.Encoding.ASCII.GetString(bytes, 10, headerLength);
+            Assert.Equal($"{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}", header.TrimEnd(' ', '\n'));
+            Assert.EndsWith("\n", header, StringComparison.Ordinal);
+            Assert.Equal(0, (10 + headerLength) % 64);
+            Assert.Equal(Bits<T>(values), bytes[(10 + headerLength)..]);
+            if (numpyFixture is not null && array.Rank == 2)
+            {
+                Assert.Equal(File.ReadAllBytes(TestFiles.Fixture(numpyFixture)), bytes);
+            }
+
+            stream.Position = 0;
+            var back = Npy.Read(stream);
+            Assert.Equal(array.DType, back.DType);
+            Assert.Equal(descr, back.Descr);
+            Assert.Equal(array.Shape.ToArray(), back.Shape.ToArray());
+            Assert.Equal(Bits<T>(values), back.DataBytes.ToArray());
+            Assert.Equal(values, back.ToArray<T>());
+        }
+    }
+
+    [Fact]
     public void Strided_views_are_written_without_their_padding()
     {
         using var padded = new Matrix<double>(4, 3, stride: 8);

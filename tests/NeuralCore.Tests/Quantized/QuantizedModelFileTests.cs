@@ -51,6 +51,42 @@ public sealed class QuantizedModelFileTests : IDisposable
     }
 
     [Fact]
+    public void SubnormalWeights_OfOneOutput_SaveAndLoadWithTheSamePredictions()
+    {
+        // Output 2 of layer 1 has only subnormal weights: scale = 1e-43 / 127 rounds to the smallest subnormal, so its
+        // largest |code| is round(1e-43 / 1.4e-45) = 71, not 127 (files like this used to be refused).
+        using var network = Network();
+        var w = network.GetWeights(0);
+        for (var p = 0; p < w.GetLength(1); p++)
+        {
+            w[2, p] = (p % 3) switch { 0 => 1e-43f, 1 => -3e-44f, _ => 0f };
+        }
+
+        network.SetWeights(0, w);
+        using var x = NetworkTestHelpers.RandomMatrix<float>(11, 7, 4, scale: 3);
+        using var dynamicInt8 = QuantizedNetwork.Quantize(network, QuantizationMode.Int8);
+        using var staticInt8 = QuantizedNetwork.QuantizeInt8Static(network, x.ReadOnlySpan);
+        foreach (var quantized in (QuantizedNetwork[])[dynamicInt8, staticInt8])
+        {
+            var path = PathOf($"subnormal-{quantized.ActivationQuantization}.npz");
+            QuantizedModelFile.Save(quantized, path);
+            var codes = Npz.Read(path)["W1"].DataBytes.ToArray().Select(b => (int)(sbyte)b).ToArray();
+            var largest = Enumerable.Range(0, 7).Max(p => Math.Abs(codes[(2 * 7) + p]));
+            Assert.InRange(largest, 1, 126);
+            Assert.True(float.IsSubnormal(Npz.Read(path)["W1_scale"].ToArray<float>()[2]));
+
+            using var loaded = QuantizedModelFile.Load(path);
+            using var expected = quantized.Predict(x.ReadOnlySpan);
+            using var actual = loaded.Predict(x.ReadOnlySpan);
+            Assert.Equal(expected.DangerousGetStorage().ToArray(), actual.DangerousGetStorage().ToArray());
+            using var before = quantized.Dequantize();
+            using var after = loaded.Dequantize();
+            Assert.Equal(before.GetWeights(0), after.GetWeights(0));
+            Assert.Equal(1e-43f, after.GetWeights(0)[2, 0], 1e-44f);
+        }
+    }
+
+    [Fact]
     public void TheArchive_HoldsTheDocumentedMembers()
     {
         using var network = Network();
@@ -225,6 +261,35 @@ public sealed class QuantizedModelFileTests : IDisposable
     }
 
     [Fact]
+    public void AnInt8LayerWiderThanMaxK_IsRefusedFromTheArchitecture_BeforeItsMembersAreRead()
+    {
+        // Only the architecture and quantization members: a layer's members would be read (and found missing) after the check.
+        foreach (var (sizes, layer) in new (int[], int)[] { ([65537, 1], 1), ([1, 65537, 1], 2) })
+        {
+            var architecture = NetworkArchitecture.FromSizes(sizes, [.. Enumerable.Repeat(Activation.Linear, sizes.Length - 1)]);
+            var path = PathOf($"wide-{layer}.npz");
+            Npz.Write(path, new NpzArchive
+            {
+                { ModelFile.ArchitectureMember, NpyArray.FromUtf8String(architecture.ToJson()) },
+                { QuantizedModelFile.QuantizationMember, NpyArray.FromUtf8String("""{"mode": "int8", "activations": "dynamic"}""") },
+            });
+            Assert.True(new FileInfo(path).Length < 4096);
+            var error = Assert.Throws<NpyFormatException>(() => QuantizedModelFile.Load(path));
+            Assert.StartsWith($"{path}/architecture.npy", error.Message, StringComparison.Ordinal);
+            Assert.Contains($"layer {layer} has 65537 inputs", error.Message, StringComparison.Ordinal);
+            Assert.Contains("65536", error.Message, StringComparison.Ordinal);
+
+            // bf16 has no such limit: the same architecture goes on to its members.
+            Npz.Write(path, new NpzArchive
+            {
+                { ModelFile.ArchitectureMember, NpyArray.FromUtf8String(architecture.ToJson()) },
+                { QuantizedModelFile.QuantizationMember, NpyArray.FromUtf8String("""{"mode": "bf16", "activations": "dynamic"}""") },
+            });
+            Assert.Contains("b1.npy: the member is missing", Assert.Throws<NpyFormatException>(() => QuantizedModelFile.Load(path)).Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void MutatedBytes_AreCleanErrorsOrValidModels()
     {
         using var network = Network();
@@ -239,7 +304,7 @@ public sealed class QuantizedModelFileTests : IDisposable
                 var bytes = stream.ToArray();
                 for (var cut = 0; cut < bytes.Length; cut += 10)
                 {
-                    LoadsOrFailsCleanly(bytes.AsSpan(0, cut).ToArray(), $"{quantized}: truncated at {cut}");
+                    _ = LoadsOrFailsCleanly(bytes.AsSpan(0, cut).ToArray(), $"{quantized}: truncated at {cut}");
                 }
 
                 for (var round = 0; round < 300; round++)
@@ -250,33 +315,69 @@ public sealed class QuantizedModelFileTests : IDisposable
                         mutated[random.Next(mutated.Length)] = (byte)random.Next(256);
                     }
 
-                    LoadsOrFailsCleanly(mutated, $"{quantized}: mutation round {round}");
+                    _ = LoadsOrFailsCleanly(mutated, $"{quantized}: mutation round {round}");
                 }
             }
         }
     }
 
-    private static void LoadsOrFailsCleanly(byte[] bytes, string what)
+    [Fact]
+    public void MutatedArchitectureJson_IsAFormatErrorOrAValidModel()
+    {
+        // Inside a valid archive, so the JSON parser and the architecture's own checks see every change.
+        using var network = Network();
+        using var quantized = QuantizedNetwork.Quantize(network, QuantizationMode.Int8);
+        using var stream = new MemoryStream();
+        QuantizedModelFile.Save(quantized, stream);
+        var source = Npz.Read(new MemoryStream(stream.ToArray()));
+        var json = source[ModelFile.ArchitectureMember].ToUtf8String();
+        var loaded = 0;
+        var refused = 0;
+        for (var i = 0; i < json.Length; i++)
+        {
+            foreach (var c in "0159-.e\"[]{}:,a ")
+            {
+                var archive = new NpzArchive();
+                foreach (var (name, array) in source)
+                {
+                    archive.Add(name, name == ModelFile.ArchitectureMember ? NpyArray.FromUtf8String(json[..i] + c + json[(i + 1)..]) : array);
+                }
+
+                using var bytes = new MemoryStream();
+                Npz.Write(bytes, archive);
+                var ok = LoadsOrFailsCleanly(bytes.ToArray(), $"architecture [{i}] = '{c}'");
+                loaded += ok ? 1 : 0;
+                refused += ok ? 0 : 1;
+            }
+        }
+
+        // Both outcomes occur (e.g. a space for a space loads; a letter in a dimension does not).
+        Assert.True(loaded > 0 && refused > 0, $"{loaded} loaded, {refused} refused");
+    }
+
+    /// <summary>Loads and predicts (true), or fails with an <see cref="NpyFormatException"/> naming the source (false).</summary>
+    private static bool LoadsOrFailsCleanly(byte[] bytes, string what)
     {
         var before = GC.GetAllocatedBytesForCurrentThread();
+        bool loads;
         try
         {
             using var loaded = QuantizedModelFile.Load(new MemoryStream(bytes), "mutated.npz");
             loaded.Predict(new float[7].AsSpan(), new float[4]);
+            loads = true;
         }
         catch (NpyFormatException error)
         {
             Assert.StartsWith("mutated.npz", error.Message, StringComparison.Ordinal);
-        }
-        catch (ArgumentException error) when (error.Message.Contains("architecture", StringComparison.OrdinalIgnoreCase))
-        {
-            // The architecture JSON's own validation (e.g. a flipped dimension that still parses).
+            loads = false;
         }
         catch (Exception error)
         {
             Assert.Fail($"{what}: {error.GetType().Name}: {error.Message}");
+            throw;
         }
 
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 4 << 20, what);
+        return loads;
     }
 }

@@ -1,3 +1,4 @@
+using NeuralCore.Network.Internals.Quantized;
 using NeuralCore.Tests.Network;
 
 namespace NeuralCore.Tests.Quantized;
@@ -31,10 +32,10 @@ public sealed class QuantizedNetworkTests
     }
 
     /// <summary>The int8 layer from the equations: codes in float as defined, the integer sum exact, the rest in double.</summary>
-    private static double[,] Int8Oracle(NeuralNetwork<float> network, ReadOnlyMatrixSpan<float> x, (float S, int Z)? range)
+    private static double[,] Int8Oracle(NeuralNetwork<float> network, ReadOnlyMatrixSpan<float> x, (float S, int Z)? range, int layer = 0)
     {
-        var w = network.GetWeights(0); // [out, in]
-        var bias = network.GetBias(0);
+        var w = network.GetWeights(layer); // [out, in]
+        var bias = network.GetBias(layer);
         var (n, k) = (w.GetLength(0), w.GetLength(1));
         var scales = new float[n];
         var codes = new int[n, k];
@@ -77,7 +78,78 @@ public sealed class QuantizedNetworkTests
             }
         }
 
-        return NetworkTestHelpers.Activate(network.Architecture[0].Activation, z);
+        return NetworkTestHelpers.Activate(network.Architecture[layer].Activation, z);
+    }
+
+    /// <summary>Every layer by <see cref="Int8Oracle"/> with its fixed range; a hidden layer's outputs are float, as the network keeps them.</summary>
+    private static double[,] Int8StaticOracle(NeuralNetwork<float> network, ReadOnlyMatrixSpan<float> x, (float S, int Z)[] ranges)
+    {
+        var a = Int8Oracle(network, x, ranges[0]);
+        for (var l = 1; l < network.LayerCount; l++)
+        {
+            using var input = ToFloat(a);
+            a = Int8Oracle(network, input.ReadOnlySpan, ranges[l], l);
+        }
+
+        return a;
+    }
+
+    private static Matrix<float> ToFloat(double[,] values)
+    {
+        var matrix = new Matrix<float>(values.GetLength(0), values.GetLength(1));
+        for (var i = 0; i < matrix.Rows; i++)
+        {
+            for (var j = 0; j < matrix.Columns; j++)
+            {
+                matrix[i, j] = (float)values[i, j];
+            }
+        }
+
+        return matrix;
+    }
+
+    /// <summary>The fp32 inputs of every layer (in double, from the network's weights), each [m, InputDim].</summary>
+    private static double[][,] LayerInputs(NeuralNetwork<float> network, ReadOnlyMatrixSpan<float> x)
+    {
+        var inputs = new double[network.LayerCount][,];
+        inputs[0] = NetworkTestHelpers.ToDouble(x);
+        for (var l = 1; l < inputs.Length; l++)
+        {
+            var previous = inputs[l - 1];
+            var w = network.GetWeights(l - 1);
+            var b = network.GetBias(l - 1);
+            var z = new double[previous.GetLength(0), w.GetLength(0)];
+            for (var i = 0; i < z.GetLength(0); i++)
+            {
+                for (var j = 0; j < z.GetLength(1); j++)
+                {
+                    z[i, j] = b[j];
+                    for (var p = 0; p < w.GetLength(1); p++)
+                    {
+                        z[i, j] += previous[i, p] * w[j, p];
+                    }
+                }
+            }
+
+            inputs[l] = NetworkTestHelpers.Activate(network.Architecture[l - 1].Activation, z);
+        }
+
+        return inputs;
+    }
+
+    /// <summary>min and max of rows [start, end) of <paramref name="values"/>.</summary>
+    private static (double Lo, double Hi) Extremes(double[,] values, int start, int end)
+    {
+        var (lo, hi) = (double.PositiveInfinity, double.NegativeInfinity);
+        for (var i = start; i < end; i++)
+        {
+            for (var j = 0; j < values.GetLength(1); j++)
+            {
+                (lo, hi) = (Math.Min(lo, values[i, j]), Math.Max(hi, values[i, j]));
+            }
+        }
+
+        return (lo, hi);
     }
 
     private static (float S, int Z) RowRange(ReadOnlySpan<float> row)
@@ -149,6 +221,60 @@ public sealed class QuantizedNetworkTests
         }
     }
 
+    [Fact]
+    public void Int8Static_ThreeLayers_CalibratesEachLayerOnAllRows_AndFollowsTheEquations()
+    {
+        // 600 calibration rows: three chunks of the calibration pass (256, 256, 88 rows), the widest inputs of every layer
+        // in the middle one. Linear and relu hidden layers keep the hidden values exact in float, so the oracle quantizes
+        // the same values the network does.
+        using var network = Random(21, [6, 12, 9, 4], [Activation.Linear, Activation.Relu, Activation.Softmax]);
+        using var calibration = NetworkTestHelpers.RandomMatrix<float>(600, 6, 17);
+        for (var p = 0; p < 6; p++)
+        {
+            calibration[300, p] *= 4;
+            calibration[400, p] = -calibration[300, p];
+        }
+
+        using var quantized = QuantizedNetwork.QuantizeInt8Static(network, calibration.ReadOnlySpan);
+        var inputs = LayerInputs(network, calibration.ReadOnlySpan);
+        var ranges = new (float S, int Z)[network.LayerCount];
+        for (var l = 0; l < network.LayerCount; l++)
+        {
+            var (lo, hi) = Extremes(inputs[l], 0, 600);
+            // Neither the first chunk nor the last gives a layer's range.
+            Assert.NotEqual((lo, hi), Extremes(inputs[l], 0, 256));
+            Assert.NotEqual((lo, hi), Extremes(inputs[l], 512, 600));
+
+            // The equations: [min(0, lo), max(0, hi)], s = (hi − lo) / 127, z = clamp(round(−lo / s), 0, 127).
+            (lo, hi) = (Math.Min(0, lo), Math.Max(0, hi));
+            var s = (hi - lo) / 127;
+            var zeroPoint = Math.Clamp(-lo / s, 0, 127);
+            var actual = ((Int8Layer)quantized.Layers[l]).InputRange!.Value;
+            Assert.True(Math.Abs(actual.Scale - s) <= 1e-6 * s, $"layer {l + 1}: s = {actual.Scale:R}, expected {s:R} (inputs in [{lo:R}, {hi:R}])");
+
+            // The network's float inputs may differ from these double ones in the last bits: a z within 1e-3 of a tie may go either way.
+            var tie = Math.Abs(zeroPoint - Math.Floor(zeroPoint) - 0.5) < 1e-3;
+            Assert.True(tie ? Math.Abs(actual.ZeroPoint - zeroPoint) < 1 : actual.ZeroPoint == (int)Math.Round(zeroPoint), $"layer {l + 1}: z = {actual.ZeroPoint}, expected {zeroPoint:R}");
+            ranges[l] = actual;
+        }
+
+        // Layer 1 takes negative inputs (z > 0); layer 3's are relu outputs (z = 0).
+        Assert.True(ranges[0].Z > 0 && ranges[1].Z > 0 && ranges[2].Z == 0, string.Join(", ", ranges));
+
+        // The predictions on the calibration rows and on rows beyond the calibrated ranges (clamped).
+        using var wide = NetworkTestHelpers.RandomMatrix<float>(20, 6, 5, scale: 6);
+        foreach (var x in (Matrix<float>[])[calibration, wide])
+        {
+            foreach (var path in Kernels.Available)
+            {
+                using var predictor = quantized.CreatePredictor(options: ComputeOptions.For(path));
+                using var y = new Matrix<float>(x.Rows, 4);
+                predictor.Predict(x.ReadOnlySpan, y.Span);
+                AssertClose(Int8StaticOracle(network, x.ReadOnlySpan, ranges), y.ReadOnlySpan, 2e-6, $"static 6→12→9→4 on {path}, {x.Rows} rows");
+            }
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Paths))]
     public void BFloat16_IsTheDoubleProductOfTheRoundedWeights(KernelPath path)
@@ -178,6 +304,43 @@ public sealed class QuantizedNetworkTests
             predictor.Predict(x.ReadOnlySpan, y.Span);
             var expected = NetworkTestHelpers.ReferenceForward(dequantized, NetworkTestHelpers.ToDouble(x.ReadOnlySpan));
             AssertClose(expected, y.ReadOnlySpan, 1e-5, $"bf16 {k}→24→{n}");
+        }
+    }
+
+    [Fact]
+    public void BFloat16_AWeightThatRoundsToInfinity_IsRefusedNamingTheLayerAndTheWeight()
+    {
+        // float.MaxValue is past the midpoint between bf16's largest finite value (0x7F7F) and ∞.
+        var previous = Thread.CurrentThread.CurrentCulture;
+        var comma = (System.Globalization.CultureInfo)System.Globalization.CultureInfo.InvariantCulture.Clone();
+        comma.NumberFormat.NumberDecimalSeparator = ",";
+        Thread.CurrentThread.CurrentCulture = comma;
+        try
+        {
+            foreach (var value in (float[])[float.MaxValue, -float.MaxValue])
+            {
+                using var network = Random(12, 5, 4, 3);
+                var w = network.GetWeights(1);
+                w[1, 3] = value;
+                network.SetWeights(1, w);
+                var error = Assert.Throws<ArgumentException>(() => QuantizedNetwork.Quantize(network, QuantizationMode.BFloat16));
+                Assert.Equal("network", error.ParamName);
+                Assert.Contains("Layer 2's weight [out 1, in 3]", error.Message, StringComparison.Ordinal);
+                Assert.Contains(value.ToString("R", System.Globalization.CultureInfo.InvariantCulture), error.Message, StringComparison.Ordinal);
+
+                // int8 takes it (a scale of MaxValue / 127), and bf16's largest finite value rounds to itself.
+                using var int8 = QuantizedNetwork.Quantize(network, QuantizationMode.Int8);
+                var largest = BitConverter.UInt32BitsToSingle(0x7F7F0000u) * MathF.Sign(value);
+                w[1, 3] = largest;
+                network.SetWeights(1, w);
+                using var bf16 = QuantizedNetwork.Quantize(network, QuantizationMode.BFloat16);
+                using var dequantized = bf16.Dequantize();
+                Assert.Equal(largest, dequantized.GetWeights(1)[1, 3]);
+            }
+        }
+        finally
+        {
+            Thread.CurrentThread.CurrentCulture = previous;
         }
     }
 
@@ -288,19 +451,28 @@ public sealed class QuantizedNetworkTests
         using var y = new Matrix<float>(20, 5);
         var sample = new float[30];
         var output = new float[5];
-        foreach (var mode in (QuantizationMode[])[QuantizationMode.Int8, QuantizationMode.BFloat16])
+        foreach (var create in (Func<QuantizedNetwork>[])[
+            () => QuantizedNetwork.Quantize(network, QuantizationMode.Int8),
+            () => QuantizedNetwork.QuantizeInt8Static(network, x.ReadOnlySpan),
+            () => QuantizedNetwork.Quantize(network, QuantizationMode.BFloat16)])
         {
-            using var quantized = QuantizedNetwork.Quantize(network, mode);
+            using var quantized = create();
             foreach (var path in Kernels.Available)
             {
                 using var predictor = quantized.CreatePredictor(8, ComputeOptions.For(path));
-                Assert.Equal(0, Allocated(() => predictor.Predict(x.ReadOnlySpan, y.Span)));
-                Assert.Equal(0, Allocated(() => predictor.Predict(sample, output)));
+                AssertAllocatesNothing(() => predictor.Predict(x.ReadOnlySpan, y.Span), $"{quantized} on {path}: batch");
+                AssertAllocatesNothing(() => predictor.Predict(sample, output), $"{quantized} on {path}: one sample");
             }
 
-            Assert.Equal(0, Allocated(() => quantized.Predict(sample, output)));
-            Assert.Equal(0, Allocated(() => quantized.Predict(x.ReadOnlySpan, y.Span)));
+            AssertAllocatesNothing(() => quantized.Predict(sample, output), $"{quantized}: one sample, the network's own workspace");
+            AssertAllocatesNothing(() => quantized.Predict(x.ReadOnlySpan, y.Span), $"{quantized}: batch, the network's own workspace");
         }
+    }
+
+    private static void AssertAllocatesNothing(Action action, string what)
+    {
+        var bytes = Allocated(action);
+        Assert.True(bytes == 0, $"{what}: {bytes} B allocated in 10 calls");
     }
 
     /// <summary>The quietest of five windows of 10 calls after a warm-up (a JIT tier-up may allocate once inside one window).</summary>
@@ -363,6 +535,43 @@ public sealed class QuantizedNetworkTests
     }
 
     [Fact]
+    public void NonFiniteInput_StaticInt8_GivesNaNForThatRowOnly_TheOthersAsWithout()
+    {
+        using var network = Random(2, 6, 8, 3);
+        using var calibration = NetworkTestHelpers.RandomMatrix<float>(10, 6, 3);
+        using var quantized = QuantizedNetwork.QuantizeInt8Static(network, calibration.ReadOnlySpan);
+        using var clean = NetworkTestHelpers.RandomMatrix<float>(6, 6, 9);
+        using var x = NetworkTestHelpers.RandomMatrix<float>(6, 6, 9);
+        x[1, 2] = float.NaN;
+        (x[3, 0], x[3, 5]) = (float.PositiveInfinity, float.NegativeInfinity);
+
+        // A lone ∞ clamps to the calibrated range: the row predicts as with any value beyond it.
+        x[4, 1] = float.PositiveInfinity;
+        clean[4, 1] = float.MaxValue;
+        foreach (var path in Kernels.Available)
+        {
+            foreach (var capacity in (int[])[1, 4, 256])
+            {
+                using var expected = Predict(quantized, clean.ReadOnlySpan, path, capacity);
+                using var actual = Predict(quantized, x.ReadOnlySpan, path, capacity);
+                for (var i = 0; i < x.Rows; i++)
+                {
+                    var row = actual.ReadOnlySpan.GetRowSpan(i).ToArray();
+                    if (i is 1 or 3)
+                    {
+                        Assert.True(row.All(float.IsNaN), $"{path}, capacity {capacity}: row {i} = [{string.Join(", ", row)}], expected NaN");
+                    }
+                    else
+                    {
+                        Assert.True(row.All(float.IsFinite), $"{path}, capacity {capacity}: row {i}");
+                        Assert.Equal(expected.ReadOnlySpan.GetRowSpan(i).ToArray(), row);
+                    }
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void BadArguments_AreClearErrors()
     {
         using var network = Random(1, 4, 3, 2);
@@ -382,6 +591,29 @@ public sealed class QuantizedNetworkTests
         Assert.Throws<ArgumentOutOfRangeException>(() => quantized.CreatePredictor(0));
         quantized.Dispose();
         Assert.Throws<ObjectDisposedException>(() => quantized.Predict(new float[4], new float[2]));
+    }
+
+    [Fact]
+    public void Int8_LayersWiderThanMaxK_AreRefusedNamingTheLayer_AndMaxKIsAccepted()
+    {
+        foreach (var (sizes, layer) in new (int[], int)[] { ([65537, 1], 1), ([1, 65537, 1], 2) })
+        {
+            using var wide = Random(9, sizes, [.. Enumerable.Repeat(Activation.Linear, sizes.Length - 1)]);
+            var error = Assert.Throws<ArgumentException>(() => QuantizedNetwork.Quantize(wide, QuantizationMode.Int8));
+            Assert.Contains($"Layer {layer} has 65537 inputs", error.Message, StringComparison.Ordinal);
+            Assert.Contains("65536", error.Message, StringComparison.Ordinal);
+            using var calibration = NetworkTestHelpers.RandomMatrix<float>(2, sizes[0], 1);
+            error = Assert.Throws<ArgumentException>(() => QuantizedNetwork.QuantizeInt8Static(wide, calibration.ReadOnlySpan));
+            Assert.Contains($"Layer {layer} has 65537 inputs", error.Message, StringComparison.Ordinal);
+            using var bf16 = QuantizedNetwork.Quantize(wide, QuantizationMode.BFloat16); // no such limit
+        }
+
+        // K = MaxK itself: the sums stay exact, as the equations say.
+        using var widest = Random(10, [65536, 2], [Activation.Linear]);
+        using var x = NetworkTestHelpers.RandomMatrix<float>(2, 65536, 3);
+        using var quantized = QuantizedNetwork.Quantize(widest, QuantizationMode.Int8);
+        using var y = quantized.Predict(x.ReadOnlySpan);
+        AssertClose(Int8Oracle(widest, x.ReadOnlySpan, null), y.ReadOnlySpan, 2e-6, "65536→2");
     }
 
     [Fact]

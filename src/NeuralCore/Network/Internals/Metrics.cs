@@ -41,19 +41,9 @@ internal static class Metrics
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var correct = 0;
-        var half = T.CreateTruncating(0.5);
         for (var r = 0; r < prediction.Rows; r++)
         {
-            var p = prediction.GetRowSpan(r);
-            var t = target.GetRowSpan(r);
-            if (p.Length == 1)
-            {
-                correct += (p[0] >= half) == (t[0] >= half) ? 1 : 0;
-            }
-            else
-            {
-                correct += ArgMax(p) == ArgMax(t) ? 1 : 0;
-            }
+            correct += ClassOf(prediction.GetRowSpan(r)) == ClassOf(target.GetRowSpan(r)) ? 1 : 0;
         }
 
         return correct;
@@ -81,6 +71,11 @@ internal static class Metrics
         ElementwiseDriver.Run<T, ThresholdDisagreementKernel<T>>(ref kernel, p.Length, path);
         return p.Length - kernel.Result;
     }
+
+    /// <summary>The class of one row: for one column 1 when value ≥ 0.5 (NaN is 0), otherwise the arg-max.</summary>
+    public static int ClassOf<T>(ReadOnlySpan<T> row)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        row.Length == 1 ? (row[0] >= T.CreateTruncating(0.5) ? 1 : 0) : ArgMax(row);
 
     public static int ArgMax<T>(ReadOnlySpan<T> values)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics.Tensors;
 using NeuralCore.Internals.Quantized;
 
@@ -142,7 +143,9 @@ internal sealed class BFloat16Layer : QuantizedLayer
         if (infinite >= 0)
         {
             throw new ArgumentException(
-                $"Layer {layer + 1}'s weight [out {infinite % spec.OutputDim}, in {infinite / spec.OutputDim}] = {weightsInOut[infinite / spec.OutputDim, infinite % spec.OutputDim]:R} rounds to ±∞ in bf16 (beyond ±3.39e38).",
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Layer {layer + 1}'s weight [out {infinite % spec.OutputDim}, in {infinite / spec.OutputDim}] = {weightsInOut[infinite / spec.OutputDim, infinite % spec.OutputDim]:R} rounds to ±∞ in bf16 (beyond ±3.39e38)."),
                 paramName);
         }
 
