@@ -137,9 +137,11 @@ internal static class Int8Kernel
         TAcc c08 = TLanes.Zero, c09 = TLanes.Zero, c0A = TLanes.Zero, c0B = TLanes.Zero, c0C = TLanes.Zero, c0D = TLanes.Zero, c0E = TLanes.Zero, c0F = TLanes.Zero;
         TAcc c10 = TLanes.Zero, c11 = TLanes.Zero, c12 = TLanes.Zero, c13 = TLanes.Zero, c20 = TLanes.Zero, c21 = TLanes.Zero, c22 = TLanes.Zero, c23 = TLanes.Zero, c30 = TLanes.Zero, c31 = TLanes.Zero, c32 = TLanes.Zero, c33 = TLanes.Zero;
 
-        for (nint g = 0; g < s.Groups; g++)
+        var groups = s.Groups;
+        var rowBytes = s.PackedRowBytes;
+        nint at = 0;
+        for (nint g = 0; g < groups; g++, at += rowBytes)
         {
-            var at = g * s.PackedRowBytes;
             var u0 = TLanes.Broadcast(ref Unsafe.Add(ref u, 4 * g));
             var u1 = TRows.Value > 1 ? TLanes.Broadcast(ref Unsafe.Add(ref u, stride + (4 * g))) : default;
             var u2 = TRows.Value > 2 ? TLanes.Broadcast(ref Unsafe.Add(ref u, (2 * stride) + (4 * g))) : default;
