@@ -84,6 +84,12 @@ public static class Int8KernelQuick
     private static double Best(int reps, Action run)
     {
         var best = double.MaxValue;
+        var warm = Stopwatch.GetTimestamp();
+        while (Stopwatch.GetElapsedTime(warm).TotalMilliseconds < 150)
+        {
+            run();
+        }
+
         for (var t = 0; t < Trials; t++)
         {
             var start = Stopwatch.GetTimestamp();

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using NeuralCore.Internals.Gemm;
 using NeuralCore.Internals.Simd;
 
@@ -54,7 +56,13 @@ internal static class BFloat16Kernel
         Debug.Assert(n >= count, "The caller narrows the width until a row holds one whole vector.");
         var whole = n / count;
         var widest = m == 1 ? rowVectors : tileVectors;
-        for (var v = 0; v < whole;)
+        var v = 0;
+        if (typeof(TVector) == typeof(Vector512<float>) && Avx512F.IsSupported && m == 1)
+        {
+            v = PairedRow(x, w, bias, y) / count;
+        }
+
+        while (v < whole)
         {
             // The widest power of two that fits: at most 5 strip shapes per width are compiled.
             var vectors = widest;
@@ -72,6 +80,121 @@ internal static class BFloat16Kernel
             // The last Count columns again: the overlapping ones get the bits they already have.
             RowGroups<TVector, TSimd, TWiden>(x, w, bias, y, n - count, 1);
         }
+    }
+
+    /// <summary>
+    /// One row on 512 bits, 32 columns per load: each 32-bit lane of W's row holds the bf16 of columns 2l and 2l+1,
+    /// so a 16-bit left shift widens the even columns and a mask of the high half the odd ones, in place of a
+    /// zero-extension per 16 columns. The even and odd sums are interleaved back once, at the store. Each output is
+    /// still one fma chain over k in order, then + bias: the reference's bits.
+    /// </summary>
+    /// <returns>The columns computed: N rounded down to 32.</returns>
+    private static int PairedRow(ReadOnlyMatrixSpan<float> x, ReadOnlyMatrixSpan<ushort> w, ReadOnlySpan<float> bias, MatrixSpan<float> y)
+    {
+        var n = y.Columns;
+        var k = x.Columns;
+        var whole = n / 32;
+        ref var biasColumn = ref MemoryMarshal.GetReference(bias);
+
+        // With K = 0, x's row may be empty: point at y's row instead, never read (the k loop does not run).
+        ref var xRow = ref k == 0 ? ref y.DangerousGetReferenceAt(0, 0) : ref x.DangerousGetReferenceAt(0, 0);
+        for (var pair = 0; pair < whole;)
+        {
+            var pairs = 8;
+            while (pairs > whole - pair)
+            {
+                pairs /= 2;
+            }
+
+            ref var wColumn = ref w.DangerousGetReferenceAt(0, 32 * pair);
+            ref var b = ref Unsafe.Add(ref biasColumn, 32 * pair);
+            ref var yColumn = ref y.DangerousGetReferenceAt(0, 32 * pair);
+            switch (pairs)
+            {
+                case 8: PairStrip<Int8>(ref xRow, ref wColumn, w.Stride, k, ref b, ref yColumn); break;
+                case 4: PairStrip<Int4>(ref xRow, ref wColumn, w.Stride, k, ref b, ref yColumn); break;
+                case 2: PairStrip<Int2>(ref xRow, ref wColumn, w.Stride, k, ref b, ref yColumn); break;
+                default: PairStrip<Int1>(ref xRow, ref wColumn, w.Stride, k, ref b, ref yColumn); break;
+            }
+
+            pair += pairs;
+        }
+
+        return 32 * whole;
+    }
+
+    /// <summary><c>y[j] = (Σ_k x[k] · W[k, j]) + bias[j]</c> for the 32·TPairs columns from <paramref name="w"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void PairStrip<TPairs>(ref float x, ref ushort w, nint wStride, int k, ref float bias, ref float y)
+        where TPairs : struct, IConstant
+    {
+        Vector512<float> e0 = default, e1 = default, e2 = default, e3 = default, e4 = default, e5 = default, e6 = default, e7 = default;
+        Vector512<float> o0 = default, o1 = default, o2 = default, o3 = default, o4 = default, o5 = default, o6 = default, o7 = default;
+        nint row = 0;
+        for (nint p = 0; p < k; p++, row += wStride)
+        {
+            var xp = Vector512.Create(Unsafe.Add(ref x, p));
+            Pair(xp, Words(ref w, row), ref e0, ref o0);
+            if (TPairs.Value > 1)
+            {
+                Pair(xp, Words(ref w, row + 32), ref e1, ref o1);
+            }
+
+            if (TPairs.Value > 2)
+            {
+                Pair(xp, Words(ref w, row + 64), ref e2, ref o2);
+                Pair(xp, Words(ref w, row + 96), ref e3, ref o3);
+            }
+
+            if (TPairs.Value > 4)
+            {
+                Pair(xp, Words(ref w, row + 128), ref e4, ref o4);
+                Pair(xp, Words(ref w, row + 160), ref e5, ref o5);
+                Pair(xp, Words(ref w, row + 192), ref e6, ref o6);
+                Pair(xp, Words(ref w, row + 224), ref e7, ref o7);
+            }
+        }
+
+        StorePair(e0, o0, ref bias, ref y, 0);
+        if (TPairs.Value > 1)
+        {
+            StorePair(e1, o1, ref bias, ref y, 32);
+        }
+
+        if (TPairs.Value > 2)
+        {
+            StorePair(e2, o2, ref bias, ref y, 64);
+            StorePair(e3, o3, ref bias, ref y, 96);
+        }
+
+        if (TPairs.Value > 4)
+        {
+            StorePair(e4, o4, ref bias, ref y, 128);
+            StorePair(e5, o5, ref bias, ref y, 160);
+            StorePair(e6, o6, ref bias, ref y, 192);
+            StorePair(e7, o7, ref bias, ref y, 224);
+        }
+    }
+
+    /// <summary>The 32 bf16 from <c>w + offset</c> as 16 lanes of two (offsets in bf16 elements, so any stride works).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<uint> Words(ref ushort w, nint offset) => Vector512.LoadUnsafe(ref Unsafe.As<ushort, uint>(ref Unsafe.Add(ref w, offset)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Pair(Vector512<float> x, Vector512<uint> bits, ref Vector512<float> even, ref Vector512<float> odd)
+    {
+        even = Simd512<float>.FusedMultiplyAdd(x, Vector512.ShiftLeft(bits, 16).AsSingle(), even);
+        odd = Simd512<float>.FusedMultiplyAdd(x, (bits & Vector512.Create(0xFFFF0000u)).AsSingle(), odd);
+    }
+
+    /// <summary>y[offset + 2l] = even_l + bias, y[offset + 2l + 1] = odd_l + bias, for l &lt; 16.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StorePair(Vector512<float> even, Vector512<float> odd, ref float bias, ref float y, nuint offset)
+    {
+        var low = Avx512F.PermuteVar16x32x2(even, Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23), odd);
+        var high = Avx512F.PermuteVar16x32x2(even, Vector512.Create(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31), odd);
+        (low + Vector512.LoadUnsafe(ref bias, offset)).StoreUnsafe(ref y, offset);
+        (high + Vector512.LoadUnsafe(ref bias, offset + 16)).StoreUnsafe(ref y, offset + 16);
     }
 
     /// <summary>The strip at <paramref name="column"/>, <paramref name="vectors"/> wide, for every row: groups of <see cref="TileRows"/> and the rest.</summary>
