@@ -309,29 +309,48 @@ internal static class Int8Gemm
         float lo = 0f, hi = 0f, poison = 0f;
         if (path >= KernelPath.Vector512 && Vector512.IsHardwareAccelerated && n >= (nuint)Vector512<float>.Count)
         {
-            Vector512<float> vlo = Vector512<float>.Zero, vhi = Vector512<float>.Zero, vpoison = Vector512<float>.Zero;
-            for (; at + (nuint)Vector512<float>.Count <= n; at += (nuint)Vector512<float>.Count)
+            // Two sets of bounds and sums, so the loop is not one chain of dependent adds.
+            Vector512<float> lo0 = Vector512<float>.Zero, hi0 = lo0, poison0 = lo0, lo1 = lo0, hi1 = lo0, poison1 = lo0;
+            var count = (nuint)Vector512<float>.Count;
+            for (; at + (2 * count) <= n; at += 2 * count)
             {
-                var v = Vector512.LoadUnsafe(ref source, at);
-                vlo = Vector512.MinNative(vlo, v);
-                vhi = Vector512.MaxNative(vhi, v);
-                vpoison += v * Vector512<float>.Zero;
+                var a = Vector512.LoadUnsafe(ref source, at);
+                var b = Vector512.LoadUnsafe(ref source, at + count);
+                (lo0, hi0, poison0) = (Vector512.MinNative(lo0, a), Vector512.MaxNative(hi0, a), poison0 + (a * Vector512<float>.Zero));
+                (lo1, hi1, poison1) = (Vector512.MinNative(lo1, b), Vector512.MaxNative(hi1, b), poison1 + (b * Vector512<float>.Zero));
             }
 
-            (lo, hi, poison) = (HorizontalMin(vlo.GetLower(), vlo.GetUpper()), HorizontalMax(vhi.GetLower(), vhi.GetUpper()), Vector512.Sum(vpoison));
+            if (at + count <= n)
+            {
+                var a = Vector512.LoadUnsafe(ref source, at);
+                (lo0, hi0, poison0) = (Vector512.MinNative(lo0, a), Vector512.MaxNative(hi0, a), poison0 + (a * Vector512<float>.Zero));
+                at += count;
+            }
+
+            lo0 = Vector512.MinNative(lo0, lo1);
+            hi0 = Vector512.MaxNative(hi0, hi1);
+            (lo, hi, poison) = (HorizontalMin(lo0.GetLower(), lo0.GetUpper()), HorizontalMax(hi0.GetLower(), hi0.GetUpper()), Vector512.Sum(poison0 + poison1));
         }
         else if (path >= KernelPath.Vector256 && Vector256.IsHardwareAccelerated && n >= (nuint)Vector256<float>.Count)
         {
-            Vector256<float> vlo = Vector256<float>.Zero, vhi = Vector256<float>.Zero, vpoison = Vector256<float>.Zero;
-            for (; at + (nuint)Vector256<float>.Count <= n; at += (nuint)Vector256<float>.Count)
+            Vector256<float> lo0 = Vector256<float>.Zero, hi0 = lo0, poison0 = lo0, lo1 = lo0, hi1 = lo0, poison1 = lo0;
+            var count = (nuint)Vector256<float>.Count;
+            for (; at + (2 * count) <= n; at += 2 * count)
             {
-                var v = Vector256.LoadUnsafe(ref source, at);
-                vlo = Vector256.MinNative(vlo, v);
-                vhi = Vector256.MaxNative(vhi, v);
-                vpoison += v * Vector256<float>.Zero;
+                var a = Vector256.LoadUnsafe(ref source, at);
+                var b = Vector256.LoadUnsafe(ref source, at + count);
+                (lo0, hi0, poison0) = (Vector256.MinNative(lo0, a), Vector256.MaxNative(hi0, a), poison0 + (a * Vector256<float>.Zero));
+                (lo1, hi1, poison1) = (Vector256.MinNative(lo1, b), Vector256.MaxNative(hi1, b), poison1 + (b * Vector256<float>.Zero));
             }
 
-            (lo, hi, poison) = (HorizontalMin(vlo), HorizontalMax(vhi), Vector256.Sum(vpoison));
+            if (at + count <= n)
+            {
+                var a = Vector256.LoadUnsafe(ref source, at);
+                (lo0, hi0, poison0) = (Vector256.MinNative(lo0, a), Vector256.MaxNative(hi0, a), poison0 + (a * Vector256<float>.Zero));
+                at += count;
+            }
+
+            (lo, hi, poison) = (HorizontalMin(lo0, lo1), HorizontalMax(hi0, hi1), Vector256.Sum(poison0 + poison1));
         }
 
         for (; at < n; at++)
