@@ -212,7 +212,7 @@ internal static class CliOptions
         return ModelFile.Load<T>(path, architecture, NpyConversion.AllowPrecisionChange);
     }
 
-    /// <summary>Whether the model file given to <paramref name="option"/> is a quantized model (an .npz with a quantization member).</summary>
+    /// <summary>Whether the model file given to <paramref name="option"/> is a quantized model (an .npz with a quantization member, or a .safetensors file with that metadata key).</summary>
     public static bool IsQuantizedModel(string option, string path)
     {
         _ = ModelFormatOf(option, path);

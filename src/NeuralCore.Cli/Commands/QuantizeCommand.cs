@@ -5,7 +5,7 @@ using NeuralCore.IO;
 namespace NeuralCore.Cli.Commands;
 
 /// <summary>
-/// <c>neuralcore quantize</c>: an fp32 model to an int8 or bf16 <see cref="QuantizedNetwork"/> (written as an .npz
+/// <c>neuralcore quantize</c>: an fp32 model to an int8 or bf16 <see cref="QuantizedNetwork"/> (written as an .npz or .safetensors
 /// that <c>neuralcore predict</c> runs), with the accuracy report against the fp32 model on <c>--x</c> (and the task
 /// metric of both with <c>--y</c> or <c>--label-column</c>).
 /// </summary>
@@ -29,7 +29,7 @@ internal static class QuantizeCommand
         var x = CliOptions.OptionalPath("--x", "Samples (.npy or .csv) for the accuracy report against the fp32 model, and the calibration data of --activations static.");
         var y = CliOptions.OptionalPath("--y", "Labels of --x (.npy or .csv), for the task metric (accuracy or mse) of both models.");
         var labelColumn = DataFiles.LabelColumn();
-        var output = CliOptions.RequiredPath("--out", "Where to write the quantized model (.npz).");
+        var output = CliOptions.RequiredPath("--out", "Where to write the quantized model: .npz, or .safetensors (I8/BF16 tensors).");
         var columnMajor = CliOptions.ColumnMajor();
         var force = OutputFiles.Force();
         var command = new Command("quantize", "Quantize a model to int8 or bf16 weights, with an accuracy report against the fp32 model.")
@@ -37,15 +37,16 @@ internal static class QuantizeCommand
             model, arch, mode, activations, x, y, labelColumn, output, columnMajor, force,
         }.With(("neuralcore quantize --model model.npz --mode int8 --x X.npy --y y.npy --out model-int8.npz", "int8 with the accuracy report on X/y"),
                 ("neuralcore quantize --model model.onnx --mode int8 --activations static --x calib.npy --out q.npz", "int8 with input ranges calibrated on calib.npy"),
-                ("neuralcore quantize --model model.npz --mode bf16 --out model-bf16.npz", "bf16, no report"));
+                ("neuralcore quantize --model model.npz --mode bf16 --out model-bf16.safetensors", "bf16 as a safetensors state_dict, no report"));
         command.SetAction(parse =>
         {
             var request = new Request(
                 parse.GetValue(model)!, parse.GetValue(arch), QuantizationModeNames.Parse(parse.GetValue(mode), "--mode"), ActivationQuantizationNames.Parse(parse.GetValue(activations), "--activations") == ActivationQuantization.Static,
                 parse.GetValue(x), parse.GetValue(y), parse.GetValue(labelColumn), parse.GetValue(output)!, parse.GetValue(columnMajor));
-            if (!string.Equals(Path.GetExtension(request.Out), ".npz", StringComparison.OrdinalIgnoreCase))
+            if (!string.Equals(Path.GetExtension(request.Out), ".npz", StringComparison.OrdinalIgnoreCase)
+                && !string.Equals(Path.GetExtension(request.Out), ".safetensors", StringComparison.OrdinalIgnoreCase))
             {
-                throw new CliException($"--out must name an .npz file (a quantized model is an .npz archive); got '{request.Out}'.", CliApplication.BadArguments);
+                throw new CliException($"--out must name an .npz or .safetensors file (the formats a quantized model is stored in); got '{request.Out}'.", CliApplication.BadArguments);
             }
 
             if (request.Static && request.Mode != QuantizationMode.Int8)

@@ -56,7 +56,7 @@ public sealed class SafeTensor
     public string ShapeText => FormatShape(_shape);
 
     /// <summary>Creates a 1-D tensor holding a copy of <paramref name="values"/>.</summary>
-    /// <typeparam name="T"><see cref="float"/> (F32), <see cref="double"/> (F64) or <see cref="Half"/> (F16).</typeparam>
+    /// <typeparam name="T"><see cref="float"/> (F32), <see cref="double"/> (F64), <see cref="Half"/> (F16) or <see cref="sbyte"/> (I8).</typeparam>
     /// <param name="values">The elements.</param>
     /// <returns>A tensor of shape <c>[values.Length]</c>.</returns>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is not a supported element type.</exception>
@@ -65,7 +65,7 @@ public sealed class SafeTensor
         new(SafeTensorsDTypes.Of<T>(), [values.Length], MemoryMarshal.AsBytes(values).ToArray(), null);
 
     /// <summary>Creates a 2-D tensor holding a copy of <paramref name="values"/> (any stride; stored in C order).</summary>
-    /// <typeparam name="T"><see cref="float"/> (F32), <see cref="double"/> (F64) or <see cref="Half"/> (F16).</typeparam>
+    /// <typeparam name="T"><see cref="float"/> (F32), <see cref="double"/> (F64), <see cref="Half"/> (F16) or <see cref="sbyte"/> (I8).</typeparam>
     /// <param name="values">The matrix. Shape: [rows, columns].</param>
     /// <returns>A tensor of shape <c>[rows, columns]</c>.</returns>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is not a supported element type.</exception>
@@ -109,7 +109,7 @@ public sealed class SafeTensor
     }
 
     /// <summary>Copies the elements, in C order, into a new array.</summary>
-    /// <typeparam name="T"><see cref="float"/>, <see cref="double"/> or <see cref="Half"/>.</typeparam>
+    /// <typeparam name="T"><see cref="float"/>, <see cref="double"/>, <see cref="Half"/> or <see cref="sbyte"/>.</typeparam>
     /// <param name="conversion">Whether data of another floating-point dtype is converted or rejected.</param>
     /// <returns>The <see cref="Length"/> elements.</returns>
     /// <exception cref="SafeTensorsFormatException">The dtype does not match <typeparamref name="T"/> (and no conversion was allowed).</exception>
@@ -122,7 +122,7 @@ public sealed class SafeTensor
     }
 
     /// <summary>Copies the elements, in C order, into <paramref name="destination"/>.</summary>
-    /// <typeparam name="T"><see cref="float"/>, <see cref="double"/> or <see cref="Half"/>.</typeparam>
+    /// <typeparam name="T"><see cref="float"/>, <see cref="double"/>, <see cref="Half"/> or <see cref="sbyte"/>.</typeparam>
     /// <param name="destination">Exactly <see cref="Length"/> elements.</param>
     /// <param name="conversion">Whether data of another floating-point dtype is converted or rejected.</param>
     /// <exception cref="ArgumentException"><paramref name="destination"/> has the wrong length.</exception>
@@ -141,7 +141,7 @@ public sealed class SafeTensor
     }
 
     /// <summary>Copies a 2-D tensor into a new matrix.</summary>
-    /// <typeparam name="T"><see cref="float"/>, <see cref="double"/> or <see cref="Half"/>.</typeparam>
+    /// <typeparam name="T"><see cref="float"/>, <see cref="double"/>, <see cref="Half"/> or <see cref="sbyte"/>.</typeparam>
     /// <param name="conversion">Whether data of another floating-point dtype is converted or rejected.</param>
     /// <returns>A new matrix; dispose it. Shape: [rows, columns].</returns>
     /// <exception cref="SafeTensorsFormatException">The tensor is not 2-D, or the dtype does not match.</exception>
@@ -220,9 +220,10 @@ public sealed class SafeTensor
             return;
         }
 
-        if (!conversion.AllowsPrecisionChange() || target == SafeTensorsDType.F16)
+        // Conversions widen floats into float or double; integer codes are not values and convert to nothing.
+        if (!conversion.AllowsPrecisionChange() || target is SafeTensorsDType.F16 or SafeTensorsDType.I8 || DType == SafeTensorsDType.I8)
         {
-            var hint = conversion == NpyConversion.Exact && target != SafeTensorsDType.F16 ? " (pass NpyConversion.AllowPrecisionChange to convert)" : string.Empty;
+            var hint = conversion == NpyConversion.Exact && target is not (SafeTensorsDType.F16 or SafeTensorsDType.I8) && DType != SafeTensorsDType.I8 ? " (pass NpyConversion.AllowPrecisionChange to convert)" : string.Empty;
             throw Error($"dtype {SafeTensorsDTypes.Name(DType)} cannot be read as {ElementTypeName.Of<T>()}{hint}.");
         }
 

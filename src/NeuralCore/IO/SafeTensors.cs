@@ -18,7 +18,7 @@ namespace NeuralCore.IO;
 /// refused; every tensor's byte range equal to product(shape) × dtype size (overflow-checked); the ranges, in offset
 /// order, tiling the data section exactly — no overlap, no hole, nothing past the end or left over. Any violation is a
 /// <see cref="SafeTensorsFormatException"/> naming the file and, where there is one, the tensor.</para>
-/// <para>dtypes F32, F64, F16 and BF16 are read (see <see cref="SafeTensorsDType"/>); another dtype is refused naming the
+/// <para>dtypes F32, F64, F16, BF16 and I8 are read (see <see cref="SafeTensorsDType"/>); another dtype is refused naming the
 /// tensor and the dtype. Writing produces a byte-deterministic file: tensors in archive order, <c>__metadata__</c>
 /// first when not empty, compact JSON. Writes to a path go through <see cref="AtomicFile"/>.</para>
 /// <para>To load a network from a PyTorch <c>nn.Sequential</c> state_dict, use <see cref="ModelFile.Load{T}(string, NetworkArchitecture?, NpyConversion)"/>.</para>

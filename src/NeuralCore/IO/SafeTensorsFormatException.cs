@@ -8,7 +8,7 @@ namespace NeuralCore.IO;
 /// </summary>
 /// <remarks>
 /// <para>The message starts with the file (and, for one tensor, the tensor name) and says what was found and what was
-/// expected, e.g. <c>model.safetensors/0.weight: dtype 'I64' is not supported; expected F32, F64, F16 or BF16.</c></para>
+/// expected, e.g. <c>model.safetensors/0.weight: dtype 'I64' is not supported; expected F32, F64, F16, BF16 or I8.</c></para>
 /// <para>It derives from <see cref="IOException"/> like <see cref="NpyFormatException"/>, so one <c>catch (IOException)</c>
 /// handles a bad model file of any format together with missing or unreadable files.</para>
 /// </remarks>

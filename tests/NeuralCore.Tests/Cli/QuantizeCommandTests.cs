@@ -106,7 +106,7 @@ public sealed class QuantizeCommandTests : IDisposable
         { ["--mode", "bf16", "--activations", "static", "--x", "x.npy", "--out", "q.npz"], "only int8 quantizes its inputs" },
         { ["--mode", "int8", "--activations", "static", "--out", "q.npz"], "--x is missing: --activations static calibrates" },
         { ["--mode", "int8", "--y", "y.npy", "--out", "q.npz"], "--x is missing" },
-        { ["--mode", "int8", "--out", "q.onnx"], "--out must name an .npz file" },
+        { ["--mode", "int8", "--out", "q.onnx"], "--out must name an .npz or .safetensors file" },
         { ["--mode", "int8", "--x", "y.npy", "--out", "q.npz"], "has 1 features per sample, but" },
         { ["--mode", "int8", "--x", "x.npy", "--y", "x.npy", "--out", "q.npz"], "labels are 120×2" },
     };

@@ -97,7 +97,7 @@ public sealed class SafeTensorsMalformedTests
     [InlineData("""{"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}""", 8, "bad.safetensors/a: shape [3] of F32 needs 12 bytes, but data_offsets [0, 8] hold 8.")]
     [InlineData("""{"a":{"dtype":"F64","shape":[4294967296,4294967296,16],"data_offsets":[0,8]}}""", 8, "shape [4294967296, 4294967296, 16] of F64 needs more than 2^64 bytes")]
     [InlineData("""{"a":{"dtype":"F32","shape":[2],"data_offsets":[8,0]}}""", 8, "bad.safetensors/a: data_offsets [8, 0] end before they begin.")]
-    [InlineData("""{"a":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}}""", 8, "bad.safetensors/a: dtype 'I64' is not supported; expected F32, F64, F16 or BF16.")]
+    [InlineData("""{"a":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}}""", 8, "bad.safetensors/a: dtype 'I64' is not supported; expected F32, F64, F16, BF16 or I8.")]
     [InlineData("""{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}""", 8, "bad.safetensors/a: the header names this tensor more than once.")]
     [InlineData("""{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4],"dtype":"F32"}}""", 4, "bad.safetensors/a: key 'dtype' appears more than once.")]
     [InlineData("""{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4],"offsets":[0,4]}}""", 4, "bad.safetensors/a: unexpected key 'offsets'")]

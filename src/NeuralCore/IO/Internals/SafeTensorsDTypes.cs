@@ -4,7 +4,7 @@ namespace NeuralCore.IO.Internals;
 internal static class SafeTensorsDTypes
 {
     /// <summary>The supported names, as listed in error messages.</summary>
-    public const string ValidNames = "F32, F64, F16 or BF16";
+    public const string ValidNames = "F32, F64, F16, BF16 or I8";
 
     public static string Name(SafeTensorsDType dtype) => dtype switch
     {
@@ -12,6 +12,7 @@ internal static class SafeTensorsDTypes
         SafeTensorsDType.F64 => "F64",
         SafeTensorsDType.F16 => "F16",
         SafeTensorsDType.BF16 => "BF16",
+        SafeTensorsDType.I8 => "I8",
         _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, $"Not a safetensors dtype; expected {ValidNames}."),
     };
 
@@ -20,6 +21,7 @@ internal static class SafeTensorsDTypes
         SafeTensorsDType.F32 => 4,
         SafeTensorsDType.F64 => 8,
         SafeTensorsDType.F16 or SafeTensorsDType.BF16 => 2,
+        SafeTensorsDType.I8 => 1,
         _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, $"Not a safetensors dtype; expected {ValidNames}."),
     };
 
@@ -40,13 +42,16 @@ internal static class SafeTensorsDTypes
             case "BF16":
                 dtype = SafeTensorsDType.BF16;
                 return true;
+            case "I8":
+                dtype = SafeTensorsDType.I8;
+                return true;
             default:
                 dtype = default;
                 return false;
         }
     }
 
-    /// <summary>The dtype that holds <typeparamref name="T"/> exactly: F32 for float, F64 for double, F16 for Half.</summary>
+    /// <summary>The dtype that holds <typeparamref name="T"/> exactly: F32 for float, F64 for double, F16 for Half, I8 for sbyte.</summary>
     public static SafeTensorsDType Of<T>()
     {
         if (typeof(T) == typeof(float))
@@ -64,6 +69,11 @@ internal static class SafeTensorsDTypes
             return SafeTensorsDType.F16;
         }
 
-        throw new NotSupportedException($"Element type {typeof(T).Name} is not supported for safetensors files; use float, double or Half.");
+        if (typeof(T) == typeof(sbyte))
+        {
+            return SafeTensorsDType.I8;
+        }
+
+        throw new NotSupportedException($"Element type {typeof(T).Name} is not supported for safetensors files; use float, double, Half or sbyte.");
     }
 }

@@ -93,6 +93,13 @@ internal static class SafeTensorsModel
     public static NeuralNetwork<T> Load<T>(SafeTensorsArchive archive, string source, NetworkArchitecture? given, NpyConversion conversion)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (archive.Metadata.ContainsKey(QuantizedModelFile.QuantizationMember))
+        {
+            throw new SafeTensorsFormatException(
+                source,
+                $"this is a quantized model (its metadata has '{QuantizedModelFile.QuantizationMember}'); load it with QuantizedModelFile.Load (the CLI's predict does).");
+        }
+
         var architecture = ResolveArchitecture(archive, source, given);
         var layers = MapLayers(archive, source, architecture);
         var network = NeuralNetwork<T>.CreateZeroed(architecture);
@@ -286,7 +293,7 @@ internal static class SafeTensorsModel
 
     private static string Quote(IEnumerable<string> names) => string.Join(", ", names.Take(10).Select(n => $"'{(n.Length > 80 ? n[..80] + "…" : n)}'"));
 
-    private static string CompactJson(NetworkArchitecture architecture)
+    internal static string CompactJson(NetworkArchitecture architecture)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
