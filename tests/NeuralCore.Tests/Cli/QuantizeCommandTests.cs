@@ -34,20 +34,23 @@ public sealed class QuantizeCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("int8", "dynamic")]
-    [InlineData("int8", "static")]
-    [InlineData("bf16", "dynamic")]
-    public async Task Quantize_WritesAModelThatPredictsAsTheLibraryDoes_AndReports(string mode, string activations)
+    [InlineData("int8", "dynamic", ".npz")]
+    [InlineData("int8", "static", ".npz")]
+    [InlineData("bf16", "dynamic", ".npz")]
+    [InlineData("int8", "dynamic", ".safetensors")]
+    [InlineData("int8", "static", ".safetensors")]
+    [InlineData("bf16", "dynamic", ".safetensors")]
+    public async Task Quantize_WritesAModelThatPredictsAsTheLibraryDoes_AndReports(string mode, string activations, string extension)
     {
         WriteModelAndData();
         var (code, output, error) = await CliTestFolder.Run(
-            "quantize", "--model", PathOf("model.npz"), "--mode", mode, "--activations", activations, "--x", PathOf("x.npy"), "--y", PathOf("y.npy"), "--out", PathOf("q.npz"));
+            "quantize", "--model", PathOf("model.npz"), "--mode", mode, "--activations", activations, "--x", PathOf("x.npy"), "--y", PathOf("y.npy"), "--out", PathOf("q" + extension));
         Assert.True(code == 0, error);
-        Assert.Contains($"wrote {PathOf("q.npz")}: QuantizedNetwork {mode}", output, StringComparison.Ordinal);
+        Assert.Contains($"wrote {PathOf("q" + extension)}: QuantizedNetwork {mode}", output, StringComparison.Ordinal);
         Assert.Contains("accuracy against the fp32 model on --x: 120 samples: max |Δ|", output, StringComparison.Ordinal);
 
         // The file predicts through the CLI exactly as the library predicts from the same fp32 model.
-        (code, _, error) = await CliTestFolder.Run("predict", "--model", PathOf("q.npz"), "--x", PathOf("x.npy"), "--out", PathOf("p.npy"));
+        (code, _, error) = await CliTestFolder.Run("predict", "--model", PathOf("q" + extension), "--x", PathOf("x.npy"), "--out", PathOf("p.npy"));
         Assert.True(code == 0, error);
         using var network = ModelFile.Load<float>(PathOf("model.npz"));
         using var x = Npy.Read(PathOf("x.npy")).ToMatrix<float>();
@@ -67,7 +70,7 @@ public sealed class QuantizeCommandTests : IDisposable
         Assert.Equal(Accuracy(expected, y), report.QuantizedMetric);
         Assert.NotNull(report.ClassAgreement);
 
-        (code, _, error) = await CliTestFolder.Run("predict", "--model", PathOf("q.npz"), "--x", PathOf("x.npy"), "--out", PathOf("c.npy"), "--output", "classes");
+        (code, _, error) = await CliTestFolder.Run("predict", "--model", PathOf("q" + extension), "--x", PathOf("x.npy"), "--out", PathOf("c.npy"), "--output", "classes");
         Assert.True(code == 0, error);
     }
 
