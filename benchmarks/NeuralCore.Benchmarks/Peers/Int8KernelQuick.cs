@@ -56,15 +56,25 @@ public static class Int8KernelQuick
 
             var reps = Math.Max(1, 20_000_000 / ((m * k * n / 16) + 1));
             var fp32 = Best(reps, () => NeuralCore.Gemm.Multiply(new ReadOnlyMatrixSpan<float>(x, m, k), MatrixOp.None, new ReadOnlyMatrixSpan<float>(w, k, n), MatrixOp.None, 1f, 0f, new MatrixSpan<float>(y, m, n), new ComputeOptions(Kernels.Default, 1)));
-            var forms = new List<(string Name, KernelPath Path, bool AvoidVnni)> { (Kernels.GetName(Kernels.Default), Kernels.Default, false) };
-            if (Kernels.Default > KernelPath.Vector256 && System.Runtime.Intrinsics.X86.AvxVnni.IsSupported)
+            // Each form by what it runs: 512-bit BW, 256-bit VNNI where the CPU has it, 256-bit AVX2, or the narrower path.
+            var forms = new List<(string Name, KernelPath Path, bool AvoidVnni)>();
+            if (Kernels.Default >= KernelPath.Vector512)
             {
-                forms.Add(("v256vnni", KernelPath.Vector256, false));
+                forms.Add(("v512", KernelPath.Vector512, false));
             }
 
             if (Kernels.Default >= KernelPath.Vector256)
             {
+                if (System.Runtime.Intrinsics.X86.AvxVnni.IsSupported)
+                {
+                    forms.Add(("v256vnni", KernelPath.Vector256, false));
+                }
+
                 forms.Add(("v256", KernelPath.Vector256, true));
+            }
+            else
+            {
+                forms.Add((Kernels.GetName(Kernels.Default), Kernels.Default, false));
             }
 
             foreach (var (name, path, avoidVnni) in forms)

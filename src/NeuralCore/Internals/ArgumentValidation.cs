@@ -6,6 +6,15 @@ namespace NeuralCore.Internals;
 /// <summary>Shape and aliasing checks shared by the public entry points (kernels, matrix views, network), done once at the edge.</summary>
 internal static class ArgumentValidation
 {
+    /// <summary>Throws unless <paramref name="path"/> is one of the <see cref="NeuralCore.KernelPath"/> values.</summary>
+    public static void KernelPath(NeuralCore.KernelPath path, string paramName)
+    {
+        if ((uint)path > (uint)NeuralCore.KernelPath.Vector512)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(paramName, string.Create(CultureInfo.InvariantCulture, $"{paramName} must be a kernel path, {NeuralCore.KernelPath.Reference} … {NeuralCore.KernelPath.Vector512}; got {(int)path}."));
+        }
+    }
+
     public static void SameShape<T>(ReadOnlyMatrixSpan<T> x, ReadOnlyMatrixSpan<T> y, string xName, string yName)
     {
         if (x.Rows != y.Rows || x.Columns != y.Columns)

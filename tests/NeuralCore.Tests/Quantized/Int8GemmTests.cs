@@ -36,6 +36,14 @@ public sealed class Int8GemmTests
 
         yield return (1, 1000, 5);
         yield return (33, 70, 600);
+
+        // A partial last register inside the widest strips: 250 = 15 registers of 16 and 10 columns.
+        foreach (var m in new[] { 1, 2, 3, 4, 5 })
+        {
+            yield return (m, 250, 37);
+        }
+
+        yield return (1, 241, 20);
     }
 
     [Theory]
@@ -88,10 +96,35 @@ public sealed class Int8GemmTests
     /// Every code at its largest, with weights all +127, all −127, and alternating: the sums reach ±127·127·K, far past
     /// int16 (a kernel that added pairs in int16 saturates at 32 767), and with unit scales y is the exact sum
     /// (K ≤ 1040 keeps it below 2²⁴). At K = 65 536 the sums sit at the int32 edge and y matches the reference.
+    /// Both 256-bit forms run it (AVX-VNNI where the CPU has it, and AVX2).
     /// </summary>
     [Theory]
     [MemberData(nameof(Paths))]
-    public void Sums_past_int16_are_exact(KernelPath path)
+    public void Sums_past_int16_are_exact(KernelPath path) => EachForm(path, () => SumsPastInt16(path));
+
+    [Theory]
+    [MemberData(nameof(FastPaths))]
+    public void The_zero_point_correction_matches_the_reference(KernelPath path) => EachForm(path, () => ZeroPointCorrection(path));
+
+    /// <summary>Runs <paramref name="test"/> once, and on the 256-bit path once more with the AVX2 form where AVX-VNNI would be taken.</summary>
+    private static void EachForm(KernelPath path, Action test)
+    {
+        test();
+        if (path == KernelPath.Vector256)
+        {
+            Int8Gemm.AvoidVnni = true;
+            try
+            {
+                test();
+            }
+            finally
+            {
+                Int8Gemm.AvoidVnni = false;
+            }
+        }
+    }
+
+    private static void SumsPastInt16(KernelPath path)
     {
         foreach (var k in new[] { 1, 2, 3, 4, 5, 255, 256, 257, 1024, 1040 })
         {
@@ -127,9 +160,7 @@ public sealed class Int8GemmTests
     }
 
     /// <summary>The zero point's correction z·colSum at its largest (z = 127, every weight −127), with the scales and bias of a real layer.</summary>
-    [Theory]
-    [MemberData(nameof(FastPaths))]
-    public void The_zero_point_correction_matches_the_reference(KernelPath path)
+    private static void ZeroPointCorrection(KernelPath path)
     {
         var random = new Random(5);
         foreach (var k in new[] { 7, 784, 4099 })
@@ -260,10 +291,16 @@ public sealed class Int8GemmTests
         Assert.Throws<ArgumentException>("bias", () => Int8Gemm.Multiply(operands.CodesView, operands.RowScales, operands.ZeroPoints, 7, operands.Packed, operands.Scales, operands.ColumnSums, new float[4], new MatrixSpan<float>(y, 2, 5), KernelPath.Vector256));
         Assert.Throws<ArgumentException>("codes", () => Int8Gemm.Multiply(operands.CodesView, operands.RowScales, operands.ZeroPoints, 9, new sbyte[Int8Gemm.PackedLength(9, 5)], operands.Scales, operands.ColumnSums, operands.Bias, new MatrixSpan<float>(y, 2, 5), KernelPath.Vector256));
         Assert.Throws<ArgumentException>("k", () => Int8Gemm.Multiply(operands.CodesView, operands.RowScales, operands.ZeroPoints, Int8Gemm.MaxK + 1, operands.Packed, operands.Scales, operands.ColumnSums, operands.Bias, new MatrixSpan<float>(y, 2, 5), KernelPath.Vector256));
-        Assert.Throws<ArgumentException>("packed", () => Int8Gemm.Multiply(operands.CodesView, operands.RowScales, operands.ZeroPoints, 7, operands.Packed.AsSpan(1), operands.Scales, operands.ColumnSums, operands.Bias, new MatrixSpan<float>(y, 2, 5), KernelPath.Vector256));
+        Assert.Throws<ArgumentException>("packed", () => Int8Gemm.Multiply(operands.CodesView, operands.RowScales, operands.ZeroPoints, 7, operands.Packed[1..], operands.Scales, operands.ColumnSums, operands.Bias, new MatrixSpan<float>(y, 2, 5), KernelPath.Vector256));
         Assert.Throws<ArgumentException>("rowScales", () => Int8Gemm.Multiply(operands.CodesView, operands.RowScales.AsSpan(1), operands.ZeroPoints, 7, operands.Packed, operands.Scales, operands.ColumnSums, operands.Bias, new MatrixSpan<float>(y, 2, 5), KernelPath.Vector256));
         Assert.Throws<ArgumentOutOfRangeException>("path", () => Int8Gemm.Multiply(operands.CodesView, operands.RowScales, operands.ZeroPoints, 7, operands.Packed, operands.Scales, operands.ColumnSums, operands.Bias, new MatrixSpan<float>(y, 2, 5), (KernelPath)9));
         Assert.Throws<ArgumentException>("codes", () => Int8Gemm.QuantizeRows(new ReadOnlyMatrixSpan<float>(new float[14], 2, 7), new MatrixSpan<byte>(new byte[14], 2, 7), new float[2], new int[2], KernelPath.Vector256));
+        Assert.Throws<ArgumentException>("scales", () => Int8Gemm.Multiply(operands.CodesView, operands.RowScales, operands.ZeroPoints, 7, operands.Packed, operands.Scales.AsSpan(1), operands.ColumnSums, operands.Bias, new MatrixSpan<float>(y, 2, 5), KernelPath.Vector256));
+        Assert.Throws<ArgumentException>("columnSums", () => Int8Gemm.Multiply(operands.CodesView, operands.RowScales, operands.ZeroPoints, 7, operands.Packed, operands.Scales, new int[6], operands.Bias, new MatrixSpan<float>(y, 2, 5), KernelPath.Vector256));
+        Assert.Throws<ArgumentException>("codes", () => Int8Gemm.QuantizeRows(new ReadOnlyMatrixSpan<float>(new float[14], 2, 7), new MatrixSpan<byte>(new byte[14], 2, 7), 0.1f, 3, KernelPath.Vector256));
+        Assert.Throws<ArgumentOutOfRangeException>("zeroPoint", () => Int8Gemm.QuantizeRows(new ReadOnlyMatrixSpan<float>(new float[14], 2, 7), new MatrixSpan<byte>(new byte[16], 2, 8), 0.1f, 128, KernelPath.Vector256));
+        Assert.Throws<ArgumentOutOfRangeException>("zeroPoint", () => Int8Gemm.QuantizeRows(new ReadOnlyMatrixSpan<float>(new float[14], 2, 7), new MatrixSpan<byte>(new byte[16], 2, 8), 0.1f, -1, KernelPath.Reference));
+        Assert.Throws<ArgumentOutOfRangeException>("path", () => Int8Gemm.QuantizeRows(new ReadOnlyMatrixSpan<float>(new float[14], 2, 7), new MatrixSpan<byte>(new byte[16], 2, 8), 0.1f, 3, (KernelPath)9));
         Assert.Throws<ArgumentException>("zeroPoints", () => Int8Gemm.QuantizeRows(new ReadOnlyMatrixSpan<float>(new float[14], 2, 7), new MatrixSpan<byte>(new byte[16], 2, 8), new float[2], new int[1], KernelPath.Vector256));
     }
 
@@ -296,14 +333,21 @@ public sealed class Int8GemmTests
         }
     }
 
-    /// <summary>Rows of random values; about one value in eight special (NaN, ±∞, ±0, huge, a rounding tie) in the first row only, so the others stay finite.</summary>
+    /// <summary>
+    /// Rows of random values: in the first, about one value in eight special (NaN, ±∞, ±0, huge, a rounding tie); in
+    /// the second, one in four a finite special (±float.MaxValue, whose range overflows to s = ∞, subnormals, ±0,
+    /// huge, ties), so the vector range loops see them in finite rows; the others plain.
+    /// </summary>
     private static float[] RandomRows(int rows, int length, Random random, double spread = 3)
     {
         float[] specials = [float.NaN, float.PositiveInfinity, float.NegativeInfinity, 0f, -0f, 1e30f, -1e30f, 2.5f, -0.5f];
+        float[] finite = [float.MaxValue, -float.MaxValue, float.Epsilon, -float.Epsilon, 1e-40f, 0f, -0f, 1e30f, -3e38f, 0.5f, -1.5f];
         var x = new float[rows * length];
         for (var i = 0; i < x.Length; i++)
         {
-            x[i] = i < length && random.Next(8) == 0 ? specials[random.Next(specials.Length)] : (float)((random.NextDouble() - 0.3) * spread);
+            x[i] = i < length && random.Next(8) == 0 ? specials[random.Next(specials.Length)]
+                : i >= length && i < 2 * length && random.Next(4) == 0 ? finite[random.Next(finite.Length)]
+                : (float)((random.NextDouble() - 0.3) * spread);
         }
 
         return x;
@@ -319,7 +363,9 @@ public sealed class Int8GemmTests
             K = k;
             CodesStride = Int8Gemm.PaddedK(k) + 3;
             Codes = new byte[Math.Max(1, m * CodesStride)];
-            Packed = new sbyte[Int8Gemm.PackedLength(k, n)];
+            // A trailer of codes past the packed matrix: a kernel that read past its end would sum them.
+            _packed = new sbyte[Int8Gemm.PackedLength(k, n) + 64];
+            _packed.AsSpan(Int8Gemm.PackedLength(k, n)).Fill(0x55);
             ColumnSums = new int[n];
             RowScales = new float[m];
             ZeroPoints = new int[m];
@@ -337,7 +383,9 @@ public sealed class Int8GemmTests
 
         public byte[] Codes { get; }
 
-        public sbyte[] Packed { get; }
+        private readonly sbyte[] _packed;
+
+        public Span<sbyte> Packed => _packed.AsSpan(0, Int8Gemm.PackedLength(K, N));
 
         public int[] ColumnSums { get; }
 
@@ -355,10 +403,15 @@ public sealed class Int8GemmTests
         public static Operands Random(int m, int n, int k, Random random)
         {
             var o = new Operands(m, n, k);
+            // Codes 0…127 up to K; past K (the padding up to PaddedK, whose weights are 0, and the stride's rest,
+            // never read) anything, 128…255 included.
             random.NextBytes(o.Codes);
-            for (var i = 0; i < o.Codes.Length; i++)
+            for (var i = 0; i < m; i++)
             {
-                o.Codes[i] &= 0x7F;
+                for (var p = 0; p < k; p++)
+                {
+                    o.Codes[(i * o.CodesStride) + p] &= 0x7F;
+                }
             }
 
             var q = new sbyte[n * k];

@@ -27,7 +27,7 @@ internal static class BFloat16Gemm
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="path"/> is not a kernel path.</exception>
     public static void FromSingle(ReadOnlySpan<float> source, Span<ushort> destination, KernelPath path)
     {
-        CheckPath(path);
+        ArgumentValidation.KernelPath(path, nameof(path));
         CheckLength(source.Length, destination.Length);
         if (path == KernelPath.Reference)
         {
@@ -78,7 +78,7 @@ internal static class BFloat16Gemm
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="path"/> is not a kernel path.</exception>
     public static void ToSingle(ReadOnlySpan<ushort> source, Span<float> destination, KernelPath path)
     {
-        CheckPath(path);
+        ArgumentValidation.KernelPath(path, nameof(path));
         CheckLength(source.Length, destination.Length);
         if (path == KernelPath.Reference)
         {
@@ -146,7 +146,7 @@ internal static class BFloat16Gemm
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="path"/> is not a kernel path.</exception>
     public static void Multiply(ReadOnlyMatrixSpan<float> x, ReadOnlyMatrixSpan<ushort> w, ReadOnlySpan<float> bias, MatrixSpan<float> y, KernelPath path)
     {
-        CheckPath(path);
+        ArgumentValidation.KernelPath(path, nameof(path));
         if (w.Rows != x.Columns || w.Columns != y.Columns)
         {
             ThrowHelper.ThrowShapeMismatch(nameof(w), x.Columns, y.Columns, w.Rows, w.Columns);
@@ -236,14 +236,6 @@ internal static class BFloat16Gemm
         var rounded = (bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16;
         var quiet = (bits >> 16) | 0x0040u;
         return (ushort)(float.IsNaN(value) ? quiet : rounded);
-    }
-
-    private static void CheckPath(KernelPath path)
-    {
-        if ((uint)path > (uint)KernelPath.Vector512)
-        {
-            ThrowHelper.ThrowArgumentOutOfRange(nameof(path), string.Create(CultureInfo.InvariantCulture, $"{nameof(path)} must be a kernel path, {KernelPath.Reference} … {KernelPath.Vector512}; got {(int)path}."));
-        }
     }
 
     private static void CheckLength(int source, int destination)

@@ -25,6 +25,11 @@ namespace NeuralCore.Internals.Quantized;
 /// computed as the last <c>Count</c> columns of the row) and store the same bits twice, which is how the tail is
 /// handled without masks and without touching anything past column N of y.
 /// <para>
+/// One-row products on 512 bits first take the columns in blocks of 32 with one 512-bit load of W per block
+/// (<c>PairedRow</c>: the even columns widened by a shift, the odd ones by a mask, interleaved back at the store);
+/// the strips above take the columns left after the last whole block.
+/// </para>
+/// <para>
 /// Taller products visit the column strips in the outer loop and the row groups in the inner one, so the groups
 /// after the first find the strip's weights in L1 or L2. There is no software prefetch and no K-chunking as in the
 /// fp32 few-rows kernel (<see cref="SmallRowsKernel.ChunkBytes"/>): a strip's rows are read in address order, which

@@ -104,8 +104,10 @@ internal static class Int8Gemm
     /// <param name="zeroPoints">Receives z_m; length ≥ M.</param>
     /// <param name="path">The kernel path.</param>
     /// <exception cref="ArgumentException">A destination is too small for x.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="path"/> is not a kernel path.</exception>
     public static void QuantizeRows(ReadOnlyMatrixSpan<float> x, MatrixSpan<byte> codes, Span<float> rowScales, Span<int> zeroPoints, KernelPath path)
     {
+        ArgumentValidation.KernelPath(path, nameof(path));
         CheckCodes(x, codes);
         CheckLength(nameof(rowScales), rowScales.Length, x.Rows);
         CheckLength(nameof(zeroPoints), zeroPoints.Length, x.Rows);
@@ -133,9 +135,16 @@ internal static class Int8Gemm
     /// <param name="zeroPoint">z, from calibration.</param>
     /// <param name="path">The kernel path.</param>
     /// <exception cref="ArgumentException"><paramref name="codes"/> is too small for x.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="zeroPoint"/> is not in 0 … 127, or <paramref name="path"/> is not a kernel path.</exception>
     public static void QuantizeRows(ReadOnlyMatrixSpan<float> x, MatrixSpan<byte> codes, float scale, int zeroPoint, KernelPath path)
     {
+        ArgumentValidation.KernelPath(path, nameof(path));
         CheckCodes(x, codes);
+        if ((uint)zeroPoint > MaxCode)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(zeroPoint), string.Create(CultureInfo.InvariantCulture, $"{nameof(zeroPoint)} must be a code, 0 … {MaxCode}; got {zeroPoint}."));
+        }
+
         if (path == KernelPath.Reference)
         {
             QuantizedReference.QuantizeRows(x, codes.SliceColumns(0, PaddedK(x.Columns)), scale, zeroPoint);
@@ -177,11 +186,7 @@ internal static class Int8Gemm
         MatrixSpan<float> y,
         KernelPath path)
     {
-        if ((uint)path > (uint)KernelPath.Vector512)
-        {
-            ThrowHelper.ThrowArgumentOutOfRange(nameof(path), string.Create(CultureInfo.InvariantCulture, $"{nameof(path)} must be a kernel path, {KernelPath.Reference} … {KernelPath.Vector512}; got {(int)path}."));
-        }
-
+        ArgumentValidation.KernelPath(path, nameof(path));
         if ((uint)k > MaxK)
         {
             ThrowHelper.ThrowArgument(nameof(k), string.Create(CultureInfo.InvariantCulture, $"{nameof(k)} must be in 0 … {MaxK} (int32 sums stay exact); got {k}."));

@@ -56,7 +56,7 @@ internal static class QuantizedReference
         return (scale, zeroPoint);
     }
 
-    /// <summary>u = clamp(round(x · (1/s)) + z, 0, 127); a NaN x (only in a row whose s is NaN) gives z.</summary>
+    /// <summary>u = clamp(round(x · (1/s)) + z, 0, 127), z in 0…127; a NaN x gives z (its row's outputs are NaN: dynamic rows get a NaN s, static ones are marked by the layer).</summary>
     public static byte Code(float x, float inverseScale, int zeroPoint)
     {
         var t = MathF.Round(x * inverseScale, MidpointRounding.ToEven);
