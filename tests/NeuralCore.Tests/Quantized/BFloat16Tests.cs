@@ -225,7 +225,7 @@ public sealed class BFloat16Tests
     public void Multiply_on_strided_views_writes_only_the_view(KernelPath path)
     {
         var random = new Random(22);
-        // One-row products with N ≥ 32 take the paired 512-bit loads: W strides odd (N + 5 for N = 256, 100) and even (33, 96), K = 0.
+        // One-row products with N ≥ 32 take the paired 512-bit loads: W strides N + 5, odd for N = 256, 100, 96 and even for 33; and K = 0.
         foreach (var (m, k, n) in new[] { (1, 784, 256), (5, 37, 33), (9, 9, 63), (4, 1, 17), (17, 20, 1), (3, 128, 10), (1, 37, 33), (1, 20, 100), (1, 0, 64), (1, 5, 96) })
         {
             var problem = new Problem(random, m, k, n, strided: true);
