@@ -46,6 +46,8 @@ public sealed class QuantizedTrio : IDisposable
     private readonly QuantizedNetwork _bf16;
     private readonly QuantizedPredictor _int8Predictor;
     private readonly QuantizedPredictor _bf16Predictor;
+    private readonly QuantizedPredictor _int8Predictor2;
+    private readonly QuantizedPredictor _bf16Predictor2;
     private readonly Matrix<float> _input;
     private readonly Matrix<float> _output;
 
@@ -58,6 +60,8 @@ public sealed class QuantizedTrio : IDisposable
         _bf16 = QuantizedNetwork.Quantize(_network, QuantizationMode.BFloat16);
         _int8Predictor = _int8.CreatePredictor(batch);
         _bf16Predictor = _bf16.CreatePredictor(batch);
+        _int8Predictor2 = _int8.CreatePredictor(batch, new ComputeOptions(null, 2));
+        _bf16Predictor2 = _bf16.CreatePredictor(batch, new ComputeOptions(null, 2));
         _input = Network.NetworkBenchmarkData.Uniform(batch, _network.InputSize, 11);
         _output = new Matrix<float>(batch, _network.OutputSize);
     }
@@ -74,11 +78,19 @@ public sealed class QuantizedTrio : IDisposable
 
     public void RunBf16() => Run(_bf16Predictor);
 
+    /// <summary>int8 with two threads (batches of 16 rows and more are split by rows).</summary>
+    public void RunInt8TwoThreads() => Run(_int8Predictor2);
+
+    /// <summary>bf16 with two threads.</summary>
+    public void RunBf16TwoThreads() => Run(_bf16Predictor2);
+
     public void Dispose()
     {
         Pair.Dispose();
         _int8Predictor.Dispose();
         _bf16Predictor.Dispose();
+        _int8Predictor2.Dispose();
+        _bf16Predictor2.Dispose();
         _int8.Dispose();
         _bf16.Dispose();
         _input.Dispose();
@@ -104,18 +116,19 @@ public static class QuantizedQuick
 {
     public static void Run()
     {
-        Console.WriteLine($"{Environment.ProcessorCount} cores, kernel path {Kernels.GetName(Kernels.Default)}, 1 thread");
-        Console.WriteLine($"{"net",-18} {"batch",5} {"ORT µs",9} {"fp32 µs",9} {"int8 µs",9} {"bf16 µs",9} {"fp32/int8",9} {"ORT/int8",9} {"fp32/bf16",9} {"int8 %str",9} {"bf16 %str",9}");
+        Console.WriteLine($"{Environment.ProcessorCount} cores, kernel path {Kernels.GetName(Kernels.Default)}; one thread, and two for the int8/bf16 '2t' columns and fp32 '2t'");
+        Console.WriteLine($"{"net",-18} {"batch",5} {"ORT µs",9} {"fp32 µs",9} {"int8 µs",9} {"bf16 µs",9} {"fp32/int8",9} {"ORT/int8",9} {"fp32/bf16",9} {"int8 %str",9} {"bf16 %str",9} {"fp32 2t",9} {"int8 2t",9} {"bf16 2t",9}");
         foreach (var net in (PeerNet[])[PeerNet.Mlp, PeerNet.Wide])
         {
             foreach (var batch in (int[])[1, 8, 64, 1024])
             {
                 using var trio = new QuantizedTrio(net, batch);
-                var best = PeersQuick.Best(trio.Pair.RunOrtBinding, trio.Pair.RunNeuralCore, trio.RunInt8, trio.RunBf16);
+                using var fp32TwoThreads = new PeerPair(net, batch, threads: 2);
+                var best = PeersQuick.Best(trio.Pair.RunOrtBinding, trio.Pair.RunNeuralCore, trio.RunInt8, trio.RunBf16, fp32TwoThreads.RunNeuralCore, trio.RunInt8TwoThreads, trio.RunBf16TwoThreads);
                 var int8Stream = trio.Int8Bytes / PeersQuick.Bandwidth(trio.Int8Bytes, 1) / 1e3;
                 var bf16Stream = trio.Bf16Bytes / PeersQuick.Bandwidth(trio.Bf16Bytes, 1) / 1e3;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{PeersQuick.Name(net),-18} {batch,5} {best[0],9:F2} {best[1],9:F2} {best[2],9:F2} {best[3],9:F2} {best[1] / best[2],8:F2}× {best[0] / best[2],8:F2}× {best[1] / best[3],8:F2}× {100 * int8Stream / best[2],8:F0}% {100 * bf16Stream / best[3],8:F0}%"));
+                    $"{PeersQuick.Name(net),-18} {batch,5} {best[0],9:F2} {best[1],9:F2} {best[2],9:F2} {best[3],9:F2} {best[1] / best[2],8:F2}× {best[0] / best[2],8:F2}× {best[1] / best[3],8:F2}× {100 * int8Stream / best[2],8:F0}% {100 * bf16Stream / best[3],8:F0}% {best[4],9:F2} {best[5],9:F2} {best[6],9:F2}"));
             }
         }
     }

@@ -23,8 +23,11 @@ namespace NeuralCore;
 /// <para>Biases and every activation (the last layer's included) are fp32 in both modes. The quantized products give
 /// the scalar reference's bits on every kernel path; the activations follow the fp32 network's rules (e.g. softmax's
 /// lane sums round by width). Threading as for <see cref="NeuralNetwork{T}"/>: any
-/// number of threads may predict at once; each gets its own workspace. Products run on one thread
-/// (<see cref="ComputeOptions.MaxThreads"/> is ignored).</para>
+/// number of threads may predict at once; each gets its own workspace. A predictor created with
+/// <see cref="ComputeOptions.MaxThreads"/> ≥ 2 splits batches of at least 16 rows by rows over that many threads
+/// (each part through every layer, with its own workspace), with the same bits as one thread: every quantized output
+/// is computed the same way whatever rows are beside it. Smaller batches, bound by streaming the weights, and the
+/// <see cref="Predict(ReadOnlySpan{float}, Span{float})"/> overloads here run on the calling thread.</para>
 /// <para>Non-finite inputs: with dynamic int8 a row holding NaN/±∞ predicts NaN; statically calibrated int8 predicts
 /// NaN for a row holding NaN (or both +∞ and −∞) and clamps a lone ±∞ to the calibrated range; bf16 propagates them as
 /// fp32 does. A finite row whose range exceeds float's (|hi − lo| / 127 overflowing, beyond ±1.7e38) also predicts NaN
@@ -111,7 +114,7 @@ public sealed class QuantizedNetwork : IDisposable
 
     /// <summary>Creates a workspace for predictions on one thread, processing up to <paramref name="capacity"/> rows per pass.</summary>
     /// <param name="capacity">Rows per pass (≥ 1); larger batches are processed in chunks.</param>
-    /// <param name="options">The kernel path (threads are ignored).</param>
+    /// <param name="options">The kernel path, and the threads a batch of at least 16 rows is split over (<see cref="ComputeOptions.MaxThreads"/>).</param>
     /// <returns>The predictor; it must not outlive this network.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="capacity"/> is &lt; 1.</exception>
     public QuantizedPredictor CreatePredictor(int capacity = NeuralNetwork<float>.DefaultPredictionCapacity, ComputeOptions options = default)

@@ -1,5 +1,8 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using NeuralCore.Internals.Elementwise;
 using NeuralCore.Internals.Reference;
+using NeuralCore.Internals.Threading;
 using NeuralCore.Network.Internals;
 using NeuralCore.Network.Internals.Quantized;
 
@@ -10,10 +13,17 @@ namespace NeuralCore;
 /// sized for <see cref="Capacity"/> rows, so predictions allocate nothing. The network is only read, so any number of
 /// predictors may run on it at once; one predictor must not be used by two threads at the same time.
 /// </summary>
-public sealed class QuantizedPredictor : IDisposable
+public sealed unsafe class QuantizedPredictor : IDisposable
 {
+    /// <summary>
+    /// A batch is split over threads (<see cref="ComputeOptions.MaxThreads"/>) only from this many rows: each part
+    /// then gets at least 8, two register tiles, where the products are compute-bound. Fewer rows are bound by
+    /// streaming the weights, which every part would stream again.
+    /// </summary>
+    internal const int SplitRows = 16;
+
     private readonly QuantizedNetwork _network;
-    private readonly QuantizedWorkspace _workspace;
+    private readonly QuantizedWorkspace[] _workspaces;
     private readonly KernelPath _path;
 
     internal QuantizedPredictor(QuantizedNetwork network, int capacity, ComputeOptions options)
@@ -21,7 +31,20 @@ public sealed class QuantizedPredictor : IDisposable
         _network = network;
         Capacity = capacity;
         _path = options.ResolvePath();
-        _workspace = new QuantizedWorkspace(network.Architecture, capacity, network.Mode == QuantizationMode.Int8);
+        var parts = Math.Clamp(options.MaxThreads, 1, WorkerPool.MaxParts);
+        if (capacity < SplitRows || parts == 1)
+        {
+            parts = 1;
+        }
+
+        // Part 0 may take a whole unsplit chunk; the others at most their share of one.
+        var int8 = network.Mode == QuantizationMode.Int8;
+        _workspaces = new QuantizedWorkspace[parts];
+        _workspaces[0] = new QuantizedWorkspace(network.Architecture, capacity, int8);
+        for (var p = 1; p < parts; p++)
+        {
+            _workspaces[p] = new QuantizedWorkspace(network.Architecture, PartLength(capacity, parts), int8);
+        }
     }
 
     /// <summary>The rows processed per pass; larger batches run in chunks of this size.</summary>
@@ -59,7 +82,68 @@ public sealed class QuantizedPredictor : IDisposable
     {
     }
 
+    /// <summary>Rows per part: the rows shared out, rounded up to whole 4-row tiles.</summary>
+    private static int PartLength(int rows, int parts) => (((rows + parts - 1) / parts) + 3) & ~3;
+
+    /// <summary>One chunk of rows: on the calling thread, or split by rows over the worker pool.</summary>
+    /// <remarks>
+    /// Every output of a quantized product is computed the same way whatever the rows beside it (an exact int32 sum,
+    /// or one fma chain in k order), so a split gives the bits of the unsplit pass.
+    /// </remarks>
     private void Run(ReadOnlyMatrixSpan<float> x, MatrixSpan<float> output)
+    {
+        if (_workspaces.Length == 1 || x.Rows < SplitRows)
+        {
+            Forward(x, output, _workspaces[0]);
+            return;
+        }
+
+        // Workers cannot receive refs or spans: the caller pins both matrices (it waits for every part) and hands
+        // them, with a handle to this predictor, to the parts in a job on its own stack.
+        var self = GCHandle.Alloc(this);
+        try
+        {
+            fixed (float* input = &x.DangerousGetReferenceAt(0, 0), result = &output.DangerousGetReferenceAt(0, 0))
+            {
+                var job = new SplitJob
+                {
+                    Predictor = GCHandle.ToIntPtr(self),
+                    Input = input,
+                    InputStride = x.Stride,
+                    InputColumns = x.Columns,
+                    Output = result,
+                    OutputStride = output.Stride,
+                    OutputColumns = output.Columns,
+                    Rows = x.Rows,
+                };
+                WorkerPool.Run(&RunPart, (nint)(&job), _workspaces.Length);
+            }
+        }
+        finally
+        {
+            self.Free();
+        }
+    }
+
+    /// <summary>Part <paramref name="part"/> of a split chunk: its rows through every layer, with its own workspace.</summary>
+    private static void RunPart(nint context, int part, int parts)
+    {
+        var job = (SplitJob*)context;
+        var predictor = (QuantizedPredictor)GCHandle.FromIntPtr(job->Predictor).Target!;
+        var length = PartLength(job->Rows, parts);
+        var start = part * length;
+        var rows = Math.Min(length, job->Rows - start);
+        if (rows <= 0)
+        {
+            return;
+        }
+
+        var x = new ReadOnlyMatrixSpan<float>(ref Unsafe.AsRef<float>(job->Input + ((nint)start * job->InputStride)), rows, job->InputColumns, job->InputStride);
+        var y = new MatrixSpan<float>(ref Unsafe.AsRef<float>(job->Output + ((nint)start * job->OutputStride)), rows, job->OutputColumns, job->OutputStride);
+        predictor.Forward(x, y, predictor._workspaces[part]);
+    }
+
+    private void Forward(ReadOnlyMatrixSpan<float> x, MatrixSpan<float> output, QuantizedWorkspace workspace)
     {
         var layers = _network.Layers;
         var last = layers.Length - 1;
@@ -67,8 +151,8 @@ public sealed class QuantizedPredictor : IDisposable
         for (var l = 0; l <= last; l++)
         {
             var layer = layers[l];
-            var destination = l == last ? output : _workspace.Hidden(l, x.Rows, layer.Spec.OutputDim);
-            layer.Multiply(input, destination, _workspace, _path);
+            var destination = l == last ? output : workspace.Hidden(l, x.Rows, layer.Spec.OutputDim);
+            layer.Multiply(input, destination, workspace, _path);
             if (_path == KernelPath.Reference)
             {
                 ActivationsReference.Forward(layer.Spec.Activation, destination, destination);
@@ -80,5 +164,18 @@ public sealed class QuantizedPredictor : IDisposable
 
             input = destination;
         }
+    }
+
+    /// <summary>A split chunk's operands, for the worker pool's parts.</summary>
+    private struct SplitJob
+    {
+        public nint Predictor;
+        public float* Input;
+        public int InputStride;
+        public int InputColumns;
+        public float* Output;
+        public int OutputStride;
+        public int OutputColumns;
+        public int Rows;
     }
 }

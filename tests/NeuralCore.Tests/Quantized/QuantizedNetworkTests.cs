@@ -443,6 +443,62 @@ public sealed class QuantizedNetworkTests
         }
     }
 
+    /// <summary>
+    /// A predictor with MaxThreads ≥ 2 splits batches of 16 rows and more by rows: the same bits as one thread, for
+    /// batches below, at and above the split, uneven ones, several chunks of the capacity, strided views and every
+    /// kernel path and mode.
+    /// </summary>
+    [Fact]
+    public void BatchesSplitOverThreads_PredictTheBitsOfOneThread()
+    {
+        using var network = Random(9, 40, 64, 7);
+        using var calibration = NetworkTestHelpers.RandomMatrix<float>(50, 40, 3);
+        foreach (var create in (Func<QuantizedNetwork>[])[
+            () => QuantizedNetwork.Quantize(network, QuantizationMode.Int8),
+            () => QuantizedNetwork.QuantizeInt8Static(network, calibration.ReadOnlySpan),
+            () => QuantizedNetwork.Quantize(network, QuantizationMode.BFloat16)])
+        {
+            using var quantized = create();
+            foreach (var path in Kernels.Available)
+            {
+                using var one = quantized.CreatePredictor(40, ComputeOptions.For(path));
+                foreach (var threads in new[] { 2, 3, 8 })
+                {
+                    using var split = quantized.CreatePredictor(40, new ComputeOptions(path, threads));
+                    foreach (var rows in new[] { 1, 15, 16, 17, 23, 40, 41, 97 })
+                    {
+                        // A strided view of the inputs and outputs: the parts must address rows through the strides.
+                        var x = new float[rows * 43];
+                        var random = new Random(rows);
+                        for (var i = 0; i < x.Length; i++)
+                        {
+                            x[i] = (float)(random.NextDouble() * 2) - 0.5f;
+                        }
+
+                        var input = new ReadOnlyMatrixSpan<float>(x, rows, 40, 43);
+                        var expected = new float[rows * 7];
+                        var actual = new float[rows * 9];
+                        actual.AsSpan().Fill(-1234.5f);
+                        one.Predict(input, new MatrixSpan<float>(expected, rows, 7));
+                        split.Predict(input, new MatrixSpan<float>(actual, rows, 7, 9));
+                        for (var i = 0; i < rows; i++)
+                        {
+                            for (var j = 0; j < 7; j++)
+                            {
+                                Assert.True(
+                                    BitConverter.SingleToInt32Bits(expected[(i * 7) + j]) == BitConverter.SingleToInt32Bits(actual[(i * 9) + j]),
+                                    $"{quantized} on {path}, {threads} threads, {rows} rows: y[{i}, {j}] = {actual[(i * 9) + j]:R}, one thread {expected[(i * 7) + j]:R}.");
+                            }
+
+                            Assert.Equal(-1234.5f, actual[(i * 9) + 7]);
+                            Assert.Equal(-1234.5f, actual[(i * 9) + 8]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     [Fact]
     public void Predictions_AllocateNothing()
     {
@@ -462,6 +518,12 @@ public sealed class QuantizedNetworkTests
                 using var predictor = quantized.CreatePredictor(8, ComputeOptions.For(path));
                 AssertAllocatesNothing(() => predictor.Predict(x.ReadOnlySpan, y.Span), $"{quantized} on {path}: batch");
                 AssertAllocatesNothing(() => predictor.Predict(sample, output), $"{quantized} on {path}: one sample");
+            }
+
+            // Two threads: a batch of 20 rows is split by rows (16 and up), through the worker pool.
+            using (var split = quantized.CreatePredictor(64, new ComputeOptions(null, 2)))
+            {
+                AssertAllocatesNothing(() => split.Predict(x.ReadOnlySpan, y.Span), $"{quantized}: batch split over two threads");
             }
 
             AssertAllocatesNothing(() => quantized.Predict(sample, output), $"{quantized}: one sample, the network's own workspace");
