@@ -100,8 +100,8 @@ public static class ModelFile
     /// <param name="conversion">Whether tensors of another floating-point type load into <typeparamref name="T"/> (float32 into double, float64 into float, F16/BF16 into either).</param>
     /// <returns>The network; dispose it.</returns>
     /// <exception cref="ArgumentException">The extension is not a supported model format, or the architecture JSON is invalid.</exception>
-    /// <exception cref="NpyFormatException">An <c>.npz</c> member is missing, malformed, or its shape does not match the architecture.</exception>
-    /// <exception cref="SafeTensorsFormatException">A <c>.safetensors</c> file is malformed, has no architecture, or its tensors do not map onto it.</exception>
+    /// <exception cref="NpyFormatException">An <c>.npz</c> member is missing, malformed, or its shape does not match the architecture; or the file is a quantized model (load it with <see cref="QuantizedModelFile.Load(string)"/>).</exception>
+    /// <exception cref="SafeTensorsFormatException">A <c>.safetensors</c> file is malformed, has no architecture, or its tensors do not map onto it; or it is a quantized model.</exception>
     /// <exception cref="OnnxFormatException">An <c>.onnx</c> file is malformed, or its graph is not a network NeuralCore represents exactly (or differs from a given architecture).</exception>
     public static NeuralNetwork<T> Load<T>(string path, NpyConversion conversion = NpyConversion.Exact)
         where T : unmanaged, IFloatingPointIeee754<T> =>
@@ -117,8 +117,8 @@ public static class ModelFile
     /// <param name="conversion">Whether tensors of another floating-point type load into <typeparamref name="T"/>.</param>
     /// <returns>The network; dispose it.</returns>
     /// <exception cref="ArgumentException">The extension is not a supported model format, or the architecture JSON is invalid.</exception>
-    /// <exception cref="NpyFormatException">An <c>.npz</c> member is missing, malformed, or does not match the architecture.</exception>
-    /// <exception cref="SafeTensorsFormatException">A <c>.safetensors</c> file is malformed, or its tensors do not map onto the architecture.</exception>
+    /// <exception cref="NpyFormatException">An <c>.npz</c> member is missing, malformed, or does not match the architecture; or the file is a quantized model (load it with <see cref="QuantizedModelFile.Load(string)"/>).</exception>
+    /// <exception cref="SafeTensorsFormatException">A <c>.safetensors</c> file is malformed, or its tensors do not map onto the architecture; or it is a quantized model.</exception>
     /// <exception cref="OnnxFormatException">An <c>.onnx</c> file is malformed, or its graph is not a network NeuralCore represents exactly (or differs from a given architecture).</exception>
     public static NeuralNetwork<T> Load<T>(string path, NetworkArchitecture? architecture, NpyConversion conversion = NpyConversion.Exact)
         where T : unmanaged, IFloatingPointIeee754<T>

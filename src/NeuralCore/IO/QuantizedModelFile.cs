@@ -16,7 +16,7 @@ namespace NeuralCore.IO;
 /// .npz member    .safetensors tensor    dtype, shape
 /// architecture   metadata neuralcore.architecture   the architecture JSON, as in a model file (<see cref="ModelFile"/>)
 /// quantization   metadata quantization  {"mode": "int8", "activations": "dynamic"}  (mode: int8 | bf16; activations: dynamic | static)
-/// int8:  W1 …    0.weight …             int8 / I8 [out, in]      weight codes q in −127…127 (the largest |q| of an output is 127 unless its weights are subnormal)
+/// int8:  W1 …    0.weight …             int8 / I8 [out, in]      weight codes q in −127…127 (Save writes 127 as each output's largest |q| unless its weights are subnormal; Load takes any)
 ///        W1_scale  0.weight_scale       float32 / F32 [out]      scale_n: W ≈ q · scale_n (0 exactly for an all-zero output)
 ///        x1_range  0.input_range        float32 / F32 [2]        static only: (s, z) of the layer's input, s &gt; 0, z an integer in 0…127
 /// bf16:  W1 …    0.weight …             uint16 / BF16 [out, in]  the bfloat16 bits (NumPy has no bfloat16: (W.astype(uint32) &lt;&lt; 16).view(float32))
@@ -24,10 +24,12 @@ namespace NeuralCore.IO;
 /// </code>
 /// <para>The safetensors names are the <c>nn.Sequential</c> indices of the Linear modules, as in an fp32 state_dict
 /// (<see cref="ModelFile"/>: relu, relu, softmax → 0, 2, 4), and the metadata also holds <c>"format": "pt"</c>; a bf16
-/// file is so a state_dict PyTorch loads into the same <c>nn.Sequential</c> (its weights cast from bfloat16).</para>
+/// file is so a state_dict PyTorch loads into the same <c>nn.Sequential</c> (its weights cast from bfloat16; checked
+/// by hand with PyTorch 1.13, not by a test).</para>
 /// <para>Save → load is bit-exact in both formats: the same codes, scales, bits and biases, so the same predictions.
 /// Saving goes through <see cref="AtomicFile"/>. Loading checks every tensor against the architecture and the rules
-/// above (and, before any layer's, that no int8 layer has more than 65 536 inputs): a file that breaks one is an
+/// above (and, before any layer's, that no int8 layer has more than 65 536 inputs; and, after them, that the file holds
+/// no entry its mode does not have): a file that breaks one is an
 /// <see cref="NpyFormatException"/> (<c>.npz</c>) or <see cref="SafeTensorsFormatException"/> (<c>.safetensors</c>)
 /// naming the tensor, the expected and the actual. An fp32 model file given here (no <c>quantization</c> entry) is
 /// refused with a message saying so, and <see cref="ModelFile"/> refuses a quantized one the same way.</para>
@@ -125,6 +127,7 @@ public static class QuantizedModelFile
     /// <returns><see langword="true"/> for a quantized model; <see langword="false"/> for any other extension or file.</returns>
     /// <exception cref="NpyFormatException">An <c>.npz</c> file is not a valid archive.</exception>
     /// <exception cref="SafeTensorsFormatException">A <c>.safetensors</c> file is malformed.</exception>
+    /// <exception cref="IOException">The file cannot be read (<see cref="FileNotFoundException"/> when it does not exist).</exception>
     public static bool IsQuantized(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -295,7 +298,35 @@ public static class QuantizedModelFile
             };
         }
 
+        RequireNoOthers(file, names, architecture, mode, activations);
         return QuantizedNetwork.FromLayers(architecture, mode, activations, layers);
+    }
+
+    /// <summary>Refuses entries the mode does not have (a half-converted or confused file), as the fp32 state_dict reader does.</summary>
+    private static void RequireNoOthers(Container file, Names names, NetworkArchitecture architecture, QuantizationMode mode, ActivationQuantization activations)
+    {
+        var expected = new HashSet<string>(file.FixedNames, StringComparer.Ordinal);
+        for (var l = 0; l < architecture.LayerCount; l++)
+        {
+            expected.Add(names.Weights(l));
+            expected.Add(names.Bias(l));
+            if (mode == QuantizationMode.Int8)
+            {
+                expected.Add(names.Scales(l));
+                if (activations == ActivationQuantization.Static)
+                {
+                    expected.Add(names.InputRange(l));
+                }
+            }
+        }
+
+        var others = file.AllNames.Where(name => !expected.Contains(name)).ToList();
+        if (others.Count > 0)
+        {
+            throw file.Error(
+                others[0],
+                string.Create(CultureInfo.InvariantCulture, $"{(others.Count == 1 ? "this entry is" : $"{others.Count} entries are")} not part of this {QuantizationModeNames.GetName(mode)} ({ActivationQuantizationNames.GetName(activations)}) model of {architecture.LayerCount} layers: {SafeTensorsModel.Quote(others)}{(others.Count > 10 ? ", …" : string.Empty)}; its entries are {names.Describe(mode, activations)}."));
+        }
     }
 
     private static Int8Layer ReadInt8(Container file, Names names, LayerSpec spec, int l, float[] bias, ActivationQuantization activations)
@@ -441,6 +472,12 @@ public static class QuantizedModelFile
     /// <summary>The names of each layer's tensors in one format.</summary>
     private abstract class Names
     {
+        /// <summary>The per-layer entries of <paramref name="mode"/>, for messages: e.g. <c>W1…, W1_scale…, b1…</c>.</summary>
+        public string Describe(QuantizationMode mode, ActivationQuantization activations) =>
+            mode == QuantizationMode.Int8
+                ? $"{Weights(0)}…, {Scales(0)}…, {(activations == ActivationQuantization.Static ? $"{InputRange(0)}…, " : string.Empty)}{Bias(0)}… per layer"
+                : $"{Weights(0)}…, {Bias(0)}… per layer";
+
         public abstract string Weights(int layer);
 
         public abstract string Scales(int layer);
@@ -498,6 +535,12 @@ public static class QuantizedModelFile
 
         public abstract bool Contains(string name);
 
+        /// <summary>Every entry the file holds (members or tensors; safetensors metadata is free-form and not listed).</summary>
+        public abstract IEnumerable<string> AllNames { get; }
+
+        /// <summary>The entries besides the layers' (the .npz architecture and quantization members).</summary>
+        public abstract IEnumerable<string> FixedNames { get; }
+
         /// <summary>The bytes of <paramref name="name"/>, checked to be <paramref name="element"/> [rows, columns] (columns &lt; 0: [rows]).</summary>
         public abstract ReadOnlySpan<byte> Read(string name, Element element, int rows, int columns);
 
@@ -546,6 +589,10 @@ public static class QuantizedModelFile
         public override Names Names(NetworkArchitecture architecture) => new NpzNames();
 
         public override bool Contains(string name) => archive.Contains(name);
+
+        public override IEnumerable<string> AllNames => archive.Names;
+
+        public override IEnumerable<string> FixedNames => [ModelFile.ArchitectureMember, QuantizationMember];
 
         public override ReadOnlySpan<byte> Read(string name, Element element, int rows, int columns)
         {
@@ -604,11 +651,15 @@ public static class QuantizedModelFile
 
         public override bool Contains(string name) => archive.Contains(name);
 
+        public override IEnumerable<string> AllNames => archive.Names;
+
+        public override IEnumerable<string> FixedNames => [];
+
         public override ReadOnlySpan<byte> Read(string name, Element element, int rows, int columns)
         {
             if (!archive.TryGetValue(name, out var tensor))
             {
-                throw Error(name, $"the tensor is missing (the file has {string.Join(", ", archive.Names)}).");
+                throw Error(name, $"the tensor is missing (the file has {SafeTensorsModel.Found(archive)}).");
             }
 
             var dtype = element switch

@@ -15,7 +15,8 @@ namespace NeuralCore.IO;
 /// <para>Element access is typed and checked like <see cref="NpyArray"/>'s: reading as <see cref="float"/> needs
 /// <see cref="SafeTensorsDType.F32"/> data and reading as <see cref="double"/> needs <see cref="SafeTensorsDType.F64"/>,
 /// unless the caller passes <see cref="NpyConversion.AllowPrecisionChange"/>, which also converts
-/// <see cref="SafeTensorsDType.F16"/> and <see cref="SafeTensorsDType.BF16"/> (exactly: both widen without rounding).</para>
+/// <see cref="SafeTensorsDType.F16"/> and <see cref="SafeTensorsDType.BF16"/> (exactly: both widen without rounding).
+/// <see cref="SafeTensorsDType.I8"/> (a quantized model's codes) reads only as <see cref="sbyte"/>, with any conversion.</para>
 /// <para>The tensor is immutable: factories copy their input, accessors copy out.</para>
 /// </remarks>
 public sealed class SafeTensor
@@ -112,7 +113,7 @@ public sealed class SafeTensor
     /// <typeparam name="T"><see cref="float"/>, <see cref="double"/>, <see cref="Half"/> or <see cref="sbyte"/>.</typeparam>
     /// <param name="conversion">Whether data of another floating-point dtype is converted or rejected.</param>
     /// <returns>The <see cref="Length"/> elements.</returns>
-    /// <exception cref="SafeTensorsFormatException">The dtype does not match <typeparamref name="T"/> (and no conversion was allowed).</exception>
+    /// <exception cref="SafeTensorsFormatException">The dtype does not match <typeparamref name="T"/> and no conversion was allowed, or one of them is I8 (never converted).</exception>
     public T[] ToArray<T>(NpyConversion conversion = NpyConversion.Exact)
         where T : unmanaged
     {
@@ -126,7 +127,7 @@ public sealed class SafeTensor
     /// <param name="destination">Exactly <see cref="Length"/> elements.</param>
     /// <param name="conversion">Whether data of another floating-point dtype is converted or rejected.</param>
     /// <exception cref="ArgumentException"><paramref name="destination"/> has the wrong length.</exception>
-    /// <exception cref="SafeTensorsFormatException">The dtype does not match <typeparamref name="T"/> (and no conversion was allowed).</exception>
+    /// <exception cref="SafeTensorsFormatException">The dtype does not match <typeparamref name="T"/> and no conversion was allowed, or one of them is I8 (never converted).</exception>
     public void CopyTo<T>(Span<T> destination, NpyConversion conversion = NpyConversion.Exact)
         where T : unmanaged
     {

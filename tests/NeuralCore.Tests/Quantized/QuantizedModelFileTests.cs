@@ -163,6 +163,8 @@ public sealed class QuantizedModelFileTests : IDisposable
         { "bf16 static", "expected dynamic (bf16 inputs stay fp32)" },
         { "bf16 infinity", "NaN or ±∞" },
         { "bf16 as int8", "dtype '|i1'; expected '<u2'" },
+        { "extra member", "W9.npy: this entry is not part of this int8 (dynamic) model of 2 layers: 'W9'" },
+        { "bf16 with scales", "W1_scale.npy: this entry is not part of this bf16 (dynamic) model" },
     };
 
     [Theory]
@@ -193,6 +195,16 @@ public sealed class QuantizedModelFileTests : IDisposable
         if (breakage == "range in a dynamic file")
         {
             archive.Add("x1_range", NpyArray.FromSpan<float>([0.1f, 0]));
+        }
+
+        if (breakage == "extra member")
+        {
+            archive.Add("W9", NpyArray.FromSpan<float>([1f]));
+        }
+
+        if (breakage == "bf16 with scales")
+        {
+            archive.Add("W1_scale", NpyArray.FromSpan<float>(new float[9]));
         }
 
         var bad = PathOf("bad.npz");

@@ -74,6 +74,8 @@ public sealed class QuantizedSafeTensorsTests : IDisposable
         var path = PathOf("int8.safetensors");
         QuantizedModelFile.Save(int8, path);
         var archive = SafeTensors.Read(path);
+        QuantizedModelFile.Save(int8, PathOf("int8.npz"));
+        var npz = Npz.Read(PathOf("int8.npz"));
         Assert.Equal("pt", archive.Metadata["format"]);
         Assert.Equal(network.Architecture, NetworkArchitecture.FromJson(archive.Metadata[ModelFile.ArchitectureMetadataKey]));
         using (var json = JsonDocument.Parse(archive.Metadata[QuantizedModelFile.QuantizationMember]))
@@ -88,8 +90,8 @@ public sealed class QuantizedSafeTensorsTests : IDisposable
         Assert.Equal(
             indices.SelectMany(i => new[] { $"{i}.weight", $"{i}.weight_scale", $"{i}.input_range", $"{i}.bias" }).Order(StringComparer.Ordinal),
             archive.Names.Order(StringComparer.Ordinal));
-        var file = QuantizedModelFile.Load(path);
-        var dequantized = file.Dequantize();
+        using var file = QuantizedModelFile.Load(path);
+        using var dequantized = file.Dequantize();
         for (var l = 0; l < 3; l++)
         {
             var weights = archive[$"{indices[l]}.weight"];
@@ -109,12 +111,12 @@ public sealed class QuantizedSafeTensorsTests : IDisposable
                 }
             }
 
+            // (s, z) of the layer's input, as the npz form stores it.
             Assert.Equal(SafeTensorsDType.F32, archive[$"{indices[l]}.input_range"].DType);
+            Assert.Equal(npz[$"x{l + 1}_range"].ToArray<float>(), archive[$"{indices[l]}.input_range"].ToArray<float>());
             Assert.Equal(network.GetBias(l).ToArray(), archive[$"{indices[l]}.bias"].ToArray<float>());
         }
 
-        dequantized.Dispose();
-        file.Dispose();
 
         using var bf16 = QuantizedNetwork.Quantize(network, QuantizationMode.BFloat16);
         QuantizedModelFile.Save(bf16, path);
@@ -159,10 +161,21 @@ public sealed class QuantizedSafeTensorsTests : IDisposable
         }
 
         using var int8 = QuantizedNetwork.Quantize(network, QuantizationMode.Int8);
-        Assert.Throws<ArgumentException>(() => QuantizedModelFile.Save(int8, new MemoryStream(), ModelFormat.Onnx));
+        using var untouched = new MemoryStream();
+        Assert.Throws<ArgumentException>(() => QuantizedModelFile.Save(int8, untouched, ModelFormat.Onnx));
+        Assert.Equal(0, untouched.Length);
         Assert.Throws<ArgumentException>(() => QuantizedModelFile.Load(new MemoryStream(), ModelFormat.Onnx));
         Assert.Throws<ArgumentException>(() => QuantizedModelFile.Save(int8, PathOf("q.onnx")));
-        Assert.False(File.Exists(PathOf("q.onnx")));
+
+        // A file of I8 codes whose quantization key was removed is not widened into fp32 weights either.
+        var stripped = SafeTensors.Read(PathOf($"q-{QuantizationMode.Int8}.safetensors"));
+        stripped.Metadata.Remove(QuantizedModelFile.QuantizationMember);
+        SafeTensors.Write(PathOf("stripped.safetensors"), stripped);
+        Assert.Throws<SafeTensorsFormatException>(() => ModelFile.Load<float>(PathOf("stripped.safetensors"), NpyConversion.AllowPrecisionChange));
+
+        // Not a safetensors file at all.
+        File.WriteAllBytes(PathOf("garbage.safetensors"), [1, 2, 3]);
+        Assert.Throws<SafeTensorsFormatException>(() => QuantizedModelFile.IsQuantized(PathOf("garbage.safetensors")));
     }
 
     public static TheoryData<string, string> BrokenTensors => new()
@@ -179,6 +192,16 @@ public sealed class QuantizedSafeTensorsTests : IDisposable
         { "range in a dynamic file", "0.input_range: a dynamic model has no input ranges" },
         { "bf16 infinity", "0.weight: element 0 (output 0, input 0) is bfloat16 0x7F80" },
         { "bf16 as I8", "0.weight: dtype I8; expected BF16" },
+        { "static without range", "2.input_range: the tensor is missing (the file has 11 tensors: " },
+        { "static range s 0", "0.input_range: (0, 3) is not (s, z)" },
+        { "static range z 200", "0.input_range: (0.1, 200) is not (s, z)" },
+        { "bias F64", "0.bias: dtype F64; expected F32" },
+        { "scale 2-D", "3.weight_scale: shape [2, 2]; expected [4]" },
+        { "extra tensor", "junk: this entry is not part of this int8 (dynamic) model of 3 layers: 'junk'; its entries are 0.weight…, 0.weight_scale…, 0.bias… per layer" },
+        { "bf16 with scales", "0.weight_scale: this entry is not part of this bf16 (dynamic) model" },
+        { "quantization not an object", "__metadata__/quantization: expected a JSON object" },
+        { "quantization bf16 static", "__metadata__/quantization: \"activations\" is 'static'; expected dynamic (bf16 inputs stay fp32)" },
+        { "architecture not JSON", "__metadata__/neuralcore.architecture" },
     };
 
     [Theory]
@@ -187,7 +210,10 @@ public sealed class QuantizedSafeTensorsTests : IDisposable
     {
         using var network = Network();
         var bf16 = breakage.StartsWith("bf16", StringComparison.Ordinal);
-        using var quantized = QuantizedNetwork.Quantize(network, bf16 ? QuantizationMode.BFloat16 : QuantizationMode.Int8);
+        using var calibration = NetworkTestHelpers.RandomMatrix<float>(6, 7, 2);
+        using var quantized = bf16 ? QuantizedNetwork.Quantize(network, QuantizationMode.BFloat16)
+            : breakage.StartsWith("static", StringComparison.Ordinal) ? QuantizedNetwork.QuantizeInt8Static(network, calibration.ReadOnlySpan)
+            : QuantizedNetwork.Quantize(network, QuantizationMode.Int8);
         var good = PathOf("good.safetensors");
         QuantizedModelFile.Save(quantized, good);
         var source = SafeTensors.Read(good);
@@ -219,6 +245,21 @@ public sealed class QuantizedSafeTensorsTests : IDisposable
                 break;
             case "range in a dynamic file":
                 archive.Add("0.input_range", SafeTensor.FromSpan<float>([0.1f, 0]));
+                break;
+            case "extra tensor":
+                archive.Add("junk", SafeTensor.FromSpan<float>([1f]));
+                break;
+            case "bf16 with scales":
+                archive.Add("0.weight_scale", SafeTensor.FromSpan<float>(new float[9]));
+                break;
+            case "quantization not an object":
+                archive.Metadata[QuantizedModelFile.QuantizationMember] = "[1]";
+                break;
+            case "quantization bf16 static":
+                archive.Metadata[QuantizedModelFile.QuantizationMember] = """{"mode": "bf16", "activations": "static"}""";
+                break;
+            case "architecture not JSON":
+                archive.Metadata[ModelFile.ArchitectureMetadataKey] = "[{";
                 break;
         }
 
@@ -259,9 +300,32 @@ public sealed class QuantizedSafeTensorsTests : IDisposable
                 return SafeTensor.FromBytes(SafeTensorsDType.BF16, shape, MemoryMarshal.AsBytes(bits.AsSpan()));
             case ("bf16 as I8", "0.weight"):
                 return SafeTensor.FromBytes(SafeTensorsDType.I8, [shape[0], shape[1] * 2], tensor.DataBytes);
+            case ("static without range", "2.input_range"):
+                return null;
+            case ("static range s 0", "0.input_range"):
+                return SafeTensor.FromSpan<float>([0f, 3f]);
+            case ("static range z 200", "0.input_range"):
+                return SafeTensor.FromSpan<float>([0.1f, 200f]);
+            case ("bias F64", "0.bias"):
+                return SafeTensor.FromSpan<double>([.. tensor.ToArray<float>().Select(v => (double)v)]);
+            case ("scale 2-D", "3.weight_scale"):
+                return SafeTensor.FromBytes(SafeTensorsDType.F32, [2, 2], tensor.DataBytes);
             default:
                 return tensor;
         }
+    }
+
+    [Fact]
+    public void AnInt8LayerWiderThanMaxK_IsRefusedFromTheMetadata_BeforeAnyTensorIsRead()
+    {
+        var architecture = NetworkArchitecture.FromSizes([65537, 1], [Activation.Linear]);
+        var archive = new SafeTensorsArchive();
+        archive.Metadata[ModelFile.ArchitectureMetadataKey] = architecture.ToJson();
+        archive.Metadata[QuantizedModelFile.QuantizationMember] = """{"mode": "int8", "activations": "dynamic"}""";
+        var path = PathOf("wide.safetensors");
+        SafeTensors.Write(path, archive);
+        var error = Assert.Throws<SafeTensorsFormatException>(() => QuantizedModelFile.Load(path));
+        Assert.Contains("__metadata__/neuralcore.architecture: layer 1 has 65537 inputs", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -263,7 +263,7 @@ internal static class SafeTensorsModel
     private static SafeTensorsFormatException Error(string source, SafeTensorsArchive archive, NetworkArchitecture architecture, string? prefix, string problem) =>
         new(source, $"{problem}. Found {Found(archive)}. Expected for {architecture}: {Expected(architecture, prefix ?? string.Empty)}.");
 
-    private static string Found(SafeTensorsArchive archive)
+    internal static string Found(SafeTensorsArchive archive)
     {
         if (archive.Count == 0)
         {
@@ -291,7 +291,7 @@ internal static class SafeTensorsModel
         return string.Join(", ", parts) + " (any one prefix; any increasing indices)";
     }
 
-    private static string Quote(IEnumerable<string> names) => string.Join(", ", names.Take(10).Select(n => $"'{(n.Length > 80 ? n[..80] + "…" : n)}'"));
+    internal static string Quote(IEnumerable<string> names) => string.Join(", ", names.Take(10).Select(n => $"'{(n.Length > 80 ? n[..80] + "…" : n)}'"));
 
     internal static string CompactJson(NetworkArchitecture architecture)
     {
