@@ -25,17 +25,15 @@ public sealed unsafe class QuantizedPredictor : IDisposable
     private readonly QuantizedNetwork _network;
     private readonly QuantizedWorkspace[] _workspaces;
     private readonly KernelPath _path;
+    private readonly int _threads;
 
     internal QuantizedPredictor(QuantizedNetwork network, int capacity, ComputeOptions options)
     {
         _network = network;
         Capacity = capacity;
         _path = options.ResolvePath();
-        var parts = Math.Clamp(options.MaxThreads, 1, WorkerPool.MaxParts);
-        if (capacity < SplitRows || parts == 1)
-        {
-            parts = 1;
-        }
+        _threads = Math.Clamp(options.MaxThreads, 1, WorkerPool.MaxParts);
+        var parts = capacity < SplitRows ? 1 : _threads;
 
         // Part 0 may take a whole unsplit chunk; the others at most their share of one.
         var int8 = network.Mode == QuantizationMode.Int8;
@@ -94,7 +92,8 @@ public sealed unsafe class QuantizedPredictor : IDisposable
     {
         if (_workspaces.Length == 1 || x.Rows < SplitRows)
         {
-            Forward(x, output, _workspaces[0]);
+            // Few rows: each product may still split its columns (Int8Gemm.ThreadingBytes).
+            Forward(x, output, _workspaces[0], _threads);
             return;
         }
 
@@ -140,10 +139,10 @@ public sealed unsafe class QuantizedPredictor : IDisposable
 
         var x = new ReadOnlyMatrixSpan<float>(ref Unsafe.AsRef<float>(job->Input + ((nint)start * job->InputStride)), rows, job->InputColumns, job->InputStride);
         var y = new MatrixSpan<float>(ref Unsafe.AsRef<float>(job->Output + ((nint)start * job->OutputStride)), rows, job->OutputColumns, job->OutputStride);
-        predictor.Forward(x, y, predictor._workspaces[part]);
+        predictor.Forward(x, y, predictor._workspaces[part], threads: 1);
     }
 
-    private void Forward(ReadOnlyMatrixSpan<float> x, MatrixSpan<float> output, QuantizedWorkspace workspace)
+    private void Forward(ReadOnlyMatrixSpan<float> x, MatrixSpan<float> output, QuantizedWorkspace workspace, int threads)
     {
         var layers = _network.Layers;
         var last = layers.Length - 1;
@@ -152,7 +151,7 @@ public sealed unsafe class QuantizedPredictor : IDisposable
         {
             var layer = layers[l];
             var destination = l == last ? output : workspace.Hidden(l, x.Rows, layer.Spec.OutputDim);
-            layer.Multiply(input, destination, workspace, _path);
+            layer.Multiply(input, destination, workspace, _path, threads);
             if (_path == KernelPath.Reference)
             {
                 ActivationsReference.Forward(layer.Spec.Activation, destination, destination);

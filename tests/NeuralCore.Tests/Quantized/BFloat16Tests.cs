@@ -235,6 +235,24 @@ public sealed class BFloat16Tests
         }
     }
 
+    /// <summary>Products of at least 128 KB of weights split their columns over threads (32-column groups): the reference's bits, nothing written outside y.</summary>
+    [Theory]
+    [MemberData(nameof(FastPaths))]
+    public void Multiply_split_over_threads_gives_the_reference_bits(KernelPath path)
+    {
+        var random = new Random(24);
+        foreach (var (m, k, n) in new[] { (1, 784, 256), (3, 600, 300), (1, 70, 1000), (6, 2100, 33) })
+        {
+            Assert.True(2L * k * n >= Int8Gemm.ThreadingBytes, "the shape must be large enough to split");
+            var problem = new Problem(random, m, k, n, strided: true);
+            var reference = problem.Run(KernelPath.Reference);
+            foreach (var threads in new[] { 2, 3 })
+            {
+                problem.AssertSameBits(reference, problem.Run(path, threads), $"{path}, {threads} threads, M {m}, K {k}, N {n}");
+            }
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Paths))]
     public void Multiply_is_within_the_fma_chain_bound_of_the_exact_product(KernelPath path)
@@ -445,20 +463,21 @@ public sealed class BFloat16Tests
         public float[] Output { get; }
 
         /// <summary>y on <paramref name="path"/>, in a fresh array whose padding holds the sentinel.</summary>
-        public float[] Run(KernelPath path)
+        public float[] Run(KernelPath path, int threads = 1)
         {
             Output.AsSpan().Fill(Sentinel);
-            RunInPlace(path);
+            RunInPlace(path, threads);
             return [.. Output];
         }
 
-        public void RunInPlace(KernelPath path) =>
+        public void RunInPlace(KernelPath path, int threads = 1) =>
             BFloat16Gemm.Multiply(
                 new ReadOnlyMatrixSpan<float>(X.AsSpan(0, Math.Max(0, ((M - 1) * XStride) + K)), M, K, XStride),
                 new ReadOnlyMatrixSpan<ushort>(W.AsSpan(0, Math.Max(0, ((K - 1) * WStride) + N)), K, N, WStride),
                 Bias,
                 new MatrixSpan<float>(Output.AsSpan(0, Math.Max(0, ((M - 1) * YStride) + N)), M, N, YStride),
-                path);
+                path,
+                threads);
 
         public void AssertSameBits(float[] expected, float[] actual, string what)
         {

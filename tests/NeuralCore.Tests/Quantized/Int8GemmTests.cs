@@ -50,6 +50,39 @@ public sealed class Int8GemmTests
     [MemberData(nameof(FastPaths))]
     public void Multiply_matches_the_reference_on_every_shape(KernelPath path) => Sweep(path, avoidVnni: false);
 
+    /// <summary>
+    /// Products of at least <see cref="Int8Gemm.ThreadingBytes"/> of codes split their columns over threads in whole
+    /// 16-column groups: the bits of one thread, nothing written outside y, on every path and both 256-bit forms.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(FastPaths))]
+    public void Multiply_split_over_threads_gives_the_bits_of_one(KernelPath path) => EachForm(path, () =>
+    {
+        var random = new Random(77);
+        foreach (var (m, n, k) in new[] { (1, 256, 784), (3, 300, 600), (1, 33, 4100), (5, 1000, 130), (16, 17, 8000) })
+        {
+            Assert.True(Int8Gemm.PackedLength(k, n) >= Int8Gemm.ThreadingBytes, "the shape must be large enough to split");
+            var operands = Operands.Random(m, n, k, random);
+            var expected = new float[m * n];
+            operands.Multiply(new MatrixSpan<float>(expected, m, n), KernelPath.Reference);
+            foreach (var threads in new[] { 2, 3 })
+            {
+                var y = new GuardedMatrix<float>(m, n, 3, Sentinel);
+                y.Fill(float.NaN);
+                Int8Gemm.Multiply(operands.CodesView, operands.RowScales, operands.ZeroPoints, k, operands.Packed, operands.Scales, operands.ColumnSums, operands.Bias, y.View, path, threads);
+                var actual = y.Snapshot();
+                for (var i = 0; i < expected.Length; i++)
+                {
+                    Assert.True(
+                        BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(actual[i]),
+                        $"{path}, {threads} threads, M {m} N {n} K {k}, y[{i / n}, {i % n}] = {actual[i]:R}, reference {expected[i]:R}.");
+                }
+
+                y.AssertGuardIntact();
+            }
+        }
+    });
+
     /// <summary>On a machine with AVX-VNNI the 256-bit path takes <c>vpdpbusd</c>; this runs its AVX2 form on the same shapes.</summary>
     [Fact]
     public void Multiply_matches_the_reference_on_the_avx2_form_too()

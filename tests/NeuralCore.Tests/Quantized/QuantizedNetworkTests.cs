@@ -499,6 +499,29 @@ public sealed class QuantizedNetworkTests
         }
     }
 
+    /// <summary>Batches below the row split on a network whose first layer splits its columns (≥ 128 KB of codes): the bits of one thread.</summary>
+    [Fact]
+    public void FewRows_SplitByColumns_PredictTheBitsOfOneThread()
+    {
+        using var network = Random(10, 784, 256, 10);
+        using var quantized = QuantizedNetwork.Quantize(network, QuantizationMode.Int8);
+        using var x = NetworkTestHelpers.RandomMatrix<float>(15, 784, 5);
+        using var one = quantized.CreatePredictor(15);
+        using var two = quantized.CreatePredictor(15, new ComputeOptions(null, 2));
+        foreach (var rows in new[] { 1, 2, 5, 15 })
+        {
+            using var expected = new Matrix<float>(rows, 10);
+            using var actual = new Matrix<float>(rows, 10);
+            one.Predict(x.ReadOnlySpan.SliceRows(0, rows), expected.Span);
+            two.Predict(x.ReadOnlySpan.SliceRows(0, rows), actual.Span);
+            Assert.Equal(expected.DangerousGetStorage().ToArray(), actual.DangerousGetStorage().ToArray());
+        }
+
+        var sample = new float[784];
+        var output = new float[10];
+        AssertAllocatesNothing(() => two.Predict(sample, output), "one sample, columns split over two threads");
+    }
+
     [Fact]
     public void Predictions_AllocateNothing()
     {

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using NeuralCore.Internals.Reference;
 using NeuralCore.Internals.Simd;
+using NeuralCore.Internals.Threading;
 
 namespace NeuralCore.Internals.Quantized;
 
@@ -19,7 +20,7 @@ namespace NeuralCore.Internals.Quantized;
 /// so each output is the same chain on every width; the fma follows the <see cref="Simd.HardwareFma"/> rule.
 /// The conversions are integer arithmetic on the bits, so they too are the reference's bits on every path.
 /// </remarks>
-internal static class BFloat16Gemm
+internal static unsafe class BFloat16Gemm
 {
     /// <summary>destination_i = bf16(source_i), round to nearest even; NaN stays NaN (quieted, sign kept).</summary>
     /// <remarks>Paths wider than the machine's run as the widest it has; the tail of each width runs on the next narrower one, then scalar code.</remarks>
@@ -142,9 +143,10 @@ internal static class BFloat16Gemm
     /// <param name="bias">Length N.</param>
     /// <param name="y">Receives [M, N]; must not overlap x.</param>
     /// <param name="path">The kernel path.</param>
+    /// <param name="maxThreads">The threads a product of at least <see cref="Int8Gemm.ThreadingBytes"/> of weights is split over, by columns (the same bits).</param>
     /// <exception cref="ArgumentException">The shapes do not match ([M, K] · [K, N] + [N] → [M, N]), or y overlaps x or bias.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="path"/> is not a kernel path.</exception>
-    public static void Multiply(ReadOnlyMatrixSpan<float> x, ReadOnlyMatrixSpan<ushort> w, ReadOnlySpan<float> bias, MatrixSpan<float> y, KernelPath path)
+    public static void Multiply(ReadOnlyMatrixSpan<float> x, ReadOnlyMatrixSpan<ushort> w, ReadOnlySpan<float> bias, MatrixSpan<float> y, KernelPath path, int maxThreads = 1)
     {
         ArgumentValidation.KernelPath(path, nameof(path));
         if (w.Rows != x.Columns || w.Columns != y.Columns)
@@ -175,6 +177,77 @@ internal static class BFloat16Gemm
             return;
         }
 
+        var parts = Math.Min(maxThreads, WorkerPool.MaxParts);
+        if (parts <= 1 || 2L * w.Rows * w.Columns < Int8Gemm.ThreadingBytes || y.Columns < 2 * 32)
+        {
+            RunWidest(x, w, bias, y, path);
+            return;
+        }
+
+        // Workers cannot receive refs or spans: the caller pins every operand (it waits for all parts) and passes
+        // pointers in a job on its own stack. Each part is the product of a block of columns, in whole 32-column
+        // groups (the paired 512-bit loads), and each output is the same fma chain in any block.
+        fixed (float* input = &x.DangerousGetReferenceAt(0, 0), b = bias, result = &y.DangerousGetReferenceAt(0, 0))
+        fixed (ushort* weights = &w.DangerousGetReferenceAt(0, 0))
+        {
+            var job = new ColumnJob
+            {
+                X = input,
+                XStride = x.Stride,
+                Rows = x.Rows,
+                K = x.Columns,
+                W = weights,
+                WStride = w.Stride,
+                Bias = b,
+                Y = result,
+                YStride = y.Stride,
+                Columns = y.Columns,
+                Path = path,
+            };
+            WorkerPool.Run(&RunPart, (nint)(&job), parts);
+        }
+    }
+
+    /// <summary>Part <paramref name="part"/> of a split product: its share of the 32-column groups, as a product of its own.</summary>
+    private static void RunPart(nint context, int part, int parts)
+    {
+        var job = (ColumnJob*)context;
+        var groups = (job->Columns + 31) / 32;
+        var first = 32 * (int)((long)groups * part / parts);
+        var end = Math.Min(job->Columns, 32 * (int)((long)groups * (part + 1) / parts));
+        if (first >= end)
+        {
+            return;
+        }
+
+        var columns = end - first;
+        RunWidest(
+            new ReadOnlyMatrixSpan<float>(ref *job->X, job->Rows, job->K, job->XStride),
+            new ReadOnlyMatrixSpan<ushort>(ref job->W[first], job->K, columns, job->WStride),
+            new ReadOnlySpan<float>(job->Bias + first, columns),
+            new MatrixSpan<float>(ref job->Y[first], job->Rows, columns, job->YStride),
+            job->Path);
+    }
+
+    /// <summary>A split product's operands, pinned by the caller for the parts.</summary>
+    private struct ColumnJob
+    {
+        public float* X;
+        public int XStride;
+        public int Rows;
+        public int K;
+        public ushort* W;
+        public int WStride;
+        public float* Bias;
+        public float* Y;
+        public int YStride;
+        public int Columns;
+        public KernelPath Path;
+    }
+
+    /// <summary>The product on the widest width up to <paramref name="path"/> whose register fits in a row of y.</summary>
+    private static void RunWidest(ReadOnlyMatrixSpan<float> x, ReadOnlyMatrixSpan<ushort> w, ReadOnlySpan<float> bias, MatrixSpan<float> y, KernelPath path)
+    {
         // One-row strips take as many accumulators as the registers hold beside a broadcast and a widened vector
         // (32 zmm: 16; 16 ymm/xmm: 8); taller tiles 4 rows × 4 or × 2 vectors, plus the 4 broadcasts.
         var n = y.Columns;

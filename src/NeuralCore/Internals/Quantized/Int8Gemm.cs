@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using NeuralCore.Internals.Reference;
+using NeuralCore.Internals.Threading;
 
 namespace NeuralCore.Internals.Quantized;
 
@@ -25,7 +26,7 @@ namespace NeuralCore.Internals.Quantized;
 /// the <see cref="Simd.HardwareFma"/> rule, so every path gives the reference's bits.</para>
 /// <para>K is at most <see cref="MaxK"/>, so |acc − z·colSum| ≤ 2 · 127 · 127 · K stays inside int32.</para>
 /// </remarks>
-internal static class Int8Gemm
+internal static unsafe class Int8Gemm
 {
     /// <summary>The largest activation code: 7 bits.</summary>
     public const int MaxCode = 127;
@@ -172,6 +173,7 @@ internal static class Int8Gemm
     /// <param name="bias">bias_n, length N.</param>
     /// <param name="y">Receives y, [M, N].</param>
     /// <param name="path">The kernel path.</param>
+    /// <param name="maxThreads">The threads a product of at least <see cref="ThreadingBytes"/> of codes is split over, by columns (the same bits: each output is computed the same way in any part).</param>
     /// <exception cref="ArgumentException">An operand's shape or length does not match, or K is out of range.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="path"/> is not a kernel path.</exception>
     public static void Multiply(
@@ -184,7 +186,8 @@ internal static class Int8Gemm
         ReadOnlySpan<int> columnSums,
         ReadOnlySpan<float> bias,
         MatrixSpan<float> y,
-        KernelPath path)
+        KernelPath path,
+        int maxThreads = 1)
     {
         ArgumentValidation.KernelPath(path, nameof(path));
         if ((uint)k > MaxK)
@@ -215,28 +218,141 @@ internal static class Int8Gemm
             return;
         }
 
+        var parts = Math.Min(maxThreads, WorkerPool.MaxParts);
+        if (parts <= 1 || packed.Length < ThreadingBytes || n < 2 * 16)
+        {
+            RunColumns(codes, rowScales, zeroPoints, k, packed, scales, columnSums, bias, y, path, AvoidVnni, 0, n);
+            return;
+        }
+
+        // Workers cannot receive refs or spans: the caller pins every operand (it waits for all parts) and passes
+        // pointers in a job on its own stack. Parts are whole 16-column groups of the packed layout.
+        fixed (byte* u = &codes.DangerousGetReferenceAt(0, 0))
+        fixed (float* s = rowScales, scale = scales, b = bias, c = &y.DangerousGetReferenceAt(0, 0))
+        fixed (int* z = zeroPoints, sums = columnSums)
+        fixed (sbyte* q = packed)
+        {
+            var job = new ColumnJob
+            {
+                Codes = u,
+                CodesRows = codes.Rows,
+                CodesColumns = codes.Columns,
+                CodesStride = codes.Stride,
+                RowScales = s,
+                ZeroPoints = z,
+                K = k,
+                Packed = q,
+                PackedLength = packed.Length,
+                Scales = scale,
+                ColumnSums = sums,
+                Bias = b,
+                Y = c,
+                YStride = y.Stride,
+                Path = path,
+                AvoidVnni = AvoidVnni,
+            };
+            job.Rows = y.Rows;
+            job.Columns = n;
+            WorkerPool.Run(&RunPart, (nint)(&job), parts);
+        }
+    }
+
+    /// <summary>
+    /// A product is split over threads, by columns, only when its packed codes are at least this many bytes: one-row
+    /// and few-row products are bound by streaming them, and each core then streams half from its own L2.
+    /// </summary>
+    public const int ThreadingBytes = 128 * 1024;
+
+    /// <summary>Columns [<paramref name="columnStart"/>, <paramref name="columnEnd"/>) of the product on the widest lanes up to <paramref name="path"/>.</summary>
+    private static void RunColumns(
+        ReadOnlyMatrixSpan<byte> codes,
+        ReadOnlySpan<float> rowScales,
+        ReadOnlySpan<int> zeroPoints,
+        int k,
+        ReadOnlySpan<sbyte> packed,
+        ReadOnlySpan<float> scales,
+        ReadOnlySpan<int> columnSums,
+        ReadOnlySpan<float> bias,
+        MatrixSpan<float> y,
+        KernelPath path,
+        bool avoidVnni,
+        int columnStart,
+        int columnEnd)
+    {
         // One-row strips take as many accumulators as the registers hold beside a broadcast and the products
         // (32 zmm: 16; 16 ymm/xmm: 8); taller tiles 4 rows × 4 or × 2 registers, plus the 4 broadcasts.
         if (path >= KernelPath.Vector512 && Vector512.IsHardwareAccelerated && Avx512BW.IsSupported)
         {
-            Int8Kernel.Run<Vector512<int>, Int8Lanes512>(codes, rowScales, zeroPoints, k, packed, scales, columnSums, bias, y, rowVectors: 16, tileVectors: 4);
+            Int8Kernel.Run<Vector512<int>, Int8Lanes512>(codes, rowScales, zeroPoints, k, packed, scales, columnSums, bias, y, rowVectors: 16, tileVectors: 4, columnStart, columnEnd);
         }
-        else if (path >= KernelPath.Vector256 && Vector256.IsHardwareAccelerated && AvxVnni.IsSupported && !AvoidVnni)
+        else if (path >= KernelPath.Vector256 && Vector256.IsHardwareAccelerated && AvxVnni.IsSupported && !avoidVnni)
         {
-            Int8Kernel.Run<Vector256<int>, Int8Lanes256Vnni>(codes, rowScales, zeroPoints, k, packed, scales, columnSums, bias, y, rowVectors: 8, tileVectors: 2);
+            Int8Kernel.Run<Vector256<int>, Int8Lanes256Vnni>(codes, rowScales, zeroPoints, k, packed, scales, columnSums, bias, y, rowVectors: 8, tileVectors: 2, columnStart, columnEnd);
         }
         else if (path >= KernelPath.Vector256 && Vector256.IsHardwareAccelerated && Avx2.IsSupported)
         {
-            Int8Kernel.Run<Vector256<int>, Int8Lanes256>(codes, rowScales, zeroPoints, k, packed, scales, columnSums, bias, y, rowVectors: 8, tileVectors: 2);
+            Int8Kernel.Run<Vector256<int>, Int8Lanes256>(codes, rowScales, zeroPoints, k, packed, scales, columnSums, bias, y, rowVectors: 8, tileVectors: 2, columnStart, columnEnd);
         }
         else if (path >= KernelPath.Vector128 && Vector128.IsHardwareAccelerated && Ssse3.IsSupported)
         {
-            Int8Kernel.Run<Vector128<int>, Int8Lanes128>(codes, rowScales, zeroPoints, k, packed, scales, columnSums, bias, y, rowVectors: 8, tileVectors: 2);
+            Int8Kernel.Run<Vector128<int>, Int8Lanes128>(codes, rowScales, zeroPoints, k, packed, scales, columnSums, bias, y, rowVectors: 8, tileVectors: 2, columnStart, columnEnd);
         }
         else
         {
-            Int8Kernel.Run<int, Int8LanesScalar>(codes, rowScales, zeroPoints, k, packed, scales, columnSums, bias, y, rowVectors: 8, tileVectors: 2);
+            Int8Kernel.Run<int, Int8LanesScalar>(codes, rowScales, zeroPoints, k, packed, scales, columnSums, bias, y, rowVectors: 8, tileVectors: 2, columnStart, columnEnd);
         }
+    }
+
+    /// <summary>Part <paramref name="part"/> of a split product: its share of the 16-column groups.</summary>
+    private static void RunPart(nint context, int part, int parts)
+    {
+        var job = (ColumnJob*)context;
+        var groups = (job->Columns + 15) / 16;
+        var first = 16 * (int)((long)groups * part / parts);
+        var end = Math.Min(job->Columns, 16 * (int)((long)groups * (part + 1) / parts));
+        if (first >= end)
+        {
+            return;
+        }
+
+        var n = job->Columns;
+        RunColumns(
+            new ReadOnlyMatrixSpan<byte>(ref *job->Codes, job->CodesRows, job->CodesColumns, job->CodesStride),
+            new ReadOnlySpan<float>(job->RowScales, job->Rows),
+            new ReadOnlySpan<int>(job->ZeroPoints, job->Rows),
+            job->K,
+            new ReadOnlySpan<sbyte>(job->Packed, job->PackedLength),
+            new ReadOnlySpan<float>(job->Scales, n),
+            new ReadOnlySpan<int>(job->ColumnSums, n),
+            new ReadOnlySpan<float>(job->Bias, n),
+            new MatrixSpan<float>(ref *job->Y, job->Rows, n, job->YStride),
+            job->Path,
+            job->AvoidVnni,
+            first,
+            end);
+    }
+
+    /// <summary>A split product's operands, pinned by the caller for the parts.</summary>
+    private struct ColumnJob
+    {
+        public byte* Codes;
+        public int CodesRows;
+        public int CodesColumns;
+        public int CodesStride;
+        public float* RowScales;
+        public int* ZeroPoints;
+        public int K;
+        public sbyte* Packed;
+        public int PackedLength;
+        public float* Scales;
+        public int* ColumnSums;
+        public float* Bias;
+        public float* Y;
+        public int YStride;
+        public int Rows;
+        public int Columns;
+        public KernelPath Path;
+        public bool AvoidVnni;
     }
 
     /// <summary>

@@ -41,6 +41,8 @@ internal static class Int8Kernel
     /// <param name="y">[M, N].</param>
     /// <param name="rowVectors">The widest strip of a one-row product, in registers (1, 2, 4, 8 or 16).</param>
     /// <param name="tileVectors">The widest strip of a taller product, in registers (1, 2 or 4): <see cref="TileRows"/> times it accumulators.</param>
+    /// <param name="columnStart">The first column of y computed: a multiple of 16 (a thread part's share), or 0.</param>
+    /// <param name="columnEnd">One past the last column computed (N for all of them).</param>
     public static void Run<TAcc, TLanes>(
         ReadOnlyMatrixSpan<byte> codes,
         ReadOnlySpan<float> rowScales,
@@ -52,13 +54,16 @@ internal static class Int8Kernel
         ReadOnlySpan<float> bias,
         MatrixSpan<float> y,
         int rowVectors,
-        int tileVectors)
+        int tileVectors,
+        int columnStart,
+        int columnEnd)
         where TAcc : unmanaged
         where TLanes : struct, IInt8Lanes<TAcc>
     {
+        Debug.Assert(columnStart % 16 == 0 && columnStart <= columnEnd && columnEnd <= y.Columns, "Parts start on whole 16-column groups of the packed layout.");
         var count = TLanes.Count;
         var n = y.Columns;
-        var registers = (n + count - 1) / count;
+        var registers = (columnEnd + count - 1) / count;
         var widest = y.Rows == 1 ? rowVectors : tileVectors;
         var strip = new Strip(
             ref codes.DangerousGetReferenceAt(0, 0),
@@ -73,7 +78,7 @@ internal static class Int8Kernel
             ref MemoryMarshal.GetReference(bias),
             ref y.DangerousGetReferenceAt(0, 0),
             y.Stride);
-        for (var v = 0; v < registers;)
+        for (var v = columnStart / count; v < registers;)
         {
             // The widest power of two that fits: at most 5 strip shapes per width are compiled.
             var vectors = widest;
@@ -85,7 +90,7 @@ internal static class Int8Kernel
             var column = v * count;
             for (var i = 0; i < y.Rows; i += TileRows)
             {
-                Dispatch<TAcc, TLanes>(Math.Min(TileRows, y.Rows - i), vectors, in strip, i, column, n - column);
+                Dispatch<TAcc, TLanes>(Math.Min(TileRows, y.Rows - i), vectors, in strip, i, column, columnEnd - column);
             }
 
             v += vectors;

@@ -23,8 +23,8 @@ internal abstract class QuantizedLayer
     /// <summary>The bytes of the stored weights and their scales (the bias excluded): what a prediction streams.</summary>
     public abstract long WeightBytes { get; }
 
-    /// <summary><paramref name="output"/> = input · W + b (no activation), [m, OutputDim].</summary>
-    public abstract void Multiply(ReadOnlyMatrixSpan<float> input, MatrixSpan<float> output, QuantizedWorkspace workspace, KernelPath path);
+    /// <summary><paramref name="output"/> = input · W + b (no activation), [m, OutputDim], the product split over up to <paramref name="threads"/> threads where it pays.</summary>
+    public abstract void Multiply(ReadOnlyMatrixSpan<float> input, MatrixSpan<float> output, QuantizedWorkspace workspace, KernelPath path, int threads);
 
     /// <summary>W [out, in] as the fp32 values the codes stand for (what the product multiplies by).</summary>
     public abstract void CopyDequantizedWeightsTo(MatrixSpan<float> destination);
@@ -86,7 +86,7 @@ internal sealed class Int8Layer : QuantizedLayer
         }
     }
 
-    public override void Multiply(ReadOnlyMatrixSpan<float> input, MatrixSpan<float> output, QuantizedWorkspace workspace, KernelPath path)
+    public override void Multiply(ReadOnlyMatrixSpan<float> input, MatrixSpan<float> output, QuantizedWorkspace workspace, KernelPath path, int threads)
     {
         var rows = input.Rows;
         var k = Spec.InputDim;
@@ -109,7 +109,7 @@ internal sealed class Int8Layer : QuantizedLayer
             Int8Gemm.QuantizeRows(input, codes, rowScales, zeroPoints, path);
         }
 
-        Int8Gemm.Multiply(codes, rowScales, zeroPoints, k, _packed, _scales, _columnSums, Bias, output, path);
+        Int8Gemm.Multiply(codes, rowScales, zeroPoints, k, _packed, _scales, _columnSums, Bias, output, path, threads);
     }
 }
 
@@ -183,6 +183,6 @@ internal sealed class BFloat16Layer : QuantizedLayer
         }
     }
 
-    public override void Multiply(ReadOnlyMatrixSpan<float> input, MatrixSpan<float> output, QuantizedWorkspace workspace, KernelPath path) =>
-        BFloat16Gemm.Multiply(input, Weights, Bias, output, path);
+    public override void Multiply(ReadOnlyMatrixSpan<float> input, MatrixSpan<float> output, QuantizedWorkspace workspace, KernelPath path, int threads) =>
+        BFloat16Gemm.Multiply(input, Weights, Bias, output, path, threads);
 }
