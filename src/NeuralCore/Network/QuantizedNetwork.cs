@@ -25,8 +25,9 @@ namespace NeuralCore;
 /// lane sums round by width). Threading as for <see cref="NeuralNetwork{T}"/>: any
 /// number of threads may predict at once; each gets its own workspace. A predictor created with
 /// <see cref="ComputeOptions.MaxThreads"/> ≥ 2 splits batches of at least 16 rows by rows over that many threads
-/// (each part through every layer, with its own workspace), with the same bits as one thread: every quantized output
-/// is computed the same way whatever rows are beside it. Smaller batches, bound by streaming the weights, and the
+/// (each part through every layer, with its own workspace); smaller batches, bound by streaming the weights, split
+/// each product of at least 128 KB of weights by columns, so each core streams its share. Both give the bits of one
+/// thread: every quantized output is computed the same way whatever rows or columns are beside it. The
 /// <see cref="Predict(ReadOnlySpan{float}, Span{float})"/> overloads here run on the calling thread.</para>
 /// <para>Non-finite inputs: with dynamic int8 a row holding NaN/±∞ predicts NaN; statically calibrated int8 predicts
 /// NaN for a row holding NaN (or both +∞ and −∞) and clamps a lone ±∞ to the calibrated range; bf16 propagates them as
@@ -114,7 +115,7 @@ public sealed class QuantizedNetwork : IDisposable
 
     /// <summary>Creates a workspace for predictions on one thread, processing up to <paramref name="capacity"/> rows per pass.</summary>
     /// <param name="capacity">Rows per pass (≥ 1); larger batches are processed in chunks.</param>
-    /// <param name="options">The kernel path, and the threads a batch of at least 16 rows is split over (<see cref="ComputeOptions.MaxThreads"/>).</param>
+    /// <param name="options">The kernel path, and the threads a prediction is split over (<see cref="ComputeOptions.MaxThreads"/>; see the remarks).</param>
     /// <returns>The predictor; it must not outlive this network.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="capacity"/> is &lt; 1.</exception>
     public QuantizedPredictor CreatePredictor(int capacity = NeuralNetwork<float>.DefaultPredictionCapacity, ComputeOptions options = default)

@@ -18,7 +18,8 @@ public sealed unsafe class QuantizedPredictor : IDisposable
     /// <summary>
     /// A batch is split over threads (<see cref="ComputeOptions.MaxThreads"/>) only from this many rows: each part
     /// then gets at least 8, two register tiles, where the products are compute-bound. Fewer rows are bound by
-    /// streaming the weights, which every part would stream again.
+    /// streaming the weights, which every part would stream again: their products split by columns instead
+    /// (<see cref="Internals.Quantized.Int8Gemm.ThreadingBytes"/>).
     /// </summary>
     internal const int SplitRows = 16;
 
