@@ -24,11 +24,12 @@ namespace NeuralCore;
 /// the scalar reference's bits on every kernel path; the activations follow the fp32 network's rules (e.g. softmax's
 /// lane sums round by width). Threading as for <see cref="NeuralNetwork{T}"/>: any
 /// number of threads may predict at once; each gets its own workspace. A predictor created with
-/// <see cref="ComputeOptions.MaxThreads"/> ≥ 2 splits batches of at least 16 rows by rows over that many threads
-/// (each part through every layer, with its own workspace); smaller batches, bound by streaming the weights, split
-/// each product of at least 128 KB of weights by columns, so each core streams its share. Both give the bits of one
-/// thread: every quantized output is computed the same way whatever rows or columns are beside it. The
-/// <see cref="Predict(ReadOnlySpan{float}, Span{float})"/> overloads here run on the calling thread.</para>
+/// <see cref="ComputeOptions.MaxThreads"/> ≥ 2 (at most the cores) splits each chunk of at least 16 rows by rows, one
+/// part per 8 rows at most (each part through every layer, with its own workspace); smaller chunks, bound by
+/// streaming the weights, split each product of at least 128 KB of weights (and 32 columns in int8, 64 in bf16) by
+/// columns, so each core streams its share. Both give the bits of one thread: every quantized output is computed the
+/// same way whatever rows or columns are beside it, and the row parts start where the activations' vector code
+/// would have. The <see cref="Predict(ReadOnlySpan{float}, Span{float})"/> overloads here run on the calling thread.</para>
 /// <para>Non-finite inputs: with dynamic int8 a row holding NaN/±∞ predicts NaN; statically calibrated int8 predicts
 /// NaN for a row holding NaN (or both +∞ and −∞) and clamps a lone ±∞ to the calibrated range; bf16 propagates them as
 /// fp32 does. A finite row whose range exceeds float's (|hi − lo| / 127 overflowing, beyond ±1.7e38) also predicts NaN
@@ -113,7 +114,7 @@ public sealed class QuantizedNetwork : IDisposable
     internal static QuantizedNetwork FromLayers(NetworkArchitecture architecture, QuantizationMode mode, ActivationQuantization activationQuantization, QuantizedLayer[] layers) =>
         new(architecture, mode, activationQuantization, layers);
 
-    /// <summary>Creates a workspace for predictions on one thread, processing up to <paramref name="capacity"/> rows per pass.</summary>
+    /// <summary>Creates a workspace for predictions, used by one thread at a time, processing up to <paramref name="capacity"/> rows per pass.</summary>
     /// <param name="capacity">Rows per pass (≥ 1); larger batches are processed in chunks.</param>
     /// <param name="options">The kernel path, and the threads a prediction is split over (<see cref="ComputeOptions.MaxThreads"/>; see the remarks).</param>
     /// <returns>The predictor; it must not outlive this network.</returns>

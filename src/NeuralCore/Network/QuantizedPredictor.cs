@@ -9,7 +9,7 @@ using NeuralCore.Network.Internals.Quantized;
 namespace NeuralCore;
 
 /// <summary>
-/// A prediction workspace of a <see cref="QuantizedNetwork"/> for one thread: its activation buffers and input codes,
+/// A prediction workspace of a <see cref="QuantizedNetwork"/>, used by one thread at a time: its activation buffers and input codes,
 /// sized for <see cref="Capacity"/> rows, so predictions allocate nothing. The network is only read, so any number of
 /// predictors may run on it at once; one predictor must not be used by two threads at the same time.
 /// </summary>
@@ -36,13 +36,14 @@ public sealed unsafe class QuantizedPredictor : IDisposable
         _threads = Math.Clamp(options.MaxThreads, 1, WorkerPool.MaxParts);
         var parts = capacity < SplitRows ? 1 : _threads;
 
-        // Part 0 may take a whole unsplit chunk; the others at most their share of one.
+        // Part 0 also runs the unsplit chunks (fewer than SplitRows rows, any capacity); a split uses at least two
+        // parts, so the others hold at most half a chunk.
         var int8 = network.Mode == QuantizationMode.Int8;
         _workspaces = new QuantizedWorkspace[parts];
         _workspaces[0] = new QuantizedWorkspace(network.Architecture, capacity, int8);
         for (var p = 1; p < parts; p++)
         {
-            _workspaces[p] = new QuantizedWorkspace(network.Architecture, PartLength(capacity, parts), int8);
+            _workspaces[p] = new QuantizedWorkspace(network.Architecture, PartLength(capacity, 2), int8);
         }
     }
 
@@ -81,13 +82,24 @@ public sealed unsafe class QuantizedPredictor : IDisposable
     {
     }
 
-    /// <summary>Rows per part: the rows shared out, rounded up to whole 4-row tiles.</summary>
+    /// <summary>Rows per part: the rows shared out, rounded up to a multiple of 4.</summary>
+    /// <remarks>
+    /// The multiple of 4 is what keeps the split's bits those of one pass: the activations run over a contiguous
+    /// chunk as one flat span whose last (length mod 4) elements take scalar code, whose bits differ from the vector
+    /// code's for the transcendental ones (tanh, gelu, …). Parts starting on multiples of 4 rows start on multiples
+    /// of 4 elements (Vector128's count) whatever the width, so each element takes the same code as unsplit.
+    /// </remarks>
     private static int PartLength(int rows, int parts) => (((rows + parts - 1) / parts) + 3) & ~3;
+
+    /// <summary>The parts a chunk of <paramref name="rows"/> rows is split into: at most one per 8 rows.</summary>
+    private int PartsFor(int rows) => Math.Min(_workspaces.Length, rows / 8);
 
     /// <summary>One chunk of rows: on the calling thread, or split by rows over the worker pool.</summary>
     /// <remarks>
     /// Every output of a quantized product is computed the same way whatever the rows beside it (an exact int32 sum,
-    /// or one fma chain in k order), so a split gives the bits of the unsplit pass.
+    /// or one fma chain in k order), and the activations are row-local (see <see cref="PartLength"/> for why parts
+    /// start on multiples of 4 rows), so a split gives the bits of the unsplit pass. The parts run the default
+    /// (VNNI where the CPU has it) 256-bit int8 form: the test-only <c>Int8Gemm.AvoidVnni</c> stays on its thread.
     /// </remarks>
     private void Run(ReadOnlyMatrixSpan<float> x, MatrixSpan<float> output)
     {
@@ -116,7 +128,7 @@ public sealed unsafe class QuantizedPredictor : IDisposable
                     OutputColumns = output.Columns,
                     Rows = x.Rows,
                 };
-                WorkerPool.Run(&RunPart, (nint)(&job), _workspaces.Length);
+                WorkerPool.Run(&RunPart, (nint)(&job), PartsFor(x.Rows));
             }
         }
         finally

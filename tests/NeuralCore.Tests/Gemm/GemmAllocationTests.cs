@@ -73,4 +73,29 @@ public sealed class GemmAllocationTests
             calls: 20,
             $"{path}, 2 threads");
     }
+
+    /// <summary>Quantized predictions split over two threads, by rows (64 rows) and by columns (one sample of a 1.6 MB net), allocate nothing in the process.</summary>
+    [Fact]
+    public void Quantized_predictions_on_two_threads_allocate_nothing_in_the_process()
+    {
+        using var network = new NeuralNetwork<float>(NetworkArchitecture.FromSizes([512, 1024, 10], [Activation.Relu, Activation.Softmax]), new Initialization(3));
+        using var x = new Matrix<float>(64, 512);
+        using var y = new Matrix<float>(64, 10);
+        foreach (var mode in new[] { QuantizationMode.Int8, QuantizationMode.BFloat16 })
+        {
+            using var quantized = QuantizedNetwork.Quantize(network, mode);
+            using var predictor = quantized.CreatePredictor(64, new ComputeOptions(null, 2));
+            var sample = new float[512];
+            var output = new float[10];
+            for (var i = 0; i < 40; i++)
+            {
+                predictor.Predict(x.ReadOnlySpan, y.Span);
+                predictor.Predict(sample, output);
+            }
+
+            Thread.Sleep(300);
+            ProcessAllocation.AssertNoneAllocatedPerCall(() => predictor.Predict(x.ReadOnlySpan, y.Span), calls: 20, $"{mode}, 64 rows split by rows");
+            ProcessAllocation.AssertNoneAllocatedPerCall(() => predictor.Predict(sample, output), calls: 20, $"{mode}, one sample split by columns");
+        }
+    }
 }

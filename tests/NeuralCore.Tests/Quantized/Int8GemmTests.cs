@@ -59,9 +59,9 @@ public sealed class Int8GemmTests
     public void Multiply_split_over_threads_gives_the_bits_of_one(KernelPath path) => EachForm(path, () =>
     {
         var random = new Random(77);
-        foreach (var (m, n, k) in new[] { (1, 256, 784), (3, 300, 600), (1, 33, 4100), (5, 1000, 130), (16, 17, 8000) })
+        foreach (var (m, n, k) in new[] { (1, 256, 784), (3, 300, 600), (1, 33, 4100), (5, 1000, 130), (16, 32, 4100) })
         {
-            Assert.True(Int8Gemm.PackedLength(k, n) >= Int8Gemm.ThreadingBytes, "the shape must be large enough to split");
+            Assert.True(Int8Gemm.PackedLength(k, n) >= Int8Gemm.ThreadingBytes && n >= 32, "the shape must be large enough to split");
             var operands = Operands.Random(m, n, k, random);
             var expected = new float[m * n];
             operands.Multiply(new MatrixSpan<float>(expected, m, n), KernelPath.Reference);

@@ -499,6 +499,40 @@ public sealed class QuantizedNetworkTests
         }
     }
 
+    /// <summary>
+    /// Smooth activations (whose scalar and vector code differ in the last bits) on odd widths: a row split must start
+    /// its parts where the unsplit pass's vector code would, so the bits are still those of one thread.
+    /// </summary>
+    [Fact]
+    public void RowSplits_KeepTheBits_OfSmoothActivationsOnOddWidths()
+    {
+        Activation[] smooth = [Activation.Tanh, Activation.Gelu, Activation.Sigmoid, Activation.Elu, Activation.Silu, Activation.Softplus, Activation.GeluTanh];
+        foreach (var activation in smooth)
+        {
+            using var network = Random(11, [37, 61, 45, 13], [activation, activation, activation]);
+            foreach (var mode in new[] { QuantizationMode.Int8, QuantizationMode.BFloat16 })
+            {
+                using var quantized = QuantizedNetwork.Quantize(network, mode);
+                foreach (var path in Kernels.Available)
+                {
+                    using var one = quantized.CreatePredictor(91, ComputeOptions.For(path));
+                    using var two = quantized.CreatePredictor(91, new ComputeOptions(path, 2));
+                    foreach (var rows in new[] { 16, 17, 18, 19, 33, 91 })
+                    {
+                        using var x = NetworkTestHelpers.RandomMatrix<float>(rows, 37, rows);
+                        using var expected = new Matrix<float>(rows, 13);
+                        using var actual = new Matrix<float>(rows, 13);
+                        one.Predict(x.ReadOnlySpan, expected.Span);
+                        two.Predict(x.ReadOnlySpan, actual.Span);
+                        Assert.True(
+                            expected.DangerousGetStorage().SequenceEqual(actual.DangerousGetStorage()),
+                            $"{activation}, {mode}, {path}, {rows} rows: two threads differ from one.");
+                    }
+                }
+            }
+        }
+    }
+
     /// <summary>Batches below the row split on a network whose first layer splits its columns (≥ 128 KB of codes): the bits of one thread.</summary>
     [Fact]
     public void FewRows_SplitByColumns_PredictTheBitsOfOneThread()

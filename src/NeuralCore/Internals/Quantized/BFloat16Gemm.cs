@@ -143,7 +143,7 @@ internal static unsafe class BFloat16Gemm
     /// <param name="bias">Length N.</param>
     /// <param name="y">Receives [M, N]; must not overlap x.</param>
     /// <param name="path">The kernel path.</param>
-    /// <param name="maxThreads">The threads a product of at least <see cref="Int8Gemm.ThreadingBytes"/> of weights is split over, by columns (the same bits).</param>
+    /// <param name="maxThreads">The threads (at most the cores) a product of at least <see cref="Int8Gemm.ThreadingBytes"/> of weights and 64 columns is split over, by columns (the same bits).</param>
     /// <exception cref="ArgumentException">The shapes do not match ([M, K] · [K, N] + [N] → [M, N]), or y overlaps x or bias.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="path"/> is not a kernel path.</exception>
     public static void Multiply(ReadOnlyMatrixSpan<float> x, ReadOnlyMatrixSpan<ushort> w, ReadOnlySpan<float> bias, MatrixSpan<float> y, KernelPath path, int maxThreads = 1)

@@ -173,7 +173,7 @@ internal static unsafe class Int8Gemm
     /// <param name="bias">bias_n, length N.</param>
     /// <param name="y">Receives y, [M, N].</param>
     /// <param name="path">The kernel path.</param>
-    /// <param name="maxThreads">The threads a product of at least <see cref="ThreadingBytes"/> of codes is split over, by columns (the same bits: each output is computed the same way in any part).</param>
+    /// <param name="maxThreads">The threads (at most the cores) a product of at least <see cref="ThreadingBytes"/> of codes and 32 columns is split over, by columns (the same bits: each output is computed the same way in any part).</param>
     /// <exception cref="ArgumentException">An operand's shape or length does not match, or K is out of range.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="path"/> is not a kernel path.</exception>
     public static void Multiply(
@@ -219,7 +219,7 @@ internal static unsafe class Int8Gemm
         }
 
         var parts = Math.Min(maxThreads, WorkerPool.MaxParts);
-        if (parts <= 1 || packed.Length < ThreadingBytes || n < 2 * 16)
+        if (parts <= 1 || PackedLength(k, n) < ThreadingBytes || n < 2 * 16)
         {
             RunColumns(codes, rowScales, zeroPoints, k, packed, scales, columnSums, bias, y, path, AvoidVnni, 0, n);
             return;

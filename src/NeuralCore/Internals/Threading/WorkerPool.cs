@@ -53,7 +53,9 @@ internal static unsafe class WorkerPool
     public static void Run(delegate*<nint, int, int, void> body, nint context, int parts)
     {
         Debug.Assert(parts >= 1 && parts <= MaxParts);
-        if (parts == 1 || !s_gate.TryEnter())
+        // The gate is re-entrant: a job's part that asked for the pool again on this thread would take it a second
+        // time and overwrite the job in flight, so it runs its parts itself like a caller that finds the pool busy.
+        if (parts == 1 || s_gate.IsHeldByCurrentThread || !s_gate.TryEnter())
         {
             for (var part = 0; part < parts; part++)
             {
