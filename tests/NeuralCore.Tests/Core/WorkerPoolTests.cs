@@ -8,6 +8,49 @@ public sealed unsafe class WorkerPoolTests
     // Slots per part: [0] runs of the part in this job, [1] 1 when the calling thread ran it, [2] spin iterations of part 0.
     private const int Slots = 3;
 
+    /// <summary>
+    /// A part that asks for the pool again (on the calling thread, which holds the re-entrant gate, or on a worker,
+    /// which finds it busy) runs the inner parts itself: every inner and outer part runs once, and the outer job's
+    /// state is not overwritten.
+    /// </summary>
+    [Fact]
+    public void A_nested_job_runs_its_parts_inline()
+    {
+        var counts = (int*)NativeMemory.AllocZeroed((nuint)(2 * WorkerPool.MaxParts * sizeof(int)));
+        try
+        {
+            for (var job = 0; job < 200; job++)
+            {
+                new Span<int>(counts, 2 * WorkerPool.MaxParts).Clear();
+                WorkerPool.Run(&Outer, (nint)counts, WorkerPool.MaxParts);
+                for (var part = 0; part < WorkerPool.MaxParts; part++)
+                {
+                    Assert.Equal(1, counts[part]);
+                    Assert.Equal(WorkerPool.MaxParts, counts[WorkerPool.MaxParts + part]);
+                }
+            }
+        }
+        finally
+        {
+            NativeMemory.Free(counts);
+        }
+    }
+
+    private static void Outer(nint context, int part, int parts)
+    {
+        var counts = (int*)context;
+        Interlocked.Increment(ref counts[part]);
+
+        // Each outer part runs one inner job of every part; the inner parts count into [MaxParts + inner part].
+        WorkerPool.Run(&Inner, context, parts);
+    }
+
+    private static void Inner(nint context, int part, int parts)
+    {
+        _ = parts;
+        Interlocked.Increment(ref ((int*)context)[WorkerPool.MaxParts + part]);
+    }
+
     [Fact]
     public void Every_part_runs_exactly_once_per_job_whoever_claims_it()
     {
