@@ -17,7 +17,7 @@ internal static class InfoCommand
 {
     public static Command Create(CliContext context)
     {
-        var model = CliOptions.OptionalPath("--model", $"Describe this model file instead ({ModelFile.SupportedExtensions}): its summary, format, dtype, tensor count, metadata keys and size.");
+        var model = CliOptions.OptionalPath("--model", $"Describe this model file instead ({ModelFile.SupportedExtensions}, or a quantized .npz/.safetensors): its summary, format, dtype, tensor count, metadata keys and size.");
         var arch = CliOptions.ModelArchitecture();
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of aligned text." };
         var command = new Command("info", "Show the version, runtime, kernel path in use, vector widths and core count, or describe a model file (--model).") { model, arch, json }
@@ -102,6 +102,11 @@ internal static class InfoCommand
         CliOptions.RequireFile("--model", path);
         var info = ModelFile.Inspect(path);
         var o = context.Output;
+        if (CliOptions.IsQuantizedModel("--model", path))
+        {
+            return DescribeQuantized(o, path, arch, asJson, info);
+        }
+
         if (asJson)
         {
             NetworkArchitecture architecture;
@@ -162,6 +167,45 @@ internal static class InfoCommand
             o.WriteLine(network.Summary());
         }
 
+        return CliApplication.Success;
+    }
+
+    /// <summary>A quantized model (<c>neuralcore quantize</c>'s output): the file facts, then its mode, weight bytes and layers.</summary>
+    private static int DescribeQuantized(TextWriter o, string path, string? arch, bool asJson, ModelFileInfo info)
+    {
+        if (arch is not null)
+        {
+            throw new CliException($"--arch: {path} is a quantized model, which records its own architecture; leave --arch out.", CliApplication.BadArguments);
+        }
+
+        using var network = QuantizedModelFile.Load(path);
+        var mode = QuantizationModeNames.GetName(network.Mode);
+        var activations = ActivationQuantizationNames.GetName(network.ActivationQuantization);
+        if (asJson)
+        {
+            WriteJson(o, writer =>
+            {
+                writer.WriteString("file", path);
+                writer.WriteString("format", ModelFile.GetName(info.Format));
+                writer.WriteNumber("size", info.FileSize);
+                writer.WriteString("quantization", mode);
+                writer.WriteString("activations", activations);
+                writer.WriteNumber("weightBytes", network.WeightBytes);
+                writer.WriteNumber("parameters", network.Architecture.ParameterCount);
+                writer.WritePropertyName("architecture");
+                writer.WriteRawValue(network.Architecture.ToJson());
+            });
+            return CliApplication.Success;
+        }
+
+        o.WriteLine($"file         {path}");
+        o.WriteLine($"format       {ModelFile.GetName(info.Format)}");
+        o.WriteLine($"size         {info.FileSize.ToString("N0", CultureInfo.InvariantCulture)} bytes");
+        o.WriteLine($"dtype        {(info.DTypes.Count == 0 ? "none" : string.Join(", ", info.DTypes))}");
+        o.WriteLine($"tensors      {info.TensorCount.ToString(CultureInfo.InvariantCulture)}");
+        var inputs = network.Mode == QuantizationMode.Int8 ? $"{activations} inputs" : "fp32 inputs";
+        o.WriteLine($"quantized    {mode} ({inputs}), weights {network.WeightBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes");
+        o.WriteLine(network.ToString());
         return CliApplication.Success;
     }
 }

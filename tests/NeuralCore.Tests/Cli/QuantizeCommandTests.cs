@@ -74,6 +74,35 @@ public sealed class QuantizeCommandTests : IDisposable
         Assert.True(code == 0, error);
     }
 
+    [Theory]
+    [InlineData("int8", "static", ".npz", "quantized    int8 (static inputs), weights ")]
+    [InlineData("bf16", "dynamic", ".safetensors", "quantized    bf16 (fp32 inputs), weights ")]
+    public async Task Info_DescribesAQuantizedModel(string mode, string activations, string extension, string expected)
+    {
+        WriteModelAndData();
+        var q = PathOf("q" + extension);
+        var (code, _, error) = await CliTestFolder.Run("quantize", "--model", PathOf("model.npz"), "--mode", mode, "--activations", activations, "--x", PathOf("x.npy"), "--out", q);
+        Assert.True(code == 0, error);
+        using var quantized = QuantizedModelFile.Load(q);
+
+        (code, var output, error) = await CliTestFolder.Run("info", "--model", q);
+        Assert.True(code == 0, error);
+        Assert.Contains(expected + quantized.WeightBytes.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + " bytes", output, StringComparison.Ordinal);
+        Assert.Contains(quantized.ToString(), output, StringComparison.Ordinal);
+
+        (code, output, error) = await CliTestFolder.Run("info", "--model", q, "--json");
+        Assert.True(code == 0, error);
+        using var json = System.Text.Json.JsonDocument.Parse(output);
+        Assert.Equal(mode, json.RootElement.GetProperty("quantization").GetString());
+        Assert.Equal(activations, json.RootElement.GetProperty("activations").GetString());
+        Assert.Equal(quantized.WeightBytes, json.RootElement.GetProperty("weightBytes").GetInt64());
+        Assert.Equal(quantized.Architecture, NetworkArchitecture.FromJson(json.RootElement.GetProperty("architecture").GetRawText()));
+
+        (code, _, error) = await CliTestFolder.Run("info", "--model", q, "--arch", "[{\"input_dim\": 2, \"output_dim\": 3, \"activation\": \"relu\"}]");
+        Assert.NotEqual(0, code);
+        Assert.Contains("records its own architecture", error, StringComparison.Ordinal);
+    }
+
     /// <summary>The share of rows whose first largest output is the row's class id.</summary>
     private static double Accuracy(Matrix<float> outputs, Matrix<float> ids)
     {
