@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using NeuralCore.Internals.Quantized;
 
@@ -11,11 +10,9 @@ namespace NeuralCore.Benchmarks.Peers;
 /// </summary>
 public static class Int8KernelQuick
 {
-    private const int Trials = 9;
-
     public static void Run()
     {
-        Console.WriteLine($"kernel path {Kernels.GetName(Kernels.Default)}, AVX-VNNI {System.Runtime.Intrinsics.X86.AvxVnni.IsSupported}, 1 thread; best of {Trials}");
+        Console.WriteLine($"kernel path {Kernels.GetName(Kernels.Default)}, AVX-VNNI {System.Runtime.Intrinsics.X86.AvxVnni.IsSupported}, 1 thread; best per call over interleaved rounds (PeersQuick.Best)");
         Console.WriteLine($"{"M×K×N",-16} {"form",-8} {"int8 µs",9} {"GOPS",6} {"GB/s",6} {"fp32 µs",9} {"GFLOPS",6} {"fp32/int8",9} {"quant µs",9}");
         foreach (var (m, k, n) in new[] { (1, 784, 256), (1, 256, 128), (1, 128, 10), (1, 1024, 1024), (8, 784, 256), (64, 784, 256), (1024, 784, 256), (1024, 256, 128) })
         {
@@ -54,8 +51,7 @@ public static class Int8KernelQuick
                 w[i] = (float)random.NextDouble();
             }
 
-            var reps = Math.Max(1, 20_000_000 / ((m * k * n / 16) + 1));
-            var fp32 = Best(reps, () => NeuralCore.Gemm.Multiply(new ReadOnlyMatrixSpan<float>(x, m, k), MatrixOp.None, new ReadOnlyMatrixSpan<float>(w, k, n), MatrixOp.None, 1f, 0f, new MatrixSpan<float>(y, m, n), new ComputeOptions(Kernels.Default, 1)));
+            var fp32 = PeersQuick.Best(() => NeuralCore.Gemm.Multiply(new ReadOnlyMatrixSpan<float>(x, m, k), MatrixOp.None, new ReadOnlyMatrixSpan<float>(w, k, n), MatrixOp.None, 1f, 0f, new MatrixSpan<float>(y, m, n), new ComputeOptions(Kernels.Default, 1)))[0];
             // Each form by what it runs: 512-bit BW, 256-bit VNNI where the CPU has it, 256-bit AVX2, or the narrower path.
             var forms = new List<(string Name, KernelPath Path, bool AvoidVnni)>();
             if (Kernels.Default >= KernelPath.Vector512)
@@ -80,37 +76,15 @@ public static class Int8KernelQuick
             foreach (var (name, path, avoidVnni) in forms)
             {
                 Int8Gemm.AvoidVnni = avoidVnni;
-                var int8 = Best(reps, () => Int8Gemm.Multiply(new ReadOnlyMatrixSpan<byte>(codes, m, paddedK), rowScales, zeroPoints, k, packed, scales, sums, bias, new MatrixSpan<float>(y, m, n), path));
-                var quantize = Best(reps, () => Int8Gemm.QuantizeRows(new ReadOnlyMatrixSpan<float>(x, m, k), new MatrixSpan<byte>(codes, m, paddedK), rowScales, zeroPoints, path));
+                var best = PeersQuick.Best(
+                    () => Int8Gemm.Multiply(new ReadOnlyMatrixSpan<byte>(codes, m, paddedK), rowScales, zeroPoints, k, packed, scales, sums, bias, new MatrixSpan<float>(y, m, n), path),
+                    () => Int8Gemm.QuantizeRows(new ReadOnlyMatrixSpan<float>(x, m, k), new MatrixSpan<byte>(codes, m, paddedK), rowScales, zeroPoints, path));
+                var (int8, quantize) = (best[0], best[1]);
                 Int8Gemm.AvoidVnni = false;
                 var ops = 2.0 * m * k * n;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{$"{m}×{k}×{n}",-16} {name,-8} {int8,9:F2} {ops / int8 / 1e3,6:F0} {packed.Length / int8 / 1e3,6:F0} {fp32,9:F2} {ops / fp32 / 1e3,6:F0} {fp32 / int8,8:F2}× {quantize,9:F2}"));
             }
         }
-    }
-
-    /// <summary>The best mean µs per call over <see cref="Trials"/> trials of <paramref name="reps"/> calls.</summary>
-    private static double Best(int reps, Action run)
-    {
-        var best = double.MaxValue;
-        var warm = Stopwatch.GetTimestamp();
-        while (Stopwatch.GetElapsedTime(warm).TotalMilliseconds < 150)
-        {
-            run();
-        }
-
-        for (var t = 0; t < Trials; t++)
-        {
-            var start = Stopwatch.GetTimestamp();
-            for (var i = 0; i < reps; i++)
-            {
-                run();
-            }
-
-            best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalMicroseconds / reps);
-        }
-
-        return best;
     }
 }

@@ -82,14 +82,19 @@ public sealed unsafe class QuantizedPredictor : IDisposable
     {
     }
 
-    /// <summary>Rows per part: the rows shared out, rounded up to a multiple of 4.</summary>
-    /// <remarks>
-    /// The multiple of 4 is what keeps the split's bits those of one pass: the activations run over a contiguous
-    /// chunk as one flat span whose last (length mod 4) elements take scalar code, whose bits differ from the vector
-    /// code's for the transcendental ones (tanh, gelu, …). Parts starting on multiples of 4 rows start on multiples
-    /// of 4 elements (Vector128's count) whatever the width, so each element takes the same code as unsplit.
-    /// </remarks>
-    private static int PartLength(int rows, int parts) => (((rows + parts - 1) / parts) + 3) & ~3;
+    /// <summary>
+    /// The rows a split part gets at most: parts are <see cref="WorkerPool.Split"/>'s shares in granules of
+    /// <see cref="PartGranule"/> rows, so at most the rows shared out, rounded up to a multiple of it.
+    /// </summary>
+    private static int PartLength(int rows, int parts) => (((rows + parts - 1) / parts) + PartGranule - 1) / PartGranule * PartGranule;
+
+    /// <summary>
+    /// Parts start on multiples of 4 rows, which keeps the split's bits those of one pass: the activations run over a
+    /// contiguous chunk as one flat span whose last (length mod 4) elements take scalar code, whose bits differ from
+    /// the vector code's for the transcendental ones (tanh, gelu, …). Parts starting on multiples of 4 rows start on
+    /// multiples of 4 elements (Vector128's count) whatever the width, so each element takes the same code as unsplit.
+    /// </summary>
+    private const int PartGranule = 4;
 
     /// <summary>The parts a chunk of <paramref name="rows"/> rows is split into: at most one per 8 rows.</summary>
     private int PartsFor(int rows) => Math.Min(_workspaces.Length, rows / 8);
@@ -97,7 +102,7 @@ public sealed unsafe class QuantizedPredictor : IDisposable
     /// <summary>One chunk of rows: on the calling thread, or split by rows over the worker pool.</summary>
     /// <remarks>
     /// Every output of a quantized product is computed the same way whatever the rows beside it (an exact int32 sum,
-    /// or one fma chain in k order), and the activations are row-local (see <see cref="PartLength"/> for why parts
+    /// or one fma chain in k order), and the activations are row-local (see <see cref="PartGranule"/> for why parts
     /// start on multiples of 4 rows), so a split gives the bits of the unsplit pass. The parts run the default
     /// (VNNI where the CPU has it) 256-bit int8 form: the test-only <c>Int8Gemm.AvoidVnni</c> stays on its thread.
     /// </remarks>
@@ -142,9 +147,8 @@ public sealed unsafe class QuantizedPredictor : IDisposable
     {
         var job = (SplitJob*)context;
         var predictor = (QuantizedPredictor)GCHandle.FromIntPtr(job->Predictor).Target!;
-        var length = PartLength(job->Rows, parts);
-        var start = part * length;
-        var rows = Math.Min(length, job->Rows - start);
+        var (start, end) = WorkerPool.Split(job->Rows, PartGranule, part, parts);
+        var rows = end - start;
         if (rows <= 0)
         {
             return;

@@ -183,7 +183,7 @@ internal static unsafe class GemmExecutor
             if (job.SmallRows)
             {
                 // The same path as on one thread, split into whole strips of columns.
-                var (first, last) = Split(job.N, SmallRows<T, TVector, TSimd>.Granule, part, parts);
+                var (first, last) = WorkerPool.Split(job.N, SmallRows<T, TVector, TSimd>.Granule, part, parts);
                 SmallRows<T, TVector, TSimd>.Run<TActivation>(ref problem, first, last);
                 return;
             }
@@ -194,22 +194,14 @@ internal static unsafe class GemmExecutor
             var rows = GemmDriver<T, TVector, TSimd>.TileRows;
             if (job.N >= parts * 2 * panel)
             {
-                var (start, end) = Split(job.N, panel, part, parts);
+                var (start, end) = WorkerPool.Split(job.N, panel, part, parts);
                 GemmDriver<T, TVector, TSimd>.Run<TActivation>(ref problem, 0, job.M, start, end);
             }
             else
             {
-                var (start, end) = Split(job.M, rows, part, parts);
+                var (start, end) = WorkerPool.Split(job.M, rows, part, parts);
                 GemmDriver<T, TVector, TSimd>.Run<TActivation>(ref problem, start, end, 0, job.N);
             }
-        }
-
-        private static (int Start, int End) Split(int length, int granule, int part, int parts)
-        {
-            var granules = (length + granule - 1) / granule;
-            var start = Math.Min(length, granules * part / parts * granule);
-            var end = Math.Min(length, granules * (part + 1) / parts * granule);
-            return (start, end);
         }
     }
 

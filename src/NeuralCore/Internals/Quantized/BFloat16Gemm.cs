@@ -212,9 +212,7 @@ internal static unsafe class BFloat16Gemm
     private static void RunPart(nint context, int part, int parts)
     {
         var job = (ColumnJob*)context;
-        var groups = (job->Columns + 31) / 32;
-        var first = 32 * (int)((long)groups * part / parts);
-        var end = Math.Min(job->Columns, 32 * (int)((long)groups * (part + 1) / parts));
+        var (first, end) = WorkerPool.Split(job->Columns, 32, part, parts);
         if (first >= end)
         {
             return;

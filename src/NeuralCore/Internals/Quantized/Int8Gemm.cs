@@ -41,7 +41,13 @@ internal static unsafe class Int8Gemm
     public static int PaddedK(int k) => (k + 3) & ~3;
 
     /// <summary>The bytes <see cref="PackWeights"/> writes for a [K, N] matrix.</summary>
-    public static int PackedLength(int k, int n) => checked(PaddedK(k) * ((n + 15) & ~15));
+    public static int PackedLength(int k, int n) => checked(PaddedK(k) * PaddedN(n));
+
+    /// <summary>N rounded up to the packed layout's 16-column groups (one 512-bit register of codes per k-group).</summary>
+    public static int PaddedN(int n) => (n + 15) & ~15;
+
+    /// <summary>Where the code of W[<paramref name="row"/>, <paramref name="column"/>] of a [K, N] matrix sits in the packed layout: <c>(k/4)·(PaddedN·4) + n·4 + k%4</c>.</summary>
+    public static int PackedOffset(int n, int row, int column) => ((row >> 2) * PaddedN(n) * 4) + (column * 4) + (row & 3);
 
     /// <summary>Quantizes W_int [K, N] per output column and packs the codes for the kernels.</summary>
     /// <param name="w">The weights, [K, N] (in × out, the network's internal layout); finite.</param>
@@ -50,24 +56,21 @@ internal static unsafe class Int8Gemm
     /// <param name="columnSums">Receives colSum_n; length N.</param>
     public static void PackWeights(ReadOnlyMatrixSpan<float> w, Span<sbyte> packed, Span<float> scales, Span<int> columnSums)
     {
+        // The codes in the file layout first, then the one packing (PackCodes): quantizing runs once per network.
         var k = w.Rows;
         var n = w.Columns;
-        var paddedN = (n + 15) & ~15;
-        packed.Clear();
+        var codes = new sbyte[checked(k * n)];
         for (var j = 0; j < n; j++)
         {
             var scale = QuantizedReference.WeightScale(w, j);
             scales[j] = scale;
-            var sum = 0;
             for (var p = 0; p < k; p++)
             {
-                var q = QuantizedReference.WeightCode(w[p, j], scale);
-                packed[((p >> 2) * paddedN * 4) + (j * 4) + (p & 3)] = q;
-                sum += q;
+                codes[(j * k) + p] = QuantizedReference.WeightCode(w[p, j], scale);
             }
-
-            columnSums[j] = sum;
         }
+
+        PackCodes(codes, k, n, packed, columnSums);
     }
 
     /// <summary>Packs stored codes q [N, K] (out × in, the file layout) for the kernels.</summary>
@@ -78,7 +81,6 @@ internal static unsafe class Int8Gemm
     /// <param name="columnSums">Receives colSum_n; length N.</param>
     public static void PackCodes(ReadOnlySpan<sbyte> codesOutIn, int k, int n, Span<sbyte> packed, Span<int> columnSums)
     {
-        var paddedN = (n + 15) & ~15;
         packed.Clear();
         for (var j = 0; j < n; j++)
         {
@@ -86,7 +88,7 @@ internal static unsafe class Int8Gemm
             for (var p = 0; p < k; p++)
             {
                 var q = codesOutIn[(j * k) + p];
-                packed[((p >> 2) * paddedN * 4) + (j * 4) + (p & 3)] = q;
+                packed[PackedOffset(n, p, j)] = q;
                 sum += q;
             }
 
@@ -96,7 +98,7 @@ internal static unsafe class Int8Gemm
 
     /// <summary>The code of W[k, n] in a packed matrix (tests and the reference read it back).</summary>
     public static sbyte PackedCode(ReadOnlySpan<sbyte> packed, int n, int row, int column) =>
-        packed[((row >> 2) * ((n + 15) & ~15) * 4) + (column * 4) + (row & 3)];
+        packed[PackedOffset(n, row, column)];
 
     /// <summary>Quantizes each row of <paramref name="x"/> with its own range (dynamic quantization).</summary>
     /// <param name="x">[M, K], finite for exact results (a non-finite row gets a NaN scale, so its outputs are NaN).</param>
@@ -307,9 +309,7 @@ internal static unsafe class Int8Gemm
     private static void RunPart(nint context, int part, int parts)
     {
         var job = (ColumnJob*)context;
-        var groups = (job->Columns + 15) / 16;
-        var first = 16 * (int)((long)groups * part / parts);
-        var end = Math.Min(job->Columns, 16 * (int)((long)groups * (part + 1) / parts));
+        var (first, end) = WorkerPool.Split(job->Columns, 16, part, parts);
         if (first >= end)
         {
             return;

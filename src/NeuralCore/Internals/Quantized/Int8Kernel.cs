@@ -70,7 +70,7 @@ internal static class Int8Kernel
             codes.Stride,
             Int8Gemm.PaddedK(k) / 4,
             ref MemoryMarshal.GetReference(packed),
-            4 * (nint)((n + 15) & ~15),
+            4 * (nint)Int8Gemm.PaddedN(n),
             ref MemoryMarshal.GetReference(rowScales),
             ref MemoryMarshal.GetReference(zeroPoints),
             ref MemoryMarshal.GetReference(scales),

@@ -46,6 +46,18 @@ internal static unsafe class WorkerPool
     /// <summary>The most parts a job can be split into on this machine.</summary>
     public static int MaxParts { get; } = Math.Max(1, Environment.ProcessorCount);
 
+    /// <summary>
+    /// Part <paramref name="part"/>'s share of [0, <paramref name="length"/>) in whole granules: the same fixed
+    /// partition whoever runs the part, starts on multiples of <paramref name="granule"/>, possibly empty.
+    /// </summary>
+    public static (int Start, int End) Split(int length, int granule, int part, int parts)
+    {
+        var granules = (length + granule - 1) / granule;
+        var start = Math.Min(length, (int)((long)granules * part / parts) * granule);
+        var end = Math.Min(length, (int)((long)granules * (part + 1) / parts) * granule);
+        return (start, end);
+    }
+
     /// <summary>Runs <c>body(context, part, parts)</c> for every part in [0, <paramref name="parts"/>) and returns when all are done.</summary>
     /// <param name="body">The work; it must not throw (kernels on validated arguments do not).</param>
     /// <param name="context">Passed through to <paramref name="body"/>.</param>
